@@ -1,0 +1,188 @@
+/* activations_tmpl.h - activations forward and backward, written once for
+ * any floating type. Included by activations.c with these macros defined:
+ *   T      the element type (float or double)
+ *   NL(x)  the exported name for this type (nl_s##x or nl_d##x)
+ *   L(x)   a file-local name for this type
+ *   M(f)   the <math.h> function for this type (expf or exp)
+ */
+
+/* sigmoid that neither overflows exp() nor loses the small tail */
+static inline T L(sigmoid)(T x)
+{
+    if (x >= 0) return (T)1 / ((T)1 + M(exp)(-x));
+    T e = M(exp)(x);
+    return e / ((T)1 + e);
+}
+
+static void L(softmax_rows)(int64_t m, int64_t n, const T *x, T *y)
+{
+    for (int64_t i = 0; i < m; i++) {
+        const T *xr = x + i * n;
+        T *yr = y + i * n;
+        T mx = xr[0];
+        for (int64_t j = 1; j < n; j++) mx = xr[j] > mx ? xr[j] : mx;
+        T sum = 0;
+        for (int64_t j = 0; j < n; j++) { yr[j] = M(exp)(xr[j] - mx); sum += yr[j]; }
+        T inv = (T)1 / sum;
+        for (int64_t j = 0; j < n; j++) yr[j] *= inv;
+    }
+}
+
+int NL(activation_forward)(int act, int64_t m, int64_t n, T alpha, const T *x, T *y)
+{
+    const int64_t len = m * n;
+    const T selu_a = (T)1.6732632423543772848170429916717;
+    const T selu_s = (T)1.0507009873554804934193349852946;
+    int64_t i;
+    if (m < 0 || n < 0) return NL_EINVAL;
+    switch (act) {
+    case NL_ACT_LINEAR:
+        if (y != x) for (i = 0; i < len; i++) y[i] = x[i];
+        break;
+    case NL_ACT_RELU:
+        for (i = 0; i < len; i++) y[i] = x[i] > 0 ? x[i] : 0;
+        break;
+    case NL_ACT_SIGMOID:
+        for (i = 0; i < len; i++) y[i] = L(sigmoid)(x[i]);
+        break;
+    case NL_ACT_TANH:
+        for (i = 0; i < len; i++) y[i] = M(tanh)(x[i]);
+        break;
+    case NL_ACT_SOFTMAX:
+        if (n > 0) L(softmax_rows)(m, n, x, y);
+        break;
+    case NL_ACT_LEAKY_RELU:
+        for (i = 0; i < len; i++) y[i] = x[i] > 0 ? x[i] : alpha * x[i];
+        break;
+    case NL_ACT_ELU:
+        for (i = 0; i < len; i++) y[i] = x[i] > 0 ? x[i] : alpha * M(expm1)(x[i]);
+        break;
+    case NL_ACT_SELU:
+        for (i = 0; i < len; i++)
+            y[i] = selu_s * (x[i] > 0 ? x[i] : selu_a * M(expm1)(x[i]));
+        break;
+    case NL_ACT_SOFTPLUS:
+        /* log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow for large x */
+        for (i = 0; i < len; i++)
+            y[i] = (x[i] > 0 ? x[i] : 0) + M(log1p)(M(exp)(-M(fabs)(x[i])));
+        break;
+    case NL_ACT_SOFTSIGN:
+        for (i = 0; i < len; i++) y[i] = x[i] / ((T)1 + M(fabs)(x[i]));
+        break;
+    case NL_ACT_SWISH:
+        for (i = 0; i < len; i++) y[i] = x[i] * L(sigmoid)(x[i]);
+        break;
+    case NL_ACT_GELU:
+        if (alpha != 0) {
+            const T c = (T)0.79788456080286535587989211986876; /* sqrt(2/pi) */
+            for (i = 0; i < len; i++) {
+                T v = x[i];
+                y[i] = (T)0.5 * v * ((T)1 + M(tanh)(c * (v + (T)0.044715 * v * v * v)));
+            }
+        } else {
+            for (i = 0; i < len; i++)
+                y[i] = (T)0.5 * x[i] * ((T)1 + M(erf)(x[i] * (T)0.70710678118654752440084436210485));
+        }
+        break;
+    case NL_ACT_HARD_SIGMOID:
+        /* Keras 3: relu6(x + 3) / 6 */
+        for (i = 0; i < len; i++) {
+            T v = x[i] / (T)6 + (T)0.5;
+            y[i] = v < 0 ? 0 : (v > 1 ? 1 : v);
+        }
+        break;
+    case NL_ACT_EXPONENTIAL:
+        for (i = 0; i < len; i++) y[i] = M(exp)(x[i]);
+        break;
+    default:
+        return NL_EINVAL;
+    }
+    return NL_OK;
+}
+
+int NL(activation_backward)(int act, int64_t m, int64_t n, T alpha, const T *x,
+                            const T *y, const T *dy, T *dx)
+{
+    const int64_t len = m * n;
+    const T selu_a = (T)1.6732632423543772848170429916717;
+    const T selu_s = (T)1.0507009873554804934193349852946;
+    int64_t i;
+    if (m < 0 || n < 0) return NL_EINVAL;
+    switch (act) {
+    case NL_ACT_LINEAR:
+        if (dx != dy) for (i = 0; i < len; i++) dx[i] = dy[i];
+        break;
+    case NL_ACT_RELU:
+        for (i = 0; i < len; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
+        break;
+    case NL_ACT_SIGMOID:
+        for (i = 0; i < len; i++) dx[i] = dy[i] * y[i] * ((T)1 - y[i]);
+        break;
+    case NL_ACT_TANH:
+        for (i = 0; i < len; i++) dx[i] = dy[i] * ((T)1 - y[i] * y[i]);
+        break;
+    case NL_ACT_SOFTMAX:
+        for (int64_t r = 0; r < m; r++) {
+            const T *yr = y + r * n, *dyr = dy + r * n;
+            T *dxr = dx + r * n;
+            T dot = 0;
+            for (int64_t j = 0; j < n; j++) dot += dyr[j] * yr[j];
+            for (int64_t j = 0; j < n; j++) dxr[j] = yr[j] * (dyr[j] - dot);
+        }
+        break;
+    case NL_ACT_LEAKY_RELU:
+        for (i = 0; i < len; i++) dx[i] = x[i] > 0 ? dy[i] : alpha * dy[i];
+        break;
+    case NL_ACT_ELU:
+        /* for x <= 0: d/dx alpha*(e^x - 1) = alpha*e^x = y + alpha */
+        for (i = 0; i < len; i++) dx[i] = x[i] > 0 ? dy[i] : dy[i] * (y[i] + alpha);
+        break;
+    case NL_ACT_SELU:
+        for (i = 0; i < len; i++)
+            dx[i] = dy[i] * (x[i] > 0 ? selu_s : selu_s * selu_a * M(exp)(x[i]));
+        break;
+    case NL_ACT_SOFTPLUS:
+        for (i = 0; i < len; i++) dx[i] = dy[i] * L(sigmoid)(x[i]);
+        break;
+    case NL_ACT_SOFTSIGN:
+        for (i = 0; i < len; i++) {
+            T d = (T)1 + M(fabs)(x[i]);
+            dx[i] = dy[i] / (d * d);
+        }
+        break;
+    case NL_ACT_SWISH:
+        for (i = 0; i < len; i++) {
+            T s = L(sigmoid)(x[i]);
+            dx[i] = dy[i] * s * ((T)1 + x[i] * ((T)1 - s));
+        }
+        break;
+    case NL_ACT_GELU:
+        if (alpha != 0) {
+            const T c = (T)0.79788456080286535587989211986876;
+            for (i = 0; i < len; i++) {
+                T v = x[i];
+                T t = M(tanh)(c * (v + (T)0.044715 * v * v * v));
+                T du = c * ((T)1 + (T)(3 * 0.044715) * v * v);
+                dx[i] = dy[i] * ((T)0.5 * ((T)1 + t) + (T)0.5 * v * ((T)1 - t * t) * du);
+            }
+        } else {
+            const T inv_sqrt2pi = (T)0.39894228040143267793994605993438;
+            for (i = 0; i < len; i++) {
+                T v = x[i];
+                T cdf = (T)0.5 * ((T)1 + M(erf)(v * (T)0.70710678118654752440084436210485));
+                dx[i] = dy[i] * (cdf + v * inv_sqrt2pi * M(exp)((T)-0.5 * v * v));
+            }
+        }
+        break;
+    case NL_ACT_HARD_SIGMOID:
+        for (i = 0; i < len; i++)
+            dx[i] = (x[i] > -3 && x[i] < 3) ? dy[i] / (T)6 : 0;
+        break;
+    case NL_ACT_EXPONENTIAL:
+        for (i = 0; i < len; i++) dx[i] = dy[i] * y[i];
+        break;
+    default:
+        return NL_EINVAL;
+    }
+    return NL_OK;
+}

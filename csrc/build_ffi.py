@@ -1,0 +1,57 @@
+"""cffi builder for nnlite's C core (API mode, out-of-line).
+
+Wires the one public header (`nnlite.h`) as the cdef and every `csrc/*.c` file
+as a source. Paths are relative to this file so the build works from a clean
+checkout and from the sdist alike.
+"""
+import glob
+import os
+import re
+import sys
+
+from cffi import FFI
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _cdef_from_header(path):
+    """Turns nnlite.h into text cffi's cdef parser accepts.
+
+    Comments, include guards and includes go; `#define NL_X <int>` constants
+    become `static const int` declarations.
+    """
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    out = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        m = re.match(r"#define\s+(NL_\w+)\s+(-?\d+)\s*$", stripped)
+        if m:
+            out.append("static const int %s;" % m.group(1))
+        elif not stripped.startswith("#"):
+            out.append(line)
+    return "\n".join(out)
+
+
+def _compile_args():
+    if sys.platform == "win32":
+        return ["/O2"]
+    # Portable: no -march=native. SIMD code is chosen at run time.
+    return ["-O3", "-std=c99", "-Wall", "-Wextra", "-fno-strict-aliasing"]
+
+
+ffibuilder = FFI()
+ffibuilder.cdef(_cdef_from_header(os.path.join(HERE, "nnlite.h")))
+_sources = sorted(glob.glob(os.path.join(HERE, "*.c")))
+ffibuilder.set_source(
+    "nnlite._nnlite",
+    '#include "nnlite.h"',
+    sources=[os.path.relpath(s) if not os.path.isabs(s) else s for s in _sources],
+    include_dirs=[HERE],
+    extra_compile_args=_compile_args(),
+    libraries=[] if sys.platform == "win32" else ["m"],
+)
+
+if __name__ == "__main__":
+    ffibuilder.compile(verbose=True)

@@ -1,0 +1,130 @@
+/* nnlite.h - the whole public C API of nnlite's core.
+ *
+ * Conventions (BLAS-like):
+ *   - matrices are row-major; every matrix argument is followed by its leading
+ *     dimension (distance in elements between the starts of two rows);
+ *   - sizes are int64_t; the `s` prefix is float32, the `d` prefix float64;
+ *   - functions that can fail return an NL_* status (NL_OK == 0); callers in
+ *     Python check shapes and dtypes before calling, the status is a last guard;
+ *   - nothing here keeps hidden global scratch memory: temporary buffers are
+ *     owned by the call that needs them, so calls may run on several threads.
+ */
+#ifndef NNLITE_H
+#define NNLITE_H
+
+#include <stdint.h>
+
+#define NL_OK       0
+#define NL_EINVAL  -1   /* a size, flag or leading dimension is invalid */
+#define NL_ENOMEM  -2   /* a temporary buffer could not be allocated */
+#define NL_ERANGE  -3   /* an integer label lies outside [0, n) */
+
+/* ---- version ---------------------------------------------------------- */
+const char *nl_version(void);
+
+/* ---- GEMM: C = alpha * op(A) * op(B) + beta * C ------------------------
+ * op(A) is m x k, op(B) is k x n, C is m x n. trans_a != 0 means A is stored
+ * k x m (op(A) = A^T), likewise for B. lda >= (trans_a ? m : k),
+ * ldb >= (trans_b ? k : n), ldc >= n. beta == 0 never reads C (NaN in C is
+ * overwritten). Returns NL_OK, NL_EINVAL or NL_ENOMEM. */
+int nl_sgemm(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k,
+             float alpha, const float *a, int64_t lda, const float *b, int64_t ldb,
+             float beta, float *c, int64_t ldc);
+int nl_dgemm(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k,
+             double alpha, const double *a, int64_t lda, const double *b, int64_t ldb,
+             double beta, double *c, int64_t ldc);
+
+/* ---- bias ---------------------------------------------------------------
+ * bias_add:      y[i,j] += b[j]           (y is m x n, in place)
+ * bias_backward: db[j] = sum_i dy[i,j]    (overwrites db) */
+void nl_sbias_add(int64_t m, int64_t n, const float *b, float *y, int64_t ldy);
+void nl_dbias_add(int64_t m, int64_t n, const double *b, double *y, int64_t ldy);
+void nl_sbias_backward(int64_t m, int64_t n, const float *dy, int64_t lddy, float *db);
+void nl_dbias_backward(int64_t m, int64_t n, const double *dy, int64_t lddy, double *db);
+
+/* ---- activations ------------------------------------------------------
+ * forward:  y = f(x) elementwise on the contiguous m x n array x (softmax is
+ *           taken over each row of n, after subtracting the row maximum).
+ *           y may be x (in place).
+ * backward: dx = dy * f'(x), written with x = pre-activation and y = f(x)
+ *           (both must be given); dx may be dy. For softmax
+ *           dx_ij = y_ij * (dy_ij - sum_k dy_ik y_ik).
+ * alpha is the one parameter some activations take (ignored by the rest):
+ *   LEAKY_RELU slope for x < 0, ELU alpha, GELU: nonzero = tanh approximation.
+ * Returns NL_OK, or NL_EINVAL for an unknown activation. */
+enum nl_activation {
+    NL_ACT_LINEAR = 0, NL_ACT_RELU, NL_ACT_SIGMOID, NL_ACT_TANH, NL_ACT_SOFTMAX,
+    NL_ACT_LEAKY_RELU, NL_ACT_ELU, NL_ACT_SELU, NL_ACT_SOFTPLUS, NL_ACT_SOFTSIGN,
+    NL_ACT_SWISH, NL_ACT_GELU, NL_ACT_HARD_SIGMOID, NL_ACT_EXPONENTIAL
+};
+int nl_sactivation_forward(int act, int64_t m, int64_t n, float alpha,
+                           const float *x, float *y);
+int nl_dactivation_forward(int act, int64_t m, int64_t n, double alpha,
+                           const double *x, double *y);
+int nl_sactivation_backward(int act, int64_t m, int64_t n, float alpha,
+                            const float *x, const float *y, const float *dy, float *dx);
+int nl_dactivation_backward(int act, int64_t m, int64_t n, double alpha,
+                            const double *x, const double *y, const double *dy, double *dx);
+
+/* ---- losses -------------------------------------------------------------
+ * Per-sample loss over the rows of m x n contiguous arrays t (target) and
+ * p (prediction, or logits when from_logits != 0), as Keras defines it:
+ *   MSE  loss_i = mean_j (t_ij - p_ij)^2
+ *   MAE  loss_i = mean_j |t_ij - p_ij|
+ *   BCE  loss_i = mean_j -(t log q + (1-t) log(1-q)),
+ *        q = clip(p, eps, 1-eps), or q = sigmoid(p) computed stably from logits
+ *   CCE  loss_i = -sum_j t_ij log q_ij,
+ *        q = clip(p / sum_j p, eps, 1-eps), or q = softmax(p) from logits
+ * loss (length m) and grad (m x n) may each be NULL. When given, grad is
+ *   grad_ij = scale * w_i * d loss_i / d p_ij    (w == NULL means w_i = 1)
+ * with the derivative of the clipped formula (zero where the clip is active).
+ * From logits the gradient is taken w.r.t. the logits: BCE (sigmoid(p)-t)/n,
+ * CCE softmax(p)*sum_j t - t.  Returns NL_OK or NL_EINVAL. */
+enum nl_loss { NL_LOSS_MSE = 0, NL_LOSS_MAE, NL_LOSS_BCE, NL_LOSS_CCE };
+int nl_sloss(int kind, int from_logits, int64_t m, int64_t n, float eps,
+             const float *t, const float *p, float *loss,
+             float scale, const float *w, float *grad);
+int nl_dloss(int kind, int from_logits, int64_t m, int64_t n, double eps,
+             const double *t, const double *p, double *loss,
+             double scale, const double *w, double *grad);
+
+/* Sparse categorical cross-entropy: the target of row i is the class labels[i].
+ *   loss_i = -log q_i,labels[i], q = clip(p, eps, 1-eps) renormalised over the
+ *   row (Keras: log of the clipped probabilities fed to a softmax), or
+ *   q = softmax(p) from logits. grad as for nl_sloss.
+ * Returns NL_OK, NL_EINVAL, or NL_ERANGE when a label is outside [0, n). */
+int nl_ssparse_crossentropy(int from_logits, int64_t m, int64_t n, float eps,
+                            const int64_t *labels, const float *p, float *loss,
+                            float scale, const float *w, float *grad);
+int nl_dsparse_crossentropy(int from_logits, int64_t m, int64_t n, double eps,
+                            const int64_t *labels, const double *p, double *loss,
+                            double scale, const double *w, double *grad);
+
+/* ---- optimizer updates (in place, over n contiguous parameters) ----------
+ * SGD:      momentum == 0: w -= lr*g (m unused, may be NULL)
+ *           else m = momentum*m - lr*g; w += m, or with nesterov
+ *           w += momentum*m - lr*g (using the new m)
+ * RMSprop:  v = rho*v + (1-rho)*g^2; centered: mg = rho*mg + (1-rho)*g,
+ *           den = v - mg^2, else den = v; inc = lr*g/sqrt(den + eps);
+ *           momentum > 0: m = momentum*m + inc, w -= m; else w -= inc
+ *           (mg and m may be NULL when unused)
+ * Adam:     m += (g-m)*(1-beta1); v += (g^2-v)*(1-beta2);
+ *           amsgrad: vhat = max(vhat, v) and vhat replaces v below;
+ *           w -= alpha * m / (sqrt(v) + eps), where the caller folds the
+ *           bias correction into alpha = lr*sqrt(1-beta2^t)/(1-beta1^t). */
+void nl_ssgd_update(int64_t n, float lr, float momentum, int nesterov,
+                    const float *g, float *w, float *m);
+void nl_dsgd_update(int64_t n, double lr, double momentum, int nesterov,
+                    const double *g, double *w, double *m);
+void nl_srmsprop_update(int64_t n, float lr, float rho, float momentum, float eps,
+                        int centered, const float *g, float *w, float *v,
+                        float *mg, float *m);
+void nl_drmsprop_update(int64_t n, double lr, double rho, double momentum, double eps,
+                        int centered, const double *g, double *w, double *v,
+                        double *mg, double *m);
+void nl_sadam_update(int64_t n, float alpha, float beta1, float beta2, float eps,
+                     const float *g, float *w, float *m, float *v, float *vhat);
+void nl_dadam_update(int64_t n, double alpha, double beta1, double beta2, double eps,
+                     const double *g, double *w, double *m, double *v, double *vhat);
+
+#endif /* NNLITE_H */

@@ -1,0 +1,370 @@
+"""The one module that touches nnlite's C core (`nnlite._nnlite`).
+
+Every function here checks dtypes, shapes and memory layout, raises a Python
+exception naming the problem, and only then passes the arrays to C without
+copying (`ffi.from_buffer`). The rest of nnlite calls these functions and never
+sees `ffi` or `lib`.
+"""
+import numpy as np
+
+from nnlite._nnlite import ffi, lib
+
+_STATUS = {
+    lib.NL_EINVAL: (ValueError, "invalid argument"),
+    lib.NL_ENOMEM: (MemoryError, "out of memory"),
+    lib.NL_ERANGE: (ValueError, "label out of range"),
+}
+
+_FLOAT_TYPES = {np.dtype(np.float32): "float", np.dtype(np.float64): "double"}
+_PREFIX = {np.dtype(np.float32): "s", np.dtype(np.float64): "d"}
+
+ACTIVATIONS = {
+    "linear": lib.NL_ACT_LINEAR,
+    "relu": lib.NL_ACT_RELU,
+    "sigmoid": lib.NL_ACT_SIGMOID,
+    "tanh": lib.NL_ACT_TANH,
+    "softmax": lib.NL_ACT_SOFTMAX,
+    "leaky_relu": lib.NL_ACT_LEAKY_RELU,
+    "elu": lib.NL_ACT_ELU,
+    "selu": lib.NL_ACT_SELU,
+    "softplus": lib.NL_ACT_SOFTPLUS,
+    "softsign": lib.NL_ACT_SOFTSIGN,
+    "swish": lib.NL_ACT_SWISH,
+    "gelu": lib.NL_ACT_GELU,
+    "hard_sigmoid": lib.NL_ACT_HARD_SIGMOID,
+    "exponential": lib.NL_ACT_EXPONENTIAL,
+}
+
+LOSSES = {
+    "mean_squared_error": lib.NL_LOSS_MSE,
+    "mean_absolute_error": lib.NL_LOSS_MAE,
+    "binary_crossentropy": lib.NL_LOSS_BCE,
+    "categorical_crossentropy": lib.NL_LOSS_CCE,
+}
+
+
+def version():
+    """Returns the version string compiled into the C core."""
+    return ffi.string(lib.nl_version()).decode("ascii")
+
+
+# --------------------------------------------------------------------------
+# argument checks
+
+def _check(status, what):
+    if status != lib.NL_OK:
+        exc, text = _STATUS.get(status, (RuntimeError, "error %d" % status))
+        raise exc("%s: %s" % (what, text))
+
+
+def _float_dtype(name, arr):
+    if not isinstance(arr, np.ndarray):
+        raise TypeError("%s must be a NumPy array. Received: %s" % (name, type(arr).__name__))
+    if arr.dtype not in _FLOAT_TYPES:
+        raise TypeError(
+            "%s must have dtype float32 or float64. Received: dtype=%s" % (name, arr.dtype))
+    return arr.dtype
+
+
+def _same_dtype(dtype, **arrays):
+    for name, arr in arrays.items():
+        if arr is None:
+            continue
+        d = _float_dtype(name, arr)
+        if d != dtype:
+            raise TypeError("%s has dtype %s but %s is expected" % (name, d, dtype))
+
+
+def _contiguous(name, arr):
+    if not arr.flags.c_contiguous:
+        raise ValueError("%s must be C-contiguous" % name)
+
+
+def _writable(name, arr):
+    if not arr.flags.writeable:
+        raise ValueError("%s must be writable" % name)
+
+
+def _ndim(name, arr, ndim):
+    if arr.ndim != ndim:
+        raise ValueError(
+            "%s must have %d dimensions. Received: shape=%s" % (name, ndim, arr.shape))
+
+
+def _shape(name, arr, shape):
+    if arr.shape != tuple(shape):
+        raise ValueError(
+            "%s must have shape %s. Received: shape=%s" % (name, tuple(shape), arr.shape))
+
+
+def _ld(name, arr):
+    """Leading dimension of a 2-D array whose rows are contiguous."""
+    isz = arr.itemsize
+    if arr.shape[1] > 1 and arr.strides[1] != isz:
+        raise ValueError("%s must have contiguous rows (strides=%s)" % (name, arr.strides))
+    if arr.shape[0] <= 1:
+        return max(arr.shape[1], 1)
+    if arr.strides[0] % isz or arr.strides[0] < arr.shape[1] * isz:
+        raise ValueError("%s has an unsupported row stride (strides=%s)" % (name, arr.strides))
+    return arr.strides[0] // isz
+
+
+def _ptr(dtype, arr):
+    if arr is None:
+        return ffi.NULL
+    return ffi.cast(_FLOAT_TYPES[dtype] + " *", arr.ctypes.data)
+
+
+def _fn(dtype, name):
+    return getattr(lib, "nl_" + _PREFIX[dtype] + name)
+
+
+def _as_2d(arr):
+    """Views an array as rows over its last axis (m x n)."""
+    if arr.ndim == 0:
+        return arr.reshape(1, 1)
+    return arr.reshape(-1, arr.shape[-1]) if arr.ndim != 2 else arr
+
+
+# --------------------------------------------------------------------------
+# GEMM
+
+def gemm(a, b, c=None, trans_a=False, trans_b=False, alpha=1.0, beta=0.0):
+    """C = alpha * op(A) @ op(B) + beta * C on 2-D float arrays.
+
+    Rows of a, b and c must be contiguous; wider row strides (slices of a
+    larger array) are passed as leading dimensions, so no copies are made.
+    When `c` is None a new array is returned (beta is then ignored).
+    """
+    dtype = _float_dtype("a", a)
+    _same_dtype(dtype, b=b, c=c)
+    _ndim("a", a, 2)
+    _ndim("b", b, 2)
+    m, ka = (a.shape[1], a.shape[0]) if trans_a else a.shape
+    kb, n = (b.shape[1], b.shape[0]) if trans_b else b.shape
+    if ka != kb:
+        raise ValueError(
+            "Inner dimensions do not match: op(a) is %dx%d and op(b) is %dx%d"
+            % (m, ka, kb, n))
+    if c is None:
+        c = np.empty((m, n), dtype=dtype)
+        beta = 0.0
+    else:
+        _ndim("c", c, 2)
+        _shape("c", c, (m, n))
+        _writable("c", c)
+    lda, ldb, ldc = _ld("a", a), _ld("b", b), _ld("c", c)
+    if m == 0 or n == 0:
+        return c
+    status = _fn(dtype, "gemm")(int(bool(trans_a)), int(bool(trans_b)), m, n, ka,
+                                alpha, _ptr(dtype, a), lda, _ptr(dtype, b), ldb,
+                                beta, _ptr(dtype, c), ldc)
+    _check(status, "gemm")
+    return c
+
+
+# --------------------------------------------------------------------------
+# bias
+
+def bias_add(y, b):
+    """y[..., j] += b[j] in place; returns y."""
+    dtype = _float_dtype("y", y)
+    _same_dtype(dtype, b=b)
+    _contiguous("b", b)
+    _writable("y", y)
+    y2 = _as_2d(y) if y.flags.c_contiguous else y
+    _ndim("y", y2, 2)
+    _shape("b", b, (y2.shape[1],))
+    if y2.size:
+        _fn(dtype, "bias_add")(y2.shape[0], y2.shape[1], _ptr(dtype, b), _ptr(dtype, y2), _ld("y", y2))
+    return y
+
+
+def bias_backward(dy, db=None):
+    """db[j] = sum over all leading axes of dy[..., j]; returns db."""
+    dtype = _float_dtype("dy", dy)
+    dy2 = _as_2d(dy) if dy.flags.c_contiguous else dy
+    _ndim("dy", dy2, 2)
+    if db is None:
+        db = np.empty(dy2.shape[1], dtype=dtype)
+    _same_dtype(dtype, db=db)
+    _shape("db", db, (dy2.shape[1],))
+    _contiguous("db", db)
+    _writable("db", db)
+    _fn(dtype, "bias_backward")(dy2.shape[0], dy2.shape[1], _ptr(dtype, dy2), _ld("dy", dy2),
+                                _ptr(dtype, db))
+    return db
+
+
+# --------------------------------------------------------------------------
+# activations
+
+def _act_id(name):
+    try:
+        return ACTIVATIONS[name]
+    except KeyError:
+        raise ValueError("Unknown activation for the C core: %r" % (name,)) from None
+
+
+def activation_forward(name, x, alpha=0.0, out=None):
+    """y = f(x) for a named activation; softmax runs over the last axis."""
+    act = _act_id(name)
+    dtype = _float_dtype("x", x)
+    _contiguous("x", x)
+    if out is None:
+        out = np.empty_like(x)
+    _same_dtype(dtype, out=out)
+    _shape("out", out, x.shape)
+    _contiguous("out", out)
+    _writable("out", out)
+    if x.size:
+        x2 = _as_2d(x)
+        _check(_fn(dtype, "activation_forward")(act, x2.shape[0], x2.shape[1], alpha,
+                                                _ptr(dtype, x), _ptr(dtype, out)),
+               "activation_forward")
+    return out
+
+
+def activation_backward(name, x, y, dy, alpha=0.0, out=None):
+    """dx = dy * f'(x), with x the pre-activation and y = f(x)."""
+    act = _act_id(name)
+    dtype = _float_dtype("x", x)
+    _same_dtype(dtype, y=y, dy=dy)
+    for nm, arr in (("x", x), ("y", y), ("dy", dy)):
+        _contiguous(nm, arr)
+        _shape(nm, arr, x.shape)
+    if out is None:
+        out = np.empty_like(x)
+    _same_dtype(dtype, out=out)
+    _shape("out", out, x.shape)
+    _contiguous("out", out)
+    _writable("out", out)
+    if x.size:
+        x2 = _as_2d(x)
+        _check(_fn(dtype, "activation_backward")(act, x2.shape[0], x2.shape[1], alpha,
+                                                 _ptr(dtype, x), _ptr(dtype, y),
+                                                 _ptr(dtype, dy), _ptr(dtype, out)),
+               "activation_backward")
+    return out
+
+
+# --------------------------------------------------------------------------
+# losses
+
+def loss(name, y_true, y_pred, from_logits=False, epsilon=1e-7, scale=1.0,
+         sample_weight=None, want_grad=True):
+    """Per-sample loss (over the last axis) and, optionally, its gradient.
+
+    Returns (loss, grad) where loss has shape y_pred.shape[:-1] and grad
+    (or None) has the shape of y_pred and equals
+    scale * sample_weight[i] * d loss[i] / d y_pred[i, :].
+    """
+    try:
+        kind = LOSSES[name]
+    except KeyError:
+        raise ValueError("Unknown loss for the C core: %r" % (name,)) from None
+    dtype = _float_dtype("y_pred", y_pred)
+    _same_dtype(dtype, y_true=y_true, sample_weight=sample_weight)
+    if y_pred.ndim < 1:
+        raise ValueError("y_pred must have at least 1 dimension. Received: shape=()")
+    if y_true.shape != y_pred.shape:
+        raise ValueError("y_true and y_pred must have the same shape. Received: "
+                         "y_true.shape=%s, y_pred.shape=%s" % (y_true.shape, y_pred.shape))
+    _contiguous("y_true", y_true)
+    _contiguous("y_pred", y_pred)
+    p2 = _as_2d(y_pred)
+    m, n = p2.shape
+    if sample_weight is not None:
+        _contiguous("sample_weight", sample_weight)
+        if sample_weight.size != m:
+            raise ValueError("sample_weight must have one value per sample (%d). Received: "
+                             "shape=%s" % (m, sample_weight.shape))
+    out = np.empty(y_pred.shape[:-1], dtype=dtype)
+    grad = np.empty_like(y_pred) if want_grad else None
+    if y_pred.size:
+        _check(_fn(dtype, "loss")(kind, int(bool(from_logits)), m, n, epsilon,
+                                  _ptr(dtype, y_true), _ptr(dtype, y_pred), _ptr(dtype, out),
+                                  scale, _ptr(dtype, sample_weight), _ptr(dtype, grad)),
+               name)
+    return out, grad
+
+
+def sparse_crossentropy(labels, y_pred, from_logits=False, epsilon=1e-7, scale=1.0,
+                        sample_weight=None, want_grad=True):
+    """Sparse categorical cross-entropy with integer labels (shape y_pred.shape[:-1])."""
+    dtype = _float_dtype("y_pred", y_pred)
+    _same_dtype(dtype, sample_weight=sample_weight)
+    _contiguous("y_pred", y_pred)
+    if y_pred.ndim < 1:
+        raise ValueError("y_pred must have at least 1 dimension. Received: shape=()")
+    if labels.shape != y_pred.shape[:-1]:
+        raise ValueError("labels must have shape %s. Received: shape=%s"
+                         % (y_pred.shape[:-1], labels.shape))
+    lab = np.ascontiguousarray(labels, dtype=np.int64)
+    p2 = _as_2d(y_pred)
+    m, n = p2.shape
+    if sample_weight is not None:
+        _contiguous("sample_weight", sample_weight)
+        if sample_weight.size != m:
+            raise ValueError("sample_weight must have one value per sample (%d). Received: "
+                             "shape=%s" % (m, sample_weight.shape))
+    out = np.empty(y_pred.shape[:-1], dtype=dtype)
+    grad = np.empty_like(y_pred) if want_grad else None
+    if y_pred.size:
+        status = _fn(dtype, "sparse_crossentropy")(
+            int(bool(from_logits)), m, n, epsilon, ffi.cast("int64_t *", lab.ctypes.data),
+            _ptr(dtype, y_pred), _ptr(dtype, out), scale, _ptr(dtype, sample_weight),
+            _ptr(dtype, grad))
+        if status == lib.NL_ERANGE:
+            raise ValueError("sparse_categorical_crossentropy: labels must lie in [0, %d). "
+                             "Received labels from %d to %d" % (n, lab.min(), lab.max()))
+        _check(status, "sparse_categorical_crossentropy")
+    return out, grad
+
+
+# --------------------------------------------------------------------------
+# optimizer updates (in place)
+
+def _update_args(w, g, *state):
+    dtype = _float_dtype("variable", w)
+    _same_dtype(dtype, gradient=g)
+    _contiguous("variable", w)
+    _writable("variable", w)
+    _contiguous("gradient", g)
+    if g.shape != w.shape:
+        raise ValueError("gradient shape %s does not match variable shape %s" % (g.shape, w.shape))
+    for s in state:
+        if s is not None:
+            _same_dtype(dtype, state=s)
+            _contiguous("optimizer state", s)
+            _writable("optimizer state", s)
+            if s.shape != w.shape:
+                raise ValueError("optimizer state shape %s does not match variable shape %s"
+                                 % (s.shape, w.shape))
+    return dtype
+
+
+def sgd_update(w, g, lr, momentum=0.0, nesterov=False, m=None):
+    dtype = _update_args(w, g, m)
+    if momentum != 0.0 and m is None:
+        raise ValueError("sgd_update: momentum needs a state array m")
+    _fn(dtype, "sgd_update")(w.size, lr, momentum, int(bool(nesterov)), _ptr(dtype, g),
+                             _ptr(dtype, w), _ptr(dtype, m))
+
+
+def rmsprop_update(w, g, lr, rho, momentum, epsilon, centered, v, mg=None, m=None):
+    dtype = _update_args(w, g, v, mg, m)
+    if centered and mg is None:
+        raise ValueError("rmsprop_update: centered needs a state array mg")
+    if momentum > 0 and m is None:
+        raise ValueError("rmsprop_update: momentum needs a state array m")
+    _fn(dtype, "rmsprop_update")(w.size, lr, rho, momentum, epsilon, int(bool(centered)),
+                                 _ptr(dtype, g), _ptr(dtype, w), _ptr(dtype, v),
+                                 _ptr(dtype, mg), _ptr(dtype, m))
+
+
+def adam_update(w, g, alpha, beta1, beta2, epsilon, m, v, vhat=None):
+    dtype = _update_args(w, g, m, v, vhat)
+    _fn(dtype, "adam_update")(w.size, alpha, beta1, beta2, epsilon, _ptr(dtype, g),
+                              _ptr(dtype, w), _ptr(dtype, m), _ptr(dtype, v),
+                              _ptr(dtype, vhat))
