@@ -1,0 +1,18 @@
+"""nnlite: a Keras-compatible deep-learning library whose arithmetic runs in its own C core.
+
+Replace `keras` with `nnlite` in a notebook's imports and it runs unchanged:
+
+    from nnlite.models import Sequential
+    from nnlite.layers import Dense
+"""
+__version__ = "0.1.0"
+
+from nnlite import (activations, backend, callbacks, config, datasets, initializers, layers,
+                    losses, metrics, models, optimizers, utils)
+from nnlite.backend.variable import Variable
+from nnlite.layers import Input
+from nnlite.models import Model, Sequential
+
+__all__ = ["Input", "Model", "Sequential", "Variable", "activations", "backend", "callbacks",
+           "config", "datasets", "initializers", "layers", "losses", "metrics", "models",
+           "optimizers", "utils"]

@@ -1,0 +1,141 @@
+"""Dense: the fully connected layer `activation(x @ kernel + bias)`."""
+import numpy as np
+
+from nnlite import _core, initializers
+from nnlite.layers.activation_ops import ActivationOp
+from nnlite.layers.layer import Layer
+
+_LEGACY = {"output_dim": "units", "init": "kernel_initializer"}
+
+
+class Dense(Layer):
+    """Densely connected layer: `output = activation(dot(input, kernel) + bias)`.
+
+    The kernel has shape `(input_dim, units)`; inputs of more than two axes are
+    multiplied along their last axis.
+
+    Args:
+        units: Positive integer, the output size.
+        activation: Name or function. Defaults to `None` (linear).
+        use_bias: Defaults to `True`.
+        kernel_initializer: Defaults to `"glorot_uniform"`.
+        bias_initializer: Defaults to `"zeros"`.
+
+    Input shape: `(batch_size, ..., input_dim)`.
+    Output shape: `(batch_size, ..., units)`.
+
+    Example:
+
+    >>> layer = Dense(3, activation="relu")
+    >>> layer(np.ones((2, 4))).shape
+    (2, 3)
+    """
+
+    def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
+                 lora_rank=None, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units <= 0:
+            raise ValueError("Received an invalid value for `units`, expected a positive "
+                             "integer. Received: units=%r" % (units,))
+        for arg, value in (("kernel_regularizer", kernel_regularizer),
+                           ("bias_regularizer", bias_regularizer),
+                           ("activity_regularizer", activity_regularizer),
+                           ("kernel_constraint", kernel_constraint),
+                           ("bias_constraint", bias_constraint), ("lora_rank", lora_rank)):
+            if value is not None:
+                raise NotImplementedError("%s is not supported by nnlite yet" % arg)
+        self.units = int(units)
+        self._act = ActivationOp(activation)
+        self.activation = self._act.fn
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel = None
+        self.bias = None
+        self._cache = None
+
+    def build(self, input_shape):
+        input_dim = input_shape[-1]
+        if input_dim is None:
+            raise ValueError("The last dimension of the input to Dense layer %r must be "
+                             "defined. Received: input_shape=%s" % (self.name, input_shape))
+        self.kernel = self.add_weight(shape=(input_dim, self.units),
+                                      initializer=self.kernel_initializer, name="kernel")
+        if self.use_bias:
+            self.bias = self.add_weight(shape=(self.units,), initializer=self.bias_initializer,
+                                        name="bias")
+        super().build(input_shape)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1]) + (self.units,)
+
+    def _check_input(self, x):
+        if x.ndim < 2 or x.shape[-1] != self.kernel.shape[0]:
+            raise ValueError(
+                'Input 0 of layer "%s" is incompatible with the layer: expected axis -1 of '
+                "input shape to have value %d, but received input with shape %s"
+                % (self.name, self.kernel.shape[0], x.shape))
+
+    def _linear(self, x):
+        x2 = x.reshape(-1, x.shape[-1])
+        z = _core.gemm(x2, self.kernel.value)
+        if self.use_bias:
+            _core.bias_add(z, self.bias.value)
+        return x2, z
+
+    def call(self, inputs, training=False):
+        self._check_input(inputs)
+        _, z = self._linear(inputs)
+        y = self._act.forward(z, inplace=True)
+        return y.reshape(inputs.shape[:-1] + (self.units,))
+
+    def forward(self, x, training=False):
+        self._check_input(x)
+        x2, z = self._linear(x)
+        y = self._act.forward(z)
+        self._cache = (x.shape, x2, z, y)
+        return y.reshape(x.shape[:-1] + (self.units,))
+
+    def cached_preactivation(self):
+        """The pre-activation `x @ kernel + bias` of the last forward pass."""
+        return self._cache[2]
+
+    def backward(self, dy, need_dx=True, from_preactivation=False):
+        """Gradients of kernel and bias into `self.grads`; returns d loss / d input.
+
+        With `from_preactivation`, `dy` is already the gradient w.r.t. the
+        pre-activation (fused softmax/sigmoid + cross-entropy).
+        """
+        xshape, x2, z, y = self._cache
+        dy2 = np.ascontiguousarray(dy).reshape(-1, self.units)
+        dz = dy2 if from_preactivation else self._act.backward(z, y, dy2)
+        grads = [_core.gemm(x2, dz, trans_a=True)]
+        if self.use_bias:
+            grads.append(_core.bias_backward(dz))
+        self.grads = grads if self.trainable else []
+        if not need_dx:
+            return None
+        return _core.gemm(dz, self.kernel.value, trans_b=True).reshape(xshape)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "units": self.units,
+            "activation": self._act.name,
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": None, "bias_regularizer": None,
+            "kernel_constraint": None, "bias_constraint": None,
+        })
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("kernel_initializer", "bias_initializer"):
+            if isinstance(config.get(key), dict):
+                config[key] = initializers.deserialize(config[key])
+        return cls(**config)

@@ -1,0 +1,78 @@
+"""Accuracy metrics: binary, categorical and sparse categorical."""
+import numpy as np
+
+from nnlite.metrics.metric import MeanMetricWrapper
+
+
+def _arrays(y_true, y_pred):
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_pred.ndim == 0:
+        raise ValueError("y_pred must have at least one dimension")
+    return y_true, y_pred
+
+
+def binary_accuracy(y_true, y_pred, threshold=0.5):
+    """Per sample: `mean(y_true == (y_pred > threshold), axis=-1)`."""
+    y_true, y_pred = _arrays(y_true, y_pred)
+    if y_true.ndim == y_pred.ndim - 1:
+        y_true = y_true.reshape(y_true.shape + (1,))
+    if y_true.shape != y_pred.shape:
+        raise ValueError("binary_accuracy: y_true.shape=%s does not match y_pred.shape=%s"
+                         % (y_true.shape, y_pred.shape))
+    hits = (y_true.astype(np.float32) == (y_pred > threshold).astype(np.float32))
+    return hits.mean(axis=-1, dtype=np.float32)
+
+
+def categorical_accuracy(y_true, y_pred):
+    """Per sample: 1 where `argmax(y_true) == argmax(y_pred)`, else 0."""
+    y_true, y_pred = _arrays(y_true, y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError("categorical_accuracy needs one-hot y_true of shape %s. Received: "
+                         "y_true.shape=%s" % (y_pred.shape, y_true.shape))
+    return (np.argmax(y_true, axis=-1) == np.argmax(y_pred, axis=-1)).astype(np.float32)
+
+
+def sparse_categorical_accuracy(y_true, y_pred):
+    """Per sample: 1 where the integer label equals `argmax(y_pred)`, else 0."""
+    y_true, y_pred = _arrays(y_true, y_pred)
+    if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
+        y_true = y_true.reshape(y_true.shape[:-1])
+    if y_true.shape != y_pred.shape[:-1]:
+        raise ValueError("sparse_categorical_accuracy needs labels of shape %s. Received: "
+                         "y_true.shape=%s" % (y_pred.shape[:-1], y_true.shape))
+    return (y_true.astype(np.int64) == np.argmax(y_pred, axis=-1)).astype(np.float32)
+
+
+class BinaryAccuracy(MeanMetricWrapper):
+    """How often predictions above `threshold` match binary labels.
+
+    Args:
+        name: Defaults to `"binary_accuracy"`.
+        threshold: Defaults to `0.5`.
+    """
+
+    def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
+        super().__init__(binary_accuracy, name=name, dtype=dtype, threshold=threshold)
+        self.threshold = threshold
+
+
+class CategoricalAccuracy(MeanMetricWrapper):
+    """How often the predicted class matches the one-hot label.
+
+    Args:
+        name: Defaults to `"categorical_accuracy"`.
+    """
+
+    def __init__(self, name="categorical_accuracy", dtype=None):
+        super().__init__(categorical_accuracy, name=name, dtype=dtype)
+
+
+class SparseCategoricalAccuracy(MeanMetricWrapper):
+    """How often the predicted class matches the integer label.
+
+    Args:
+        name: Defaults to `"sparse_categorical_accuracy"`.
+    """
+
+    def __init__(self, name="sparse_categorical_accuracy", dtype=None):
+        super().__init__(sparse_categorical_accuracy, name=name, dtype=dtype)

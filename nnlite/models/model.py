@@ -1,0 +1,504 @@
+"""Model: compile, fit, evaluate and predict (the trainer), as `keras.Model`.
+
+Subclasses provide the layer graph through `_forward_train`, `_backward`,
+`_infer` and `_output_layer`; `Sequential` is the one subclass so far.
+"""
+import numpy as np
+
+from nnlite import losses as losses_module
+from nnlite import metrics as metrics_module
+from nnlite import optimizers as optimizers_module
+from nnlite.backend.random import global_rng
+from nnlite.callbacks.callback_list import CallbackList
+from nnlite.layers.layer import Layer
+from nnlite.losses.losses import LossFunctionWrapper
+from nnlite.metrics.accuracy_metrics import (BinaryAccuracy, CategoricalAccuracy,
+                                             SparseCategoricalAccuracy)
+from nnlite.metrics.metric import Mean, MeanMetricWrapper, Metric
+from nnlite.models import data as data_utils
+
+_FUSABLE = {("softmax", "categorical_crossentropy"), ("softmax", "sparse_categorical_crossentropy"),
+            ("sigmoid", "binary_crossentropy")}
+
+
+class _LossSpec:
+    """A compiled loss resolved to what the C core computes."""
+
+    def __init__(self, kind, from_logits=False, label_smoothing=0.0,
+                 reduction="sum_over_batch_size"):
+        if reduction not in ("sum_over_batch_size", "sum"):
+            raise ValueError("Training needs a loss reduced to a scalar; reduction=%r is not "
+                             "supported in compile()" % (reduction,))
+        self.kind, self.from_logits = kind, bool(from_logits)
+        self.label_smoothing, self.reduction = float(label_smoothing), reduction
+
+
+def _resolve_loss(identifier, y_true, y_pred_shape):
+    if isinstance(identifier, str) and identifier in ("crossentropy", "ce"):
+        is_binary = y_pred_shape[-1] == 1
+        is_sparse = y_true.ndim < len(y_pred_shape) or (y_true.shape[-1] == 1 and not is_binary)
+        kind = ("binary_crossentropy" if is_binary else
+                "sparse_categorical_crossentropy" if is_sparse else "categorical_crossentropy")
+        return _LossSpec(kind)
+    obj = losses_module.get(identifier)
+    if isinstance(obj, losses_module.Loss):
+        kind = getattr(type(obj), "_nl_kind", None)
+        if kind is None or type(obj).call is not LossFunctionWrapper.call:
+            raise NotImplementedError(
+                "Custom losses (%s) cannot be trained by nnlite yet: nnlite computes loss "
+                "gradients in C for its built-in losses only." % type(obj).__name__)
+        return _LossSpec(kind, getattr(obj, "from_logits", False),
+                         getattr(obj, "label_smoothing", 0.0), obj.reduction)
+    kind = getattr(obj, "_nl_kind", None)
+    if kind is None:
+        raise NotImplementedError(
+            "Custom loss functions (%r) cannot be trained by nnlite yet: nnlite computes loss "
+            "gradients in C for its built-in losses only."
+            % (getattr(obj, "__name__", obj),))
+    return _LossSpec(kind)
+
+
+def _resolve_metric(identifier, y_true, y_pred_shape):
+    if isinstance(identifier, str) and identifier in ("accuracy", "acc"):
+        is_binary = y_pred_shape[-1] == 1
+        is_sparse = y_true.ndim < len(y_pred_shape) or (y_true.shape[-1] == 1 and not is_binary)
+        if is_binary:
+            return BinaryAccuracy(name=identifier)
+        if is_sparse:
+            return SparseCategoricalAccuracy(name=identifier)
+        return CategoricalAccuracy(name=identifier)
+    obj = metrics_module.get(identifier)
+    if isinstance(obj, Metric):
+        return obj
+    name = identifier if isinstance(identifier, str) else getattr(obj, "__name__", "metric")
+    return MeanMetricWrapper(obj, name=name)
+
+
+class Model(Layer):
+    """A trainable stack of layers with Keras's training API.
+
+    Use `Sequential`; the functional API and subclassed models are not
+    supported yet.
+    """
+
+    def __init__(self, *args, **kwargs):
+        if type(self) is Model:
+            raise NotImplementedError("The functional API (Model(inputs, outputs)) is not "
+                                      "supported yet; use Sequential.")
+        super().__init__(*args, **kwargs)
+        self.compiled = False
+        self.optimizer = None
+        self.loss = None
+        self.stop_training = False
+        self.history = None
+        self._compile_metrics = []
+        self._loss_spec = None
+        self._metrics = None
+        self._loss_tracker = Mean(name="loss")
+        self._train_variables = None
+
+    # -- compile -------------------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
+                weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
+                jit_compile="auto", auto_scale_loss=True):
+        """Configures the model for training.
+
+        Args:
+            optimizer: Name or optimizer instance. Defaults to `"rmsprop"`.
+            loss: Name, function or `Loss` instance (`"mse"`,
+                `"categorical_crossentropy"`, ...). Defaults to `None`.
+            metrics: List of metrics (`"accuracy"`, `"mae"`, instances, ...).
+                Defaults to `None`.
+        """
+        if loss_weights is not None or weighted_metrics is not None:
+            raise NotImplementedError("loss_weights and weighted_metrics are not supported yet")
+        self.optimizer = optimizers_module.get(optimizer)
+        if loss is not None and not (isinstance(loss, str) and loss in ("crossentropy", "ce")):
+            losses_module.get(loss)  # unknown names fail here, as in Keras
+        self.loss = loss
+        if metrics is None:
+            metrics = []
+        if isinstance(metrics, (str, Metric)) or callable(metrics) and not isinstance(metrics, type):
+            metrics = [metrics]
+        if isinstance(metrics, dict):
+            raise NotImplementedError("Dicts of metrics (multi-output models) are not supported")
+        metrics = list(metrics)
+        for m in metrics:
+            if not (isinstance(m, str) and m in ("accuracy", "acc")):
+                metrics_module.get(m)
+        self._compile_metrics = metrics
+        self._loss_spec = None
+        self._metrics = None
+        self._train_variables = None
+        self.compiled = True
+
+    def _assert_compiled(self):
+        if not self.compiled:
+            raise RuntimeError("You must call `compile()` before using the model.")
+
+    def _resolve_compiled(self, y, y_pred_shape):
+        """Resolves the loss and metrics once shapes are known (first batch)."""
+        if self._loss_spec is None and self.loss is not None:
+            self._loss_spec = _resolve_loss(self.loss, y, y_pred_shape)
+        if self._metrics is None:
+            self._metrics = [_resolve_metric(m, y, y_pred_shape) for m in self._compile_metrics]
+
+    @property
+    def metrics(self):
+        return [self._loss_tracker] + list(self._metrics or [])
+
+    @property
+    def metrics_names(self):
+        return [m.name for m in self.metrics]
+
+    def reset_metrics(self):
+        for m in self.metrics:
+            m.reset_state()
+
+    # -- loss and one step ---------------------------------------------------
+    def _fused(self):
+        """True when the output activation and the loss run as one step on logits."""
+        spec, last = self._loss_spec, self._output_layer()
+        act = getattr(getattr(last, "_act", None), "c_name", None)
+        return (spec is not None and not spec.from_logits
+                and (act, spec.kind) in _FUSABLE)
+
+    def _loss_and_grad(self, y, y_pred, sample_weight, want_grad):
+        spec = self._loss_spec
+        if spec is None:
+            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
+        fused = self._fused()
+        out = self._output_layer().cached_preactivation().reshape(y_pred.shape) if fused else y_pred
+        n_values = int(np.prod(y_pred.shape[:-1]))
+        scale = 1.0 / max(n_values, 1) if spec.reduction == "sum_over_batch_size" else 1.0
+        values, grad = losses_module.losses.compute(
+            spec.kind, y, out, from_logits=spec.from_logits or fused,
+            label_smoothing=spec.label_smoothing, sample_weight=sample_weight, scale=scale,
+            want_grad=want_grad)
+        if sample_weight is not None:
+            sw = losses_module.losses._prepare_weights(sample_weight, values.shape, values.dtype)
+            total = float(np.dot(values.ravel().astype(np.float64), sw.ravel()))
+        else:
+            total = float(values.sum(dtype=np.float64))
+        return total * scale, grad, fused
+
+    def _update_metrics(self, loss_value, y, y_pred, sample_weight, batch_size):
+        self._loss_tracker.update_state(loss_value, sample_weight=batch_size)
+        for m in self._metrics:
+            m.update_state(y, y_pred, sample_weight=sample_weight)
+
+    def _train_step(self, x, y, sample_weight=None):
+        y_pred = self._forward_train(x)
+        self._resolve_compiled(y, y_pred.shape)
+        loss_value, grad, fused = self._loss_and_grad(y, y_pred, sample_weight, True)
+        grads = self._backward(grad, fused)
+        if self._train_variables is None:
+            self._train_variables = self.trainable_weights
+        self.optimizer.apply(grads, self._train_variables)
+        self._update_metrics(loss_value, y, y_pred, sample_weight, len(x))
+
+    def _test_step(self, x, y, sample_weight=None):
+        y_pred = self._forward_train(x, training=False)
+        self._resolve_compiled(y, y_pred.shape)
+        loss_value, _, _ = self._loss_and_grad(y, y_pred, sample_weight, False)
+        self._update_metrics(loss_value, y, y_pred, sample_weight, len(x))
+
+    def _logs(self):
+        """Running results, sorted by name as Keras 3 reports them."""
+        return {m.name: float(m.result()) for m in sorted(self.metrics, key=lambda m: m.name)}
+
+    # -- data ------------------------------------------------------------------
+    def _prepare_x(self, x, name="x"):
+        arr = data_utils.as_float_array(name, x, self.dtype)
+        return self._adapt_input(arr)
+
+    def _adapt_input(self, x):
+        return x
+
+    def _prepare_xy(self, x, y, sample_weight, name="x"):
+        x = self._prepare_x(x, name)
+        if y is None:
+            raise ValueError("Training and evaluation need targets: y is None")
+        y = data_utils.as_target_array("y" if name == "x" else name.replace("x", "y"), y)
+        if sample_weight is not None:
+            sample_weight = data_utils.as_float_array("sample_weight", sample_weight, x.dtype)
+        data_utils.check_same_length(x=x, y=y, sample_weight=sample_weight)
+        return x, y, sample_weight
+
+    # -- fit -------------------------------------------------------------------
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1):
+        """Trains the model for a fixed number of epochs.
+
+        Args:
+            x: Input data (array-like, first axis = samples).
+            y: Targets.
+            batch_size: Samples per gradient update. Defaults to `32`.
+            epochs: Index of the last epoch. Defaults to `1`.
+            verbose: `"auto"` (= 1), 0 (silent), 1 (progress bar), 2 (one line
+                per epoch). Defaults to `"auto"`.
+            callbacks: List of `Callback` instances.
+            validation_split: Fraction of the data, taken from the end before
+                shuffling, held out for validation. Defaults to `0.0`.
+            validation_data: `(x_val, y_val)` evaluated at the end of each
+                epoch; overrides `validation_split`.
+            shuffle: Shuffle the training data every epoch. Defaults to `True`.
+            class_weight: Optional dict mapping class indices to loss weights.
+            sample_weight: Optional array of per-sample loss weights.
+            initial_epoch: Epoch at which to start. Defaults to `0`.
+            validation_freq: Validate every this many epochs. Defaults to `1`.
+
+        Returns:
+            A `History` whose `history` dict holds the per-epoch logs.
+        """
+        self._assert_compiled()
+        if steps_per_epoch is not None or validation_steps is not None:
+            raise NotImplementedError("steps_per_epoch and validation_steps need data "
+                                      "generators, which are not supported yet")
+        verbose = _check_verbose(verbose)
+        batch_size = data_utils.check_batch_size(batch_size)
+        x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
+        if class_weight is not None:
+            cw = data_utils.class_weights_to_sample_weights(y, class_weight).astype(x.dtype)
+            sample_weight = cw if sample_weight is None else sample_weight * cw
+        val = None
+        if validation_data is not None:
+            xv, yv, swv = data_utils.unpack_validation_data(validation_data)
+            val = self._prepare_xy(xv, yv, swv, name="x_val")
+        elif validation_split:
+            (x, y, sample_weight), val = data_utils.train_validation_split(
+                (x, y, sample_weight), validation_split)
+        if not isinstance(epochs, (int, np.integer)) or epochs < 0:
+            raise ValueError("epochs must be a non-negative integer. Received: epochs=%r"
+                             % (epochs,))
+        if not isinstance(validation_freq, (int, np.integer)) or validation_freq < 1:
+            raise ValueError("validation_freq must be a positive integer. Received: "
+                             "validation_freq=%r" % (validation_freq,))
+        self._ensure_built(x)
+
+        n = len(x)
+        steps = -(-n // batch_size)
+        cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
+                           verbose=verbose, epochs=int(epochs), steps=steps)
+        self.stop_training = False
+        rng = global_rng()
+        cbs.on_train_begin()
+        epoch_logs = {}
+        for epoch in range(int(initial_epoch), int(epochs)):
+            self.reset_metrics()
+            cbs.on_epoch_begin(epoch)
+            order = rng.permutation(n) if shuffle else None
+            logs = {}
+            for step in range(steps):
+                cbs.on_train_batch_begin(step)
+                lo, hi = step * batch_size, min(n, (step + 1) * batch_size)
+                if order is None:
+                    xb, yb = x[lo:hi], y[lo:hi]
+                    swb = None if sample_weight is None else sample_weight[lo:hi]
+                else:
+                    idx = order[lo:hi]
+                    xb, yb = x.take(idx, axis=0), y.take(idx, axis=0)
+                    swb = None if sample_weight is None else sample_weight.take(idx, axis=0)
+                self._train_step(xb, yb, swb)
+                logs = self._logs()
+                cbs.on_train_batch_end(step, logs)
+                if self.stop_training:
+                    break
+            epoch_logs = dict(logs)
+            if val is not None and (epoch + 1) % validation_freq == 0:
+                val_logs = self._run_evaluation(*val, validation_batch_size or batch_size)
+                epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
+            cbs.on_epoch_end(epoch, epoch_logs)
+            if self.stop_training:
+                break
+        cbs.on_train_end(logs=epoch_logs)
+        return cbs.history
+
+    def _run_evaluation(self, x, y, sample_weight, batch_size, callbacks=None):
+        self.reset_metrics()
+        n = len(x)
+        steps = -(-n // batch_size)
+        if callbacks is not None:
+            callbacks.on_test_begin()
+        logs = {}
+        for step in range(steps):
+            lo, hi = step * batch_size, min(n, (step + 1) * batch_size)
+            if callbacks is not None:
+                callbacks.on_test_batch_begin(step)
+            self._test_step(x[lo:hi], y[lo:hi],
+                            None if sample_weight is None else sample_weight[lo:hi])
+            if callbacks is not None:
+                logs = self._logs()
+                callbacks.on_test_batch_end(step, logs)
+        logs = self._logs()
+        if callbacks is not None:
+            callbacks.on_test_end(logs=logs)
+        return logs
+
+    # -- evaluate / predict ----------------------------------------------------
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+                 steps=None, callbacks=None, return_dict=False):
+        """Returns the loss (a float), or `[loss, *metrics]` in compile order,
+        or a dict with `return_dict=True`, computed over all of `x`.
+
+        Args:
+            batch_size: Defaults to `32`.
+            verbose: `"auto"` (= 1), 0 or 1. Defaults to `"auto"`.
+        """
+        self._assert_compiled()
+        if steps is not None:
+            raise NotImplementedError("steps is not supported yet")
+        verbose = _check_verbose(verbose)
+        batch_size = data_utils.check_batch_size(batch_size)
+        x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
+        self._ensure_built(x)
+        steps = -(-len(x) // batch_size)
+        cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
+                           epochs=1, steps=steps)
+        logs = self._run_evaluation(x, y, sample_weight, batch_size, callbacks=cbs)
+        return self._format_results(logs, return_dict)
+
+    def _format_results(self, logs, return_dict):
+        if return_dict:
+            return logs
+        ordered = [logs[m.name] for m in self.metrics]
+        return ordered[0] if len(ordered) == 1 else ordered
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """Returns the model's output for all of `x`, computed in batches.
+
+        Args:
+            batch_size: Defaults to `32`.
+            verbose: `"auto"` (= 1), 0 or 1. Defaults to `"auto"`.
+        """
+        if steps is not None:
+            raise NotImplementedError("steps is not supported yet")
+        verbose = _check_verbose(verbose)
+        batch_size = data_utils.check_batch_size(batch_size)
+        x = self._prepare_x(x)
+        self._ensure_built(x)
+        n = len(x)
+        steps = -(-n // batch_size)
+        cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
+                           epochs=1, steps=steps)
+        cbs.on_predict_begin()
+        out = None
+        for step in range(steps):
+            lo, hi = step * batch_size, min(n, (step + 1) * batch_size)
+            cbs.on_predict_batch_begin(step)
+            yb = self._infer(x[lo:hi])
+            if out is None:
+                out = np.empty((n,) + yb.shape[1:], dtype=yb.dtype)
+            out[lo:hi] = yb
+            cbs.on_predict_batch_end(step, {"outputs": yb})
+        cbs.on_predict_end()
+        if out is None:
+            out = np.empty((0,) + tuple(self.compute_output_shape((0,) + x.shape[1:]))[1:],
+                           dtype=self.dtype)
+        return out
+
+    # -- on-batch API ----------------------------------------------------------
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        """One gradient update on one batch; returns its loss (and metrics)."""
+        self._assert_compiled()
+        x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
+        if class_weight is not None:
+            cw = data_utils.class_weights_to_sample_weights(y, class_weight).astype(x.dtype)
+            sample_weight = cw if sample_weight is None else sample_weight * cw
+        self._ensure_built(x)
+        self.reset_metrics()
+        self._train_step(x, y, sample_weight)
+        return self._format_results(self._logs(), return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """Loss (and metrics) of one batch, without updating the model."""
+        self._assert_compiled()
+        x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
+        self._ensure_built(x)
+        self.reset_metrics()
+        self._test_step(x, y, sample_weight)
+        return self._format_results(self._logs(), return_dict)
+
+    def predict_on_batch(self, x):
+        """The model's output for one batch, as a NumPy array."""
+        x = self._prepare_x(x)
+        self._ensure_built(x)
+        return self._infer(x)
+
+    def __call__(self, inputs, training=False):
+        x = self._prepare_x(inputs)
+        self._ensure_built(x)
+        if training:
+            return self._forward_train(x, training=True)
+        return self._infer(x)
+
+    # -- weights ---------------------------------------------------------------
+    def get_weights(self):
+        """All weights of all layers, in layer order, as NumPy arrays (copies)."""
+        return [w.numpy() for layer in self.layers for w in layer.variables]
+
+    def set_weights(self, weights):
+        """Sets all weights from a list in `get_weights()` order."""
+        weights = list(weights)
+        expected = sum(len(layer.variables) for layer in self.layers)
+        if len(weights) != expected:
+            raise ValueError("You called `set_weights(weights)` on layer '%s' with a weight list "
+                             "of length %d, but the layer was expecting %d weights."
+                             % (self.name, len(weights), expected))
+        i = 0
+        for layer in self.layers:
+            k = len(layer.variables)
+            layer.set_weights(weights[i:i + k])
+            i += k
+
+    @property
+    def weights(self):
+        return [w for layer in self.layers for w in layer.weights]
+
+    @property
+    def trainable_weights(self):
+        if not self.trainable:
+            return []
+        return [w for layer in self.layers for w in layer.trainable_weights]
+
+    @property
+    def non_trainable_weights(self):
+        if not self.trainable:
+            return self.weights
+        return [w for layer in self.layers for w in layer.non_trainable_weights]
+
+    @property
+    def variables(self):
+        return [w for layer in self.layers for w in layer.variables]
+
+    def count_params(self):
+        if not self.built:
+            raise ValueError("This model has not yet been built. Build the model first by "
+                             "calling `build()` or by calling the model on a batch of data.")
+        return int(sum(layer.count_params() for layer in self.layers))
+
+    def get_layer(self, name=None, index=None):
+        """Returns a layer by `name` or by `index`."""
+        if index is not None and name is not None:
+            raise ValueError("Provide only a layer name or a layer index. Received: "
+                             "index=%r, name=%r." % (index, name))
+        if index is not None:
+            if not -len(self.layers) <= index < len(self.layers):
+                raise ValueError("Was asked to retrieve layer at index %d but model only has "
+                                 "%d layers." % (index, len(self.layers)))
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError("No such layer: %s. Existing layers are: %s."
+                         % (name, [layer.name for layer in self.layers]))
+
+
+def _check_verbose(verbose):
+    if verbose == "auto":
+        return 1
+    if verbose not in (0, 1, 2):
+        raise ValueError("verbose must be 'auto', 0, 1 or 2. Received: verbose=%r" % (verbose,))
+    return int(verbose)

@@ -1,0 +1,232 @@
+"""Sequential: a linear stack of layers."""
+import numpy as np
+
+from nnlite.layers.input_layer import InputLayer, KerasTensor
+from nnlite.layers.layer import Layer
+from nnlite.models.model import Model
+
+
+class Sequential(Model):
+    """A plain stack of layers, each with one input and one output.
+
+    Args:
+        layers: Optional list of layers (an `Input(...)` may come first).
+        trainable: Defaults to `True`.
+        name: Defaults to `sequential`, `sequential_1`, ...
+
+    Example:
+
+    >>> model = Sequential([Input(shape=(16,)), Dense(8, activation="relu"), Dense(1)])
+    >>> model.compile(optimizer="adam", loss="mse")
+    >>> history = model.fit(x, y, epochs=10, validation_split=0.2)
+    """
+
+    def __init__(self, layers=None, trainable=True, name=None):
+        super().__init__(trainable=trainable, name=name)
+        self._layers = []
+        self._input_layer = None
+        if layers is not None:
+            if isinstance(layers, (Layer, KerasTensor)):
+                layers = [layers]
+            for layer in layers:
+                self.add(layer, rebuild=False)
+            self._maybe_rebuild()
+
+    # -- structure -------------------------------------------------------------
+    def add(self, layer, rebuild=True):
+        """Adds a layer (or an `Input(...)`) on top of the stack."""
+        if isinstance(layer, KerasTensor):
+            layer = layer._input_layer
+        if not isinstance(layer, Layer):
+            raise ValueError("Only instances of `nnlite.layers.Layer` can be added to a "
+                             "Sequential model. Received: %r (of type %s)"
+                             % (layer, type(layer).__name__))
+        if isinstance(layer, InputLayer):
+            if self._layers or self._input_layer is not None:
+                raise ValueError("Sequential model '%s' has already been configured to use "
+                                 "an input; an InputLayer can only come first." % self.name)
+            self._input_layer = layer
+            return
+        if any(existing.name == layer.name for existing in self._layers):
+            raise ValueError("All layers added to a Sequential model should have unique "
+                             "names. Name '%s' is already the name of a layer in this model. "
+                             "Update the `name` argument to pass a unique name."
+                             % layer.name)
+        if (not self._layers and self._input_layer is None
+                and layer._declared_input_shape is not None):
+            self._input_layer = InputLayer(shape=layer._declared_input_shape,
+                                           batch_size=layer._declared_batch_size)
+        self._layers.append(layer)
+        self._loss_spec = None
+        self._train_variables = None
+        if rebuild:
+            self._maybe_rebuild()
+
+    def pop(self, rebuild=True):
+        """Removes and returns the last layer."""
+        if not self._layers:
+            raise TypeError("There are no layers in the model.")
+        layer = self._layers.pop()
+        self._train_variables = None
+        self._loss_spec = None
+        self.built = False
+        if rebuild:
+            self._maybe_rebuild()
+        return layer
+
+    @property
+    def layers(self):
+        """The layers, without the input layer (as in Keras)."""
+        return list(self._layers)
+
+    def _output_layer(self):
+        return self._layers[-1]
+
+    def _maybe_rebuild(self):
+        if self._input_layer is not None and self._layers:
+            self.build(self._input_layer.batch_shape)
+
+    def build(self, input_shape=None):
+        """Builds every layer for `input_shape` (with the batch axis, e.g. `(None, 784)`)."""
+        if input_shape is None:
+            if self._input_layer is None:
+                raise ValueError("You must provide an `input_shape` argument.")
+            input_shape = self._input_layer.batch_shape
+        shape = tuple(input_shape)
+        if self._input_layer is None:
+            self._input_layer = InputLayer(batch_shape=shape)
+        if not self._layers:
+            raise ValueError("Sequential model %s cannot be built because it has no layers. "
+                             "Call `model.add(layer)`." % self.name)
+        for layer in self._layers:
+            if layer.built and layer._build_input_shape is not None:
+                built = layer._build_input_shape
+                if len(built) != len(shape) or built[-1] != shape[-1]:
+                    raise ValueError(
+                        'Input 0 of layer "%s" is incompatible with the layer: it was built for '
+                        "input shape %s, but received input shape %s"
+                        % (layer.name, built, shape))
+            layer._maybe_build(shape)
+            shape = tuple(layer.compute_output_shape(shape))
+        self._build_input_shape = tuple(input_shape)
+        self.built = True
+
+    def _ensure_built(self, x):
+        if not self.built:
+            self.build((None,) + x.shape[1:])
+
+    def compute_output_shape(self, input_shape):
+        shape = tuple(input_shape)
+        for layer in self._layers:
+            shape = tuple(layer.compute_output_shape(shape))
+        return shape
+
+    @property
+    def input_shape(self):
+        if self._input_layer is None:
+            raise AttributeError("The model has no input yet: build it or pass an Input.")
+        return self._input_layer.batch_shape
+
+    @property
+    def output_shape(self):
+        return self.compute_output_shape(self.input_shape)
+
+    @property
+    def inputs(self):
+        return [self._input_layer.output] if self._input_layer is not None else None
+
+    def _adapt_input(self, x):
+        """Matches the input's rank to the model's, as Keras does for a trailing axis of 1."""
+        if self._input_layer is None:
+            return x
+        expected = self._input_layer.batch_shape
+        if x.ndim == len(expected) - 1 and expected[-1] == 1:
+            x = x.reshape(x.shape + (1,))
+        elif x.ndim == len(expected) + 1 and x.shape[-1] == 1:
+            x = x.reshape(x.shape[:-1])
+        if x.ndim != len(expected) or any(
+                e is not None and e != a for e, a in zip(expected[1:], x.shape[1:])):
+            raise ValueError(
+                'Input 0 of layer "%s" is incompatible with the layer: expected shape=%s, '
+                "found shape=%s" % (self.name, expected, (None,) + x.shape[1:]))
+        return x
+
+    # -- passes ------------------------------------------------------------------
+    def _forward_train(self, x, training=True):
+        for layer in self._layers:
+            x = layer.forward(x, training=training)
+        return x
+
+    def _backward(self, grad, fused):
+        """Backpropagates `grad` (w.r.t. the output, or the output's logits when
+        fused); returns the weight gradients in `trainable_weights` order."""
+        last = len(self._layers) - 1
+        for i in range(last, -1, -1):
+            layer = self._layers[i]
+            if i == last and fused:
+                grad = layer.backward(grad, need_dx=i > 0, from_preactivation=True)
+            else:
+                grad = layer.backward(grad, need_dx=i > 0)
+        grads = []
+        for layer in self._layers:
+            if layer.trainable_weights:
+                grads.extend(layer.grads)
+        return grads
+
+    def _infer(self, x):
+        for layer in self._layers:
+            x = layer.call(x)
+        return x
+
+    # -- summary and config --------------------------------------------------------
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=False, layer_range=None):
+        """Prints a table of layers, output shapes and parameter counts."""
+        from nnlite.utils.summary_utils import print_summary
+        table = []
+        shape = self._input_layer.batch_shape if self.built else None
+        for layer in self._layers:
+            if shape is not None and layer.built:
+                shape = tuple(layer.compute_output_shape(shape))
+                table.append((layer.name, type(layer).__name__, _shape_str(shape),
+                              layer.count_params()))
+            else:
+                table.append((layer.name, type(layer).__name__, "?", None))
+        weights = self.weights if self.built else []
+        trainable = sum(int(np.prod(w.shape)) for w in self.trainable_weights) if self.built else 0
+        total = sum(int(np.prod(w.shape)) for w in weights)
+        opt_params = opt_bytes = None
+        if self.optimizer is not None and self.optimizer.built:
+            opt_vars = self.optimizer.variables
+            opt_params = sum(int(np.prod(v.shape)) for v in opt_vars)
+            opt_bytes = sum(v.value.nbytes for v in opt_vars)
+        trainable_bytes = sum(w.value.nbytes for w in self.trainable_weights) if self.built else 0
+        all_bytes = sum(w.value.nbytes for w in weights)
+        print_summary(self.name, table, total, trainable, total - trainable,
+                      optimizer_params=opt_params, line_length=line_length, print_fn=print_fn,
+                      trainable_bytes=trainable_bytes,
+                      non_trainable_bytes=all_bytes - trainable_bytes,
+                      optimizer_bytes=opt_bytes)
+
+    def get_config(self):
+        from nnlite.layers import serialize
+        layers = []
+        if self._input_layer is not None:
+            layers.append(serialize(self._input_layer))
+        layers += [serialize(layer) for layer in self._layers]
+        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype,
+                "layers": layers}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from nnlite.layers import deserialize
+        model = cls(name=config.get("name"), trainable=config.get("trainable", True))
+        for layer_config in config["layers"]:
+            model.add(deserialize(layer_config, custom_objects), rebuild=False)
+        model._maybe_rebuild()
+        return model
+
+
+def _shape_str(shape):
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + \
+        ("," if len(shape) == 1 else "") + ")"

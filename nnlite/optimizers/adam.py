@@ -1,0 +1,61 @@
+"""Adam, in Keras's form (epsilon added to sqrt(v), bias correction in the step)."""
+import math
+
+from nnlite import _core
+from nnlite.optimizers.optimizer import Optimizer
+
+
+class Adam(Optimizer):
+    """Adam: adaptive moment estimation.
+
+    With t the step number (from 1):
+    `m += (g - m) * (1 - beta_1)`, `v += (g^2 - v) * (1 - beta_2)`,
+    `alpha = learning_rate * sqrt(1 - beta_2^t) / (1 - beta_1^t)`,
+    `w -= alpha * m / (sqrt(v) + epsilon)`; with amsgrad, `v` is replaced by
+    the running maximum of `v`.
+
+    Args:
+        learning_rate: Defaults to `0.001`.
+        beta_1: Defaults to `0.9`.
+        beta_2: Defaults to `0.999`.
+        epsilon: Defaults to `1e-7`.
+        amsgrad: Defaults to `False`.
+        name: Defaults to `"adam"`.
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 amsgrad=False, name="adam", **kwargs):
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        self.beta_1, self.beta_2 = float(beta_1), float(beta_2)
+        self.epsilon = float(epsilon)
+        self.amsgrad = bool(amsgrad)
+        self._momentums, self._velocities, self._velocity_hats = [], [], []
+
+    def build(self, variables):
+        super().build(variables)
+        self._momentums = [self.add_variable_from_reference(v, "momentum") for v in variables]
+        self._velocities = [self.add_variable_from_reference(v, "velocity") for v in variables]
+        self._velocity_hats = ([self.add_variable_from_reference(v, "velocity_hat")
+                                for v in variables] if self.amsgrad else [])
+
+    def _slot_variables(self):
+        out = []
+        for i in range(len(self._momentums)):
+            out += [self._momentums[i], self._velocities[i]]
+            if self.amsgrad:
+                out.append(self._velocity_hats[i])
+        return out
+
+    def update_step(self, index, gradient, variable, learning_rate):
+        t = int(self._iterations.value) + 1
+        alpha = learning_rate * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
+        vhat = self._velocity_hats[index].value if self.amsgrad else None
+        _core.adam_update(variable.value, gradient, alpha, self.beta_1, self.beta_2,
+                          self.epsilon, self._momentums[index].value,
+                          self._velocities[index].value, vhat)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
+                       "amsgrad": self.amsgrad})
+        return config

@@ -1,0 +1,7 @@
+"""Utilities, as `keras.utils`: to_categorical, set_random_seed, Progbar, ..."""
+from nnlite.backend.naming import clear_session
+from nnlite.backend.random import set_random_seed
+from nnlite.utils.numerical_utils import normalize, to_categorical
+from nnlite.utils.progbar import Progbar
+
+__all__ = ["Progbar", "clear_session", "normalize", "set_random_seed", "to_categorical"]
