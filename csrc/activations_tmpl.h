@@ -80,8 +80,10 @@ int NL(activation_forward)(int act, int64_t m, int64_t n, T alpha, const T *x, T
                 y[i] = (T)0.5 * v * ((T)1 + M(tanh)(c * (v + (T)0.044715 * v * v * v)));
             }
         } else {
+            /* Phi(x) = erfc(-x/sqrt2)/2, as TensorFlow: 1 + erf(x/sqrt2) cancels to 0
+             * for x < -5 or so and loses the negative tail */
             for (i = 0; i < len; i++)
-                y[i] = (T)0.5 * x[i] * ((T)1 + M(erf)(x[i] * (T)0.70710678118654752440084436210485));
+                y[i] = (T)0.5 * x[i] * M(erfc)(-x[i] * (T)0.70710678118654752440084436210485);
         }
         break;
     case NL_ACT_HARD_SIGMOID:
@@ -138,8 +140,9 @@ int NL(activation_backward)(int act, int64_t m, int64_t n, T alpha, const T *x,
         for (i = 0; i < len; i++) dx[i] = x[i] > 0 ? dy[i] : dy[i] * (y[i] + alpha);
         break;
     case NL_ACT_SELU:
+        /* slope scale at x == 0, as TensorFlow's SeluGrad */
         for (i = 0; i < len; i++)
-            dx[i] = dy[i] * (x[i] > 0 ? selu_s : selu_s * selu_a * M(exp)(x[i]));
+            dx[i] = dy[i] * (x[i] >= 0 ? selu_s : selu_s * selu_a * M(exp)(x[i]));
         break;
     case NL_ACT_SOFTPLUS:
         for (i = 0; i < len; i++) dx[i] = dy[i] * L(sigmoid)(x[i]);
@@ -162,14 +165,17 @@ int NL(activation_backward)(int act, int64_t m, int64_t n, T alpha, const T *x,
             for (i = 0; i < len; i++) {
                 T v = x[i];
                 T t = M(tanh)(c * (v + (T)0.044715 * v * v * v));
-                T du = c * ((T)1 + (T)(3 * 0.044715) * v * v);
-                dx[i] = dy[i] * ((T)0.5 * ((T)1 + t) + (T)0.5 * v * ((T)1 - t * t) * du);
+                T sech2 = (T)1 - t * t;
+                /* once tanh saturates, v*v may overflow: 0 * inf would give NaN */
+                T tail = sech2 != 0
+                    ? (T)0.5 * v * sech2 * c * ((T)1 + (T)(3 * 0.044715) * v * v) : 0;
+                dx[i] = dy[i] * ((T)0.5 * ((T)1 + t) + tail);
             }
         } else {
             const T inv_sqrt2pi = (T)0.39894228040143267793994605993438;
             for (i = 0; i < len; i++) {
                 T v = x[i];
-                T cdf = (T)0.5 * ((T)1 + M(erf)(v * (T)0.70710678118654752440084436210485));
+                T cdf = (T)0.5 * M(erfc)(-v * (T)0.70710678118654752440084436210485);
                 dx[i] = dy[i] * (cdf + v * inv_sqrt2pi * M(exp)((T)-0.5 * v * v));
             }
         }

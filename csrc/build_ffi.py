@@ -49,6 +49,8 @@ ffibuilder.set_source(
     '#include "nnlite.h"',
     sources=[os.path.relpath(s) if not os.path.isabs(s) else s for s in _sources],
     include_dirs=[HERE],
+    # templates are #included: list them so edits trigger a rebuild
+    depends=[os.path.relpath(h) for h in sorted(glob.glob(os.path.join(HERE, "*.h")))],
     extra_compile_args=_compile_args(),
     libraries=[] if sys.platform == "win32" else ["m"],
 )

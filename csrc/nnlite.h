@@ -26,7 +26,8 @@ const char *nl_version(void);
  * op(A) is m x k, op(B) is k x n, C is m x n. trans_a != 0 means A is stored
  * k x m (op(A) = A^T), likewise for B. lda >= (trans_a ? m : k),
  * ldb >= (trans_b ? k : n), ldc >= n. beta == 0 never reads C (NaN in C is
- * overwritten). Returns NL_OK, NL_EINVAL or NL_ENOMEM. */
+ * overwritten); alpha == 0 never reads A or B (as reference BLAS).
+ * Returns NL_OK, NL_EINVAL or NL_ENOMEM. */
 int nl_sgemm(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k,
              float alpha, const float *a, int64_t lda, const float *b, int64_t ldb,
              float beta, float *c, int64_t ldc);

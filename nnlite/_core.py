@@ -100,6 +100,8 @@ def _shape(name, arr, shape):
 def _ld(name, arr):
     """Leading dimension of a 2-D array whose rows are contiguous."""
     isz = arr.itemsize
+    if arr.size == 0:  # NumPy gives empty arrays zero strides; nothing is read
+        return max(arr.shape[1], 1)
     if arr.shape[1] > 1 and arr.strides[1] != isz:
         raise ValueError("%s must have contiguous rows (strides=%s)" % (name, arr.strides))
     if arr.shape[0] <= 1:
@@ -352,7 +354,13 @@ def sgd_update(w, g, lr, momentum=0.0, nesterov=False, m=None):
                              _ptr(dtype, w), _ptr(dtype, m))
 
 
+def _required(name, arr):
+    if arr is None:
+        raise ValueError("%s: optimizer state array is required, got None" % name)
+
+
 def rmsprop_update(w, g, lr, rho, momentum, epsilon, centered, v, mg=None, m=None):
+    _required("rmsprop_update v", v)
     dtype = _update_args(w, g, v, mg, m)
     if centered and mg is None:
         raise ValueError("rmsprop_update: centered needs a state array mg")
@@ -364,6 +372,8 @@ def rmsprop_update(w, g, lr, rho, momentum, epsilon, centered, v, mg=None, m=Non
 
 
 def adam_update(w, g, alpha, beta1, beta2, epsilon, m, v, vhat=None):
+    _required("adam_update m", m)
+    _required("adam_update v", v)
     dtype = _update_args(w, g, m, v, vhat)
     _fn(dtype, "adam_update")(w.size, alpha, beta1, beta2, epsilon, _ptr(dtype, g),
                               _ptr(dtype, w), _ptr(dtype, m), _ptr(dtype, v),
