@@ -65,7 +65,11 @@ class Mean(Metric):
             self.count += float(w.sum())
 
     def result(self):
-        return np.float32(self.total / self.count) if self.count else np.float32(0.0)
+        return np.float32(self.value())
+
+    def value(self):
+        """The mean as a Python float, in full (float64) precision."""
+        return self.total / self.count if self.count else 0.0
 
 
 class MeanMetricWrapper(Mean):

@@ -205,7 +205,8 @@ class Model(Layer):
 
     def _logs(self):
         """Running results, sorted by name as Keras 3 reports them."""
-        return {m.name: float(m.result()) for m in sorted(self.metrics, key=lambda m: m.name)}
+        return {m.name: float(m.value() if isinstance(m, Mean) else m.result())
+                for m in sorted(self.metrics, key=lambda m: m.name)}
 
     # -- data ------------------------------------------------------------------
     def _prepare_x(self, x, name="x"):
