@@ -41,16 +41,21 @@ def _compile_args():
     return ["-O3", "-std=c99", "-Wall", "-Wextra", "-fno-strict-aliasing"]
 
 
+def _rel(paths):
+    """Paths relative to the project root, '/'-separated, as setuptools requires."""
+    root = os.path.dirname(HERE)
+    return [os.path.relpath(p, root).replace(os.sep, "/") for p in sorted(paths)]
+
+
 ffibuilder = FFI()
 ffibuilder.cdef(_cdef_from_header(os.path.join(HERE, "nnlite.h")))
-_sources = sorted(glob.glob(os.path.join(HERE, "*.c")))
 ffibuilder.set_source(
     "nnlite._nnlite",
     '#include "nnlite.h"',
-    sources=[os.path.relpath(s) if not os.path.isabs(s) else s for s in _sources],
-    include_dirs=[HERE],
+    sources=_rel(glob.glob(os.path.join(HERE, "*.c"))),
+    include_dirs=_rel([HERE]),
     # templates are #included: list them so edits trigger a rebuild
-    depends=[os.path.relpath(h) for h in sorted(glob.glob(os.path.join(HERE, "*.h")))],
+    depends=_rel(glob.glob(os.path.join(HERE, "*.h"))),
     extra_compile_args=_compile_args(),
     libraries=[] if sys.platform == "win32" else ["m"],
 )
