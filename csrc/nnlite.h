@@ -112,18 +112,20 @@ int nl_dsparse_crossentropy(int from_logits, int64_t m, int64_t n, double eps,
  * Adam:     m += (g-m)*(1-beta1); v += (g^2-v)*(1-beta2);
  *           amsgrad: vhat = max(vhat, v) and vhat replaces v below;
  *           w -= alpha * m / (sqrt(v) + eps), where the caller folds the
- *           bias correction into alpha = lr*sqrt(1-beta2^t)/(1-beta1^t). */
-void nl_ssgd_update(int64_t n, float lr, float momentum, int nesterov,
+ *           bias correction into alpha = lr*sqrt(1-beta2^t)/(1-beta1^t).
+ * Hyperparameters are double for both types: 1 - beta is formed in double
+ * and then rounded, as Keras does. */
+void nl_ssgd_update(int64_t n, double lr, double momentum, int nesterov,
                     const float *g, float *w, float *m);
 void nl_dsgd_update(int64_t n, double lr, double momentum, int nesterov,
                     const double *g, double *w, double *m);
-void nl_srmsprop_update(int64_t n, float lr, float rho, float momentum, float eps,
+void nl_srmsprop_update(int64_t n, double lr, double rho, double momentum, double eps,
                         int centered, const float *g, float *w, float *v,
                         float *mg, float *m);
 void nl_drmsprop_update(int64_t n, double lr, double rho, double momentum, double eps,
                         int centered, const double *g, double *w, double *v,
                         double *mg, double *m);
-void nl_sadam_update(int64_t n, float alpha, float beta1, float beta2, float eps,
+void nl_sadam_update(int64_t n, double alpha, double beta1, double beta2, double eps,
                      const float *g, float *w, float *m, float *v, float *vhat);
 void nl_dadam_update(int64_t n, double alpha, double beta1, double beta2, double eps,
                      const double *g, double *w, double *m, double *v, double *vhat);

@@ -18,8 +18,12 @@ void NL(bias_backward)(int64_t m, int64_t n, const T *dy, int64_t lddy, T *db)
     }
 }
 
-void NL(sgd_update)(int64_t n, T lr, T momentum, int nesterov, const T *g, T *w, T *m)
+/* Hyperparameters arrive as double, so 1 - beta is formed before rounding to T
+ * (as Keras forms it in Python): (float)(1 - 0.999) is 1e-3, 1 - 0.999f is not. */
+void NL(sgd_update)(int64_t n, double lr_, double momentum_, int nesterov, const T *g, T *w,
+                    T *m)
 {
+    const T lr = (T)lr_, momentum = (T)momentum_;
     if (momentum == 0) {
         for (int64_t i = 0; i < n; i++) w[i] -= lr * g[i];
     } else if (nesterov) {
@@ -35,15 +39,17 @@ void NL(sgd_update)(int64_t n, T lr, T momentum, int nesterov, const T *g, T *w,
     }
 }
 
-void NL(rmsprop_update)(int64_t n, T lr, T rho, T momentum, T eps, int centered,
-                        const T *g, T *w, T *v, T *mg, T *m)
+void NL(rmsprop_update)(int64_t n, double lr_, double rho_, double momentum_, double eps_,
+                        int centered, const T *g, T *w, T *v, T *mg, T *m)
 {
+    const T lr = (T)lr_, rho = (T)rho_, one_rho = (T)(1.0 - rho_);
+    const T momentum = (T)momentum_, eps = (T)eps_;
     for (int64_t i = 0; i < n; i++) {
         T gi = g[i];
-        v[i] = rho * v[i] + ((T)1 - rho) * gi * gi;
+        v[i] = rho * v[i] + one_rho * gi * gi;
         T den = v[i];
         if (centered) {
-            mg[i] = rho * mg[i] + ((T)1 - rho) * gi;
+            mg[i] = rho * mg[i] + one_rho * gi;
             den -= mg[i] * mg[i];
         }
         T inc = lr * gi / M(sqrt)(den + eps);
@@ -56,10 +62,11 @@ void NL(rmsprop_update)(int64_t n, T lr, T rho, T momentum, T eps, int centered,
     }
 }
 
-void NL(adam_update)(int64_t n, T alpha, T beta1, T beta2, T eps,
+void NL(adam_update)(int64_t n, double alpha_, double beta1, double beta2, double eps_,
                      const T *g, T *w, T *m, T *v, T *vhat)
 {
-    const T one_b1 = (T)1 - beta1, one_b2 = (T)1 - beta2;
+    const T alpha = (T)alpha_, eps = (T)eps_;
+    const T one_b1 = (T)(1.0 - beta1), one_b2 = (T)(1.0 - beta2);
     for (int64_t i = 0; i < n; i++) {
         T gi = g[i];
         m[i] += (gi - m[i]) * one_b1;

@@ -4,13 +4,16 @@ Bias against NumPy; optimizer steps against the Keras 3 update rules
 (keras/src/optimizers/{sgd,rmsprop,adam}.py) written out in float64 below.
 """
 import math
+import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 
 import numpy as np
 import pytest
 
+import nnlite
 from nnlite import _core
 
 DTYPES = [np.float32, np.float64]
@@ -376,8 +379,11 @@ def test_update_on_non_contiguous_variable_raises_value_error():
 
 def _run_isolated(code):
     """Runs code in a fresh interpreter so that a crash cannot take pytest down."""
+    # the child imports the same nnlite as this process, whatever the working directory
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(nnlite.__file__)))
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code)],
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=60,
+                          cwd=tempfile.gettempdir(), env=env)
 
 
 def test_rmsprop_without_velocity_raises_value_error():

@@ -450,3 +450,25 @@ def test_sparse_categorical_crossentropy_one_hot_targets_raise(probs):
     t, p, _ = probs
     with pytest.raises(ValueError):
         losses.sparse_categorical_crossentropy(t, p)
+
+
+@pytest.mark.parametrize("labels", [[4, 0, 1, 2, 3, 0], [-1, 0, 1, 2, 3, 0]])
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_sparse_categorical_crossentropy_label_out_of_range_raises(probs, labels, from_logits):
+    _, p, _ = probs
+    with pytest.raises(ValueError):
+        losses.sparse_categorical_crossentropy(labels, p, from_logits=from_logits)
+
+
+def test_binary_crossentropy_expands_rank_1_target_against_n_by_1_prediction(rng):
+    t = rng.integers(0, 2, size=7).astype(np.float32)
+    p = rng.uniform(0.05, 0.95, size=(7, 1))
+    np.testing.assert_allclose(losses.BinaryCrossentropy()(t, p), np_bce(t[:, None], p).mean(),
+                               rtol=1e-5)
+
+
+def test_none_reduction_with_sample_weight_returns_weighted_values(rng):
+    t, p = rng.normal(size=(3, 2)), rng.normal(size=(3, 2))
+    w = np.array([1.0, 2.0, 0.0])
+    out = losses.MeanSquaredError(reduction="none")(t, p, sample_weight=w)
+    np.testing.assert_allclose(out, w * np_mse(t, p), rtol=1e-6)

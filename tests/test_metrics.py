@@ -84,9 +84,12 @@ def test_binary_accuracy_expands_rank_1_target_against_n_by_1_prediction():
     np.testing.assert_allclose(m.result(), 0.75)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: BinaryAccuracy accepts a threshold outside "
-                   "(0, 1); Keras 3 raises ValueError('Invalid value for argument "
-                   "`threshold`...')")
+def test_binary_accuracy_accepts_n_by_1_target_against_rank_1_prediction():
+    m = metrics.BinaryAccuracy()
+    m.update_state([[1], [0], [1], [0]], [0.9, 0.2, 0.3, 0.1])
+    np.testing.assert_allclose(m.result(), 0.75)
+
+
 @pytest.mark.parametrize("threshold", [0.0, 1.0, 1.5])
 def test_binary_accuracy_threshold_outside_open_unit_interval_raises(threshold):
     with pytest.raises(ValueError, match="threshold"):
@@ -110,6 +113,20 @@ def test_binary_accuracy_accumulates_with_sample_weights_as_weighted_mean():
     values = np.array([1.0, 0.0, 0.0, 1.0])
     w = np.array([2.0, 1.0, 0.5, 3.0])
     np.testing.assert_allclose(m.result(), np.sum(w * values) / np.sum(w), rtol=1e-6)
+
+
+@pytest.mark.parametrize("make, y_true, y_pred", [
+    (metrics.BinaryAccuracy, [[1], [0]], [[0.8], [0.6]]),
+    (metrics.CategoricalAccuracy, [[0, 1], [1, 0]], [[0.2, 0.8], [0.4, 0.6]]),
+    (metrics.SparseCategoricalAccuracy, [[1], [0]], [[0.2, 0.8], [0.4, 0.6]]),
+    (metrics.MeanSquaredError, [[1.0], [0.0]], [[1.0], [1.0]]),
+])
+def test_sample_weight_of_shape_n_by_1_is_accepted(make, y_true, y_pred):
+    m = make()
+    m.update_state(y_true, y_pred, sample_weight=[[1.0], [3.0]])
+    # the first sample is right (value 1 or error 0), the second wrong
+    expected = 0.25 if make is not metrics.MeanSquaredError else 0.75
+    np.testing.assert_allclose(m.result(), expected, rtol=1e-6)
 
 
 def test_categorical_accuracy_accumulates_over_updates():

@@ -16,6 +16,8 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
     y_true, y_pred = _arrays(y_true, y_pred)
     if y_true.ndim == y_pred.ndim - 1:
         y_true = y_true.reshape(y_true.shape + (1,))
+    elif y_pred.ndim == y_true.ndim - 1:
+        y_pred = y_pred.reshape(y_pred.shape + (1,))
     if y_true.shape != y_pred.shape:
         raise ValueError("binary_accuracy: y_true.shape=%s does not match y_pred.shape=%s"
                          % (y_true.shape, y_pred.shape))
@@ -52,6 +54,9 @@ class BinaryAccuracy(MeanMetricWrapper):
     """
 
     def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
+        if threshold is not None and not 0 < threshold < 1:
+            raise ValueError("Invalid value for argument `threshold`. Expected a value in "
+                             "interval (0, 1). Received: threshold=%r" % (threshold,))
         super().__init__(binary_accuracy, name=name, dtype=dtype, threshold=threshold)
         self.threshold = threshold
 

@@ -58,6 +58,8 @@ class Mean(Metric):
             self.count += float(values.size)
         else:
             w = np.asarray(sample_weight, dtype=np.float64)
+            while w.ndim > values.ndim and w.shape[-1] == 1:
+                w = w.reshape(w.shape[:-1])
             if w.ndim < values.ndim:
                 w = w.reshape(w.shape + (1,) * (values.ndim - w.ndim))
             w = np.broadcast_to(w, values.shape)

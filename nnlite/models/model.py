@@ -309,7 +309,8 @@ class Model(Layer):
                     break
             epoch_logs = dict(logs)
             if val is not None and (epoch + 1) % validation_freq == 0:
-                val_logs = self._run_evaluation(*val, validation_batch_size or batch_size)
+                val_logs = self._run_evaluation(*val, validation_batch_size or batch_size,
+                                                callbacks=cbs)
                 epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
             cbs.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:

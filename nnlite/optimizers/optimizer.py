@@ -63,7 +63,7 @@ class Optimizer:
 
     def add_variable_from_reference(self, reference_variable, name, initial=0.0):
         value = np.full(reference_variable.shape, initial, dtype=reference_variable.value.dtype)
-        return Variable(value, trainable=False,
+        return Variable(value, dtype=value.dtype, trainable=False,
                         name="%s_%s" % (reference_variable.name, name))
 
     @property
@@ -95,7 +95,7 @@ class Optimizer:
         for i, (g, v) in enumerate(zip(grads, trainable_variables)):
             if g is None:
                 continue
-            g = np.ascontiguousarray(g, dtype=v.value.dtype)
+            g = np.require(np.asarray(g, dtype=v.value.dtype), requirements="C")
             if g.shape != v.shape:
                 raise ValueError("Gradient of shape %s for variable %r of shape %s"
                                  % (g.shape, v.name, v.shape))
