@@ -5,7 +5,6 @@ from nnlite import _core, initializers
 from nnlite.layers.activation_ops import ActivationOp
 from nnlite.layers.layer import Layer
 
-_LEGACY = {"output_dim": "units", "init": "kernel_initializer"}
 
 
 class Dense(Layer):
