@@ -44,16 +44,20 @@ def test_split_has_1437_train_and_360_test_images(data):
     assert x_test.shape == (360, 8, 8) and y_test.shape == (360,)
 
 
-def test_split_partitions_the_file_by_its_test_index(data):
+def test_split_follows_the_shipped_order_and_uses_every_image_once(data):
     (x_train, y_train), (x_test, y_test) = data
     with np.load(DATA_FILE, allow_pickle=False) as f:
-        images, labels, test_index = f["images"], f["labels"], f["test_index"]
-    assert len(np.unique(test_index)) == 360
-    train_index = np.setdiff1d(np.arange(len(labels)), test_index)
-    np.testing.assert_array_equal(x_test, images[np.sort(test_index)])
-    np.testing.assert_array_equal(y_test, labels[np.sort(test_index)])
-    np.testing.assert_array_equal(x_train, images[train_index])
-    np.testing.assert_array_equal(y_train, labels[train_index])
+        images, labels, order = f["images"], f["labels"], f["order"].astype(np.intp)
+    assert sorted(order.tolist()) == list(range(len(labels)))
+    np.testing.assert_array_equal(x_train, images[order[:1437]])
+    np.testing.assert_array_equal(y_train, labels[order[:1437]])
+    np.testing.assert_array_equal(x_test, images[order[1437:]])
+    np.testing.assert_array_equal(y_test, labels[order[1437:]])
+
+
+def test_training_set_is_shuffled_so_a_validation_split_sees_every_digit(data):
+    (_, y_train), _ = data
+    assert sorted(set(y_train[-144:].tolist())) == list(range(10))
 
 
 def test_images_and_labels_are_uint8(data):
@@ -96,7 +100,7 @@ def test_content_checksum_matches_the_source_csv():
 
 def test_file_loads_without_pickle():
     with np.load(DATA_FILE, allow_pickle=False) as f:
-        assert sorted(f.files) == ["images", "labels", "test_index"]
+        assert sorted(f.files) == ["images", "labels", "order"]
         assert f["images"].dtype == np.uint8
         assert f["labels"].dtype == np.uint8
 
