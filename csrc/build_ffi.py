@@ -37,7 +37,7 @@ def _cdef_from_header(path):
 def _compile_args():
     if sys.platform == "win32":
         return ["/O2"]
-    # Portable: no -march=native. SIMD code is chosen at run time.
+    # Portable: no machine-specific -march flag; SIMD code is chosen at run time.
     return ["-O3", "-std=c99", "-Wall", "-Wextra", "-fno-strict-aliasing"]
 
 
