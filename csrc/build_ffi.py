@@ -38,7 +38,7 @@ def _compile_args():
     if sys.platform == "win32":
         return ["/O2"]
     # Portable: no machine-specific -march flag; SIMD code is chosen at run time.
-    return ["-O3", "-std=c99", "-Wall", "-Wextra", "-fno-strict-aliasing"]
+    return ["-O3", "-std=c99", "-Wall", "-Wextra", "-fno-strict-aliasing", "-pthread"]
 
 
 def _rel(paths):
@@ -58,6 +58,7 @@ ffibuilder.set_source(
     depends=_rel(glob.glob(os.path.join(HERE, "*.h"))),
     extra_compile_args=_compile_args(),
     libraries=[] if sys.platform == "win32" else ["m"],
+    extra_link_args=[] if sys.platform == "win32" else ["-pthread"],
 )
 
 if __name__ == "__main__":

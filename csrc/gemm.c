@@ -1,24 +1,19 @@
-/* gemm.c - nl_sgemm / nl_dgemm: cache-blocked GEMM (BLIS / Goto layout) for
- * float32 and float64 from one template (gemm_kernel.h).
+/* gemm.c - nl_sgemm / nl_dgemm (and the fused nl_?gemm_bias_act): cache-
+ * blocked GEMM (BLIS / Goto layout) for float32 and float64 from one template
+ * (gemm_kernel.h).
  *
  * This file holds what the two types share (aligned pack buffers, small
  * integer helpers) and the per-type tile and block sizes of the portable
- * reference micro-kernel. SIMD micro-kernels plug in later through
- * `struct s_kernel` / `struct d_kernel`, each with its own tile and blocks.
+ * reference micro-kernel. The SIMD micro-kernels live in gemm_avx2.c and
+ * gemm_avx512.c; cpu.c picks one per type at run time.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include "nnlite.h"
+#include "gemm_internal.h"
 
 /* ---- shared helpers -------------------------------------------------------- */
-
-/* Alignment of pack buffers and of every packed sliver: one cache line, and
- * enough for aligned AVX-512 loads. */
-#define GEMM_ALIGN 64
-
-/* Largest MR * NR of any micro-kernel: size of the on-stack edge tile. */
-#define GEMM_TILE_MAX 512
 
 static inline int64_t gemm_min(int64_t x, int64_t y)
 {
@@ -62,6 +57,9 @@ static void gemm_free(void *p)
 #define T float
 #define NL(x) nl_s##x
 #define L(x) s_##x
+#define KERN struct nl_skernel
+#define EPI struct nl_sepilogue
+#define CHOSEN_KERNEL nl_gemm_skernel
 #define REF_MR 6
 #define REF_NR 16
 #define REF_MC 120
@@ -71,6 +69,9 @@ static void gemm_free(void *p)
 #undef T
 #undef NL
 #undef L
+#undef KERN
+#undef EPI
+#undef CHOSEN_KERNEL
 #undef REF_MR
 #undef REF_NR
 #undef REF_MC
@@ -85,6 +86,9 @@ static void gemm_free(void *p)
 #define T double
 #define NL(x) nl_d##x
 #define L(x) d_##x
+#define KERN struct nl_dkernel
+#define EPI struct nl_depilogue
+#define CHOSEN_KERNEL nl_gemm_dkernel
 #define REF_MR 4
 #define REF_NR 4
 #define REF_MC 64
@@ -94,6 +98,9 @@ static void gemm_free(void *p)
 #undef T
 #undef NL
 #undef L
+#undef KERN
+#undef EPI
+#undef CHOSEN_KERNEL
 #undef REF_MR
 #undef REF_NR
 #undef REF_MC

@@ -5,10 +5,13 @@
  *   T       the element type (float or double)
  *   NL(x)   the exported name for this type (nl_s##x or nl_d##x)
  *   L(x)    a file-local name for this type (s_##x or d_##x)
+ *   KERN    the kernel description type (struct nl_skernel / nl_dkernel)
+ *   EPI     the epilogue type (struct nl_sepilogue / nl_depilogue)
+ *   CHOSEN_KERNEL()         the kernel dispatch chose (cpu.c)
  *   REF_MR, REF_NR          tile of the reference micro-kernel
  *   REF_MC, REF_KC, REF_NC  cache blocks used with it
- * and with GEMM_ALIGN, GEMM_TILE_MAX, gemm_min, gemm_round_up, gemm_malloc
- * and gemm_free from gemm.c in scope.
+ * and with gemm_internal.h, gemm_min, gemm_round_up, gemm_malloc and
+ * gemm_free from gemm.c in scope.
  *
  * Layout of the algorithm (BLIS / Goto):
  *   for jc over n in steps of NC:        B panel  KC x NC  -> L3
@@ -21,25 +24,6 @@
  * The transpose flags are absorbed entirely by the two packing routines, so
  * the micro-kernel sees one layout whatever the flags are.
  */
-
-/* ---- micro-kernel interface -------------------------------------------- */
-
-/* A micro-kernel computes one full MR x NR tile:
- *   c[i*ldc + j] = alpha * sum_p a[p*MR + i] * b[p*NR + j] + beta * c[i*ldc + j]
- * for 0 <= i < MR, 0 <= j < NR, 0 <= p < kc, where a and b are packed slivers
- * (each starts on a GEMM_ALIGN boundary). beta == 0 must not read c. The
- * driver only calls it on full tiles of C; edge tiles go through a local
- * buffer. SIMD kernels added later keep exactly this signature. */
-typedef void (*L(ukr_fn))(int64_t kc, T alpha, const T *a, const T *b,
-                          T beta, T *c, int64_t ldc);
-
-/* A kernel and the blocking that suits it: the driver reads everything it
- * needs from here, so a per-ISA kernel brings its own tile and block sizes. */
-struct L(kernel) {
-    int mr, nr;             /* micro-tile: MR rows of C by NR columns */
-    int64_t mc, kc, nc;     /* cache blocks; best as multiples of mr, nr */
-    L(ukr_fn) ukr;
-};
 
 /* ---- reference micro-kernel (plain C) ----------------------------------- */
 
@@ -84,8 +68,8 @@ static void L(ukr_ref)(int64_t kc, T alpha, const T *__restrict a,
 }
 
 /* Read-only after compilation: not mutable global state. */
-static const struct L(kernel) L(kernel_ref) = {
-    REF_MR, REF_NR, REF_MC, REF_KC, REF_NC, L(ukr_ref)
+const KERN NL(kernel_ref) = {
+    "ref", REF_MR, REF_NR, REF_MC, REF_KC, REF_NC, L(ukr_ref)
 };
 
 /* Catches a reference tile that would not fit the edge-tile buffer at
@@ -191,14 +175,36 @@ static void L(merge_tile)(int mr, int nr, const T *tile, int ldt, T beta,
     }
 }
 
+/* ---- epilogue ------------------------------------------------------------ */
+
+/* Bias and activation on an mr x nr block of C whose first column is column
+ * `col` of the whole product; y (if not C itself) is written at the same
+ * place. Used per tile, right after the tile's last K block. */
+static void L(epilogue)(const EPI *ep, int64_t mr, int64_t nr, int64_t row, int64_t col,
+                        T *c, int64_t ldc)
+{
+    for (int64_t i = 0; i < mr; i++) {
+        T *ci = c + i * ldc;
+        if (ep->bias) {
+            const T *bj = ep->bias + col;
+            for (int64_t j = 0; j < nr; j++) ci[j] += bj[j];
+        }
+        if (ep->act >= 0) {
+            T *yi = ep->y + (row + i) * ep->ldy + col;
+            NL(activation_forward)(ep->act, 1, nr, ep->act_alpha, ci, yi);
+        }
+    }
+}
+
 /* ---- macro-kernel ------------------------------------------------------- */
 
 /* C[0:mc, 0:nc] = alpha * Apack * Bpack + beta * C[0:mc, 0:nc] for one packed
- * A block and one packed B panel. The jr and ir loops are independent, which
- * is where a thread pool will split the work later. */
-static void L(macro_kernel)(const struct L(kernel) *kd, int64_t mc, int64_t nc,
+ * A block and one packed B panel; (row, col) is where this block of C starts
+ * in the whole product (for the epilogue, given only with the last K block). */
+static void L(macro_kernel)(const KERN *kd, int64_t mc, int64_t nc,
                             int64_t kc, T alpha, const T *ap, int64_t psa,
-                            const T *bp, int64_t psb, T beta, T *c, int64_t ldc)
+                            const T *bp, int64_t psb, T beta, T *c, int64_t ldc,
+                            const EPI *ep, int64_t row, int64_t col)
 {
     const int mr = kd->mr, nr = kd->nr;
     T tile[GEMM_TILE_MAX];   /* per call, on the stack: safe under threads */
@@ -217,6 +223,8 @@ static void L(macro_kernel)(const struct L(kernel) *kd, int64_t mc, int64_t nc,
                 kd->ukr(kc, alpha, as, bp, 0, tile, nr);
                 L(merge_tile)(mr_e, nr_e, tile, nr, beta, cij, ldc);
             }
+            if (ep)
+                L(epilogue)(ep, mr_e, nr_e, row + ir, col + jr, cij, ldc);
         }
     }
 }
@@ -224,11 +232,13 @@ static void L(macro_kernel)(const struct L(kernel) *kd, int64_t mc, int64_t nc,
 /* ---- driver ------------------------------------------------------------------ */
 
 /* Blocking loops around the macro-kernel for one kernel description.
- * Expects validated arguments with m, n, k > 0. */
-static int L(gemm_blocked)(const struct L(kernel) *kd, int trans_a, int trans_b,
+ * Expects validated arguments with m, n, k > 0. (row0, col0) is where this
+ * block of C starts in the whole product, for the epilogue. */
+static int L(gemm_blocked)(const KERN *kd, int trans_a, int trans_b,
                            int64_t m, int64_t n, int64_t k, T alpha,
                            const T *a, int64_t lda, const T *b, int64_t ldb,
-                           T beta, T *c, int64_t ldc)
+                           T beta, T *c, int64_t ldc, const EPI *ep,
+                           int64_t row0, int64_t col0)
 {
     const int mr = kd->mr, nr = kd->nr;
     /* Slivers are padded to whole GEMM_ALIGN units so every sliver, and the
@@ -255,6 +265,7 @@ static int L(gemm_blocked)(const struct L(kernel) *kd, int trans_a, int trans_b,
             const int64_t psb = gemm_round_up(kc * nr, pad);
             /* The caller's beta applies once; later K blocks accumulate. */
             const T beta_pc = pc == 0 ? beta : (T)1;
+            const EPI *ep_pc = pc + kc >= k ? ep : NULL;
 
             L(pack_b)(trans_b, kc, nc,
                       trans_b ? b + jc * ldb + pc : b + pc * ldb + jc, ldb,
@@ -265,7 +276,8 @@ static int L(gemm_blocked)(const struct L(kernel) *kd, int trans_a, int trans_b,
                           trans_a ? a + pc * lda + ic : a + ic * lda + pc, lda,
                           mr, psa, ap);
                 L(macro_kernel)(kd, mc, nc, kc, alpha, ap, psa, bp, psb,
-                                beta_pc, c + ic * ldc + jc, ldc);
+                                beta_pc, c + ic * ldc + jc, ldc, ep_pc,
+                                row0 + ic, col0 + jc);
             }
         }
     }
@@ -274,9 +286,82 @@ static int L(gemm_blocked)(const struct L(kernel) *kd, int trans_a, int trans_b,
     return NL_OK;
 }
 
-int NL(gemm)(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k,
-             T alpha, const T *a, int64_t lda, const T *b, int64_t ldb,
-             T beta, T *c, int64_t ldc)
+/* ---- threads ------------------------------------------------------------------ */
+
+/* One GEMM split into blocks of C along M or N. Block boundaries fall on
+ * multiples of the tile (and every block is computed with the same K order),
+ * so each element of C comes out bit for bit the same for any thread count. */
+struct L(job) {
+    const KERN *kd;
+    int trans_a, trans_b;
+    int64_t m, n, k;
+    T alpha, beta;
+    const T *a, *b;
+    T *c;
+    int64_t lda, ldb, ldc;
+    const EPI *ep;
+    int split_m;            /* split rows (else columns) */
+    int64_t step;           /* rows or columns per task, a multiple of the tile */
+    int status[NL_MAX_TASKS];
+};
+
+static void L(job_task)(void *arg, int t)
+{
+    struct L(job) *j = (struct L(job) *)arg;
+    const int64_t lo = t * j->step;
+    const int64_t total = j->split_m ? j->m : j->n;
+    const int64_t len = gemm_min(j->step, total - lo);
+    j->status[t] = NL_OK;
+    if (len <= 0)
+        return;
+    if (j->split_m)
+        j->status[t] = L(gemm_blocked)(
+            j->kd, j->trans_a, j->trans_b, len, j->n, j->k, j->alpha,
+            j->trans_a ? j->a + lo : j->a + lo * j->lda, j->lda, j->b, j->ldb,
+            j->beta, j->c + lo * j->ldc, j->ldc, j->ep, lo, 0);
+    else
+        j->status[t] = L(gemm_blocked)(
+            j->kd, j->trans_a, j->trans_b, j->m, len, j->k, j->alpha, j->a, j->lda,
+            j->trans_b ? j->b + lo * j->ldb : j->b + lo, j->ldb,
+            j->beta, j->c + lo, j->ldc, j->ep, 0, lo);
+}
+
+static int L(gemm_run)(const KERN *kd, int trans_a, int trans_b, int64_t m, int64_t n,
+                       int64_t k, T alpha, const T *a, int64_t lda, const T *b, int64_t ldb,
+                       T beta, T *c, int64_t ldc, const EPI *ep)
+{
+    struct L(job) j;
+    const int64_t mtiles = (m + kd->mr - 1) / kd->mr, ntiles = (n + kd->nr - 1) / kd->nr;
+    int64_t tasks = nl_threads_for((double)m * (double)n * (double)k);
+    int status = NL_OK;
+
+    /* Split the longer side (counted in tiles); never more tasks than tiles. */
+    j.split_m = mtiles >= ntiles;
+    if (tasks > (j.split_m ? mtiles : ntiles))
+        tasks = j.split_m ? mtiles : ntiles;
+    if (tasks <= 1)
+        return L(gemm_blocked)(kd, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb,
+                               beta, c, ldc, ep, 0, 0);
+    j.kd = kd; j.trans_a = trans_a; j.trans_b = trans_b;
+    j.m = m; j.n = n; j.k = k; j.alpha = alpha; j.beta = beta;
+    j.a = a; j.b = b; j.c = c; j.lda = lda; j.ldb = ldb; j.ldc = ldc; j.ep = ep;
+    {
+        const int64_t tiles = j.split_m ? mtiles : ntiles;
+        const int64_t unit = j.split_m ? kd->mr : kd->nr;
+        j.step = (tiles + tasks - 1) / tasks * unit;
+    }
+    nl_parallel_for((int)tasks, L(job_task), &j);
+    for (int t = 0; t < tasks; t++)
+        if (j.status[t] != NL_OK)
+            status = j.status[t];
+    return status;
+}
+
+/* ---- entry points -------------------------------------------------------------- */
+
+static int L(gemm_checked)(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k,
+                           T alpha, const T *a, int64_t lda, const T *b, int64_t ldb,
+                           T beta, T *c, int64_t ldc, const EPI *ep)
 {
     if (m < 0 || n < 0 || k < 0)
         return NL_EINVAL;
@@ -289,10 +374,35 @@ int NL(gemm)(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k,
     /* As in reference BLAS: with no product to form, A and B are not read. */
     if (k == 0 || alpha == 0) {
         L(scale_c)(m, n, beta, c, ldc);
+        if (ep)
+            L(epilogue)(ep, m, n, 0, 0, c, ldc);
         return NL_OK;
     }
     if (a == NULL || b == NULL)
         return NL_EINVAL;
-    return L(gemm_blocked)(&L(kernel_ref), trans_a, trans_b, m, n, k, alpha,
-                           a, lda, b, ldb, beta, c, ldc);
+    return L(gemm_run)(CHOSEN_KERNEL(), trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb,
+                       beta, c, ldc, ep);
+}
+
+int NL(gemm)(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k,
+             T alpha, const T *a, int64_t lda, const T *b, int64_t ldb,
+             T beta, T *c, int64_t ldc)
+{
+    return L(gemm_checked)(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
+                           NULL);
+}
+
+int NL(gemm_bias_act)(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k,
+                      T alpha, const T *a, int64_t lda, const T *b, int64_t ldb,
+                      T beta, T *c, int64_t ldc, const T *bias, int act, T act_alpha,
+                      T *y, int64_t ldy)
+{
+    EPI ep;
+    if (act == NL_ACT_SOFTMAX || act < -1 || act > NL_ACT_EXPONENTIAL)
+        return NL_EINVAL;   /* row-wise or unknown: not an elementwise epilogue */
+    if (act >= 0 && (y == NULL || ldy < n))
+        return NL_EINVAL;
+    ep.bias = bias; ep.act = act; ep.act_alpha = act_alpha; ep.y = y; ep.ldy = ldy;
+    return L(gemm_checked)(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
+                           (bias || act >= 0) ? &ep : NULL);
 }

@@ -35,6 +35,34 @@ int nl_dgemm(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k,
              double alpha, const double *a, int64_t lda, const double *b, int64_t ldb,
              double beta, double *c, int64_t ldc);
 
+/* Fused Dense forward: the GEMM above, then per tile while it is in cache
+ *   C[i,j] += bias[j]            (bias may be NULL)
+ *   Y[i,j]  = act(C[i,j])        (act = an nl_activation, or -1 for none;
+ *                                 elementwise only: not NL_ACT_SOFTMAX)
+ * y may be c (in place). With act == -1, y is unused. */
+int nl_sgemm_bias_act(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k,
+                      float alpha, const float *a, int64_t lda, const float *b, int64_t ldb,
+                      float beta, float *c, int64_t ldc, const float *bias, int act,
+                      float act_alpha, float *y, int64_t ldy);
+int nl_dgemm_bias_act(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k,
+                      double alpha, const double *a, int64_t lda, const double *b, int64_t ldb,
+                      double beta, double *c, int64_t ldc, const double *bias, int act,
+                      double act_alpha, double *y, int64_t ldy);
+
+/* ---- run-time configuration ---------------------------------------------
+ * The GEMM micro-kernels are chosen once from the CPU (cpuid + xgetbv on
+ * x86: AVX-512, AVX2+FMA, else portable C), unless the environment variable
+ * NNLITE_ISA names one ("avx512", "avx2", "ref"). nl_set_isa switches at run
+ * time (NL_EINVAL if the CPU or build lacks it); nl_isa_name says which runs.
+ * Threads: NNLITE_NUM_THREADS or the usable cores; nl_set_num_threads(n),
+ * n >= 1 (NL_EINVAL otherwise). Work is split over M/N blocks, never K, so
+ * results are bit-identical for any thread count. */
+const char *nl_isa_name(void);
+int nl_isa_supported(const char *name);
+int nl_set_isa(const char *name);
+int nl_get_num_threads(void);
+int nl_set_num_threads(int n);
+
 /* ---- bias ---------------------------------------------------------------
  * bias_add:      y[i,j] += b[j]           (y is m x n, in place)
  * bias_backward: db[j] = sum_i dy[i,j]    (overwrites db) */

@@ -49,6 +49,40 @@ def version():
 
 
 # --------------------------------------------------------------------------
+# run-time configuration
+
+ISAS = ("ref", "avx2", "avx512")
+
+
+def isa():
+    """The instruction set the GEMM micro-kernels use: "avx512", "avx2" or "ref"."""
+    return ffi.string(lib.nl_isa_name()).decode("ascii")
+
+
+def isa_supported(name):
+    """Whether this CPU and build can run the named instruction-set path."""
+    return bool(lib.nl_isa_supported(name.encode("ascii")))
+
+
+def set_isa(name):
+    """Switches the GEMM micro-kernels to "avx512", "avx2" or "ref"."""
+    if name not in ISAS:
+        raise ValueError("Unknown instruction set %r. Expected one of %s" % (name, ISAS))
+    if lib.nl_set_isa(name.encode("ascii")) != lib.NL_OK:
+        raise ValueError("The %r path is not available on this CPU or build" % (name,))
+
+
+def get_num_threads():
+    return int(lib.nl_get_num_threads())
+
+
+def set_num_threads(n):
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError("The number of threads must be a positive integer. Received: %r" % (n,))
+    _check(lib.nl_set_num_threads(int(n)), "set_num_threads")
+
+
+# --------------------------------------------------------------------------
 # argument checks
 
 def _check(status, what):
@@ -111,10 +145,17 @@ def _ld(name, arr):
     return arr.strides[0] // isz
 
 
+_ARRAY_TYPES = {np.dtype(np.float32): "float[]", np.dtype(np.float64): "double[]"}
+_POINTER_TYPES = {np.dtype(np.float32): "float *", np.dtype(np.float64): "double *"}
+
+
 def _ptr(dtype, arr):
+    """A C pointer to the first element, without copying."""
     if arr is None:
         return ffi.NULL
-    return ffi.cast(_FLOAT_TYPES[dtype] + " *", arr.ctypes.data)
+    if arr.flags.c_contiguous:
+        return ffi.from_buffer(_ARRAY_TYPES[dtype], arr)   # the fast path
+    return ffi.cast(_POINTER_TYPES[dtype], arr.ctypes.data)  # row-strided views
 
 
 def _fn(dtype, name):
@@ -163,6 +204,49 @@ def gemm(a, b, c=None, trans_a=False, trans_b=False, alpha=1.0, beta=0.0):
                                 beta, _ptr(dtype, c), ldc)
     _check(status, "gemm")
     return c
+
+
+def dense_forward(x, kernel, bias=None, activation=None, alpha=0.0, z=None, y=None):
+    """Fused `z = x @ kernel + bias`, `y = f(z)` in one sweep over the output.
+
+    `activation` is an elementwise C-core activation name or None. With `y`
+    None and an activation, f is applied in place (`y` is `z`). Returns (z, y).
+    """
+    dtype = _float_dtype("x", x)
+    _same_dtype(dtype, kernel=kernel, bias=bias, z=z, y=y)
+    _ndim("x", x, 2)
+    _ndim("kernel", kernel, 2)
+    m, k = x.shape
+    if kernel.shape[0] != k:
+        raise ValueError("x has %d features but the kernel expects %d" % (k, kernel.shape[0]))
+    n = kernel.shape[1]
+    if bias is not None:
+        _shape("bias", bias, (n,))
+        _contiguous("bias", bias)
+    act = -1
+    if activation is not None and activation != "linear":
+        if activation == "softmax":
+            raise ValueError("softmax is row-wise and cannot be fused into the GEMM")
+        act = _act_id(activation)
+    if z is None:
+        z = np.empty((m, n), dtype=dtype)
+    _shape("z", z, (m, n))
+    _writable("z", z)
+    if act >= 0:
+        if y is None:
+            y = z
+        _shape("y", y, (m, n))
+        _writable("y", y)
+    else:
+        y = z
+    if m == 0 or n == 0:
+        return z, y
+    status = _fn(dtype, "gemm_bias_act")(
+        0, 0, m, n, k, 1.0, _ptr(dtype, x), _ld("x", x), _ptr(dtype, kernel), _ld("kernel", kernel),
+        0.0, _ptr(dtype, z), _ld("z", z), _ptr(dtype, bias), act, alpha, _ptr(dtype, y),
+        _ld("y", y))
+    _check(status, "dense_forward")
+    return z, y
 
 
 # --------------------------------------------------------------------------

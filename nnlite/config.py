@@ -27,3 +27,31 @@ def set_epsilon(value):
     """Sets the fuzz factor used in numeric expressions."""
     global _EPSILON
     _EPSILON = float(value)
+
+
+def set_num_threads(n):
+    """Sets how many threads nnlite's C core may use (at least 1).
+
+    Defaults to the usable cores, or the `NNLITE_NUM_THREADS` environment
+    variable. Work is split so results do not depend on the thread count.
+    """
+    from nnlite import _core
+    _core.set_num_threads(n)
+
+
+def get_num_threads():
+    """Returns how many threads nnlite's C core may use."""
+    from nnlite import _core
+    return _core.get_num_threads()
+
+
+def runtime_info():
+    """Which code paths run: a dict with the instruction set of the GEMM
+    micro-kernels (`"avx512"`, `"avx2"` or `"ref"`, forced with the
+    `NNLITE_ISA` environment variable), the ones this CPU supports, and the
+    thread count."""
+    from nnlite import _core
+    return {"isa": _core.isa(),
+            "isas_supported": [n for n in _core.ISAS if _core.isa_supported(n)],
+            "num_threads": _core.get_num_threads(),
+            "version": _core.version()}

@@ -16,19 +16,40 @@ DTYPES = [np.float32, np.float64]
 TRANS = [(False, False), (False, True), (True, False), (True, True)]
 TRANS_IDS = ["NN", "NT", "TN", "TT"]
 
-# Reference kernels in csrc/gemm.c: float32 tile 6x16, MC=120, KC=256,
-# NC=4096; float64 tile 4x4, MC=64, KC=256, NC=2048. The sweep covers 1,
-# tile-1 / tile / tile+1, block+1 and odd primes for both types.
+# Every instruction-set path this CPU has runs every test (the autouse
+# fixture below). Tiles and blocks (csrc/gemm.c, gemm_avx2.c, gemm_avx512.c):
+#   ref     float32 6x16  MC 120 KC 256 NC 4096; float64 4x4  MC 64  KC 256 NC 2048
+#   avx2    float32 6x16  MC 144 KC 256 NC 4096; float64 6x8  MC 72  KC 256 NC 2048
+#   avx512  float32 8x32  MC 192 KC 384 NC 4096; float64 8x16 MC 128 KC 256 NC 2048
+# The sweep covers 1, tile-1 / tile / tile+1, block+1 and odd primes, and
+# sizes large enough to be split over threads.
 SHAPES = [
     (1, 1, 1),
-    (5, 15, 3), (6, 16, 7), (7, 17, 9),      # float32 tile -1 / = / +1
-    (3, 3, 5), (4, 4, 4), (5, 5, 2),         # float64 tile -1 / = / +1
-    (121, 17, 13), (65, 9, 11),              # MC + 1 (float32, float64)
-    (13, 11, 257), (7, 33, 513),             # KC + 1, 2 * KC + 1
+    (5, 15, 3), (6, 16, 7), (7, 17, 9),      # 6 x 16 tile -1 / = / +1
+    (3, 3, 5), (4, 4, 4), (5, 5, 2),         # 4 x 4 tile -1 / = / +1
+    (5, 7, 4), (6, 8, 3), (7, 9, 5),         # 6 x 8 tile -1 / = / +1
+    (7, 31, 5), (8, 32, 7), (9, 33, 9),      # 8 x 32 tile -1 / = / +1
+    (7, 15, 3), (8, 16, 2), (9, 17, 6),      # 8 x 16 tile -1 / = / +1
+    (121, 17, 13), (65, 9, 11),              # MC + 1 (ref)
+    (145, 19, 7), (73, 9, 5),                # MC + 1 (avx2)
+    (193, 35, 3), (129, 17, 4),              # MC + 1 (avx512)
+    (13, 11, 257), (7, 33, 513), (9, 34, 385),  # KC + 1, 2 * KC + 1, 384 + 1
     (3, 4097, 2), (2, 2049, 3),              # NC + 1 (float32, float64)
     (37, 41, 43), (101, 67, 131),            # odd primes
     (1, 97, 31), (89, 1, 29),                # a row and a column of C
+    (157, 131, 97), (29, 163, 401),          # above the threading threshold
 ]
+
+ISAS = [name for name in _core.ISAS if _core.isa_supported(name)]
+
+
+@pytest.fixture(autouse=True, params=ISAS)
+def isa(request):
+    """Forces each instruction-set path in turn, then restores the default."""
+    before = _core.isa()
+    _core.set_isa(request.param)
+    yield request.param
+    _core.set_isa(before)
 
 
 # --------------------------------------------------------------------------

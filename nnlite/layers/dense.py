@@ -77,23 +77,37 @@ class Dense(Layer):
                 "input shape to have value %d, but received input with shape %s"
                 % (self.name, self.kernel.shape[0], x.shape))
 
-    def _linear(self, x):
-        x2 = x.reshape(-1, x.shape[-1])
-        z = _core.gemm(x2, self.kernel.value)
-        if self.use_bias:
-            _core.bias_add(z, self.bias.value)
-        return x2, z
+    def _fusable(self):
+        """The C-core activation that can run inside the GEMM's epilogue, if any."""
+        name = self._act.c_name
+        return name if name is not None and name != "softmax" else None
+
+    def _bias(self):
+        return self.bias.value if self.use_bias else None
 
     def call(self, inputs, training=False):
         self._check_input(inputs)
-        _, z = self._linear(inputs)
-        y = self._act.forward(z, inplace=True)
+        x2 = inputs.reshape(-1, inputs.shape[-1])
+        fused = self._fusable()
+        # one sweep: GEMM, bias and activation per tile, in place
+        _, y = _core.dense_forward(x2, self.kernel.value, self._bias(), fused,
+                                   self._act.spec[1] if fused else 0.0)
+        if fused is None:
+            y = self._act.forward(y, inplace=True)
         return y.reshape(inputs.shape[:-1] + (self.units,))
 
     def forward(self, x, training=False):
         self._check_input(x)
-        x2, z = self._linear(x)
-        y = self._act.forward(z)
+        x2 = x.reshape(-1, x.shape[-1])
+        fused = self._fusable()
+        if fused is not None and not self._act.is_linear:
+            # z (kept for the backward pass) and y = f(z) in the same sweep
+            z, y = _core.dense_forward(x2, self.kernel.value, self._bias(), fused,
+                                       self._act.spec[1], y=np.empty((len(x2), self.units),
+                                                                     dtype=x2.dtype))
+        else:
+            z, _ = _core.dense_forward(x2, self.kernel.value, self._bias())
+            y = self._act.forward(z)
         self._cache = (x.shape, x2, z, y)
         return y.reshape(x.shape[:-1] + (self.units,))
 
