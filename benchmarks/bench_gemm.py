@@ -1,62 +1,92 @@
 """GEMM speed: nnlite's C core against numpy.matmul, measured in the same run.
 
-    OPENBLAS_NUM_THREADS=1 python benchmarks/bench_gemm.py
+    python benchmarks/bench_gemm.py            # needs nnlite installed (or PYTHONPATH=.)
 
-Prints GFLOP/s (best of N) and the ratio nnlite / NumPy for square sizes and
-the shapes of an MLP's forward and backward passes (float32).
+For 1 and 2 threads (each in a fresh process with OPENBLAS_NUM_THREADS and
+NNLITE_NUM_THREADS set), prints float32 GFLOP/s (best of several timings) of
+numpy.matmul and of every instruction-set path this CPU has, and the ratio
+of nnlite's default path to NumPy.
 """
 import os
+import subprocess
+import sys
 import time
 
 import numpy as np
 
-from nnlite import _core
-
 SHAPES = [  # (label, m, n, k, trans_a, trans_b)
-    ("square 64", 64, 64, 64, False, False),
-    ("square 256", 256, 256, 256, False, False),
-    ("square 512", 512, 512, 512, False, False),
-    ("square 1024", 1024, 1024, 1024, False, False),
-    ("fwd 32x784 @ 784x128", 32, 128, 784, False, False),
-    ("dW X.T @ dY (784x32 @ 32x128)", 784, 128, 32, True, False),
-    ("dX dY @ W.T (32x128 @ 128x784)", 32, 784, 128, False, True),
-    ("fwd 256x784 @ 784x128", 256, 128, 784, False, False),
+    ("32^3", 32, 32, 32, False, False),
+    ("64^3", 64, 64, 64, False, False),
+    ("128^3", 128, 128, 128, False, False),
+    ("256^3", 256, 256, 256, False, False),
+    ("512^3", 512, 512, 512, False, False),
+    ("1024^3", 1024, 1024, 1024, False, False),
+    ("2048^3", 2048, 2048, 2048, False, False),
+    ("X@W 32x784 @ 784x128", 32, 128, 784, False, False),
+    ("X.T@dY 784x32 @ 32x128", 784, 128, 32, True, False),
+    ("dY@W.T 32x128 @ 128x784", 32, 784, 128, False, True),
+    ("X@W 256x784 @ 784x128", 256, 128, 784, False, False),
+    ("X.T@dY 784x256 @ 256x128", 784, 128, 256, True, False),
+    ("dY@W.T 256x128 @ 128x784", 256, 784, 128, False, True),
 ]
 
 
-def _best(fn, min_time=0.2, repeat=5):
+def _best(fn, flops, budget=0.25, repeat=7):
     fn()
-    n = 1
-    while True:
-        t = time.perf_counter()
-        for _ in range(n):
-            fn()
-        if time.perf_counter() - t > min_time / repeat:
-            break
-        n *= 2
+    reps = max(1, int(2e8 / flops))
     best = float("inf")
+    end = time.perf_counter() + budget
     for _ in range(repeat):
         t = time.perf_counter()
-        for _ in range(n):
+        for _ in range(reps):
             fn()
-        best = min(best, (time.perf_counter() - t) / n)
-    return best
+        best = min(best, (time.perf_counter() - t) / reps)
+        if time.perf_counter() > end:
+            break
+    return flops / best / 1e9
 
 
-def main():
+def measure():
+    from nnlite import _core
+    isas = [name for name in _core.ISAS if _core.isa_supported(name)]
+    default = _core.isa()
     rng = np.random.default_rng(0)
-    print("OPENBLAS_NUM_THREADS=%s" % os.environ.get("OPENBLAS_NUM_THREADS", "(unset)"))
-    print("%-34s %10s %10s %7s" % ("shape (float32)", "nnlite", "numpy", "ratio"))
+    rows = []
     for label, m, n, k, ta, tb in SHAPES:
         a = rng.standard_normal((k, m) if ta else (m, k)).astype(np.float32)
         b = rng.standard_normal((n, k) if tb else (k, n)).astype(np.float32)
         c = np.empty((m, n), np.float32)
         opa, opb = (a.T if ta else a), (b.T if tb else b)
-        t_nl = _best(lambda: _core.gemm(a, b, c, trans_a=ta, trans_b=tb))
-        t_np = _best(lambda: np.matmul(opa, opb, out=c))
         flops = 2.0 * m * n * k
-        print("%-34s %10.1f %10.1f %7.2f" % (label, flops / t_nl / 1e9, flops / t_np / 1e9,
-                                             t_np / t_nl))
+        row = {"numpy": _best(lambda: np.matmul(opa, opb, out=c), flops)}
+        for isa in isas:
+            _core.set_isa(isa)
+            row[isa] = _best(lambda: _core.gemm(a, b, c, trans_a=ta, trans_b=tb), flops)
+        _core.set_isa(default)
+        rows.append((label, row))
+    return default, isas, rows
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        default, isas, rows = measure()
+        print(repr((default, isas, rows)))
+        return
+    for threads in (1, 2):
+        env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads),
+                   NNLITE_NUM_THREADS=str(threads))
+        out = subprocess.run([sys.executable, os.path.abspath(__file__), "--child"], env=env,
+                             capture_output=True, text=True, check=True).stdout
+        default, isas, rows = eval(out.strip().splitlines()[-1])
+        print("\n%d thread%s, float32 GFLOP/s (default path: %s)" % (
+            threads, "" if threads == 1 else "s", default))
+        head = "| %-26s | %7s |" % ("shape", "numpy") + "".join(" %7s |" % i for i in isas)
+        print(head + " %s/numpy |" % default)
+        print("|" + "---|" * (3 + len(isas)))
+        for label, row in rows:
+            print("| %-26s | %7.1f |" % (label, row["numpy"])
+                  + "".join(" %7.1f |" % row[i] for i in isas)
+                  + " %8.2f |" % (row[default] / row["numpy"]))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
  * next to backward, for float32 and float64 from one template. */
 #include <math.h>
 #include "nnlite.h"
+#include "gemm_internal.h"   /* the thread pool */
 
 #define T float
 #define NL(x) nl_s##x

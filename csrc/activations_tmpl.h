@@ -28,7 +28,7 @@ static void L(softmax_rows)(int64_t m, int64_t n, const T *x, T *y)
     }
 }
 
-int NL(activation_forward)(int act, int64_t m, int64_t n, T alpha, const T *x, T *y)
+static int L(forward_rows)(int act, int64_t m, int64_t n, T alpha, const T *x, T *y)
 {
     const int64_t len = m * n;
     const T selu_a = (T)1.6732632423543772848170429916717;
@@ -102,8 +102,8 @@ int NL(activation_forward)(int act, int64_t m, int64_t n, T alpha, const T *x, T
     return NL_OK;
 }
 
-int NL(activation_backward)(int act, int64_t m, int64_t n, T alpha, const T *x,
-                            const T *y, const T *dy, T *dx)
+static int L(backward_rows)(int act, int64_t m, int64_t n, T alpha, const T *x,
+                           const T *y, const T *dy, T *dx)
 {
     const int64_t len = m * n;
     const T selu_a = (T)1.6732632423543772848170429916717;
@@ -191,4 +191,62 @@ int NL(activation_backward)(int act, int64_t m, int64_t n, T alpha, const T *x,
         return NL_EINVAL;
     }
     return NL_OK;
+}
+
+/* ---- threaded entry points ----------------------------------------------------- */
+
+/* Large arrays are split into blocks of whole rows over the thread pool; each
+ * element is computed by the same code whatever the split, so results do not
+ * depend on the thread count. */
+struct L(act_job) {
+    int act, backward;
+    int64_t m, n, rows_per_task;
+    T alpha;
+    const T *x, *y, *dy;
+    T *out;
+};
+
+static void L(act_task)(void *arg, int t)
+{
+    const struct L(act_job) *j = (const struct L(act_job) *)arg;
+    const int64_t lo = t * j->rows_per_task;
+    const int64_t rows = j->m - lo < j->rows_per_task ? j->m - lo : j->rows_per_task;
+    const int64_t off = lo * j->n;
+    if (rows <= 0)
+        return;
+    if (j->backward)
+        L(backward_rows)(j->act, rows, j->n, j->alpha, j->x + off, j->y + off, j->dy + off,
+                         j->out + off);
+    else
+        L(forward_rows)(j->act, rows, j->n, j->alpha, j->x + off, j->out + off);
+}
+
+static int L(act_run)(struct L(act_job) *j)
+{
+    /* ~8 flops an element: the same work scale as a GEMM's multiply-adds */
+    int tasks = nl_threads_for(8.0 * (double)j->m * (double)j->n);
+    if (tasks > j->m)
+        tasks = (int)j->m;
+    if (j->act < 0 || j->act > NL_ACT_EXPONENTIAL || j->m < 0 || j->n < 0)
+        return NL_EINVAL;
+    if (tasks <= 1)
+        return j->backward
+            ? L(backward_rows)(j->act, j->m, j->n, j->alpha, j->x, j->y, j->dy, j->out)
+            : L(forward_rows)(j->act, j->m, j->n, j->alpha, j->x, j->out);
+    j->rows_per_task = (j->m + tasks - 1) / tasks;
+    nl_parallel_for(tasks, L(act_task), j);
+    return NL_OK;
+}
+
+int NL(activation_forward)(int act, int64_t m, int64_t n, T alpha, const T *x, T *y)
+{
+    struct L(act_job) j = {act, 0, m, n, 0, alpha, x, 0, 0, y};
+    return L(act_run)(&j);
+}
+
+int NL(activation_backward)(int act, int64_t m, int64_t n, T alpha, const T *x,
+                            const T *y, const T *dy, T *dx)
+{
+    struct L(act_job) j = {act, 1, m, n, 0, alpha, x, y, dy, dx};
+    return L(act_run)(&j);
 }

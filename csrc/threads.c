@@ -1,9 +1,9 @@
 /* threads.c - a small persistent thread pool (the only POSIX-specific file).
  *
- * Workers sleep on a condition variable between jobs; the calling thread takes
- * tasks too, so a job of n tasks uses n-1 workers. Tasks are handed out in
- * order through a counter under the pool's mutex: which thread runs a task
- * never changes what the task computes. After fork() the child has no worker
+ * The calling thread takes tasks too, so a job of n tasks uses n-1 workers.
+ * Idle workers spin briefly, then sleep on a condition variable. Tasks are
+ * claimed with an atomic compare-and-swap: which thread runs a task never
+ * changes what the task computes. After fork() the child has no worker
  * threads: a pthread_atfork handler marks the pool empty, and it restarts on
  * first use (safe for multiprocessing). Without pthreads (e.g. MSVC) every
  * job runs on the calling thread.
@@ -70,6 +70,7 @@ void nl_parallel_for(int ntasks, void (*fn)(void *arg, int task), void *arg)
 #else
 
 #include <pthread.h>
+#include <stdint.h>
 #include <unistd.h>
 #if defined(__linux__)
 #include <sched.h>
@@ -86,57 +87,94 @@ static int default_threads(void)
     return n >= 1 ? (int)n : 1;
 }
 
-struct pool {
-    pthread_mutex_t lock;
-    pthread_cond_t work;        /* a job arrived, or shutdown */
-    pthread_cond_t done;        /* the last task of a job finished */
-    pthread_t threads[NL_MAX_TASKS];
-    int started;                /* workers running */
-    unsigned long generation;   /* bumped once per job */
-    void (*fn)(void *, int);
-    void *arg;
-    int ntasks, next, pending;
-};
+/* The job in progress is one 64-bit word, so that claiming a task is one
+ * compare-and-swap that also proves the job is still the same:
+ *   bits 63..16 generation, 15..8 number of tasks, 7..0 next task. */
+#define JOB(gen, ntasks, next) (((uint64_t)(gen) << 16) | ((uint64_t)(ntasks) << 8) | (next))
+#define JOB_NTASKS(s) ((int)(((s) >> 8) & 0xff))
+#define JOB_NEXT(s) ((int)((s) & 0xff))
 
-static struct pool pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
-                           PTHREAD_COND_INITIALIZER, {0}, 0, 0, 0, 0, 0, 0, 0};
+/* Idle workers spin this many rounds before they sleep: a training loop calls
+ * GEMM every few hundred microseconds, and waking a sleeping thread costs
+ * tens of microseconds (more in a VM). */
+#define SPIN_ROUNDS 20000
+
+static struct {
+    uint64_t state;             /* atomic: the job word above */
+    int pending;                /* atomic: tasks of the job not finished */
+    void (*fn)(void *, int);    /* written before the job word is published */
+    void *arg;
+    pthread_mutex_t lock;       /* guards sleepers and the condition */
+    pthread_cond_t wake;
+    int sleepers;
+    int started;                /* workers running (under submit_lock) */
+} pool = {0, 0, 0, 0, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
+
 static pthread_mutex_t submit_lock = PTHREAD_MUTEX_INITIALIZER; /* one job at a time */
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+static __thread int inside_task;   /* a task asking for threads runs its job inline */
 
-/* Takes and runs tasks of the current job until none is left.
- * Called with pool.lock held; returns with it held. */
-static void run_tasks(void)
+static inline void cpu_relax(void)
 {
-    while (pool.next < pool.ntasks) {
-        int t = pool.next++;
-        void (*fn)(void *, int) = pool.fn;
-        void *arg = pool.arg;
-        pthread_mutex_unlock(&pool.lock);
-        fn(arg, t);
-        pthread_mutex_lock(&pool.lock);
-        if (--pool.pending == 0)
-            pthread_cond_signal(&pool.done);
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ volatile("yield");
+#endif
+}
+
+/* Claims and runs tasks of the current job until none is left. Returns
+ * whether it ran any. */
+static int run_tasks(void)
+{
+    int ran = 0;
+    for (;;) {
+        uint64_t s = __atomic_load_n(&pool.state, __ATOMIC_ACQUIRE);
+        int t = JOB_NEXT(s);
+        if (t >= JOB_NTASKS(s))
+            return ran;
+        if (!__atomic_compare_exchange_n(&pool.state, &s, s + 1, 0, __ATOMIC_ACQ_REL,
+                                         __ATOMIC_ACQUIRE))
+            continue;
+        /* The job cannot end before this task does, so fn and arg are its own. */
+        inside_task = 1;
+        pool.fn(pool.arg, t);
+        inside_task = 0;
+        __atomic_sub_fetch(&pool.pending, 1, __ATOMIC_RELEASE);
+        ran = 1;
     }
+}
+
+static int has_work(void)
+{
+    uint64_t s = __atomic_load_n(&pool.state, __ATOMIC_ACQUIRE);
+    return JOB_NEXT(s) < JOB_NTASKS(s);
 }
 
 static void *worker(void *unused)
 {
-    unsigned long seen;
     (void)unused;
-    pthread_mutex_lock(&pool.lock);
-    seen = pool.generation;
     for (;;) {
-        while (pool.generation == seen)
-            pthread_cond_wait(&pool.work, &pool.lock);
-        seen = pool.generation;
-        run_tasks();
+        int spins = 0;
+        while (!has_work() && spins < SPIN_ROUNDS) {
+            cpu_relax();
+            spins++;
+        }
+        if (run_tasks())
+            continue;
+        pthread_mutex_lock(&pool.lock);
+        pool.sleepers++;
+        while (!has_work())    /* re-checked under the lock: no lost wake-up */
+            pthread_cond_wait(&pool.wake, &pool.lock);
+        pool.sleepers--;
+        pthread_mutex_unlock(&pool.lock);
     }
     return NULL;   /* not reached: workers live as long as the process */
 }
 
 /* In a forked child only the forking thread exists: forget the workers and
- * reset the locks (the parent held submit_lock during fork only if it was
- * inside a job, which the prepare handler rules out by taking it). */
+ * reset the locks. The prepare handler takes submit_lock, so no job is in
+ * flight when the process forks. */
 static void atfork_prepare(void)
 {
     pthread_mutex_lock(&submit_lock);
@@ -150,10 +188,11 @@ static void atfork_parent(void)
 static void atfork_child(void)
 {
     pthread_mutex_init(&pool.lock, NULL);
-    pthread_cond_init(&pool.work, NULL);
-    pthread_cond_init(&pool.done, NULL);
+    pthread_cond_init(&pool.wake, NULL);
+    pool.sleepers = 0;
     pool.started = 0;
-    pool.ntasks = pool.next = pool.pending = 0;
+    pool.state = 0;
+    pool.pending = 0;
     pthread_mutex_init(&submit_lock, NULL);
 }
 
@@ -166,36 +205,39 @@ static void register_atfork(void)
 static void grow_pool(int want)
 {
     while (pool.started < want) {
-        if (pthread_create(&pool.threads[pool.started], NULL, worker, NULL) != 0)
+        pthread_t tid;
+        if (pthread_create(&tid, NULL, worker, NULL) != 0)
             break;   /* fewer workers: the caller's thread picks up the slack */
-        pthread_detach(pool.threads[pool.started]);
+        pthread_detach(tid);
         pool.started++;
     }
 }
 
 void nl_parallel_for(int ntasks, void (*fn)(void *arg, int task), void *arg)
 {
-    if (ntasks <= 1) {
-        if (ntasks == 1)
-            fn(arg, 0);
+    uint64_t gen;
+    if (ntasks <= 1 || inside_task) {
+        for (int t = 0; t < ntasks; t++)
+            fn(arg, t);
         return;
     }
+    if (ntasks > NL_MAX_TASKS)
+        ntasks = NL_MAX_TASKS;   /* callers never ask for more */
     pthread_once(&atfork_once, register_atfork);
     pthread_mutex_lock(&submit_lock);
-    grow_pool(ntasks - 1 < NL_MAX_TASKS - 1 ? ntasks - 1 : NL_MAX_TASKS - 1);
-    pthread_mutex_lock(&pool.lock);
+    grow_pool(ntasks - 1);
     pool.fn = fn;
     pool.arg = arg;
-    pool.ntasks = ntasks;
-    pool.next = 0;
-    pool.pending = ntasks;
-    pool.generation++;
-    pthread_cond_broadcast(&pool.work);
-    run_tasks();
-    while (pool.pending > 0)
-        pthread_cond_wait(&pool.done, &pool.lock);
-    pool.ntasks = pool.next = 0;
+    __atomic_store_n(&pool.pending, ntasks, __ATOMIC_RELAXED);
+    gen = (__atomic_load_n(&pool.state, __ATOMIC_RELAXED) >> 16) + 1;
+    __atomic_store_n(&pool.state, JOB(gen, ntasks, 0), __ATOMIC_RELEASE);
+    pthread_mutex_lock(&pool.lock);
+    if (pool.sleepers > 0)
+        pthread_cond_broadcast(&pool.wake);
     pthread_mutex_unlock(&pool.lock);
+    run_tasks();
+    while (__atomic_load_n(&pool.pending, __ATOMIC_ACQUIRE) > 0)
+        cpu_relax();
     pthread_mutex_unlock(&submit_lock);
 }
 

@@ -102,7 +102,7 @@ def _float_dtype(name, arr):
 
 def _same_dtype(dtype, **arrays):
     for name, arr in arrays.items():
-        if arr is None:
+        if arr is None or (type(arr) is np.ndarray and arr.dtype == dtype):
             continue
         d = _float_dtype(name, arr)
         if d != dtype:
@@ -158,8 +158,15 @@ def _ptr(dtype, arr):
     return ffi.cast(_POINTER_TYPES[dtype], arr.ctypes.data)  # row-strided views
 
 
+_FN_CACHE = {}
+
+
 def _fn(dtype, name):
-    return getattr(lib, "nl_" + _PREFIX[dtype] + name)
+    key = (dtype, name)
+    fn = _FN_CACHE.get(key)
+    if fn is None:
+        fn = _FN_CACHE[key] = getattr(lib, "nl_" + _PREFIX[dtype] + name)
+    return fn
 
 
 def _as_2d(arr):
@@ -196,13 +203,17 @@ def gemm(a, b, c=None, trans_a=False, trans_b=False, alpha=1.0, beta=0.0):
         _ndim("c", c, 2)
         _shape("c", c, (m, n))
         _writable("c", c)
-    lda, ldb, ldc = _ld("a", a), _ld("b", b), _ld("c", c)
     if m == 0 or n == 0:
         return c
-    status = _fn(dtype, "gemm")(int(bool(trans_a)), int(bool(trans_b)), m, n, ka,
+    if a.flags.c_contiguous and b.flags.c_contiguous and c.flags.c_contiguous and ka:
+        lda, ldb, ldc = a.shape[1], b.shape[1], n    # the common case, checked cheaply
+    else:
+        lda, ldb, ldc = _ld("a", a), _ld("b", b), _ld("c", c)
+    status = _fn(dtype, "gemm")(1 if trans_a else 0, 1 if trans_b else 0, m, n, ka,
                                 alpha, _ptr(dtype, a), lda, _ptr(dtype, b), ldb,
                                 beta, _ptr(dtype, c), ldc)
-    _check(status, "gemm")
+    if status:
+        _check(status, "gemm")
     return c
 
 

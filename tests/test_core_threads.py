@@ -177,3 +177,22 @@ def test_fused_dense_forward_rejects_softmax():
     x = np.ones((2, 3))
     with pytest.raises(ValueError, match="softmax"):
         _core.dense_forward(x, np.ones((3, 4)), None, "softmax")
+
+
+@pytest.mark.parametrize("name", ["relu", "gelu", "softmax"])
+def test_large_activation_runs_threaded_with_identical_results(restore, name):
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((700, 900)).astype(np.float32)
+    dy = rng.standard_normal((700, 900)).astype(np.float32)
+    outs = []
+    for threads in (1, 2):
+        _core.set_num_threads(threads)
+        y = _core.activation_forward(name, x)
+        outs.append((y, _core.activation_backward(name, x, y, dy)))
+    np.testing.assert_array_equal(outs[0][0], outs[1][0])
+    np.testing.assert_array_equal(outs[0][1], outs[1][1])
+    if name == "relu":
+        np.testing.assert_array_equal(outs[1][0], np.maximum(x, 0))
+        np.testing.assert_array_equal(outs[1][1], np.where(x > 0, dy, 0))
+    if name == "softmax":
+        np.testing.assert_allclose(outs[1][0].sum(axis=1), 1.0, rtol=1e-5)
