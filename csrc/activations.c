@@ -3,6 +3,7 @@
 #include <math.h>
 #include "nnlite.h"
 #include "gemm_internal.h"   /* the thread pool */
+#include "simd_clones.h"
 
 #define T float
 #define NL(x) nl_s##x

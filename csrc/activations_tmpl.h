@@ -28,7 +28,7 @@ static void L(softmax_rows)(int64_t m, int64_t n, const T *x, T *y)
     }
 }
 
-static int L(forward_rows)(int act, int64_t m, int64_t n, T alpha, const T *x, T *y)
+NL_CLONES static int L(forward_rows)(int act, int64_t m, int64_t n, T alpha, const T *x, T *y)
 {
     const int64_t len = m * n;
     const T selu_a = (T)1.6732632423543772848170429916717;
@@ -102,7 +102,7 @@ static int L(forward_rows)(int act, int64_t m, int64_t n, T alpha, const T *x, T
     return NL_OK;
 }
 
-static int L(backward_rows)(int act, int64_t m, int64_t n, T alpha, const T *x,
+NL_CLONES static int L(backward_rows)(int act, int64_t m, int64_t n, T alpha, const T *x,
                            const T *y, const T *dy, T *dx)
 {
     const int64_t len = m * n;

@@ -38,7 +38,8 @@ def _compile_args():
     if sys.platform == "win32":
         return ["/O2"]
     # Portable: no machine-specific -march flag; SIMD code is chosen at run time.
-    return ["-O3", "-std=c99", "-Wall", "-Wextra", "-fno-strict-aliasing", "-pthread"]
+    return ["-O3", "-std=c99", "-Wall", "-Wextra", "-fno-strict-aliasing", "-fno-math-errno",
+            "-pthread"]
 
 
 def _rel(paths):

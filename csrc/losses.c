@@ -2,6 +2,7 @@
  * float64 from one template. */
 #include <math.h>
 #include "nnlite.h"
+#include "simd_clones.h"
 
 #define T float
 #define NL(x) nl_s##x

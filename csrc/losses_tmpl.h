@@ -16,7 +16,7 @@ static inline T L(clip)(T v, T lo, T hi)
     return v < lo ? lo : (v > hi ? hi : v);
 }
 
-int NL(loss)(int kind, int from_logits, int64_t m, int64_t n, T eps,
+NL_CLONES int NL(loss)(int kind, int from_logits, int64_t m, int64_t n, T eps,
              const T *t, const T *p, T *loss, T scale, const T *w, T *grad)
 {
     if (m < 0 || n <= 0) return (m >= 0 && n == 0 && m == 0) ? NL_OK : NL_EINVAL;
@@ -104,7 +104,7 @@ int NL(loss)(int kind, int from_logits, int64_t m, int64_t n, T eps,
     return NL_OK;
 }
 
-int NL(sparse_crossentropy)(int from_logits, int64_t m, int64_t n, T eps,
+NL_CLONES int NL(sparse_crossentropy)(int from_logits, int64_t m, int64_t n, T eps,
                             const int64_t *labels, const T *p, T *loss,
                             T scale, const T *w, T *grad)
 {

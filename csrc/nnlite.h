@@ -158,4 +158,63 @@ void nl_sadam_update(int64_t n, double alpha, double beta1, double beta2, double
 void nl_dadam_update(int64_t n, double alpha, double beta1, double beta2, double eps,
                      const double *g, double *w, double *m, double *v, double *vhat);
 
+/* ---- compiled MLP: a whole training step in one call (float32) -----------
+ * A plan holds a stack of dense layers, layer l mapping dims[l] inputs to
+ * dims[l+1] outputs: y_l = act_l(y_{l-1} @ W_l + b_l). It owns its work
+ * buffers (activations and gradients for up to max_batch rows, allocated
+ * once); the weights and optimizer slots stay in the caller's arrays, which
+ * must not move or be freed while the plan uses them.
+ *
+ * Training steps take their rows from x (n x dims[0], row stride ldx) and
+ * their targets from t (n x dims[L], stride ldt) or, for the sparse loss,
+ * from labels (n integers): step s uses rows index[s*batch ...] (or the
+ * contiguous rows s*batch ... when index is NULL); the last step may be
+ * short. Each step runs forward, loss and gradient, backward and the
+ * optimizer update. loss_kind is an nl_loss or NL_LOSS_SPARSE; with
+ * from_logits the loss is taken on the last layer's pre-activation (as Keras
+ * does for a softmax or sigmoid output). The metric counts hits:
+ * NL_METRIC_BINARY (output > threshold equals the target),
+ * NL_METRIC_CATEGORICAL (argmax equals argmax of the target),
+ * NL_METRIC_SPARSE (argmax equals the label).
+ * sums[0] += sum of per-sample losses, sums[1] += samples,
+ * sums[2] += metric hits, sums[3] += metric values counted. */
+#define NL_LOSS_SPARSE 16
+enum nl_metric { NL_METRIC_NONE = 0, NL_METRIC_BINARY, NL_METRIC_CATEGORICAL, NL_METRIC_SPARSE };
+enum nl_optimizer { NL_OPT_SGD = 0, NL_OPT_RMSPROP, NL_OPT_ADAM };
+
+struct nl_train_config {
+    int loss_kind, from_logits, metric;
+    double threshold;
+    int optimizer;                 /* an nl_optimizer */
+    double lr, momentum, rho, beta1, beta2, eps;
+    int nesterov, centered, amsgrad;
+    int64_t iteration;             /* optimizer steps taken before this call */
+};
+
+typedef struct nl_splan nl_splan;
+
+/* NL_OK, NL_EINVAL or NL_ENOMEM; *plan is NULL on failure. */
+int nl_splan_create(nl_splan **plan, int nlayers, const int64_t *dims, const int *acts,
+                    const float *act_alphas, int64_t max_batch);
+void nl_splan_free(nl_splan *plan);
+/* Layer l's kernel (dims[l] x dims[l+1]) and bias (dims[l+1], or NULL);
+ * trainable == 0 freezes the layer. */
+int nl_splan_set_layer(nl_splan *plan, int layer, float *kernel, float *bias, int trainable);
+/* Optimizer slots of variable v (0 kernel, 1 bias) of a layer, each the size
+ * of the variable (NULL when the optimizer does not use it): SGD s1 = momentum;
+ * RMSprop s1 = velocity, s2 = average gradient, s3 = momentum; Adam s1 = m,
+ * s2 = v, s3 = v-hat. */
+int nl_splan_set_slots(nl_splan *plan, int layer, int var, float *s1, float *s2, float *s3);
+int nl_splan_train(nl_splan *plan, const struct nl_train_config *cfg,
+                   const float *x, int64_t ldx, const float *t, int64_t ldt,
+                   const int64_t *labels, const int64_t *index, int64_t n,
+                   int64_t batch, int64_t first_step, int64_t nsteps, double *sums);
+/* Loss and metric sums over all n rows, without training (batches of max_batch). */
+int nl_splan_evaluate(nl_splan *plan, const struct nl_train_config *cfg,
+                      const float *x, int64_t ldx, const float *t, int64_t ldt,
+                      const int64_t *labels, int64_t n, double *sums);
+/* The model's output for n rows of x into out (n x dims[L], stride ldo). */
+int nl_splan_predict(nl_splan *plan, const float *x, int64_t ldx, int64_t n,
+                     float *out, int64_t ldo);
+
 #endif /* NNLITE_H */

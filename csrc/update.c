@@ -2,6 +2,7 @@
  * from one template. */
 #include <math.h>
 #include "nnlite.h"
+#include "simd_clones.h"
 
 const char *nl_version(void)
 {

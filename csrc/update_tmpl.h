@@ -1,7 +1,7 @@
 /* update_tmpl.h - bias add/backward and in-place optimizer updates, written
  * once for any floating type (see activations_tmpl.h for the macros). */
 
-void NL(bias_add)(int64_t m, int64_t n, const T *b, T *y, int64_t ldy)
+NL_CLONES void NL(bias_add)(int64_t m, int64_t n, const T *b, T *y, int64_t ldy)
 {
     for (int64_t i = 0; i < m; i++) {
         T *yr = y + i * ldy;
@@ -9,7 +9,7 @@ void NL(bias_add)(int64_t m, int64_t n, const T *b, T *y, int64_t ldy)
     }
 }
 
-void NL(bias_backward)(int64_t m, int64_t n, const T *dy, int64_t lddy, T *db)
+NL_CLONES void NL(bias_backward)(int64_t m, int64_t n, const T *dy, int64_t lddy, T *db)
 {
     for (int64_t j = 0; j < n; j++) db[j] = 0;
     for (int64_t i = 0; i < m; i++) {
@@ -20,7 +20,7 @@ void NL(bias_backward)(int64_t m, int64_t n, const T *dy, int64_t lddy, T *db)
 
 /* Hyperparameters arrive as double, so 1 - beta is formed before rounding to T
  * (as Keras forms it in Python): (float)(1 - 0.999) is 1e-3, 1 - 0.999f is not. */
-void NL(sgd_update)(int64_t n, double lr_, double momentum_, int nesterov, const T *g, T *w,
+NL_CLONES void NL(sgd_update)(int64_t n, double lr_, double momentum_, int nesterov, const T *g, T *w,
                     T *m)
 {
     const T lr = (T)lr_, momentum = (T)momentum_;
@@ -39,7 +39,7 @@ void NL(sgd_update)(int64_t n, double lr_, double momentum_, int nesterov, const
     }
 }
 
-void NL(rmsprop_update)(int64_t n, double lr_, double rho_, double momentum_, double eps_,
+NL_CLONES void NL(rmsprop_update)(int64_t n, double lr_, double rho_, double momentum_, double eps_,
                         int centered, const T *g, T *w, T *v, T *mg, T *m)
 {
     const T lr = (T)lr_, rho = (T)rho_, one_rho = (T)(1.0 - rho_);
@@ -62,7 +62,7 @@ void NL(rmsprop_update)(int64_t n, double lr_, double rho_, double momentum_, do
     }
 }
 
-void NL(adam_update)(int64_t n, double alpha_, double beta1, double beta2, double eps_,
+NL_CLONES void NL(adam_update)(int64_t n, double alpha_, double beta1, double beta2, double eps_,
                      const T *g, T *w, T *m, T *v, T *vhat)
 {
     const T alpha = (T)alpha_, eps = (T)eps_;

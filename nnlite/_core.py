@@ -473,3 +473,146 @@ def adam_update(w, g, alpha, beta1, beta2, epsilon, m, v, vhat=None):
     _fn(dtype, "adam_update")(w.size, alpha, beta1, beta2, epsilon, _ptr(dtype, g),
                               _ptr(dtype, w), _ptr(dtype, m), _ptr(dtype, v),
                               _ptr(dtype, vhat))
+
+
+# --------------------------------------------------------------------------
+# compiled MLP plans
+
+PLAN_LOSSES = dict(LOSSES, sparse_categorical_crossentropy=lib.NL_LOSS_SPARSE)
+PLAN_METRICS = {None: lib.NL_METRIC_NONE, "binary": lib.NL_METRIC_BINARY,
+                "categorical": lib.NL_METRIC_CATEGORICAL, "sparse": lib.NL_METRIC_SPARSE}
+PLAN_OPTIMIZERS = {"sgd": lib.NL_OPT_SGD, "rmsprop": lib.NL_OPT_RMSPROP, "adam": lib.NL_OPT_ADAM}
+_F32 = np.dtype(np.float32)
+_I64 = np.dtype(np.int64)
+
+
+def _f32_rows(name, arr, cols):
+    if type(arr) is not np.ndarray or arr.dtype != _F32:
+        raise TypeError("%s must be a float32 NumPy array" % name)
+    if arr.ndim != 2 or arr.shape[1] != cols:
+        raise ValueError("%s must have shape (n, %d). Received: shape=%s" % (name, cols, arr.shape))
+    return _ld(name, arr)
+
+
+class Plan:
+    """A compiled stack of dense layers (float32) that trains, evaluates and
+    predicts whole batches in C. Weight and slot arrays are registered by
+    reference: the plan keeps them alive and they must not be resized.
+
+    Args:
+        dims: Layer sizes, inputs first: `[784, 128, 128, 10]`.
+        activations: One C-core activation name per layer.
+        alphas: The activations' parameters.
+        max_batch: The largest batch it will see.
+    """
+
+    def __init__(self, dims, activations, alphas, max_batch):
+        nl = len(activations)
+        if len(dims) != nl + 1 or len(alphas) != nl:
+            raise ValueError("Plan: %d layers need %d sizes" % (nl, nl + 1))
+        out = ffi.new("nl_splan **")
+        status = lib.nl_splan_create(out, nl, ffi.new("int64_t[]", [int(d) for d in dims]),
+                                     ffi.new("int[]", [_act_id(a) for a in activations]),
+                                     ffi.new("float[]", [float(a) for a in alphas]),
+                                     int(max_batch))
+        _check(status, "Plan")
+        self._plan = ffi.gc(out[0], lib.nl_splan_free)
+        self.dims = [int(d) for d in dims]
+        self.max_batch = int(max_batch)
+        self._refs = {}
+        self._cfg = ffi.new("struct nl_train_config *")
+        self._sums = ffi.new("double[4]")
+
+    def set_layer(self, layer, kernel, bias, trainable):
+        k, n = self.dims[layer], self.dims[layer + 1]
+        for name, arr, shape in (("kernel", kernel, (k, n)), ("bias", bias, (n,))):
+            if arr is None and name == "bias":
+                continue
+            if type(arr) is not np.ndarray or arr.dtype != _F32 or arr.shape != shape \
+                    or not arr.flags.c_contiguous or not arr.flags.writeable:
+                raise ValueError("Plan layer %d: %s must be a writable C-contiguous float32 "
+                                 "array of shape %s" % (layer, name, shape))
+        self._refs[(layer, "w")] = (kernel, bias)
+        _check(lib.nl_splan_set_layer(self._plan, layer, _ptr(_F32, kernel), _ptr(_F32, bias),
+                                      1 if trainable else 0), "Plan.set_layer")
+
+    def set_slots(self, layer, var, slots):
+        shape = (self.dims[layer], self.dims[layer + 1]) if var == 0 else (self.dims[layer + 1],)
+        slots = list(slots) + [None] * (3 - len(slots))
+        for s in slots:
+            if s is not None and (type(s) is not np.ndarray or s.dtype != _F32
+                                  or s.shape != shape or not s.flags.c_contiguous):
+                raise ValueError("Plan layer %d: optimizer slots must be float32 arrays of "
+                                 "shape %s" % (layer, shape))
+        self._refs[(layer, var, "slots")] = slots
+        _check(lib.nl_splan_set_slots(self._plan, layer, var, *[_ptr(_F32, s) for s in slots]),
+               "Plan.set_slots")
+
+    def configure(self, loss, from_logits, metric, threshold, optimizer, lr, iteration,
+                  momentum=0.0, rho=0.9, beta1=0.9, beta2=0.999, epsilon=1e-7, nesterov=False,
+                  centered=False, amsgrad=False):
+        """Sets the loss, metric and optimizer of the next calls."""
+        c = self._cfg
+        c.loss_kind = PLAN_LOSSES[loss]
+        c.from_logits = 1 if from_logits else 0
+        c.metric = PLAN_METRICS[metric]
+        c.threshold = threshold
+        c.optimizer = PLAN_OPTIMIZERS[optimizer]
+        c.lr, c.momentum, c.rho = lr, momentum, rho
+        c.beta1, c.beta2, c.eps = beta1, beta2, epsilon
+        c.nesterov, c.centered, c.amsgrad = int(nesterov), int(centered), int(amsgrad)
+        c.iteration = int(iteration)
+
+    def set_step_state(self, lr, iteration):
+        self._cfg.lr = lr
+        self._cfg.iteration = int(iteration)
+
+    def _targets(self, t, labels, n):
+        if self._cfg.loss_kind == lib.NL_LOSS_SPARSE:
+            if type(labels) is not np.ndarray or labels.dtype != _I64 or labels.shape != (n,) \
+                    or not labels.flags.c_contiguous:
+                raise ValueError("Plan: labels must be a contiguous int64 array of shape (%d,)" % n)
+            return ffi.NULL, 0, ffi.cast("int64_t *", labels.ctypes.data)
+        ldt = _f32_rows("targets", t, self.dims[-1])
+        if len(t) != n:
+            raise ValueError("Plan: %d targets for %d rows" % (len(t), n))
+        return _ptr(_F32, t), ldt, ffi.NULL
+
+    def train(self, x, t, labels, index, batch, first_step, nsteps):
+        """Runs nsteps training steps; returns [loss sum, samples, hits, counted]."""
+        ldx = _f32_rows("x", x, self.dims[0])
+        n = len(x)
+        if not 1 <= batch <= self.max_batch:
+            raise ValueError("Plan: batch %d outside [1, %d]" % (batch, self.max_batch))
+        tp, ldt, lp = self._targets(t, labels, n)
+        ip = ffi.NULL
+        if index is not None:
+            if type(index) is not np.ndarray or index.dtype != _I64 or index.shape != (n,):
+                raise ValueError("Plan: index must be an int64 array of shape (%d,)" % n)
+            ip = ffi.cast("int64_t *", index.ctypes.data)
+        sums = self._sums
+        sums[0] = sums[1] = sums[2] = sums[3] = 0.0
+        status = lib.nl_splan_train(self._plan, self._cfg, _ptr(_F32, x), ldx, tp, ldt, lp, ip,
+                                    n, batch, first_step, nsteps, sums)
+        _check(status, "Plan.train")
+        return [sums[0], sums[1], sums[2], sums[3]]
+
+    def evaluate(self, x, t, labels):
+        ldx = _f32_rows("x", x, self.dims[0])
+        tp, ldt, lp = self._targets(t, labels, len(x))
+        sums = self._sums
+        sums[0] = sums[1] = sums[2] = sums[3] = 0.0
+        _check(lib.nl_splan_evaluate(self._plan, self._cfg, _ptr(_F32, x), ldx, tp, ldt, lp,
+                                     len(x), sums), "Plan.evaluate")
+        return [sums[0], sums[1], sums[2], sums[3]]
+
+    def predict(self, x, out=None):
+        ldx = _f32_rows("x", x, self.dims[0])
+        if out is None:
+            out = np.empty((len(x), self.dims[-1]), dtype=_F32)
+        ldo = _f32_rows("out", out, self.dims[-1])
+        if len(out) != len(x):
+            raise ValueError("Plan: out has %d rows for %d inputs" % (len(out), len(x)))
+        _check(lib.nl_splan_predict(self._plan, _ptr(_F32, x), ldx, len(x), _ptr(_F32, out), ldo),
+               "Plan.predict")
+        return out

@@ -3,6 +3,8 @@
 Subclasses provide the layer graph through `_forward_train`, `_backward`,
 `_infer` and `_output_layer`; `Sequential` is the one subclass so far.
 """
+import time
+
 import numpy as np
 
 from nnlite import losses as losses_module
@@ -15,6 +17,9 @@ from nnlite.losses.losses import LossFunctionWrapper
 from nnlite.metrics.accuracy_metrics import (BinaryAccuracy, CategoricalAccuracy,
                                              SparseCategoricalAccuracy)
 from nnlite.metrics.metric import Mean, MeanMetricWrapper, Metric
+from nnlite.callbacks.callback import Callback
+from nnlite.callbacks.progbar_logger import ProgbarLogger
+from nnlite.models import compiled
 from nnlite.models import data as data_utils
 
 _FUSABLE = {("softmax", "categorical_crossentropy"), ("softmax", "sparse_categorical_crossentropy"),
@@ -96,6 +101,7 @@ class Model(Layer):
         self._metrics = None
         self._loss_tracker = Mean(name="loss")
         self._train_variables = None
+        self._plan_cache = {}
 
     # -- compile -------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
@@ -130,6 +136,7 @@ class Model(Layer):
         self._loss_spec = None
         self._metrics = None
         self._train_variables = None
+        self._plan_cache = {}
         self.compiled = True
 
     def _assert_compiled(self):
@@ -283,6 +290,14 @@ class Model(Layer):
         steps = -(-n // batch_size)
         cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                            verbose=verbose, epochs=int(epochs), steps=steps)
+        plan = compiled.training_plan(self, x, y, sample_weight, batch_size)
+        targets = plan.targets(y) if plan is not None else None
+        if targets is None:
+            plan = None
+        val_plan = None
+        if plan is not None and val is not None and not _wants_batches(cbs, "test"):
+            val_plan = compiled.training_plan(self, val[0], val[1], val[2],
+                                              validation_batch_size or batch_size, train=False)
         self.stop_training = False
         rng = global_rng()
         cbs.on_train_begin()
@@ -291,32 +306,88 @@ class Model(Layer):
             self.reset_metrics()
             cbs.on_epoch_begin(epoch)
             order = rng.permutation(n) if shuffle else None
-            logs = {}
-            for step in range(steps):
-                cbs.on_train_batch_begin(step)
-                lo, hi = step * batch_size, min(n, (step + 1) * batch_size)
-                if order is None:
-                    xb, yb = x[lo:hi], y[lo:hi]
-                    swb = None if sample_weight is None else sample_weight[lo:hi]
-                else:
-                    idx = order[lo:hi]
-                    xb, yb = x.take(idx, axis=0), y.take(idx, axis=0)
-                    swb = None if sample_weight is None else sample_weight.take(idx, axis=0)
-                self._train_step(xb, yb, swb)
-                logs = self._logs()
-                cbs.on_train_batch_end(step, logs)
-                if self.stop_training:
-                    break
+            if plan is not None:
+                logs = self._fit_epoch_compiled(plan, targets, x, order, batch_size, steps,
+                                                cbs, verbose)
+            else:
+                logs = self._fit_epoch_layers(x, y, sample_weight, order, batch_size, steps, cbs)
             epoch_logs = dict(logs)
             if val is not None and (epoch + 1) % validation_freq == 0:
-                val_logs = self._run_evaluation(*val, validation_batch_size or batch_size,
-                                                callbacks=cbs)
+                if val_plan is not None and val_plan.targets(val[1]) is not None:
+                    val_logs = self._evaluate_compiled(val_plan, val[0], val[1], cbs)
+                else:
+                    val_logs = self._run_evaluation(*val, validation_batch_size or batch_size,
+                                                    callbacks=cbs)
                 epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
             cbs.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
                 break
         cbs.on_train_end(logs=epoch_logs)
         return cbs.history
+
+    def _fit_epoch_layers(self, x, y, sample_weight, order, batch_size, steps, cbs):
+        """One epoch through the layers' own forward and backward (any model)."""
+        n = len(x)
+        logs = {}
+        for step in range(steps):
+            cbs.on_train_batch_begin(step)
+            lo, hi = step * batch_size, min(n, (step + 1) * batch_size)
+            if order is None:
+                xb, yb = x[lo:hi], y[lo:hi]
+                swb = None if sample_weight is None else sample_weight[lo:hi]
+            else:
+                idx = order[lo:hi]
+                xb, yb = x.take(idx, axis=0), y.take(idx, axis=0)
+                swb = None if sample_weight is None else sample_weight.take(idx, axis=0)
+            self._train_step(xb, yb, swb)
+            logs = self._logs()
+            cbs.on_train_batch_end(step, logs)
+            if self.stop_training:
+                break
+        return logs
+
+    def _fit_epoch_compiled(self, plan, targets, x, order, batch_size, steps, cbs, verbose):
+        """One epoch through the compiled plan: many steps per C call, Python in
+        between only as often as callbacks or the progress bar need it."""
+        t, labels = targets
+        index = None if order is None else order.astype(np.int64, copy=False)
+        per_batch = _wants_batches(cbs, "train")
+        chunk = 1 if (per_batch or verbose == 1) else steps
+        opt = self.optimizer
+        step = 0
+        logs = {}
+        while step < steps:
+            ns = 1 if per_batch else min(chunk, steps - step)
+            if per_batch:
+                cbs.on_train_batch_begin(step)
+            plan.sync()
+            started = time.perf_counter()
+            sums = plan.plan.train(x, t, labels, index, batch_size, step, ns)
+            elapsed = time.perf_counter() - started
+            opt.iterations.value[...] += ns
+            plan.account(sums)
+            step += ns
+            logs = self._logs()
+            cbs.on_train_batch_end(step - 1, logs)
+            if self.stop_training:
+                break
+            if not per_batch and verbose == 1:
+                # about 20 progress-bar updates a second, as Keras draws them
+                chunk = max(1, min(steps, int(0.05 * ns / max(elapsed, 1e-9))))
+        return logs
+
+    def _evaluate_compiled(self, plan, x, y, callbacks=None):
+        self.reset_metrics()
+        t, labels = plan.targets(y)
+        if callbacks is not None:
+            callbacks.on_test_begin()
+        plan.account(plan.plan.evaluate(x, t, labels))
+        logs = self._logs()
+        if callbacks is not None:
+            callbacks.on_test_batch_end(max(0, callbacks.params.get("steps", 1) - 1)
+                                        if callbacks.params else 0, logs)
+            callbacks.on_test_end(logs=logs)
+        return logs
 
     def _run_evaluation(self, x, y, sample_weight, batch_size, callbacks=None):
         self.reset_metrics()
@@ -359,7 +430,13 @@ class Model(Layer):
         steps = -(-len(x) // batch_size)
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                            epochs=1, steps=steps)
-        logs = self._run_evaluation(x, y, sample_weight, batch_size, callbacks=cbs)
+        plan = None
+        if not _wants_batches(cbs, "test"):
+            plan = compiled.training_plan(self, x, y, sample_weight, 256, train=False)
+        if plan is not None and plan.targets(y) is not None:
+            logs = self._evaluate_compiled(plan, x, y, cbs)
+        else:
+            logs = self._run_evaluation(x, y, sample_weight, batch_size, callbacks=cbs)
         return self._format_results(logs, return_dict)
 
     def _format_results(self, logs, return_dict):
@@ -382,6 +459,10 @@ class Model(Layer):
         x = self._prepare_x(x)
         self._ensure_built(x)
         n = len(x)
+        if verbose == 0 and not callbacks and x.ndim == 2 and n:
+            plan = compiled.inference_plan(self, n)
+            if plan is not None:
+                return plan.predict(x)     # one C call, no per-layer Python
         steps = -(-n // batch_size)
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                            epochs=1, steps=steps)
@@ -496,6 +577,19 @@ class Model(Layer):
                 return layer
         raise ValueError("No such layer: %s. Existing layers are: %s."
                          % (name, [layer.name for layer in self.layers]))
+
+
+def _wants_batches(callbacks, kind):
+    """Whether any callback (other than the progress bar) overrides a per-batch
+    hook of fit ("train") or of evaluation ("test")."""
+    names = (("on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end")
+             if kind == "train" else ("on_test_batch_begin", "on_test_batch_end"))
+    for cb in callbacks.callbacks:
+        if isinstance(cb, ProgbarLogger):
+            continue
+        if any(getattr(type(cb), h) is not getattr(Callback, h) for h in names):
+            return True
+    return False
 
 
 def _check_verbose(verbose):

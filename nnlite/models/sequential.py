@@ -59,6 +59,7 @@ class Sequential(Model):
         self._layers.append(layer)
         self._loss_spec = None
         self._train_variables = None
+        self._plan_cache = {}
         if rebuild:
             self._maybe_rebuild()
 
@@ -68,6 +69,7 @@ class Sequential(Model):
             raise TypeError("There are no layers in the model.")
         layer = self._layers.pop()
         self._train_variables = None
+        self._plan_cache = {}
         self._loss_spec = None
         self.built = False
         if rebuild:

@@ -1,0 +1,397 @@
+/* plan.c - a compiled multilayer perceptron: forward, loss, backward and the
+ * optimizer update of a whole batch (or of many batches) in one call, with
+ * every work buffer allocated once. Python builds a plan from a Sequential
+ * model of Dense layers and calls it once per chunk of steps.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "nnlite.h"
+
+#define PLAN_MAX_LAYERS 64
+
+struct nl_splan {
+    int nl;
+    int64_t dims[PLAN_MAX_LAYERS + 1];
+    int acts[PLAN_MAX_LAYERS];
+    float alphas[PLAN_MAX_LAYERS];
+    int64_t max_batch, max_dim;
+    float *kernel[PLAN_MAX_LAYERS], *bias[PLAN_MAX_LAYERS];
+    int trainable[PLAN_MAX_LAYERS];
+    float *slot[PLAN_MAX_LAYERS][2][3];
+    /* owned buffers */
+    float *z[PLAN_MAX_LAYERS];    /* pre-activations, max_batch x dims[l+1] */
+    float *y[PLAN_MAX_LAYERS];    /* activations (== z for linear layers) */
+    float *dkernel[PLAN_MAX_LAYERS], *dbias[PLAN_MAX_LAYERS];
+    float *grad_a, *grad_b;       /* ping-pong gradients, max_batch x max_dim */
+    float *xb, *tb;               /* gathered rows and targets */
+    int64_t *lb;                  /* gathered labels */
+    float *losses;                /* per-sample losses */
+};
+
+static int is_softmax(int act)
+{
+    return act == NL_ACT_SOFTMAX;
+}
+
+void nl_splan_free(nl_splan *p)
+{
+    if (!p)
+        return;
+    for (int l = 0; l < p->nl; l++) {
+        free(p->z[l]);
+        if (p->y[l] != p->z[l])
+            free(p->y[l]);
+        free(p->dkernel[l]);
+        free(p->dbias[l]);
+    }
+    free(p->grad_a);
+    free(p->grad_b);
+    free(p->xb);
+    free(p->tb);
+    free(p->lb);
+    free(p->losses);
+    free(p);
+}
+
+int nl_splan_create(nl_splan **out, int nlayers, const int64_t *dims, const int *acts,
+                    const float *act_alphas, int64_t max_batch)
+{
+    nl_splan *p;
+    *out = NULL;
+    if (nlayers < 1 || nlayers > PLAN_MAX_LAYERS || max_batch < 1)
+        return NL_EINVAL;
+    for (int l = 0; l <= nlayers; l++)
+        if (dims[l] < 1)
+            return NL_EINVAL;
+    for (int l = 0; l < nlayers; l++)
+        if (acts[l] < NL_ACT_LINEAR || acts[l] > NL_ACT_EXPONENTIAL)
+            return NL_EINVAL;
+    p = (nl_splan *)calloc(1, sizeof(*p));
+    if (!p)
+        return NL_ENOMEM;
+    p->nl = nlayers;
+    p->max_batch = max_batch;
+    p->max_dim = 0;
+    for (int l = 0; l <= nlayers; l++) {
+        p->dims[l] = dims[l];
+        if (dims[l] > p->max_dim)
+            p->max_dim = dims[l];
+    }
+    for (int l = 0; l < nlayers; l++) {
+        const int64_t n_out = dims[l + 1];
+        p->acts[l] = acts[l];
+        p->alphas[l] = act_alphas[l];
+        p->z[l] = (float *)malloc((size_t)(max_batch * n_out) * sizeof(float));
+        p->y[l] = acts[l] == NL_ACT_LINEAR ? p->z[l]
+                : (float *)malloc((size_t)(max_batch * n_out) * sizeof(float));
+        p->dkernel[l] = (float *)malloc((size_t)(dims[l] * n_out) * sizeof(float));
+        p->dbias[l] = (float *)malloc((size_t)n_out * sizeof(float));
+        if (!p->z[l] || !p->y[l] || !p->dkernel[l] || !p->dbias[l])
+            goto nomem;
+    }
+    p->grad_a = (float *)malloc((size_t)(max_batch * p->max_dim) * sizeof(float));
+    p->grad_b = (float *)malloc((size_t)(max_batch * p->max_dim) * sizeof(float));
+    p->xb = (float *)malloc((size_t)(max_batch * dims[0]) * sizeof(float));
+    p->tb = (float *)malloc((size_t)(max_batch * dims[nlayers]) * sizeof(float));
+    p->lb = (int64_t *)malloc((size_t)max_batch * sizeof(int64_t));
+    p->losses = (float *)malloc((size_t)max_batch * sizeof(float));
+    if (!p->grad_a || !p->grad_b || !p->xb || !p->tb || !p->lb || !p->losses)
+        goto nomem;
+    *out = p;
+    return NL_OK;
+nomem:
+    p->nl = nlayers;
+    nl_splan_free(p);
+    return NL_ENOMEM;
+}
+
+int nl_splan_set_layer(nl_splan *p, int layer, float *kernel, float *bias, int trainable)
+{
+    if (!p || layer < 0 || layer >= p->nl || !kernel)
+        return NL_EINVAL;
+    p->kernel[layer] = kernel;
+    p->bias[layer] = bias;
+    p->trainable[layer] = trainable != 0;
+    return NL_OK;
+}
+
+int nl_splan_set_slots(nl_splan *p, int layer, int var, float *s1, float *s2, float *s3)
+{
+    if (!p || layer < 0 || layer >= p->nl || var < 0 || var > 1)
+        return NL_EINVAL;
+    p->slot[layer][var][0] = s1;
+    p->slot[layer][var][1] = s2;
+    p->slot[layer][var][2] = s3;
+    return NL_OK;
+}
+
+/* ---- passes ------------------------------------------------------------------ */
+
+/* Forward over b rows starting at x; the output is p->y[nl-1] (and, for the
+ * last layer, p->z[nl-1] holds the logits). */
+static int forward(nl_splan *p, const float *x, int64_t ldx, int64_t b)
+{
+    const float *in = x;
+    int64_t ld_in = ldx;
+    for (int l = 0; l < p->nl; l++) {
+        const int64_t n = p->dims[l + 1];
+        const int act = p->acts[l];
+        int st;
+        if (act == NL_ACT_LINEAR || is_softmax(act)) {
+            st = nl_sgemm_bias_act(0, 0, b, n, p->dims[l], 1.0f, in, ld_in, p->kernel[l], n,
+                                   0.0f, p->z[l], n, p->bias[l], -1, 0.0f, NULL, n);
+            if (st == NL_OK && is_softmax(act))
+                st = nl_sactivation_forward(act, b, n, 0.0f, p->z[l], p->y[l]);
+        } else {
+            st = nl_sgemm_bias_act(0, 0, b, n, p->dims[l], 1.0f, in, ld_in, p->kernel[l], n,
+                                   0.0f, p->z[l], n, p->bias[l], act, p->alphas[l],
+                                   p->y[l], n);
+        }
+        if (st != NL_OK)
+            return st;
+        in = p->y[l];
+        ld_in = n;
+    }
+    return NL_OK;
+}
+
+/* Loss of b rows (targets in p->tb or p->lb) into p->losses and, with
+ * grad_scale > 0, its gradient w.r.t. the last layer's pre-activation into
+ * p->grad_a. */
+static int loss_and_grad(nl_splan *p, const struct nl_train_config *cfg, int64_t b,
+                         int want_grad)
+{
+    const int last = p->nl - 1;
+    const int64_t n = p->dims[p->nl];
+    const float *out = cfg->from_logits ? p->z[last] : p->y[last];
+    float *g = want_grad ? p->grad_a : NULL;
+    const float scale = 1.0f / (float)b;
+    int st;
+    if (cfg->loss_kind == NL_LOSS_SPARSE)
+        st = nl_ssparse_crossentropy(cfg->from_logits, b, n, 1e-7f, p->lb, out, p->losses,
+                                     scale, NULL, g);
+    else
+        st = nl_sloss(cfg->loss_kind, cfg->from_logits, b, n, 1e-7f, p->tb, out, p->losses,
+                      scale, NULL, g);
+    if (st != NL_OK || !want_grad || cfg->from_logits || p->acts[last] == NL_ACT_LINEAR)
+        return st;
+    /* gradient w.r.t. the output: back through the last activation, in place */
+    return nl_sactivation_backward(p->acts[last], b, n, p->alphas[last], p->z[last],
+                                   p->y[last], g, g);
+}
+
+static void metric_hits(const nl_splan *p, const struct nl_train_config *cfg, int64_t b,
+                        double *sums)
+{
+    const int64_t n = p->dims[p->nl];
+    const float *out = p->y[p->nl - 1];
+    double hits = 0, count = 0;
+    if (cfg->metric == NL_METRIC_NONE)
+        return;
+    for (int64_t i = 0; i < b; i++) {
+        const float *o = out + i * n;
+        if (cfg->metric == NL_METRIC_BINARY) {
+            const float *t = p->tb + i * n;
+            for (int64_t j = 0; j < n; j++)
+                hits += (t[j] == (o[j] > (float)cfg->threshold ? 1.0f : 0.0f)) ? 1.0 / n : 0;
+            count += 1;
+        } else {
+            int64_t best = 0;
+            for (int64_t j = 1; j < n; j++)
+                if (o[j] > o[best])
+                    best = j;
+            if (cfg->metric == NL_METRIC_SPARSE) {
+                hits += p->lb[i] == best;
+            } else {
+                const float *t = p->tb + i * n;
+                int64_t tbest = 0;
+                for (int64_t j = 1; j < n; j++)
+                    if (t[j] > t[tbest])
+                        tbest = j;
+                hits += tbest == best;
+            }
+            count += 1;
+        }
+    }
+    sums[2] += hits;
+    sums[3] += count;
+}
+
+static void update(nl_splan *p, const struct nl_train_config *cfg, float *w, const float *g,
+                   int64_t len, float **s, int64_t t)
+{
+    switch (cfg->optimizer) {
+    case NL_OPT_SGD:
+        nl_ssgd_update(len, cfg->lr, cfg->momentum, cfg->nesterov, g, w, s[0]);
+        break;
+    case NL_OPT_RMSPROP:
+        nl_srmsprop_update(len, cfg->lr, cfg->rho, cfg->momentum, cfg->eps, cfg->centered,
+                           g, w, s[0], s[1], s[2]);
+        break;
+    default: {
+        const double alpha = cfg->lr * sqrt(1.0 - pow(cfg->beta2, (double)t))
+                             / (1.0 - pow(cfg->beta1, (double)t));
+        nl_sadam_update(len, alpha, cfg->beta1, cfg->beta2, cfg->eps, g, w, s[0], s[1],
+                        cfg->amsgrad ? s[2] : NULL);
+    }
+    }
+    (void)p;
+}
+
+/* Backward from p->grad_a (gradient w.r.t. the last pre-activation) and the
+ * optimizer update of every trainable variable. */
+static int backward_and_update(nl_splan *p, const struct nl_train_config *cfg,
+                               const float *x, int64_t ldx, int64_t b, int64_t t)
+{
+    float *dz = p->grad_a, *other = p->grad_b;
+    for (int l = p->nl - 1; l >= 0; l--) {
+        const int64_t n = p->dims[l + 1], k = p->dims[l];
+        const float *in = l > 0 ? p->y[l - 1] : x;
+        const int64_t ld_in = l > 0 ? k : ldx;
+        int st;
+        if (p->trainable[l]) {
+            st = nl_sgemm(1, 0, k, n, b, 1.0f, in, ld_in, dz, n, 0.0f, p->dkernel[l], n);
+            if (st != NL_OK)
+                return st;
+            if (p->bias[l])
+                nl_sbias_backward(b, n, dz, n, p->dbias[l]);
+        }
+        if (l > 0) {
+            /* gradient w.r.t. the previous output, then its pre-activation */
+            st = nl_sgemm(0, 1, b, k, n, 1.0f, dz, n, p->kernel[l], n, 0.0f, other, k);
+            if (st == NL_OK && p->acts[l - 1] != NL_ACT_LINEAR)
+                st = nl_sactivation_backward(p->acts[l - 1], b, k, p->alphas[l - 1],
+                                             p->z[l - 1], p->y[l - 1], other, other);
+            if (st != NL_OK)
+                return st;
+        }
+        /* the update comes after dz was pushed back through this layer's kernel */
+        if (p->trainable[l]) {
+            update(p, cfg, p->kernel[l], p->dkernel[l], k * n, p->slot[l][0], t);
+            if (p->bias[l])
+                update(p, cfg, p->bias[l], p->dbias[l], n, p->slot[l][1], t);
+        }
+        float *tmp = dz;
+        dz = other;
+        other = tmp;
+    }
+    return NL_OK;
+}
+
+/* Copies the rows and targets of one batch into the plan's buffers. */
+static const float *gather(nl_splan *p, const struct nl_train_config *cfg, const float *x,
+                           int64_t ldx, const float *t, int64_t ldt, const int64_t *labels,
+                           const int64_t *rows, int64_t lo, int64_t b, int64_t *ld_used)
+{
+    const int64_t d = p->dims[0], n = p->dims[p->nl];
+    for (int64_t i = 0; i < b; i++) {
+        const int64_t r = rows ? rows[lo + i] : lo + i;
+        if (rows)
+            memcpy(p->xb + i * d, x + r * ldx, (size_t)d * sizeof(float));
+        if (cfg->loss_kind == NL_LOSS_SPARSE)
+            p->lb[i] = labels[r];
+        else
+            memcpy(p->tb + i * n, t + r * ldt, (size_t)n * sizeof(float));
+    }
+    if (cfg->metric == NL_METRIC_SPARSE && cfg->loss_kind != NL_LOSS_SPARSE)
+        return NULL;   /* not a combination Python asks for */
+    if (rows) {
+        *ld_used = d;
+        return p->xb;
+    }
+    *ld_used = ldx;    /* contiguous rows: read x in place */
+    return x + lo * ldx;
+}
+
+static double sum_losses(const float *v, int64_t b)
+{
+    double s = 0;
+    for (int64_t i = 0; i < b; i++)
+        s += v[i];
+    return s;
+}
+
+int nl_splan_train(nl_splan *p, const struct nl_train_config *cfg,
+                   const float *x, int64_t ldx, const float *t, int64_t ldt,
+                   const int64_t *labels, const int64_t *index, int64_t n,
+                   int64_t batch, int64_t first_step, int64_t nsteps, double *sums)
+{
+    if (!p || !cfg || !x || batch < 1 || batch > p->max_batch || n < 0 || first_step < 0)
+        return NL_EINVAL;
+    if (cfg->loss_kind == NL_LOSS_SPARSE ? !labels : !t)
+        return NL_EINVAL;
+    for (int l = 0; l < p->nl; l++)
+        if (!p->kernel[l])
+            return NL_EINVAL;
+    for (int64_t s = first_step; s < first_step + nsteps; s++) {
+        const int64_t lo = s * batch;
+        const int64_t b = n - lo < batch ? n - lo : batch;
+        int64_t ld_in;
+        const float *in;
+        int st;
+        if (b <= 0)
+            break;
+        in = gather(p, cfg, x, ldx, t, ldt, labels, index, lo, b, &ld_in);
+        if (!in)
+            return NL_EINVAL;
+        st = forward(p, in, ld_in, b);
+        if (st == NL_OK)
+            st = loss_and_grad(p, cfg, b, 1);
+        if (st != NL_OK)
+            return st;
+        metric_hits(p, cfg, b, sums);
+        sums[0] += sum_losses(p->losses, b);
+        sums[1] += (double)b;
+        st = backward_and_update(p, cfg, in, ld_in, b, cfg->iteration + (s - first_step) + 1);
+        if (st != NL_OK)
+            return st;
+    }
+    return NL_OK;
+}
+
+int nl_splan_evaluate(nl_splan *p, const struct nl_train_config *cfg,
+                      const float *x, int64_t ldx, const float *t, int64_t ldt,
+                      const int64_t *labels, int64_t n, double *sums)
+{
+    if (!p || !cfg || !x || n < 0)
+        return NL_EINVAL;
+    if (cfg->loss_kind == NL_LOSS_SPARSE ? !labels : !t)
+        return NL_EINVAL;
+    for (int64_t lo = 0; lo < n; lo += p->max_batch) {
+        const int64_t b = n - lo < p->max_batch ? n - lo : p->max_batch;
+        int64_t ld_in;
+        const float *in = gather(p, cfg, x, ldx, t, ldt, labels, NULL, lo, b, &ld_in);
+        int st;
+        if (!in)
+            return NL_EINVAL;
+        st = forward(p, in, ld_in, b);
+        if (st == NL_OK)
+            st = loss_and_grad(p, cfg, b, 0);
+        if (st != NL_OK)
+            return st;
+        metric_hits(p, cfg, b, sums);
+        sums[0] += sum_losses(p->losses, b);
+        sums[1] += (double)b;
+    }
+    return NL_OK;
+}
+
+int nl_splan_predict(nl_splan *p, const float *x, int64_t ldx, int64_t n, float *out,
+                     int64_t ldo)
+{
+    const int64_t m = p ? p->dims[p->nl] : 0;
+    if (!p || !x || !out || n < 0 || ldo < m)
+        return NL_EINVAL;
+    for (int64_t lo = 0; lo < n; lo += p->max_batch) {
+        const int64_t b = n - lo < p->max_batch ? n - lo : p->max_batch;
+        const float *y;
+        int st = forward(p, x + lo * ldx, ldx, b);
+        if (st != NL_OK)
+            return st;
+        y = p->y[p->nl - 1];
+        for (int64_t i = 0; i < b; i++)
+            memcpy(out + (lo + i) * ldo, y + i * m, (size_t)m * sizeof(float));
+    }
+    return NL_OK;
+}

@@ -1,0 +1,216 @@
+"""Compiling a Sequential model of Dense layers into a C plan (nnlite._core.Plan).
+
+The plan runs forward, loss, backward and optimizer update of whole chunks of
+batches in one C call, and prediction with no per-layer Python. Models the
+plan cannot express (other layers, custom activations or losses, sample
+weights, ...) keep using the layer-by-layer path, with the same results.
+"""
+import numpy as np
+
+from nnlite import _core
+from nnlite.layers.activation import Activation
+from nnlite.layers.dense import Dense
+from nnlite.metrics.accuracy_metrics import (BinaryAccuracy, CategoricalAccuracy,
+                                             SparseCategoricalAccuracy)
+from nnlite.optimizers.adam import Adam
+from nnlite.optimizers.rmsprop import RMSprop
+from nnlite.optimizers.sgd import SGD
+
+
+def plan_layers(model):
+    """[(dense, activation name, alpha)] when every layer fits a plan, else None.
+
+    An Activation layer is folded into a linear Dense just before it.
+    """
+    if model.dtype != "float32" or not model.built:
+        return None
+    shape = getattr(model._input_layer, "batch_shape", None)
+    if shape is None or len(shape) != 2:
+        return None
+    out = []
+    for layer in model.layers:
+        if type(layer) is Dense:
+            spec = layer._act.spec
+            if spec is None or layer.dtype != "float32":
+                return None
+            out.append([layer, spec[0], float(spec[1])])
+        elif type(layer) is Activation and out and out[-1][1] == "linear":
+            spec = layer._act.spec
+            if spec is None:
+                return None
+            out[-1][1], out[-1][2] = spec[0], float(spec[1])
+        else:
+            return None
+    return out or None
+
+
+def build_plan(model, layers, max_batch):
+    dims = [layers[0][0].kernel.shape[0]] + [d.units for d, _, _ in layers]
+    plan = _core.Plan(dims, [a for _, a, _ in layers], [al for _, _, al in layers], max_batch)
+    for i, (dense, _, _) in enumerate(layers):
+        plan.set_layer(i, dense.kernel.value, dense.bias.value if dense.use_bias else None,
+                       bool(dense.trainable_weights))
+    return plan
+
+
+def optimizer_config(optimizer):
+    """(plan optimizer name, keyword arguments) for the built-in optimizers."""
+    t = type(optimizer)
+    if t is SGD:
+        return "sgd", {"momentum": optimizer.momentum, "nesterov": optimizer.nesterov}
+    if t is Adam:
+        return "adam", {"beta1": optimizer.beta_1, "beta2": optimizer.beta_2,
+                        "epsilon": optimizer.epsilon, "amsgrad": optimizer.amsgrad}
+    if t is RMSprop:
+        return "rmsprop", {"rho": optimizer.rho, "momentum": optimizer.momentum,
+                           "epsilon": optimizer.epsilon, "centered": optimizer.centered}
+    return None
+
+
+def optimizer_slots(optimizer, i):
+    """The slot arrays of trainable variable i, in the plan's order."""
+    t = type(optimizer)
+    if t is SGD:
+        return [optimizer.momentums[i].value if optimizer.momentum != 0 else None]
+    if t is Adam:
+        return [optimizer._momentums[i].value, optimizer._velocities[i].value,
+                optimizer._velocity_hats[i].value if optimizer.amsgrad else None]
+    return [optimizer._velocities[i].value,
+            optimizer._average_gradients[i].value if optimizer.centered else None,
+            optimizer._momentums[i].value if optimizer.momentum > 0 else None]
+
+
+def metric_config(metrics):
+    """(plan metric, threshold) for none or one accuracy metric, else None."""
+    if not metrics:
+        return None, 0.5
+    if len(metrics) > 1:
+        return None
+    m = metrics[0]
+    if type(m) is BinaryAccuracy:
+        return "binary", float(m.threshold)
+    if type(m) is CategoricalAccuracy:
+        return "categorical", 0.5
+    if type(m) is SparseCategoricalAccuracy:
+        return "sparse", 0.5
+    return None
+
+
+class TrainingPlan:
+    """A plan wired to a compiled model: its weights, optimizer slots, loss and metric."""
+
+    def __init__(self, model, layers, batch_size, train=True):
+        self.model = model
+        self.layers = layers
+        self.plan = build_plan(model, layers, batch_size)
+        spec = model._loss_spec
+        last_act = layers[-1][1]
+        fused = model._fused()
+        self.sparse = spec.kind == "sparse_categorical_crossentropy"
+        metric, threshold = metric_config(model._metrics)
+        self.metric = model._metrics[0] if model._metrics else None
+        from_logits = fused or (spec.from_logits and last_act == "linear")
+        if not train:   # evaluation only: no optimizer state is created
+            self.plan.configure(spec.kind, from_logits, metric, threshold, "sgd", 0.0, 0)
+            return
+        opt = model.optimizer
+        variables = model.trainable_weights
+        if not opt.built:
+            opt.build(variables)
+        model._train_variables = variables
+        ids = {id(v): i for i, v in enumerate(variables)}
+        for li, (dense, _, _) in enumerate(layers):
+            for var_index, var in enumerate([dense.kernel, dense.bias] if dense.use_bias
+                                            else [dense.kernel]):
+                i = ids.get(id(var))
+                if i is not None:
+                    self.plan.set_slots(li, var_index, optimizer_slots(opt, i))
+        self.opt_name, self.opt_kwargs = optimizer_config(opt)
+        self.plan.configure(spec.kind, from_logits, metric, threshold, self.opt_name, opt._lr(),
+                            int(opt.iterations.value), **self.opt_kwargs)
+
+    def targets(self, y):
+        """(float targets, int64 labels) in the layout the plan reads."""
+        n_out = self.plan.dims[-1]
+        if self.sparse:
+            labels = y.reshape(len(y), -1)
+            if labels.shape[1] != 1:
+                return None
+            labels = labels[:, 0]
+            if not np.issubdtype(labels.dtype, np.integer):
+                if np.any(labels != np.floor(labels)):
+                    return None
+            labels = np.ascontiguousarray(labels, dtype=np.int64)
+            if labels.size and (labels.min() < 0 or labels.max() >= n_out):
+                raise ValueError("sparse_categorical_crossentropy: labels must lie in [0, %d). "
+                                 "Received labels from %d to %d"
+                                 % (n_out, labels.min(), labels.max()))
+            return None, labels
+        t = y
+        if t.ndim == 1 and n_out == 1:
+            t = t.reshape(-1, 1)
+        if t.ndim != 2 or t.shape[1] != n_out:
+            return None
+        return np.ascontiguousarray(t, dtype=np.float32), None
+
+    def sync(self):
+        opt = self.model.optimizer
+        self.plan.set_step_state(opt._lr(), int(opt.iterations.value))
+
+    def account(self, sums):
+        """Adds a chunk's sums to the loss tracker and the metric."""
+        tracker = self.model._loss_tracker
+        tracker.total += sums[0]
+        tracker.count += sums[1]
+        if self.metric is not None:
+            self.metric.total += sums[2]
+            self.metric.count += sums[3]
+
+
+def training_plan(model, x, y, sample_weight, batch_size, train=True):
+    """A TrainingPlan for fit (or, with train=False, for evaluate), or None when
+    the model or data need the slow path."""
+    if sample_weight is not None or x.ndim != 2 or x.dtype != np.float32:
+        return None
+    layers = plan_layers(model)
+    if layers is None:
+        return None
+    if train and (model.optimizer is None or optimizer_config(model.optimizer) is None):
+        return None
+    model._resolve_compiled(y, (None, layers[-1][0].units))
+    spec = model._loss_spec
+    if spec is None or spec.label_smoothing or spec.reduction != "sum_over_batch_size":
+        return None
+    if spec.from_logits and layers[-1][1] != "linear":
+        return None
+    if metric_config(model._metrics) is None:
+        return None
+    key = (batch_size, id(model.optimizer), tuple(id(d) for d, _, _ in layers),
+           tuple(d.trainable for d, _, _ in layers), id(spec), tuple(map(id, model._metrics)))
+    slot = "train" if train else "evaluate"
+    cached = model._plan_cache.get(slot)
+    if cached is not None and cached[0] == key:
+        plan = cached[1]
+    else:
+        plan = TrainingPlan(model, layers, batch_size, train=train)
+        model._plan_cache[slot] = (key, plan)
+    if train:
+        plan.sync()
+    return plan
+
+
+def inference_plan(model, n):
+    """A plan for predicting n rows, or None."""
+    layers = plan_layers(model)
+    if layers is None:
+        return None
+    max_batch = 1
+    while max_batch < min(n, 512):
+        max_batch *= 2
+    key = (max_batch, tuple(id(d) for d, _, _ in layers))
+    cached = model._plan_cache.get(("predict", max_batch))
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    plan = build_plan(model, layers, max_batch)
+    model._plan_cache[("predict", max_batch)] = (key, plan)
+    return plan
