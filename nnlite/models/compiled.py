@@ -170,7 +170,8 @@ class TrainingPlan:
 def training_plan(model, x, y, sample_weight, batch_size, train=True):
     """A TrainingPlan for fit (or, with train=False, for evaluate), or None when
     the model or data need the slow path."""
-    if sample_weight is not None or x.ndim != 2 or x.dtype != np.float32:
+    if not model._allow_plans or sample_weight is not None or x.ndim != 2 \
+            or x.dtype != np.float32:
         return None
     layers = plan_layers(model)
     if layers is None:
@@ -201,7 +202,7 @@ def training_plan(model, x, y, sample_weight, batch_size, train=True):
 
 def inference_plan(model, n):
     """A plan for predicting n rows, or None."""
-    layers = plan_layers(model)
+    layers = plan_layers(model) if model._allow_plans else None
     if layers is None:
         return None
     max_batch = 1

@@ -102,6 +102,7 @@ class Model(Layer):
         self._loss_tracker = Mean(name="loss")
         self._train_variables = None
         self._plan_cache = {}
+        self._allow_plans = True    # False forces the layer-by-layer path (tests)
 
     # -- compile -------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
