@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include "nnlite.h"
 #include "gemm_internal.h"
+#include "simd_clones.h"
 
 /* ---- shared helpers -------------------------------------------------------- */
 

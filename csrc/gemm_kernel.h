@@ -357,6 +357,51 @@ static int L(gemm_run)(const KERN *kd, int trans_a, int trans_b, int64_t m, int6
     return status;
 }
 
+/* ---- a few rows: no packing ------------------------------------------------------ */
+
+/* C = alpha * op(A) * B for m <= GEMM_SMALL_M rows and beta == 0 (C is
+ * written, never read). Packing B would cost more than the product (one input
+ * row of a prediction reads each weight once), so each row of C accumulates
+ * straight from the rows of B, eight at a time. Single-threaded and chosen by
+ * the shape alone, so the result does not depend on the thread count. */
+#define GEMM_SMALL_M 4
+
+NL_CLONES static void L(gemm_small)(int trans_a, int64_t m, int64_t n, int64_t k, T alpha,
+                                    const T *a, int64_t lda, const T *b, int64_t ldb,
+                                    T *c, int64_t ldc)
+{
+    for (int64_t i = 0; i < m; i++) {
+        T *__restrict ci = c + i * ldc;
+        const T *ai = trans_a ? a + i : a + i * lda;
+        const int64_t as = trans_a ? lda : 1;   /* stride between a[i, p] and a[i, p+1] */
+        int64_t p = 0;
+        for (int64_t j = 0; j < n; j++)
+            ci[j] = 0;
+        /* eight rows of B per pass over the row of C: an eighth of the C traffic */
+        for (; p + 8 <= k; p += 8) {
+            const T a0 = ai[p * as], a1 = ai[(p + 1) * as], a2 = ai[(p + 2) * as],
+                    a3 = ai[(p + 3) * as], a4 = ai[(p + 4) * as], a5 = ai[(p + 5) * as],
+                    a6 = ai[(p + 6) * as], a7 = ai[(p + 7) * as];
+            const T *__restrict b0 = b + p * ldb;
+            const T *__restrict b1 = b0 + ldb, *__restrict b2 = b1 + ldb, *__restrict b3 = b2 + ldb;
+            const T *__restrict b4 = b3 + ldb, *__restrict b5 = b4 + ldb, *__restrict b6 = b5 + ldb;
+            const T *__restrict b7 = b6 + ldb;
+            for (int64_t j = 0; j < n; j++)
+                ci[j] += ((a0 * b0[j] + a1 * b1[j]) + (a2 * b2[j] + a3 * b3[j]))
+                       + ((a4 * b4[j] + a5 * b5[j]) + (a6 * b6[j] + a7 * b7[j]));
+        }
+        for (; p < k; p++) {
+            const T av = ai[p * as];
+            const T *__restrict bp = b + p * ldb;
+            for (int64_t j = 0; j < n; j++)
+                ci[j] += av * bp[j];
+        }
+        if (alpha != 1)
+            for (int64_t j = 0; j < n; j++)
+                ci[j] *= alpha;
+    }
+}
+
 /* ---- entry points -------------------------------------------------------------- */
 
 static int L(gemm_checked)(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k,
@@ -380,6 +425,12 @@ static int L(gemm_checked)(int trans_a, int trans_b, int64_t m, int64_t n, int64
     }
     if (a == NULL || b == NULL)
         return NL_EINVAL;
+    if (m <= GEMM_SMALL_M && !trans_b && beta == 0) {
+        L(gemm_small)(trans_a, m, n, k, alpha, a, lda, b, ldb, c, ldc);
+        if (ep)
+            L(epilogue)(ep, m, n, 0, 0, c, ldc);
+        return NL_OK;
+    }
     return L(gemm_run)(CHOSEN_KERNEL(), trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb,
                        beta, c, ldc, ep);
 }

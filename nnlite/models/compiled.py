@@ -201,17 +201,17 @@ def training_plan(model, x, y, sample_weight, batch_size, train=True):
 
 
 def inference_plan(model, n):
-    """A plan for predicting n rows, or None."""
+    """A plan for predicting n rows, or None. Plans are kept per batch bucket
+    until the model's layers change (add, pop, compile reset the cache)."""
+    max_batch = 1
+    while max_batch < n and max_batch < 512:
+        max_batch *= 2
+    cached = model._plan_cache.get(("predict", max_batch))
+    if cached is not None:
+        return cached
     layers = plan_layers(model) if model._allow_plans else None
     if layers is None:
         return None
-    max_batch = 1
-    while max_batch < min(n, 512):
-        max_batch *= 2
-    key = (max_batch, tuple(id(d) for d, _, _ in layers))
-    cached = model._plan_cache.get(("predict", max_batch))
-    if cached is not None and cached[0] == key:
-        return cached[1]
     plan = build_plan(model, layers, max_batch)
-    model._plan_cache[("predict", max_batch)] = (key, plan)
+    model._plan_cache[("predict", max_batch)] = plan
     return plan
