@@ -39,6 +39,7 @@ def _compile_args():
         return ["/O2"]
     # Portable: no machine-specific -march flag; SIMD code is chosen at run time.
     return ["-O3", "-std=c99", "-Wall", "-Wextra", "-fno-strict-aliasing", "-fno-math-errno",
+            "-ffp-contract=fast",
             "-pthread"]
 
 

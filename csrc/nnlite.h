@@ -18,6 +18,7 @@
 #define NL_EINVAL  -1   /* a size, flag or leading dimension is invalid */
 #define NL_ENOMEM  -2   /* a temporary buffer could not be allocated */
 #define NL_ERANGE  -3   /* an integer label lies outside [0, n) */
+#define NL_ENONFINITE -4 /* an input holds NaN or infinity */
 
 /* ---- version ---------------------------------------------------------- */
 const char *nl_version(void);
@@ -213,7 +214,8 @@ int nl_splan_train(nl_splan *plan, const struct nl_train_config *cfg,
 int nl_splan_evaluate(nl_splan *plan, const struct nl_train_config *cfg,
                       const float *x, int64_t ldx, const float *t, int64_t ldt,
                       const int64_t *labels, int64_t n, double *sums);
-/* The model's output for n rows of x into out (n x dims[L], stride ldo). */
+/* The model's output for n rows of x into out (n x dims[L], stride ldo);
+ * NL_ENONFINITE (and nothing written) if x holds NaN or infinity. */
 int nl_splan_predict(nl_splan *plan, const float *x, int64_t ldx, int64_t n,
                      float *out, int64_t ldo);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "nnlite.h"
+#include "simd_clones.h"
 
 #define PLAN_MAX_LAYERS 64
 
@@ -377,12 +378,28 @@ int nl_splan_evaluate(nl_splan *p, const struct nl_train_config *cfg,
     return NL_OK;
 }
 
+/* Whether every value of the n x d rows is finite (x - x is 0 only then). */
+NL_CLONES static int rows_finite(const float *x, int64_t ldx, int64_t n, int64_t d)
+{
+    for (int64_t i = 0; i < n; i++) {
+        const float *r = x + i * ldx;
+        float acc = 0;
+        for (int64_t j = 0; j < d; j++)
+            acc += r[j] - r[j];
+        if (acc != 0 || acc != acc)
+            return 0;
+    }
+    return 1;
+}
+
 int nl_splan_predict(nl_splan *p, const float *x, int64_t ldx, int64_t n, float *out,
                      int64_t ldo)
 {
     const int64_t m = p ? p->dims[p->nl] : 0;
     if (!p || !x || !out || n < 0 || ldo < m)
         return NL_EINVAL;
+    if (!rows_finite(x, ldx, n, p->dims[0]))
+        return NL_ENONFINITE;
     for (int64_t lo = 0; lo < n; lo += p->max_batch) {
         const int64_t b = n - lo < p->max_batch ? n - lo : p->max_batch;
         const float *y;

@@ -13,6 +13,7 @@ _STATUS = {
     lib.NL_EINVAL: (ValueError, "invalid argument"),
     lib.NL_ENOMEM: (MemoryError, "out of memory"),
     lib.NL_ERANGE: (ValueError, "label out of range"),
+    lib.NL_ENONFINITE: (ValueError, "input contains NaN or infinite values"),
 }
 
 _FLOAT_TYPES = {np.dtype(np.float32): "float", np.dtype(np.float64): "double"}
@@ -606,13 +607,17 @@ class Plan:
                                      len(x), sums), "Plan.evaluate")
         return [sums[0], sums[1], sums[2], sums[3]]
 
-    def predict(self, x, out=None):
-        ldx = _f32_rows("x", x, self.dims[0])
-        if out is None:
-            out = np.empty((len(x), self.dims[-1]), dtype=_F32)
-        ldo = _f32_rows("out", out, self.dims[-1])
-        if len(out) != len(x):
-            raise ValueError("Plan: out has %d rows for %d inputs" % (len(out), len(x)))
-        _check(lib.nl_splan_predict(self._plan, _ptr(_F32, x), ldx, len(x), _ptr(_F32, out), ldo),
-               "Plan.predict")
+    def predict(self, x):
+        """The model's output for the rows of x (float32, n x dims[0]) as a new array."""
+        if type(x) is np.ndarray and x.dtype == _F32 and x.flags.c_contiguous \
+                and x.ndim == 2 and x.shape[1] == self.dims[0]:
+            ldx = self.dims[0]        # the common case, checked cheaply
+        else:
+            ldx = _f32_rows("x", x, self.dims[0])
+        n = x.shape[0]
+        out = np.empty((n, self.dims[-1]), dtype=_F32)
+        status = lib.nl_splan_predict(self._plan, _ptr(_F32, x), ldx, n,
+                                      ffi.from_buffer("float[]", out), self.dims[-1])
+        if status:
+            _check(status, "predict: x")
         return out

@@ -3,19 +3,24 @@ import random as _pyrandom
 
 import numpy as np
 
-_state = {"rng": np.random.default_rng()}
+# Created on first use: importing numpy.random costs ~10 ms, which a script
+# that only predicts need not pay.
+_state = {"rng": None}
 
 
 def global_rng():
     """The generator used by unseeded initializers, shuffling and dropout."""
-    return _state["rng"]
+    rng = _state["rng"]
+    if rng is None:
+        rng = _state["rng"] = np.random.default_rng()
+    return rng
 
 
 def make_rng(seed=None):
     """A generator for `seed` (an int), or the global one when `seed` is None."""
     if seed is None:
-        return _state["rng"]
-    if isinstance(seed, np.random.Generator):
+        return global_rng()
+    if type(seed).__name__ == "Generator":
         return seed
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise ValueError("seed must be an int or None. Received: seed=%r" % (seed,))

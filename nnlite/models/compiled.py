@@ -214,4 +214,8 @@ def inference_plan(model, n):
         return None
     plan = build_plan(model, layers, max_batch)
     model._plan_cache[("predict", max_batch)] = plan
+    if max_batch <= 64:   # small batches skip the general argument handling next time
+        fast = model._plan_cache.get("predict_fast")
+        if fast is None or fast[1] < max_batch:
+            model._plan_cache["predict_fast"] = (plan.dims[0], max_batch, plan)
     return plan

@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 
-def _all_finite(arr):
+def all_finite(arr):
     # A finite sum proves every element finite (NaN or inf would propagate);
     # only when it is not (possibly overflow) are the elements checked one by one.
     return bool(np.isfinite(arr.sum())) or bool(np.isfinite(arr).all())
@@ -14,7 +14,7 @@ def as_float_array(name, data, dtype):
     """A C-contiguous array of `dtype`; clear errors for non-numeric data, NaN or inf."""
     if type(data) is np.ndarray and data.dtype == dtype and data.flags.c_contiguous \
             and data.ndim:
-        if not _all_finite(data):      # the common case, checked cheaply
+        if not all_finite(data):      # the common case, checked cheaply
             raise ValueError("%s contains NaN or infinite values" % name)
         return data
     if data is None:
@@ -34,7 +34,7 @@ def as_float_array(name, data, dtype):
     if arr.ndim == 0:
         raise ValueError("%s must have a batch axis. Received: shape=()" % name)
     arr = np.ascontiguousarray(arr, dtype=dtype)
-    if np.issubdtype(arr.dtype, np.floating) and not _all_finite(arr):
+    if np.issubdtype(arr.dtype, np.floating) and not all_finite(arr):
         raise ValueError("%s contains NaN or infinite values" % name)
     return arr
 
