@@ -21,4 +21,5 @@ def deserialize(config, custom_objects=None):
     return cls.from_config(config["config"])
 
 
-__all__ = ["Activation", "Dense", "Input", "InputLayer", "Layer", "serialize", "deserialize"]
+__all__ = ["Activation", "Dense", "Input", "InputLayer", "KerasTensor", "Layer", "serialize",
+           "deserialize"]
