@@ -28,18 +28,6 @@
 #define MUL(x, y) _mm512_mul_ps(x, y)
 #define FMADD(x, y, z) _mm512_fmadd_ps(x, y, z)
 #include "gemm_simd_tmpl.h"
-#undef T
-#undef VT
-#undef VL
-#undef MR
-#undef UKR
-#undef SETZERO
-#undef SET1
-#undef LOAD
-#undef LOADU
-#undef STOREU
-#undef MUL
-#undef FMADD
 
 /* double: 8 x 16 */
 #define T double

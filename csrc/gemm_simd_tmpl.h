@@ -6,6 +6,8 @@
  *   UKR                the kernel's (file-local) name
  *   SETZERO() SET1(x) LOAD(p) LOADU(p) STOREU(p, v) MUL(a, b) FMADD(a, b, c)
  *
+ * It #undefs all of them at the end, so the next instance can define its own.
+ *
  * The tile lives in 2*MR vector registers: per k, two vectors of B are loaded
  * and each of the MR values of A is broadcast and multiplied into both. The
  * interface is the one in gemm_internal.h.
@@ -51,3 +53,16 @@ TARGET static void UKR(int64_t kc, T alpha, const T *a, const T *b, T beta, T *c
         }
     }
 }
+
+#undef T
+#undef VT
+#undef VL
+#undef MR
+#undef UKR
+#undef SETZERO
+#undef SET1
+#undef LOAD
+#undef LOADU
+#undef STOREU
+#undef MUL
+#undef FMADD
