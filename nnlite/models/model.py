@@ -13,71 +13,11 @@ from nnlite import optimizers as optimizers_module
 from nnlite.backend.random import global_rng
 from nnlite.callbacks.callback_list import CallbackList
 from nnlite.layers.layer import Layer
-from nnlite.losses.losses import LossFunctionWrapper
-from nnlite.metrics.accuracy_metrics import (BinaryAccuracy, CategoricalAccuracy,
-                                             SparseCategoricalAccuracy)
-from nnlite.metrics.metric import Mean, MeanMetricWrapper, Metric
+from nnlite.metrics.metric import Mean, Metric
 from nnlite.callbacks.callback import Callback
 from nnlite.callbacks.progbar_logger import ProgbarLogger
-from nnlite.models import compiled
+from nnlite.models import compile_utils, compiled
 from nnlite.models import data as data_utils
-
-_FUSABLE = {("softmax", "categorical_crossentropy"), ("softmax", "sparse_categorical_crossentropy"),
-            ("sigmoid", "binary_crossentropy")}
-
-
-class _LossSpec:
-    """A compiled loss resolved to what the C core computes."""
-
-    def __init__(self, kind, from_logits=False, label_smoothing=0.0,
-                 reduction="sum_over_batch_size"):
-        if reduction not in ("sum_over_batch_size", "sum"):
-            raise ValueError("Training needs a loss reduced to a scalar; reduction=%r is not "
-                             "supported in compile()" % (reduction,))
-        self.kind, self.from_logits = kind, bool(from_logits)
-        self.label_smoothing, self.reduction = float(label_smoothing), reduction
-
-
-def _resolve_loss(identifier, y_true, y_pred_shape):
-    if isinstance(identifier, str) and identifier in ("crossentropy", "ce"):
-        is_binary = y_pred_shape[-1] == 1
-        is_sparse = y_true.ndim < len(y_pred_shape) or (y_true.shape[-1] == 1 and not is_binary)
-        kind = ("binary_crossentropy" if is_binary else
-                "sparse_categorical_crossentropy" if is_sparse else "categorical_crossentropy")
-        return _LossSpec(kind)
-    obj = losses_module.get(identifier)
-    if isinstance(obj, losses_module.Loss):
-        kind = getattr(type(obj), "_nl_kind", None)
-        if kind is None or type(obj).call is not LossFunctionWrapper.call:
-            raise NotImplementedError(
-                "Custom losses (%s) cannot be trained by nnlite yet: nnlite computes loss "
-                "gradients in C for its built-in losses only." % type(obj).__name__)
-        return _LossSpec(kind, getattr(obj, "from_logits", False),
-                         getattr(obj, "label_smoothing", 0.0), obj.reduction)
-    kind = getattr(obj, "_nl_kind", None)
-    if kind is None:
-        raise NotImplementedError(
-            "Custom loss functions (%r) cannot be trained by nnlite yet: nnlite computes loss "
-            "gradients in C for its built-in losses only."
-            % (getattr(obj, "__name__", obj),))
-    return _LossSpec(kind)
-
-
-def _resolve_metric(identifier, y_true, y_pred_shape):
-    if isinstance(identifier, str) and identifier in ("accuracy", "acc"):
-        is_binary = y_pred_shape[-1] == 1
-        is_sparse = y_true.ndim < len(y_pred_shape) or (y_true.shape[-1] == 1 and not is_binary)
-        if is_binary:
-            return BinaryAccuracy(name=identifier)
-        if is_sparse:
-            return SparseCategoricalAccuracy(name=identifier)
-        return CategoricalAccuracy(name=identifier)
-    obj = metrics_module.get(identifier)
-    if isinstance(obj, Metric):
-        return obj
-    name = identifier if isinstance(identifier, str) else getattr(obj, "__name__", "metric")
-    return MeanMetricWrapper(obj, name=name)
-
 
 class Model(Layer):
     """A trainable stack of layers with Keras's training API.
@@ -147,9 +87,9 @@ class Model(Layer):
     def _resolve_compiled(self, y, y_pred_shape):
         """Resolves the loss and metrics once shapes are known (first batch)."""
         if self._loss_spec is None and self.loss is not None:
-            self._loss_spec = _resolve_loss(self.loss, y, y_pred_shape)
+            self._loss_spec = compile_utils.resolve_loss(self.loss, y, y_pred_shape)
         if self._metrics is None:
-            self._metrics = [_resolve_metric(m, y, y_pred_shape) for m in self._compile_metrics]
+            self._metrics = [compile_utils.resolve_metric(m, y, y_pred_shape) for m in self._compile_metrics]
 
     @property
     def metrics(self):
@@ -169,7 +109,7 @@ class Model(Layer):
         spec, last = self._loss_spec, self._output_layer()
         act = getattr(getattr(last, "_act", None), "c_name", None)
         return (spec is not None and not spec.from_logits
-                and (act, spec.kind) in _FUSABLE)
+                and (act, spec.kind) in compile_utils.FUSABLE)
 
     def _loss_and_grad(self, y, y_pred, sample_weight, want_grad):
         spec = self._loss_spec
@@ -177,18 +117,9 @@ class Model(Layer):
             raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
         fused = self._fused()
         out = self._output_layer().cached_preactivation().reshape(y_pred.shape) if fused else y_pred
-        n_values = int(np.prod(y_pred.shape[:-1]))
-        scale = 1.0 / max(n_values, 1) if spec.reduction == "sum_over_batch_size" else 1.0
-        values, grad = losses_module.losses.compute(
-            spec.kind, y, out, from_logits=spec.from_logits or fused,
-            label_smoothing=spec.label_smoothing, sample_weight=sample_weight, scale=scale,
-            want_grad=want_grad)
-        if sample_weight is not None:
-            sw = losses_module.losses._prepare_weights(sample_weight, values.shape, values.dtype)
-            total = float(np.dot(values.ravel().astype(np.float64), sw.ravel()))
-        else:
-            total = float(values.sum(dtype=np.float64))
-        return total * scale, grad, fused
+        loss, grad = compile_utils.loss_and_grad(spec, y, out, y_pred.shape, sample_weight,
+                                                 want_grad, fused)
+        return loss, grad, fused
 
     def _update_metrics(self, loss_value, y, y_pred, sample_weight, batch_size):
         self._loss_tracker.update_state(loss_value, sample_weight=batch_size)
