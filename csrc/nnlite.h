@@ -142,6 +142,17 @@ int nl_dsparse_crossentropy(int from_logits, int64_t m, int64_t n, double eps,
  *           amsgrad: vhat = max(vhat, v) and vhat replaces v below;
  *           w -= alpha * m / (sqrt(v) + eps), where the caller folds the
  *           bias correction into alpha = lr*sqrt(1-beta2^t)/(1-beta1^t).
+ * Adagrad:  acc += g^2; w -= lr*g/sqrt(acc + eps) (acc starts at
+ *           initial_accumulator_value, filled by the caller)
+ * Adadelta: ag = rho*ag + (1-rho)*g^2; d = -sqrt(ad + eps)*g/sqrt(ag + eps)
+ *           (ad before its update); ad = rho*ad + (1-rho)*d^2; w += lr*d
+ * Adamax:   m += (g-m)*(1-beta1); u = max(beta2*u, |g|);
+ *           w -= lr*m / (corr*(u + eps)), corr = 1 - beta1^t
+ * Nadam:    m += (g-m)*(1-beta1); v += (g^2-v)*(1-beta2);
+ *           w -= lr*(cm*m + cg*g) / (sqrt(v/vcorr) + eps), where the caller
+ *           forms Keras's momentum-cache factors cm = u_{t+1}/(1 - U_{t+1}),
+ *           cg = (1 - u_t)/(1 - U_t) (U_t = u_1*...*u_t) and vcorr = 1 - beta2^t
+ * weight_decay: w -= w*wd*lr (decoupled decay, applied before the step)
  * Hyperparameters are double for both types: 1 - beta is formed in double
  * and then rounded, as Keras does. */
 void nl_ssgd_update(int64_t n, double lr, double momentum, int nesterov,
@@ -158,6 +169,26 @@ void nl_sadam_update(int64_t n, double alpha, double beta1, double beta2, double
                      const float *g, float *w, float *m, float *v, float *vhat);
 void nl_dadam_update(int64_t n, double alpha, double beta1, double beta2, double eps,
                      const double *g, double *w, double *m, double *v, double *vhat);
+void nl_sadagrad_update(int64_t n, double lr, double eps, const float *g, float *w,
+                        float *acc);
+void nl_dadagrad_update(int64_t n, double lr, double eps, const double *g, double *w,
+                        double *acc);
+void nl_sadadelta_update(int64_t n, double lr, double rho, double eps, const float *g,
+                         float *w, float *acc_g, float *acc_d);
+void nl_dadadelta_update(int64_t n, double lr, double rho, double eps, const double *g,
+                         double *w, double *acc_g, double *acc_d);
+void nl_sadamax_update(int64_t n, double lr, double beta1, double beta2, double eps,
+                       double corr, const float *g, float *w, float *m, float *u);
+void nl_dadamax_update(int64_t n, double lr, double beta1, double beta2, double eps,
+                       double corr, const double *g, double *w, double *m, double *u);
+void nl_snadam_update(int64_t n, double lr, double beta1, double beta2, double eps,
+                      double cm, double cg, double vcorr, const float *g, float *w,
+                      float *m, float *v);
+void nl_dnadam_update(int64_t n, double lr, double beta1, double beta2, double eps,
+                      double cm, double cg, double vcorr, const double *g, double *w,
+                      double *m, double *v);
+void nl_sweight_decay(int64_t n, double wd, double lr, float *w);
+void nl_dweight_decay(int64_t n, double wd, double lr, double *w);
 
 /* ---- compiled MLP: a whole training step in one call (float32) -----------
  * A plan holds a stack of dense layers, layer l mapping dims[l] inputs to

@@ -476,6 +476,47 @@ def adam_update(w, g, alpha, beta1, beta2, epsilon, m, v, vhat=None):
                               _ptr(dtype, vhat))
 
 
+def adagrad_update(w, g, lr, epsilon, acc):
+    _required("adagrad_update acc", acc)
+    dtype = _update_args(w, g, acc)
+    _fn(dtype, "adagrad_update")(w.size, lr, epsilon, _ptr(dtype, g), _ptr(dtype, w),
+                                 _ptr(dtype, acc))
+
+
+def adadelta_update(w, g, lr, rho, epsilon, acc_g, acc_d):
+    _required("adadelta_update acc_g", acc_g)
+    _required("adadelta_update acc_d", acc_d)
+    dtype = _update_args(w, g, acc_g, acc_d)
+    _fn(dtype, "adadelta_update")(w.size, lr, rho, epsilon, _ptr(dtype, g), _ptr(dtype, w),
+                                  _ptr(dtype, acc_g), _ptr(dtype, acc_d))
+
+
+def adamax_update(w, g, lr, beta1, beta2, epsilon, corr, m, u):
+    """`corr` is the bias correction 1 - beta1**t."""
+    _required("adamax_update m", m)
+    _required("adamax_update u", u)
+    dtype = _update_args(w, g, m, u)
+    _fn(dtype, "adamax_update")(w.size, lr, beta1, beta2, epsilon, corr, _ptr(dtype, g),
+                                _ptr(dtype, w), _ptr(dtype, m), _ptr(dtype, u))
+
+
+def nadam_update(w, g, lr, beta1, beta2, epsilon, cm, cg, vcorr, m, v):
+    """`cm`, `cg`, `vcorr`: the momentum-cache factors and 1 - beta2**t (see nnlite.h)."""
+    _required("nadam_update m", m)
+    _required("nadam_update v", v)
+    dtype = _update_args(w, g, m, v)
+    _fn(dtype, "nadam_update")(w.size, lr, beta1, beta2, epsilon, cm, cg, vcorr,
+                               _ptr(dtype, g), _ptr(dtype, w), _ptr(dtype, m), _ptr(dtype, v))
+
+
+def weight_decay(w, wd, lr):
+    """Decoupled weight decay in place: w -= w * wd * lr."""
+    dtype = _float_dtype("variable", w)
+    _contiguous("variable", w)
+    _writable("variable", w)
+    _fn(dtype, "weight_decay")(w.size, wd, lr, _ptr(dtype, w))
+
+
 # --------------------------------------------------------------------------
 # compiled MLP plans
 

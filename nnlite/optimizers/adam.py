@@ -20,11 +20,11 @@ class Adam(Optimizer):
         beta_2: Defaults to `0.999`.
         epsilon: Defaults to `1e-7`.
         amsgrad: Defaults to `False`.
-        name: Defaults to `"adam"`.
+        name: Defaults to `None` (the snake_case class name).
     """
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
-                 amsgrad=False, name="adam", **kwargs):
+                 amsgrad=False, name=None, **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.beta_1, self.beta_2 = float(beta_1), float(beta_2)
         self.epsilon = float(epsilon)

@@ -1,64 +1,173 @@
-"""Optimizer base class: state slots per variable, iterations, learning rate."""
+"""Optimizer base class: learning rate (or schedule), iterations, state slots per
+variable, gradient clipping, decoupled weight decay and variable constraints."""
+import re
+
 import numpy as np
 
+from nnlite import _core
 from nnlite.backend.naming import auto_name
 from nnlite.backend.variable import Variable
+from nnlite.optimizers.schedules.learning_rate_schedule import LearningRateSchedule
+from nnlite.utils.legacy import warn_deprecated
 
 
 class Optimizer:
     """Base class of optimizers. Subclasses create their slots in `build` and
     update one variable in place in `update_step` (one C call).
 
+    `apply(grads, variables)` runs Keras's order: drop `None` gradients, clip
+    the gradients (`clipnorm`, `global_clipnorm` or `clipvalue`), apply the
+    decoupled weight decay `w -= w * weight_decay * lr` to every variable not
+    excluded with `exclude_from_weight_decay`, update each variable, project it
+    with its `constraint` (if the variable has one), and count one iteration.
+    The learning rate of a step is the schedule's value at `iterations` (the
+    number of steps already taken) when `learning_rate` is a schedule.
+
     Args:
-        learning_rate: A float. Defaults to the subclass's default.
-        name: Defaults to the snake_case class name.
-        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema: accepted
-            with Keras's defaults; only the defaults are supported so far.
+        learning_rate: A float, a
+            `nnlite.optimizers.schedules.LearningRateSchedule`, or a callable
+            with no arguments that returns the rate.
+        weight_decay: A float >= 0: decoupled weight decay. Defaults to `None`.
+        clipnorm: A float: each gradient is rescaled so that its L2 norm is at
+            most this value. Defaults to `None`.
+        clipvalue: A float: each gradient element is clipped to
+            `[-clipvalue, clipvalue]`. Defaults to `None`.
+        global_clipnorm: A float: all gradients are rescaled together so that
+            their joint L2 norm is at most this value. Defaults to `None`.
+            At most one of the three clipping arguments may be set; as in
+            Keras, a value of 0 turns clipping off.
+        use_ema, ema_momentum, ema_overwrite_frequency, loss_scale_factor,
+            gradient_accumulation_steps: accepted with Keras's defaults; other
+            values raise NotImplementedError.
+        name: Defaults to the snake_case class name (`adam`, `adam_1`, ...).
+
+    Keras 2 arguments: `lr=` is accepted for `learning_rate` with a
+    FutureWarning. `decay=` (Keras 2 time-based decay) is also accepted with
+    a FutureWarning, and -- unlike Keras 3, which ignores it -- nnlite applies
+    the Keras 2 rule `lr_t = learning_rate / (1 + decay * iterations)`, because
+    a notebook that passes it was written for that behaviour (Keras 3 spells
+    it `schedules.InverseTimeDecay(learning_rate, 1, decay)`).
     """
 
     def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None,
                  global_clipnorm=None, use_ema=False, ema_momentum=0.99,
                  ema_overwrite_frequency=None, loss_scale_factor=None,
                  gradient_accumulation_steps=None, name=None, **kwargs):
+        if "lr" in kwargs:
+            warn_deprecated("lr=", "learning_rate=", stacklevel=4)
+            learning_rate = kwargs.pop("lr")
+        decay = kwargs.pop("decay", None)
         if kwargs:
             raise ValueError("Argument(s) not recognized: %s" % (kwargs,))
-        for arg, value in (("weight_decay", weight_decay), ("clipnorm", clipnorm),
-                           ("clipvalue", clipvalue), ("global_clipnorm", global_clipnorm),
-                           ("loss_scale_factor", loss_scale_factor),
+        self._decay = 0.0
+        if decay is not None:
+            warn_deprecated("decay=", "learning_rate=keras.optimizers.schedules."
+                            "InverseTimeDecay(learning_rate, 1, decay)", stacklevel=4)
+            self._decay = _check_nonneg("decay", decay)
+        for arg, value in (("loss_scale_factor", loss_scale_factor),
                            ("gradient_accumulation_steps", gradient_accumulation_steps)):
             if value is not None:
                 raise NotImplementedError(
                     "%s is not supported by nnlite yet. Received: %s=%r" % (arg, arg, value))
         if use_ema:
-            raise NotImplementedError("use_ema is not supported by nnlite yet")
+            raise NotImplementedError("use_ema=True is not supported by nnlite yet "
+                                      "(exponential moving average of the weights)")
+        self.weight_decay = (None if weight_decay is None
+                             else _check_nonneg("weight_decay", weight_decay))
+        self.clipnorm = None if clipnorm is None else _check_nonneg("clipnorm", clipnorm)
+        self.clipvalue = None if clipvalue is None else _check_nonneg("clipvalue", clipvalue)
+        self.global_clipnorm = (None if global_clipnorm is None
+                                else _check_nonneg("global_clipnorm", global_clipnorm))
+        if sum(a is not None for a in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ValueError(
+                "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
+                "Received: clipnorm=%r, clipvalue=%r, global_clipnorm=%r"
+                % (clipnorm, clipvalue, global_clipnorm))
+        self.use_ema = bool(use_ema)
+        self.ema_momentum = ema_momentum
+        self.ema_overwrite_frequency = ema_overwrite_frequency
+        self.loss_scale_factor = loss_scale_factor
+        self.gradient_accumulation_steps = gradient_accumulation_steps
         self.name = name or auto_name(type(self).__name__)
-        self._learning_rate = Variable(_check_lr(learning_rate), shape=(), dtype="float32",
-                                       trainable=False, name="learning_rate")
         self._iterations = Variable(0, shape=(), dtype="int64", trainable=False,
                                     name="iteration")
+        self._learning_rate = self._make_learning_rate(learning_rate)
+        self._exclude_ids, self._exclude_pattern = set(), None
         self._variables_ids = None
         self.built = False
 
     # -- learning rate and iterations ---------------------------------------
+    @staticmethod
+    def _make_learning_rate(value):
+        if isinstance(value, LearningRateSchedule) or (
+                callable(value) and not isinstance(value, Variable)):
+            return value
+        value = float(value) if isinstance(value, Variable) else value
+        return Variable(_check_lr(value), shape=(), dtype="float32", trainable=False,
+                        name="learning_rate")
+
     @property
     def learning_rate(self):
-        return self._learning_rate
+        """The current learning rate: the float32 learning-rate Variable, or
+        the schedule's (or callable's) value at the current iteration."""
+        lr = self._learning_rate
+        if isinstance(lr, Variable):
+            return lr
+        if isinstance(lr, LearningRateSchedule):
+            return np.float32(lr(self._iterations))
+        return np.float32(lr())
 
     @learning_rate.setter
     def learning_rate(self, value):
-        self._learning_rate.assign(_check_lr(float(value)))
+        if isinstance(value, LearningRateSchedule) or (
+                callable(value) and not isinstance(value, Variable)):
+            self._learning_rate = value
+            return
+        if isinstance(self._learning_rate, LearningRateSchedule):
+            raise TypeError(
+                "This optimizer was created with a `LearningRateSchedule` object as its "
+                "`learning_rate` constructor argument, hence its learning rate is not "
+                "settable. If you need the learning rate to be settable, you should "
+                "instantiate the optimizer with a float `learning_rate` argument.")
+        value = float(value) if isinstance(value, Variable) else value
+        if isinstance(self._learning_rate, Variable):
+            self._learning_rate.assign(_check_lr(value))
+        else:
+            self._learning_rate = self._make_learning_rate(value)
+
+    @property
+    def lr(self):
+        """Keras 2 name of `learning_rate` (deprecated)."""
+        warn_deprecated("optimizer.lr", "optimizer.learning_rate")
+        return self.learning_rate
+
+    @lr.setter
+    def lr(self, value):
+        warn_deprecated("optimizer.lr", "optimizer.learning_rate")
+        self.learning_rate = value
 
     @property
     def iterations(self):
         return self._iterations
 
     def _lr(self):
-        return float(self._learning_rate.value)
+        """The learning rate of the next step as a float (float32-rounded, as
+        Keras holds it), including the legacy Keras 2 `decay`."""
+        lr = float(np.float32(self.learning_rate))
+        if self._decay:
+            lr = float(np.float32(lr / (1.0 + self._decay * int(self._iterations.value))))
+        return lr
+
+    def _uses_schedule(self):
+        """True when the rate changes with the step by itself (a schedule, a
+        callable or the legacy decay)."""
+        return not isinstance(self._learning_rate, Variable) or self._decay != 0.0
 
     # -- slots ---------------------------------------------------------------
     def build(self, variables):
         """Creates the slots (moments, velocities, ...) for `variables`."""
         self._variables_ids = [id(v) for v in variables]
+        self._trainable_variables = list(variables)
         self.built = True
 
     def add_variable_from_reference(self, reference_variable, name, initial=0.0):
@@ -68,10 +177,50 @@ class Optimizer:
 
     @property
     def variables(self):
-        return [self._iterations, self._learning_rate] + self._slot_variables()
+        """iteration, the learning rate (unless a schedule is used), then the slots."""
+        lr = [self._learning_rate] if isinstance(self._learning_rate, Variable) else []
+        return [self._iterations] + lr + self._slot_variables()
 
     def _slot_variables(self):
         return []
+
+    # -- weight decay --------------------------------------------------------
+    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+        """Excludes variables from weight decay: those in `var_list`, and those
+        whose name contains any of the strings in `var_names` (for example
+        `var_names=["bias"]`). Call it before the optimizer is built."""
+        if self.built:
+            raise ValueError("`exclude_from_weight_decay()` can only be configured before "
+                             "the optimizer is built.")
+        self._exclude_ids = set(id(v) for v in var_list) if var_list else set()
+        self._exclude_pattern = (re.compile("|".join(set(var_names))) if var_names else None)
+
+    def _use_weight_decay(self, variable):
+        if id(variable) in self._exclude_ids:
+            return False
+        if self._exclude_pattern is not None and \
+                self._exclude_pattern.search(variable.name) is not None:
+            return False
+        return True
+
+    # -- clipping -------------------------------------------------------------
+    def _clip_gradients(self, grads):
+        """Clipped copies of the gradients (the caller's arrays are not changed)."""
+        if self.clipnorm:
+            c = self.clipnorm
+            return [g * g.dtype.type(c / max(_l2_norm(g), c)) for g in grads]
+        if self.global_clipnorm:
+            c = self.global_clipnorm
+            norm = float(np.sqrt(sum(_l2_norm(g) ** 2 for g in grads)))
+            if not np.isfinite(norm):
+                scale = np.nan          # as Keras: a non-finite norm poisons the step
+            else:
+                scale = 1.0 if norm <= c else c / norm
+            return [g * g.dtype.type(scale) for g in grads]
+        if self.clipvalue:
+            v = self.clipvalue
+            return [np.clip(g, -v, v) for g in grads]
+        return grads
 
     # -- updates -------------------------------------------------------------
     def apply_gradients(self, grads_and_vars):
@@ -91,7 +240,7 @@ class Optimizer:
         elif [id(v) for v in trainable_variables] != self._variables_ids:
             raise ValueError("This optimizer was built for a different set of variables. "
                              "Create a new optimizer for a different model.")
-        lr = self._lr()
+        pairs = []
         for i, (g, v) in enumerate(zip(grads, trainable_variables)):
             if g is None:
                 continue
@@ -99,29 +248,81 @@ class Optimizer:
             if g.shape != v.shape:
                 raise ValueError("Gradient of shape %s for variable %r of shape %s"
                                  % (g.shape, v.name, v.shape))
+            pairs.append((i, g, v))
+        if not pairs:
+            raise ValueError("No gradients provided for any variable.")
+        lr = self._lr()
+        clipped = self._clip_gradients([g for _, g, _ in pairs])
+        if self.weight_decay is not None:
+            for _, _, v in pairs:
+                if self._use_weight_decay(v):
+                    _core.weight_decay(v.value, self.weight_decay, lr)
+        self._prepare_step()
+        for (i, _, v), g in zip(pairs, clipped):
+            g = np.require(g, requirements="C")
             self.update_step(i, g, v, lr)
+        for _, _, v in pairs:
+            constraint = getattr(v, "constraint", None)
+            if constraint is not None:
+                v.assign(constraint(v.value))
         self._iterations.value[...] += 1
         return self._iterations
+
+    def _prepare_step(self):
+        """Optimizer-wide state updated once per step, before the variables."""
 
     def update_step(self, index, gradient, variable, learning_rate):
         raise NotImplementedError
 
     # -- config --------------------------------------------------------------
     def get_config(self):
-        return {"name": self.name, "learning_rate": self._lr(), "weight_decay": None,
-                "clipnorm": None, "global_clipnorm": None, "clipvalue": None,
-                "use_ema": False, "ema_momentum": 0.99, "ema_overwrite_frequency": None,
-                "loss_scale_factor": None, "gradient_accumulation_steps": None}
+        lr = self._learning_rate
+        if isinstance(lr, LearningRateSchedule):
+            from nnlite.optimizers import schedules
+            lr = schedules.serialize(lr)
+        elif isinstance(lr, Variable):
+            lr = float(lr.value)
+        config = {"name": self.name, "learning_rate": lr, "weight_decay": self.weight_decay,
+                  "clipnorm": self.clipnorm, "global_clipnorm": self.global_clipnorm,
+                  "clipvalue": self.clipvalue, "use_ema": self.use_ema,
+                  "ema_momentum": self.ema_momentum,
+                  "ema_overwrite_frequency": self.ema_overwrite_frequency,
+                  "loss_scale_factor": self.loss_scale_factor,
+                  "gradient_accumulation_steps": self.gradient_accumulation_steps}
+        if self._decay:
+            config["decay"] = self._decay      # nnlite only: the Keras 2 decay
+        return config
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        if isinstance(config.get("learning_rate"), dict):
+            from nnlite.optimizers import schedules
+            config["learning_rate"] = schedules.deserialize(config["learning_rate"],
+                                                            custom_objects=custom_objects)
         return cls(**config)
+
+
+def _l2_norm(g):
+    flat = g.reshape(-1)
+    return float(np.sqrt(np.dot(flat, flat))) if g.dtype == np.float64 else \
+        float(np.sqrt(np.dot(flat.astype(np.float64), flat.astype(np.float64))))
 
 
 def _check_lr(value):
     if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-        raise TypeError("learning_rate must be a number. Received: learning_rate=%r" % (value,))
+        raise TypeError("learning_rate must be a number, a LearningRateSchedule or a callable. "
+                        "Received: learning_rate=%r" % (value,))
     if not np.isfinite(value) or value < 0:
         raise ValueError("learning_rate must be a finite number >= 0. Received: "
                          "learning_rate=%r" % (value,))
     return float(value)
+
+
+def _check_nonneg(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
+        raise TypeError("`%s` must be a number. Received: %s=%r" % (name, name, value))
+    if not np.isfinite(value) or value < 0:
+        raise ValueError("`%s` must be a finite number >= 0. Received: %s=%r"
+                         % (name, name, value))
+    return value

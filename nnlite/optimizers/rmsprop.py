@@ -16,11 +16,11 @@ class RMSprop(Optimizer):
         momentum: Defaults to `0.0`.
         epsilon: Defaults to `1e-7`.
         centered: Defaults to `False`.
-        name: Defaults to `"rmsprop"`.
+        name: Defaults to `None` (the snake_case class name).
     """
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
-                 centered=False, name="rmsprop", **kwargs):
+                 centered=False, name=None, **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.rho, self.momentum = float(rho), float(momentum)
         self.epsilon, self.centered = float(epsilon), bool(centered)

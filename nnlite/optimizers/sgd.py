@@ -14,10 +14,10 @@ class SGD(Optimizer):
         learning_rate: Defaults to `0.01`.
         momentum: A float >= 0. Defaults to `0.0`.
         nesterov: Defaults to `False`.
-        name: Defaults to `"SGD"`.
+        name: Defaults to `None` (the snake_case class name).
     """
 
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name="SGD", **kwargs):
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name=None, **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         if not 0 <= momentum <= 1:
             raise ValueError("`momentum` must be a float between [0, 1]. Received: "
