@@ -54,7 +54,13 @@ def build_plan(model, layers, max_batch):
 
 
 def optimizer_config(optimizer):
-    """(plan optimizer name, keyword arguments) for the built-in optimizers."""
+    """(plan optimizer name, keyword arguments) for the built-in optimizers, or
+    None when the plan cannot express the optimizer's options (weight decay,
+    gradient clipping, a learning-rate schedule or the Keras 2 decay)."""
+    if (optimizer.weight_decay is not None or optimizer.clipnorm
+            or optimizer.clipvalue or optimizer.global_clipnorm
+            or optimizer._uses_schedule()):
+        return None
     t = type(optimizer)
     if t is SGD:
         return "sgd", {"momentum": optimizer.momentum, "nesterov": optimizer.nesterov}
