@@ -408,3 +408,178 @@ def test_adam_without_moments_raises_value_error():
             print("ValueError")
     """)
     assert res.returncode == 0 and "ValueError" in res.stdout
+
+
+# --------------------------------------------------------------------------
+# Adagrad, Adadelta, Adamax, Nadam, weight decay
+# (keras/src/optimizers/{adagrad,adadelta,adamax,nadam}.py and
+# base_optimizer._apply_weight_decay, written out in float64 below)
+
+def _with_zero_step(grads):
+    """The gradients with step 2 all zeros (an edge every rule must survive)."""
+    grads = [g.copy() for g in grads]
+    grads[2][...] = 0.0
+    return grads
+
+
+def _keras_adagrad(w, grads, lr, init, eps):
+    w, acc = w.astype(np.float64), np.full(w.shape, init, dtype=np.float64)
+    for g in grads:
+        acc = acc + g * g
+        w = w - lr * g / np.sqrt(acc + eps)
+    return w, acc
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("zero_step", [False, True], ids=["random", "zero_grad"])
+def test_adagrad_steps_match_keras_update_rule(zero_step, dtype):
+    grads = _grads(seed=21)
+    grads = _with_zero_step(grads) if zero_step else grads
+    w0 = np.random.default_rng(22).normal(size=(3, 4))
+    w, acc = w0.astype(dtype), np.full((3, 4), 0.1, dtype=dtype)
+    for g in grads:
+        _core.adagrad_update(w, g.astype(dtype), 0.1, 1e-7, acc)
+    ref_w, ref_acc = _keras_adagrad(w0.astype(dtype), [g.astype(dtype) for g in grads],
+                                    0.1, 0.1, 1e-7)
+    np.testing.assert_allclose(w, ref_w, **_tol(dtype))
+    np.testing.assert_allclose(acc, ref_acc, **_tol(dtype))
+
+
+def test_adagrad_zero_gradient_leaves_weights_and_accumulator():
+    w, acc = np.array([1.0, -2.0]), np.array([0.1, 0.3])
+    _core.adagrad_update(w, np.zeros(2), 0.5, 1e-7, acc)
+    np.testing.assert_array_equal(w, [1.0, -2.0])
+    np.testing.assert_array_equal(acc, [0.1, 0.3])
+
+
+def _keras_adadelta(w, grads, lr, rho, eps):
+    w = w.astype(np.float64)
+    ag, ad = np.zeros_like(w), np.zeros_like(w)
+    for g in grads:
+        ag = rho * ag + (1 - rho) * g * g
+        delta = -(np.sqrt(ad + eps) * g) / np.sqrt(ag + eps)
+        ad = rho * ad + (1 - rho) * delta * delta
+        w = w + lr * delta
+    return w, ag, ad
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("zero_step", [False, True], ids=["random", "zero_grad"])
+def test_adadelta_steps_match_keras_update_rule(zero_step, dtype):
+    grads = _grads(seed=23)
+    grads = _with_zero_step(grads) if zero_step else grads
+    w0 = np.random.default_rng(24).normal(size=(3, 4))
+    w = w0.astype(dtype)
+    ag, ad = np.zeros_like(w), np.zeros_like(w)
+    for g in grads:
+        _core.adadelta_update(w, g.astype(dtype), 1.0, 0.95, 1e-6, ag, ad)
+    ref = _keras_adadelta(w0.astype(dtype), [g.astype(dtype) for g in grads], 1.0, 0.95, 1e-6)
+    for got, r in zip((w, ag, ad), ref):
+        np.testing.assert_allclose(got, r, **_tol(dtype))
+
+
+def test_adadelta_first_step_is_lr_times_sqrt_eps_over_rms_of_g():
+    # acc_d is 0 before the first step, so delta = -sqrt(eps) g / sqrt((1-rho) g^2 + eps)
+    w, g = np.zeros(2), np.array([2.0, -0.5])
+    ag, ad = np.zeros(2), np.zeros(2)
+    _core.adadelta_update(w, g, 1.0, 0.95, 1e-7, ag, ad)
+    np.testing.assert_allclose(w, -np.sqrt(1e-7) * g / np.sqrt(0.05 * g * g + 1e-7),
+                               rtol=1e-12)
+
+
+def _keras_adamax(w, grads, lr, b1, b2, eps):
+    w = w.astype(np.float64)
+    m, u = np.zeros_like(w), np.zeros_like(w)
+    for t, g in enumerate(grads, start=1):
+        m = m + (g - m) * (1 - b1)
+        u = np.maximum(b2 * u, np.abs(g))
+        w = w - lr * m / ((1 - b1 ** t) * (u + eps))
+    return w, m, u
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("zero_step", [False, True], ids=["random", "zero_grad"])
+def test_adamax_steps_match_keras_update_rule(zero_step, dtype):
+    grads = _grads(seed=25)
+    grads = _with_zero_step(grads) if zero_step else grads
+    w0 = np.random.default_rng(26).normal(size=(3, 4))
+    w = w0.astype(dtype)
+    m, u = np.zeros_like(w), np.zeros_like(w)
+    lr, b1, b2, eps = 0.02, 0.9, 0.999, 1e-7
+    for t, g in enumerate(grads, start=1):
+        _core.adamax_update(w, g.astype(dtype), lr, b1, b2, eps, 1 - b1 ** t, m, u)
+    ref = _keras_adamax(w0.astype(dtype), [g.astype(dtype) for g in grads], lr, b1, b2, eps)
+    for got, r in zip((w, m, u), ref):
+        np.testing.assert_allclose(got, r, **_tol(dtype))
+
+
+def _nadam_u(b1, t):
+    return b1 * (1.0 - 0.5 * 0.96 ** t)
+
+
+def _keras_nadam(w, grads, lr, b1, b2, eps):
+    """Keras's Nadam: u_product is multiplied by u_t once per step, before the update."""
+    w = w.astype(np.float64)
+    m, v = np.zeros_like(w), np.zeros_like(w)
+    u_product = 1.0
+    for t, g in enumerate(grads, start=1):
+        u_product = u_product * _nadam_u(b1, t)
+        u_t, u_t_1 = _nadam_u(b1, t), _nadam_u(b1, t + 1)
+        u_product_t_1 = u_product * u_t_1
+        m = m + (g - m) * (1 - b1)
+        v = v + (g * g - v) * (1 - b2)
+        m_hat = u_t_1 * m / (1 - u_product_t_1) + (1 - u_t) * g / (1 - u_product)
+        v_hat = v / (1 - b2 ** t)
+        w = w - m_hat * lr / (np.sqrt(v_hat) + eps)
+    return w, m, v
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("zero_step", [False, True], ids=["random", "zero_grad"])
+def test_nadam_steps_match_keras_update_rule(zero_step, dtype):
+    grads = _grads(seed=27)
+    grads = _with_zero_step(grads) if zero_step else grads
+    w0 = np.random.default_rng(28).normal(size=(3, 4))
+    w = w0.astype(dtype)
+    m, v = np.zeros_like(w), np.zeros_like(w)
+    lr, b1, b2, eps = 0.01, 0.9, 0.999, 1e-7
+    prod = 1.0
+    for t, g in enumerate(grads, start=1):
+        prod *= _nadam_u(b1, t)
+        cm = _nadam_u(b1, t + 1) / (1 - prod * _nadam_u(b1, t + 1))
+        cg = (1 - _nadam_u(b1, t)) / (1 - prod)
+        _core.nadam_update(w, g.astype(dtype), lr, b1, b2, eps, cm, cg, 1 - b2 ** t, m, v)
+    ref = _keras_nadam(w0.astype(dtype), [g.astype(dtype) for g in grads], lr, b1, b2, eps)
+    for got, r in zip((w, m, v), ref):
+        np.testing.assert_allclose(got, r, **_tol(dtype))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_weight_decay_matches_keras_rule(dtype):
+    w0 = np.random.default_rng(29).normal(size=(5, 3))
+    w = w0.astype(dtype)
+    _core.weight_decay(w, 0.004, 0.01)
+    np.testing.assert_allclose(w, w0.astype(dtype) - w0.astype(dtype) * 0.004 * 0.01,
+                               **_tol(dtype))
+
+
+@pytest.mark.parametrize("call", [
+    lambda w: _core.adagrad_update(w, np.zeros(4), 0.1, 1e-7, None),
+    lambda w: _core.adadelta_update(w, np.zeros(4), 0.1, 0.95, 1e-7, np.zeros(4), None),
+    lambda w: _core.adamax_update(w, np.zeros(4), 0.1, 0.9, 0.999, 1e-7, 0.1, None, np.zeros(4)),
+    lambda w: _core.nadam_update(w, np.zeros(4), 0.1, 0.9, 0.999, 1e-7, 1, 1, 1, np.zeros(4),
+                                 None),
+], ids=["adagrad", "adadelta", "adamax", "nadam"])
+def test_new_updates_without_state_raise_value_error(call):
+    with pytest.raises(ValueError, match="required"):
+        call(np.zeros(4))
+
+
+def test_new_updates_with_wrong_state_shape_raise_value_error():
+    with pytest.raises(ValueError, match="shape"):
+        _core.adagrad_update(np.zeros(4), np.zeros(4), 0.1, 1e-7, np.zeros(3))
+
+
+def test_weight_decay_on_integer_variable_raises_type_error():
+    with pytest.raises(TypeError, match="variable"):
+        _core.weight_decay(np.zeros(4, dtype=np.int32), 0.1, 0.1)
