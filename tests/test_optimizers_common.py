@@ -345,3 +345,25 @@ def test_no_warning_for_plain_construction():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         optimizers.Nadam(learning_rate=0.01, clipnorm=1.0)
+
+
+def test_apply_without_variables_uses_the_built_variables():
+    var = Variable(np.zeros(2, np.float32))
+    opt = optimizers.SGD(learning_rate=0.5)
+    opt.build([var])
+    opt.apply([np.ones(2, np.float32)])
+    np.testing.assert_allclose(var.numpy(), [-0.5, -0.5])
+
+
+def test_apply_without_variables_before_build_raises():
+    with pytest.raises(ValueError, match="build"):
+        optimizers.SGD().apply([np.ones(2, np.float32)])
+
+
+def test_learning_rate_accepts_numpy_scalars_and_0d_arrays():
+    # what a LearningRateScheduler function may return
+    opt = optimizers.SGD()
+    opt.learning_rate = np.float32(0.25)
+    assert float(opt.learning_rate) == 0.25
+    opt.learning_rate = np.array(0.125)
+    assert float(opt.learning_rate) == 0.125

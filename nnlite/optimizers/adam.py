@@ -15,12 +15,14 @@ class Adam(Optimizer):
     the running maximum of `v`.
 
     Args:
-        learning_rate: Defaults to `0.001`.
+        learning_rate: A float or a schedule. Defaults to `0.001`.
         beta_1: Defaults to `0.9`.
         beta_2: Defaults to `0.999`.
         epsilon: Defaults to `1e-7`.
         amsgrad: Defaults to `False`.
         name: Defaults to `None` (the snake_case class name).
+        **kwargs: The common arguments of `Optimizer` (`weight_decay`,
+            `clipnorm`, `clipvalue`, `global_clipnorm`, ...).
     """
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,

@@ -228,10 +228,19 @@ class Optimizer:
         grads_and_vars = list(grads_and_vars)
         return self.apply([g for g, _ in grads_and_vars], [v for _, v in grads_and_vars])
 
-    def apply(self, grads, trainable_variables):
-        """Updates each variable in place with its gradient, then counts one iteration."""
-        trainable_variables = list(trainable_variables)
+    def apply(self, grads, trainable_variables=None):
+        """Updates each variable in place with its gradient, then counts one
+        iteration. `trainable_variables` may be left out once the optimizer is
+        built (the variables it was built with)."""
         grads = list(grads)
+        if trainable_variables is None:
+            if not self.built:
+                raise ValueError(
+                    "When passing `grads` without `variables`, the optimizer must already be "
+                    "built on a list of variables. Call `optimizer.build(trainable_variables)` "
+                    "first.")
+            trainable_variables = self._trainable_variables
+        trainable_variables = list(trainable_variables)
         if len(grads) != len(trainable_variables):
             raise ValueError("Got %d gradients for %d variables"
                              % (len(grads), len(trainable_variables)))
@@ -310,6 +319,8 @@ def _l2_norm(g):
 
 
 def _check_lr(value):
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
     if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
         raise TypeError("learning_rate must be a number, a LearningRateSchedule or a callable. "
                         "Received: learning_rate=%r" % (value,))

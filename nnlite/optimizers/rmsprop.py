@@ -11,12 +11,14 @@ class RMSprop(Optimizer):
     with momentum `m = momentum * m + inc; w -= m`, else `w -= inc`.
 
     Args:
-        learning_rate: Defaults to `0.001`.
+        learning_rate: A float or a schedule. Defaults to `0.001`.
         rho: Defaults to `0.9`.
         momentum: Defaults to `0.0`.
         epsilon: Defaults to `1e-7`.
         centered: Defaults to `False`.
         name: Defaults to `None` (the snake_case class name).
+        **kwargs: The common arguments of `Optimizer` (`weight_decay`,
+            `clipnorm`, `clipvalue`, `global_clipnorm`, ...).
     """
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,

@@ -11,10 +11,12 @@ class SGD(Optimizer):
     `w = w + momentum * m - learning_rate * g`.
 
     Args:
-        learning_rate: Defaults to `0.01`.
+        learning_rate: A float or a schedule. Defaults to `0.01`.
         momentum: A float >= 0. Defaults to `0.0`.
         nesterov: Defaults to `False`.
         name: Defaults to `None` (the snake_case class name).
+        **kwargs: The common arguments of `Optimizer` (`weight_decay`,
+            `clipnorm`, `clipvalue`, `global_clipnorm`, ...).
     """
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name=None, **kwargs):
