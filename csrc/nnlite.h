@@ -212,7 +212,7 @@ void nl_dweight_decay(int64_t n, double wd, double lr, double *w);
  * sums[2] += metric hits, sums[3] += metric values counted. */
 #define NL_LOSS_SPARSE 16
 enum nl_metric { NL_METRIC_NONE = 0, NL_METRIC_BINARY, NL_METRIC_CATEGORICAL, NL_METRIC_SPARSE };
-enum nl_optimizer { NL_OPT_SGD = 0, NL_OPT_RMSPROP, NL_OPT_ADAM };
+enum nl_optimizer { NL_OPT_SGD = 0, NL_OPT_RMSPROP, NL_OPT_ADAM, NL_OPT_ADAGRAD };
 
 struct nl_train_config {
     int loss_kind, from_logits, metric;
@@ -235,7 +235,7 @@ int nl_splan_set_layer(nl_splan *plan, int layer, float *kernel, float *bias, in
 /* Optimizer slots of variable v (0 kernel, 1 bias) of a layer, each the size
  * of the variable (NULL when the optimizer does not use it): SGD s1 = momentum;
  * RMSprop s1 = velocity, s2 = average gradient, s3 = momentum; Adam s1 = m,
- * s2 = v, s3 = v-hat. */
+ * s2 = v, s3 = v-hat; Adagrad s1 = accumulator. */
 int nl_splan_set_slots(nl_splan *plan, int layer, int var, float *s1, float *s2, float *s3);
 int nl_splan_train(nl_splan *plan, const struct nl_train_config *cfg,
                    const float *x, int64_t ldx, const float *t, int64_t ldt,

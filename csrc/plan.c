@@ -230,6 +230,9 @@ static void update(nl_splan *p, const struct nl_train_config *cfg, float *w, con
         nl_srmsprop_update(len, cfg->lr, cfg->rho, cfg->momentum, cfg->eps, cfg->centered,
                            g, w, s[0], s[1], s[2]);
         break;
+    case NL_OPT_ADAGRAD:
+        nl_sadagrad_update(len, cfg->lr, cfg->eps, g, w, s[0]);
+        break;
     default: {
         const double alpha = cfg->lr * sqrt(1.0 - pow(cfg->beta2, (double)t))
                              / (1.0 - pow(cfg->beta1, (double)t));

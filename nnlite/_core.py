@@ -523,7 +523,8 @@ def weight_decay(w, wd, lr):
 PLAN_LOSSES = dict(LOSSES, sparse_categorical_crossentropy=lib.NL_LOSS_SPARSE)
 PLAN_METRICS = {None: lib.NL_METRIC_NONE, "binary": lib.NL_METRIC_BINARY,
                 "categorical": lib.NL_METRIC_CATEGORICAL, "sparse": lib.NL_METRIC_SPARSE}
-PLAN_OPTIMIZERS = {"sgd": lib.NL_OPT_SGD, "rmsprop": lib.NL_OPT_RMSPROP, "adam": lib.NL_OPT_ADAM}
+PLAN_OPTIMIZERS = {"sgd": lib.NL_OPT_SGD, "rmsprop": lib.NL_OPT_RMSPROP, "adam": lib.NL_OPT_ADAM,
+                   "adagrad": lib.NL_OPT_ADAGRAD}
 _F32 = np.dtype(np.float32)
 _I64 = np.dtype(np.int64)
 

@@ -74,7 +74,7 @@ def test_fit_option_changes_the_result(key):
     assert not np.allclose(with_option.get_weights()[0], without.get_weights()[0], rtol=1e-4)
 
 
-@pytest.mark.parametrize("make", [Adagrad, Adadelta, Adamax, Nadam, AdamW],
+@pytest.mark.parametrize("make", [Adadelta, Adamax, Nadam, AdamW],
                          ids=lambda c: c.__name__)
 def test_fit_with_optimizers_outside_the_plan_trains_on_the_layer_path(make):
     model, history = _fit(lambda: make(learning_rate=0.05), allow_plans=True)
@@ -95,3 +95,21 @@ def test_learning_rate_assigned_between_fits_is_used_by_the_plan():
     model.optimizer.learning_rate = float(model.optimizer.learning_rate) * 0.1
     assert float(model.optimizer.learning_rate) == pytest.approx(0.05, rel=1e-6)
     assert model.optimizer._lr() == pytest.approx(0.05, rel=1e-6)
+
+
+@pytest.mark.parametrize("make", [lambda: Adagrad(learning_rate=0.1),
+                                  lambda: Adagrad(learning_rate=0.3,
+                                                  initial_accumulator_value=0.5, epsilon=1e-3)],
+                         ids=["default", "custom"])
+def test_adagrad_runs_in_the_plan_and_matches_the_layer_path(make):
+    model, history = _fit(make, allow_plans=True)
+    assert "train" in model._plan_cache
+    forced, forced_history = _fit(make, allow_plans=False)
+    for a, b in zip(model.get_weights(), forced.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=2e-5, atol=2e-6)
+    for k in history.history:
+        np.testing.assert_allclose(history.history[k], forced_history.history[k], rtol=1e-5)
+    accs = [v.numpy() for v in model.optimizer.variables if "accumulator" in v.name]
+    forced_accs = [v.numpy() for v in forced.optimizer.variables if "accumulator" in v.name]
+    for a, b in zip(accs, forced_accs):
+        np.testing.assert_allclose(a, b, rtol=2e-5, atol=1e-6)

@@ -12,6 +12,7 @@ from nnlite.layers.activation import Activation
 from nnlite.layers.dense import Dense
 from nnlite.metrics.accuracy_metrics import (BinaryAccuracy, CategoricalAccuracy,
                                              SparseCategoricalAccuracy)
+from nnlite.optimizers.adagrad import Adagrad
 from nnlite.optimizers.adam import Adam
 from nnlite.optimizers.rmsprop import RMSprop
 from nnlite.optimizers.sgd import SGD
@@ -70,6 +71,8 @@ def optimizer_config(optimizer):
     if t is RMSprop:
         return "rmsprop", {"rho": optimizer.rho, "momentum": optimizer.momentum,
                            "epsilon": optimizer.epsilon, "centered": optimizer.centered}
+    if t is Adagrad:
+        return "adagrad", {"epsilon": optimizer.epsilon}
     return None
 
 
@@ -81,6 +84,8 @@ def optimizer_slots(optimizer, i):
     if t is Adam:
         return [optimizer._momentums[i].value, optimizer._velocities[i].value,
                 optimizer._velocity_hats[i].value if optimizer.amsgrad else None]
+    if t is Adagrad:
+        return [optimizer._accumulators[i].value, None, None]
     return [optimizer._velocities[i].value,
             optimizer._average_gradients[i].value if optimizer.centered else None,
             optimizer._momentums[i].value if optimizer.momentum > 0 else None]
