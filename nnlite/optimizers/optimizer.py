@@ -313,9 +313,9 @@ class Optimizer:
 
 
 def _l2_norm(g):
-    flat = g.reshape(-1)
-    return float(np.sqrt(np.dot(flat, flat))) if g.dtype == np.float64 else \
-        float(np.sqrt(np.dot(flat.astype(np.float64), flat.astype(np.float64))))
+    """The L2 norm of an array, summed in float64."""
+    flat = g.reshape(-1).astype(np.float64, copy=False)
+    return float(np.sqrt(np.dot(flat, flat)))
 
 
 def _check_lr(value):
