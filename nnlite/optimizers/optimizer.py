@@ -1,6 +1,7 @@
 """Optimizer base class: learning rate (or schedule), iterations, state slots per
 variable, gradient clipping, decoupled weight decay and variable constraints."""
 import re
+import warnings
 
 import numpy as np
 
@@ -188,10 +189,9 @@ class Optimizer:
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
         """Excludes variables from weight decay: those in `var_list`, and those
         whose name contains any of the strings in `var_names` (for example
-        `var_names=["bias"]`). Call it before the optimizer is built."""
-        if self.built:
-            raise ValueError("`exclude_from_weight_decay()` can only be configured before "
-                             "the optimizer is built.")
+        `var_names=["bias"]`). Keras documents it as a call made before the
+        optimizer is built; as in Keras, a later call takes effect from the
+        next step."""
         self._exclude_ids = set(id(v) for v in var_list) if var_list else set()
         self._exclude_pattern = (re.compile("|".join(set(var_names))) if var_names else None)
 
@@ -249,9 +249,10 @@ class Optimizer:
         elif [id(v) for v in trainable_variables] != self._variables_ids:
             raise ValueError("This optimizer was built for a different set of variables. "
                              "Create a new optimizer for a different model.")
-        pairs = []
+        pairs, missing = [], []
         for i, (g, v) in enumerate(zip(grads, trainable_variables)):
             if g is None:
+                missing.append(v.path)
                 continue
             g = np.require(np.asarray(g, dtype=v.value.dtype), requirements="C")
             if g.shape != v.shape:
@@ -260,6 +261,10 @@ class Optimizer:
             pairs.append((i, g, v))
         if not pairs:
             raise ValueError("No gradients provided for any variable.")
+        if missing:
+            warnings.warn("Gradients do not exist for variables %s when minimizing the loss. "
+                          "If using `model.compile()`, did you forget to provide a `loss` "
+                          "argument?" % (missing,), stacklevel=2)
         lr = self._lr()
         clipped = self._clip_gradients([g for _, g, _ in pairs])
         if self.weight_decay is not None:
