@@ -375,3 +375,11 @@ def test_learning_rate_accepts_numpy_scalars_and_0d_arrays():
     assert float(opt.learning_rate) == 0.25
     opt.learning_rate = np.array(0.125)
     assert float(opt.learning_rate) == 0.125
+
+
+def test_legacy_module_builds_keras_3_optimizers_with_warning():
+    from nnlite.optimizers.legacy import Adam
+    with pytest.warns(FutureWarning, match="legacy.Adam"):
+        opt = Adam(learning_rate=0.02)
+    assert type(opt) is optimizers.Adam
+    assert float(opt.learning_rate) == f32(0.02)

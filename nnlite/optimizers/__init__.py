@@ -1,5 +1,5 @@
 """Optimizers, as `keras.optimizers`. String names are matched case-insensitively."""
-from nnlite.optimizers import schedules
+from nnlite.optimizers import legacy, schedules
 from nnlite.optimizers.adadelta import Adadelta
 from nnlite.optimizers.adagrad import Adagrad
 from nnlite.optimizers.adam import Adam
@@ -53,4 +53,4 @@ def get(identifier):
 
 
 __all__ = ["Optimizer", "SGD", "Adam", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam",
-           "AdamW", "schedules", "get", "serialize", "deserialize"]
+           "AdamW", "schedules", "legacy", "get", "serialize", "deserialize"]
