@@ -27,7 +27,8 @@ class Optimizer:
     Args:
         learning_rate: A float, a
             `nnlite.optimizers.schedules.LearningRateSchedule`, or a callable
-            with no arguments that returns the rate.
+            with no arguments that returns the rate. A finite number >= 0 (an
+            int is accepted too, where Keras 3 insists on a float).
         weight_decay: A float >= 0: decoupled weight decay. Defaults to `None`.
         clipnorm: A float: each gradient is rescaled so that its L2 norm is at
             most this value. Defaults to `None`.
@@ -46,8 +47,10 @@ class Optimizer:
     FutureWarning. `decay=` (Keras 2 time-based decay) is also accepted with
     a FutureWarning, and -- unlike Keras 3, which ignores it -- nnlite applies
     the Keras 2 rule `lr_t = learning_rate / (1 + decay * iterations)`, because
-    a notebook that passes it was written for that behaviour (Keras 3 spells
-    it `schedules.InverseTimeDecay(learning_rate, 1, decay)`).
+    a notebook that passes it was written for that behaviour (Keras 2's
+    `_decayed_lr`, with `iterations` counted before the step; Keras 3 spells
+    it `schedules.InverseTimeDecay(learning_rate, 1, decay)`). `get_config()`
+    then carries an extra `"decay"` entry so the optimizer round-trips.
     """
 
     def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None,
