@@ -309,8 +309,8 @@ def test_want_grad_false_returns_no_gradient():
 # bad input
 
 def test_unknown_loss_name_raises_value_error():
-    with pytest.raises(ValueError, match="hinge"):
-        _core.loss("hinge", np.zeros((2, 3)), np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="hinge_loss"):
+        _core.loss("hinge_loss", np.zeros((2, 3)), np.zeros((2, 3)))
 
 
 @pytest.mark.parametrize("labels", [[0, 4], [-1, 2]])
