@@ -1,6 +1,10 @@
-"""Regression metrics: mean squared and mean absolute error."""
-from nnlite.losses.losses import mean_absolute_error, mean_squared_error
-from nnlite.metrics.metric import MeanMetricWrapper
+"""Regression metrics: mean squared, mean absolute, root mean squared,
+mean absolute percentage and mean squared logarithmic error."""
+import numpy as np
+
+from nnlite.losses.losses import (mean_absolute_error, mean_absolute_percentage_error,
+                                  mean_squared_error, mean_squared_logarithmic_error)
+from nnlite.metrics.metric import Mean, MeanMetricWrapper
 
 
 class MeanSquaredError(MeanMetricWrapper):
@@ -23,3 +27,52 @@ class MeanAbsoluteError(MeanMetricWrapper):
 
     def __init__(self, name="mean_absolute_error", dtype=None):
         super().__init__(mean_absolute_error, name=name, dtype=dtype)
+
+
+class MeanAbsolutePercentageError(MeanMetricWrapper):
+    """Mean of `100 * abs((y_true - y_pred) / y_true)` over all samples seen.
+
+    Args:
+        name: Defaults to `"mean_absolute_percentage_error"`.
+    """
+
+    def __init__(self, name="mean_absolute_percentage_error", dtype=None):
+        super().__init__(mean_absolute_percentage_error, name=name, dtype=dtype)
+
+
+class MeanSquaredLogarithmicError(MeanMetricWrapper):
+    """Mean of `square(log(y_true + 1) - log(y_pred + 1))` over all samples seen.
+
+    Args:
+        name: Defaults to `"mean_squared_logarithmic_error"`.
+    """
+
+    def __init__(self, name="mean_squared_logarithmic_error", dtype=None):
+        super().__init__(mean_squared_logarithmic_error, name=name, dtype=dtype)
+
+
+class RootMeanSquaredError(Mean):
+    """`sqrt(mean(square(y_pred - y_true)))` over all values seen (the mean is
+    accumulated, the root taken in `result()`).
+
+    Args:
+        name: Defaults to `"root_mean_squared_error"`.
+    """
+
+    def __init__(self, name="root_mean_squared_error", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_pred = np.asarray(y_pred, dtype=np.float64)
+        y_true = np.asarray(y_true, dtype=np.float64)
+        if y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
+            y_true = y_true.reshape(y_true.shape[:-1])
+        elif y_pred.ndim == y_true.ndim + 1 and y_pred.shape[-1] == 1:
+            y_pred = y_pred.reshape(y_pred.shape[:-1])
+        if y_true.shape != y_pred.shape:
+            raise ValueError("root_mean_squared_error: y_true.shape=%s does not match "
+                             "y_pred.shape=%s" % (y_true.shape, y_pred.shape))
+        super().update_state(np.square(y_pred - y_true), sample_weight)
+
+    def value(self):
+        return float(np.sqrt(super().value()))

@@ -74,7 +74,7 @@ def resolve_loss(identifier, y_true, y_pred_shape):
 
 
 def resolve_metric(identifier, y_true, y_pred_shape):
-    if isinstance(identifier, str) and identifier in ("accuracy", "acc"):
+    if isinstance(identifier, str) and identifier.lower() in ("accuracy", "acc"):
         is_binary = y_pred_shape[-1] == 1
         is_sparse = y_true.ndim < len(y_pred_shape) or (y_true.shape[-1] == 1 and not is_binary)
         if is_binary:
@@ -83,10 +83,16 @@ def resolve_metric(identifier, y_true, y_pred_shape):
             return SparseCategoricalAccuracy(name=identifier)
         return CategoricalAccuracy(name=identifier)
     obj = metrics_module.get(identifier)
-    if isinstance(obj, Metric):
-        return obj
-    name = identifier if isinstance(identifier, str) else getattr(obj, "__name__", "metric")
-    return MeanMetricWrapper(obj, name=name)
+    if isinstance(identifier, str):     # Keras names the metric by the string written
+        name = identifier
+    elif isinstance(obj, Metric):
+        name = obj.name
+    else:
+        name = getattr(obj, "__name__", "metric")
+    if not isinstance(obj, Metric):
+        obj = MeanMetricWrapper(obj, name=name)
+    obj.name = name
+    return obj
 
 
 def loss_and_grad(spec, y, out, y_pred_shape, sample_weight, want_grad, fused):
