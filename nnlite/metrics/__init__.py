@@ -5,10 +5,11 @@ from nnlite.losses.losses import (binary_crossentropy, categorical_crossentropy,
                                   mean_absolute_percentage_error, mean_squared_error,
                                   mean_squared_logarithmic_error, poisson,
                                   sparse_categorical_crossentropy, squared_hinge)
-from nnlite.metrics.accuracy_metrics import (BinaryAccuracy, CategoricalAccuracy,
+from nnlite.metrics.accuracy_metrics import (Accuracy, BinaryAccuracy, CategoricalAccuracy,
                                              SparseCategoricalAccuracy,
                                              SparseTopKCategoricalAccuracy,
-                                             TopKCategoricalAccuracy, binary_accuracy,
+                                             TopKCategoricalAccuracy, accuracy,
+                                             binary_accuracy,
                                              categorical_accuracy, sparse_categorical_accuracy,
                                              sparse_top_k_categorical_accuracy,
                                              top_k_categorical_accuracy)
@@ -29,7 +30,7 @@ _CLASSES = (Metric, Mean, MeanMetricWrapper,
             Hinge, SquaredHinge, CategoricalHinge,
             KLDivergence, Poisson, BinaryCrossentropy, CategoricalCrossentropy,
             SparseCategoricalCrossentropy,
-            BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
+            Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
             TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy)
 
 # as keras/src/metrics/__init__.py: each class by its name and its snake_case
@@ -74,7 +75,7 @@ def get(identifier):
 
 
 __all__ = [cls.__name__ for cls in _CLASSES] + [
-    "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
+    "accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
     "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy",
     "mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
     "mean_squared_logarithmic_error", "binary_crossentropy", "categorical_crossentropy",

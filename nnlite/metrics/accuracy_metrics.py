@@ -11,6 +11,16 @@ def _arrays(y_true, y_pred):
     return y_true, y_pred
 
 
+def accuracy(y_true, y_pred):
+    """Per element: 1 where `y_true == y_pred` exactly, else 0 (no reduction)."""
+    y_true, y_pred = _arrays(y_true, y_pred)
+    if y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
+        y_true = y_true.reshape(y_true.shape[:-1])
+    elif y_pred.ndim == y_true.ndim + 1 and y_pred.shape[-1] == 1:
+        y_pred = y_pred.reshape(y_pred.shape[:-1])
+    return (y_true.astype(y_pred.dtype) == y_pred).astype(np.float32)
+
+
 def binary_accuracy(y_true, y_pred, threshold=0.5):
     """Per sample: `mean(y_true == (y_pred > threshold), axis=-1)`."""
     y_true, y_pred = _arrays(y_true, y_pred)
@@ -43,6 +53,18 @@ def sparse_categorical_accuracy(y_true, y_pred):
         raise ValueError("sparse_categorical_accuracy needs labels of shape %s. Received: "
                          "y_true.shape=%s" % (y_pred.shape[:-1], y_true.shape))
     return (y_true.astype(np.int64) == np.argmax(y_pred, axis=-1)).astype(np.float32)
+
+
+class Accuracy(MeanMetricWrapper):
+    """How often predictions equal labels exactly. (In `compile()`, the string
+    `"accuracy"` in any case picks binary, categorical or sparse accuracy.)
+
+    Args:
+        name: Defaults to `"accuracy"`.
+    """
+
+    def __init__(self, name="accuracy", dtype=None):
+        super().__init__(accuracy, name=name, dtype=dtype)
 
 
 class BinaryAccuracy(MeanMetricWrapper):
