@@ -200,6 +200,17 @@ def test_sum_reduction_and_mean_with_sample_weight_train_with_matching_gradient(
         np.testing.assert_allclose(k - model.get_weights()[0], gk, rtol=1e-10, atol=1e-12)
 
 
+def test_loss_function_wrapper_of_a_builtin_passes_its_arguments():
+    x, y = _data("regression", n=32)
+    results = []
+    for loss in (losses.LossFunctionWrapper(losses.huber, delta=0.2), losses.Huber(delta=0.2)):
+        model = _model(x, y, None)
+        model.compile(optimizer=SGD(learning_rate=0.1), loss=loss)
+        model.fit(x, y, epochs=1, batch_size=32, verbose=0, shuffle=False)
+        results.append(model.get_weights()[0])
+    np.testing.assert_array_equal(results[0], results[1])
+
+
 def test_custom_loss_function_still_raises_not_implemented():
     x, y = _data("regression", n=8)
     model = _model(x, y, None)

@@ -45,16 +45,34 @@ def _batches(rng, n_batches=3, b=10, k=5):
     ("msle", metrics.MeanSquaredLogarithmicError), ("mse", metrics.MeanSquaredError),
     ("bce", metrics.BinaryCrossentropy), ("binary_crossentropy", metrics.BinaryCrossentropy),
     ("poisson", metrics.Poisson), ("hinge", metrics.Hinge), ("kl_divergence", metrics.KLDivergence),
-    ("binary_accuracy", metrics.BinaryAccuracy),
+    ("binary_accuracy", metrics.BinaryAccuracy), ("Accuracy", metrics.Accuracy),
+    ("cosine_similarity", metrics.CosineSimilarity), ("log_cosh_error", metrics.LogCoshError),
 ])
 def test_get_string_gives_a_metric_object_like_keras(name, cls):
     assert type(metrics.get(name)) is cls
 
 
-@pytest.mark.parametrize("name", ["rmse", "huber", "log_cosh", "kld", "Metric"])
+@pytest.mark.parametrize("name", ["rmse", "huber", "log_cosh", "logcosh", "kld", "Metric"])
 def test_get_rejects_names_keras_3_rejects(name):
     with pytest.raises(ValueError, match=name):
         metrics.get(name)
+
+
+def test_log_cosh_error_is_named_logcosh_like_keras():
+    assert metrics.LogCoshError().name == "logcosh"
+
+
+def test_cosine_similarity_metric_is_positive_unlike_the_loss():
+    # Keras 3.15.1 docstring-style case: rows [0,1]/[1,0] and [1,1]/[1,1] give 0.5
+    m = metrics.CosineSimilarity()
+    m.update_state([[0.0, 1.0], [1.0, 1.0]], [[1.0, 0.0], [1.0, 1.0]])
+    np.testing.assert_allclose(m.result(), 0.5, rtol=1e-6)
+
+
+def test_exact_accuracy_compares_values():
+    m = metrics.Accuracy()
+    m.update_state([[1], [2], [3], [4]], [[0], [2], [3], [4]])
+    np.testing.assert_allclose(m.result(), 0.75)
 
 
 def test_unnamed_confusion_metrics_get_unique_names_like_keras():

@@ -251,8 +251,10 @@ class Loss:
 
     Args:
         name: The loss's name.
-        reduction: `"sum_over_batch_size"` (mean over all loss values),
-            `"sum"` or `None`/`"none"`. Defaults to `"sum_over_batch_size"`.
+        reduction: `"sum_over_batch_size"` or `"mean"` (mean over all loss
+            values), `"sum"`, `"mean_with_sample_weight"` (sum divided by the
+            sum of the sample weights) or `None`/`"none"`. Defaults to
+            `"sum_over_batch_size"`.
     """
 
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):

@@ -19,14 +19,15 @@ from nnlite.metrics.metric import Mean, MeanMetricWrapper, Metric
 from nnlite.metrics.probabilistic_metrics import (BinaryCrossentropy, CategoricalCrossentropy,
                                                   KLDivergence, Poisson,
                                                   SparseCategoricalCrossentropy)
-from nnlite.metrics.regression_metrics import (MeanAbsoluteError, MeanAbsolutePercentageError,
+from nnlite.metrics.regression_metrics import (CosineSimilarity, LogCoshError, MeanAbsoluteError,
+                                               MeanAbsolutePercentageError,
                                                MeanSquaredError, MeanSquaredLogarithmicError,
                                                RootMeanSquaredError)
 
 _CLASSES = (Metric, Mean, MeanMetricWrapper,
             MeanSquaredError, RootMeanSquaredError, MeanAbsoluteError,
-            MeanAbsolutePercentageError, MeanSquaredLogarithmicError,
-            AUC, Precision, Recall,
+            MeanAbsolutePercentageError, MeanSquaredLogarithmicError, CosineSimilarity,
+            LogCoshError, AUC, Precision, Recall,
             Hinge, SquaredHinge, CategoricalHinge,
             KLDivergence, Poisson, BinaryCrossentropy, CategoricalCrossentropy,
             SparseCategoricalCrossentropy,

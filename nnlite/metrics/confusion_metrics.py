@@ -49,9 +49,9 @@ def _prepare(y_true, y_pred, sample_weight, top_k=None, class_id=None):
 
 
 def _counts_above(index, labels, weights, size):
-    """(tp, fp) at each of `size` thresholds, where a prediction counts at
-    threshold i when its index > i ... given `index` = number of thresholds
-    it exceeds: counts[i] = weight of predictions with index > i."""
+    """(tp, fp) at each of `size` thresholds from `index`, the number of
+    thresholds each prediction exceeds: a prediction is positive at threshold
+    i when index > i, so counts are reversed cumulative sums of a bincount."""
     pos = np.bincount(index, weights=weights * labels, minlength=size + 1)
     neg = np.bincount(index, weights=weights * ~labels, minlength=size + 1)
     tp = np.cumsum(pos[::-1])[::-1][1:size + 1]

@@ -1,9 +1,11 @@
 """Regression metrics: mean squared, mean absolute, root mean squared,
-mean absolute percentage and mean squared logarithmic error."""
+mean absolute percentage and mean squared logarithmic error, log-cosh error
+and cosine similarity."""
 import numpy as np
 
-from nnlite.losses.losses import (mean_absolute_error, mean_absolute_percentage_error,
-                                  mean_squared_error, mean_squared_logarithmic_error)
+from nnlite.losses.losses import (cosine_similarity, log_cosh, mean_absolute_error,
+                                  mean_absolute_percentage_error, mean_squared_error,
+                                  mean_squared_logarithmic_error)
 from nnlite.metrics.metric import Mean, MeanMetricWrapper
 
 
@@ -76,3 +78,35 @@ class RootMeanSquaredError(Mean):
 
     def value(self):
         return float(np.sqrt(super().value()))
+
+
+class LogCoshError(MeanMetricWrapper):
+    """Mean of `log(cosh(y_pred - y_true))` over all samples seen.
+
+    Args:
+        name: Defaults to `"logcosh"` (Keras's name for this metric).
+    """
+
+    def __init__(self, name="logcosh", dtype=None):
+        super().__init__(log_cosh, name=name, dtype=dtype)
+
+
+def _cosine(y_true, y_pred, axis=-1):
+    """Per sample cosine similarity (positive: 1 for parallel vectors)."""
+    return -cosine_similarity(y_true, y_pred, axis=axis)
+
+
+class CosineSimilarity(MeanMetricWrapper):
+    """Mean cosine similarity `sum(l2_norm(y_true) * l2_norm(y_pred))` over
+    samples; unlike the loss of the same name it is positive (1 = same direction).
+
+    Args:
+        name: Defaults to `"cosine_similarity"`.
+        axis: Only `-1` is supported. Defaults to `-1`.
+    """
+
+    def __init__(self, name="cosine_similarity", dtype=None, axis=-1):
+        if axis != -1:
+            raise NotImplementedError("Only axis=-1 is supported. Received: axis=%r" % (axis,))
+        super().__init__(_cosine, name=name, dtype=dtype)
+        self.axis = axis

@@ -163,6 +163,8 @@ METRIC_CASES = [
     ("hinge", "Hinge", {}, "yb", "zb", False),
     ("kl_divergence", "KLDivergence", {}, "yc", "pc", False),
     ("poisson", "Poisson", {}, "yr", "pp", False),
+    ("cosine_similarity", "CosineSimilarity", {}, "yr", "pr", True),
+    ("logcosh", "LogCoshError", {}, "yr", "pr", False),
 ]
 
 
