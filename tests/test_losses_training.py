@@ -217,3 +217,20 @@ def test_custom_loss_function_still_raises_not_implemented():
     model.compile(optimizer=SGD(), loss=lambda t, p: (t - p) ** 2)
     with pytest.raises(NotImplementedError, match="Custom loss"):
         model.fit(x, y, epochs=1, verbose=0)
+
+
+@pytest.mark.parametrize("loss, keras_value", [
+    ("binary_focal_crossentropy", 19.441570281982422),
+    ("binary_crossentropy", 19.51214599609375),
+])
+def test_saturated_sigmoid_output_takes_the_loss_from_logits_like_keras(loss, keras_value):
+    # Keras 3.15.1: the sigmoid output carries its logits, so the cross-entropy
+    # (and the focal loss's) is not clipped at -log(1e-7). Numbers from running
+    # Sequential([Input((1,)), Dense(1, activation="sigmoid")]) with kernel 30,
+    # bias 0 and model.evaluate in /work/kerasenv.
+    x = np.array([[1.0], [2.0], [-1.5], [0.1]], np.float32)
+    y = np.array([[0.0], [1.0], [1.0], [0.0]], np.float32)
+    model = Sequential([Input(shape=(1,)), Dense(1, activation="sigmoid")])
+    model.set_weights([np.array([[30.0]], np.float32), np.array([0.0], np.float32)])
+    model.compile(optimizer=SGD(), loss=loss)
+    np.testing.assert_allclose(model.evaluate(x, y, verbose=0), keras_value, rtol=1e-6)
