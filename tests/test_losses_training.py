@@ -234,3 +234,41 @@ def test_saturated_sigmoid_output_takes_the_loss_from_logits_like_keras(loss, ke
     model.set_weights([np.array([[30.0]], np.float32), np.array([0.0], np.float32)])
     model.compile(optimizer=SGD(), loss=loss)
     np.testing.assert_allclose(model.evaluate(x, y, verbose=0), keras_value, rtol=1e-6)
+
+
+# Keras 3.15.1 in /work/kerasenv ran exactly this setup (same data, weights,
+# SGD(0.1), 3 epochs, batch 8, shuffle=False, metrics auc/precision/mse) and
+# printed these History values and final output kernels:
+KERAS_FIT = {
+    "huber": {"auc": [0.8299999, 0.9112501, 0.92], "loss": [0.1222453, 0.0861307, 0.0697383], "mse": [0.2935297, 0.1910238, 0.1477604], "precision": [0.8888889, 0.8461539, 0.7777778], "w2": [0.5751919746398926, 0.11100280284881592, 0.7469365000724792, -0.09328819811344147]},
+    "hinge": {"auc": [0.82375, 0.855, 0.8825], "loss": [0.7015795, 0.5708853, 0.4864786], "mse": [0.3678033, 0.4090367, 0.4383858], "precision": [1.0, 0.9090909, 0.9285714], "w2": [0.7128177881240845, -0.201842799782753, 1.0781817436218262, -0.025868499651551247]},
+    "focal": {"auc": [0.8925, 0.9037501, 0.91375], "loss": [0.0626639, 0.0580051, 0.0543644], "mse": [0.1931448, 0.1884777, 0.1845885], "precision": [0.7894737, 0.7777778, 0.7894737], "w2": [0.5509219765663147, 0.041554998606443405, 0.8238149881362915, -0.11616729944944382]},
+}
+
+
+def _fit_setup():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(40, 3)).astype(np.float32)
+    y = (x[:, :1] - 0.5 * x[:, 1:2] + 0.3 * rng.normal(size=(40, 1)) > 0).astype(np.float32)
+    w1 = rng.normal(scale=0.5, size=(3, 4)).astype(np.float32)
+    w2 = rng.normal(scale=0.5, size=(4, 1)).astype(np.float32)
+    return x, y, [w1, np.zeros(4, np.float32), w2, np.array([0.1], np.float32)]
+
+
+@pytest.mark.parametrize("case", ["huber", "hinge", "focal"])
+def test_fit_history_and_weights_match_keras(case):
+    loss, act = {"huber": (losses.Huber(delta=0.5), None), "hinge": ("hinge", "tanh"),
+                 "focal": (losses.BinaryFocalCrossentropy(apply_class_balancing=True),
+                           "sigmoid")}[case]
+    x, y, weights = _fit_setup()
+    model = Sequential([Input(shape=(3,)), Dense(4, activation="tanh"),
+                        Dense(1, activation=act)])
+    model.set_weights(weights)
+    model.compile(optimizer=SGD(learning_rate=0.1), loss=loss,
+                  metrics=["auc", "precision", "mse"])
+    history = model.fit(x, y, epochs=3, batch_size=8, shuffle=False, verbose=0).history
+    expected = KERAS_FIT[case]
+    for key in ("loss", "auc", "precision", "mse"):
+        np.testing.assert_allclose(history[key], expected[key], rtol=2e-5, atol=1e-6)
+    np.testing.assert_allclose(model.get_weights()[2].ravel(), expected["w2"], rtol=1e-5,
+                               atol=1e-6)
