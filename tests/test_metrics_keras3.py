@@ -360,3 +360,23 @@ def test_compiled_plan_still_counts_one_accuracy(metric):
     assert compiled.training_plan(model, x, y, None, 16) is not None
     history = model.fit(x, y, epochs=1, verbose=0)
     assert metric in history.history
+
+
+# --------------------------------------------------------------------------
+# bad input
+
+@pytest.mark.parametrize("make", [metrics.AUC, metrics.Precision, metrics.Recall,
+                                  metrics.TopKCategoricalAccuracy, metrics.RootMeanSquaredError])
+def test_mismatched_shapes_raise_value_error_naming_them(make):
+    with pytest.raises(ValueError, match=r"\(3, 2\)"):
+        make().update_state(np.zeros((3, 2)), np.zeros((3, 3)))
+
+
+def test_class_id_outside_the_classes_raises_value_error():
+    with pytest.raises(ValueError, match="class_id=4"):
+        metrics.Recall(class_id=4).update_state(np.eye(3), np.eye(3))
+
+
+def test_num_thresholds_of_one_raises_value_error():
+    with pytest.raises(ValueError, match="num_thresholds=1"):
+        metrics.AUC(num_thresholds=1)

@@ -41,6 +41,9 @@ def _prepare(y_true, y_pred, sample_weight, top_k=None, class_id=None):
         if y_pred.ndim < 2:
             raise ValueError("When class_id is provided, y_pred must be a 2D array with shape "
                              "(num_samples, num_classes), found shape: %s" % (y_pred.shape,))
+        if not -y_pred.shape[-1] <= class_id < y_pred.shape[-1]:
+            raise ValueError("class_id must index one of the %d classes. Received: class_id=%r"
+                             % (y_pred.shape[-1], class_id))
         y_pred, y_true = y_pred[..., class_id], y_true[..., class_id]
         w = w[..., class_id] if w is not None else None
     labels = y_true.astype(bool).ravel()
