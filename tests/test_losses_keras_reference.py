@@ -32,7 +32,7 @@ def test_loss_value_matches_keras(entry):
 def test_loss_weighted_and_reductions_match_keras(entry):
     t, p, w = DATA[entry["y_true"]], DATA[entry["y_pred"]], DATA["weights"]
     np.testing.assert_allclose(_loss_case(entry)(t, p, sample_weight=w), entry["weighted"], **TOL)
-    for red in ("sum", "none", "mean_with_sample_weight"):
+    for red in ("sum", "none", "mean", "mean_with_sample_weight"):
         got = _loss_case(entry, reduction=red)(t, p, sample_weight=w)
         np.testing.assert_allclose(got, entry[red], rtol=2e-5, atol=1e-5)
 

@@ -51,7 +51,7 @@ def make_data():
     return {k_: f(v).tolist() for k_, v in dict(
         reg_t=reg_t, reg_p=reg_p, pos_t=pos_t, pos_p=pos_p, msle_p=msle_p, mape_t=mape_t,
         bin_t=bin_t, bin_p=bin_p, bin_z=bin_z, pm_t=pm_t, hinge_p=hinge_p, cat_t=cat_t,
-        cat_z=cat_z, cat_p=cat_p, kl_t=kl_t, weights=weights).items()}
+        cat_z=cat_z, cat_p=cat_p, kl_t=kl_t, weights=weights, labels=labels).items()}
 
 
 # (case id, Keras class name, constructor kwargs, y_true key, y_pred key)
@@ -74,6 +74,10 @@ LOSS_CASES = [
     ("bce_logits_smooth", "BinaryCrossentropy", {"from_logits": True, "label_smoothing": 0.1},
      "bin_t", "bin_z"),
     ("cce_smooth", "CategoricalCrossentropy", {"label_smoothing": 0.2}, "cat_t", "cat_p"),
+    ("cce_logits", "CategoricalCrossentropy", {"from_logits": True}, "cat_t", "cat_z"),
+    ("sparse_cce", "SparseCategoricalCrossentropy", {}, "labels", "cat_p"),
+    ("sparse_cce_logits", "SparseCategoricalCrossentropy", {"from_logits": True}, "labels",
+     "cat_z"),
     ("focal", "BinaryFocalCrossentropy", {}, "bin_t", "bin_p"),
     ("focal_balanced", "BinaryFocalCrossentropy",
      {"apply_class_balancing": True, "alpha": 0.3, "gamma": 1.5}, "bin_t", "bin_p"),
@@ -98,7 +102,7 @@ def loss_reference(data):
                  "value": float(value), "grad": grad.numpy().tolist(),
                  "weighted": float(loss(t, p, sample_weight=w)),
                  "config": loss.get_config()}
-        for red in ("sum", "none", "mean_with_sample_weight"):
+        for red in ("sum", "none", "mean", "mean_with_sample_weight"):
             other = getattr(keras.losses, cls)(reduction=red, **kwargs)
             entry[red] = np.asarray(other(t, p, sample_weight=w)).tolist()
         out.append(entry)
