@@ -110,13 +110,40 @@ int nl_dactivation_backward(int act, int64_t m, int64_t n, double alpha,
  * with the derivative of the clipped formula (zero where the clip is active).
  * From logits the gradient is taken w.r.t. the logits: BCE (sigmoid(p)-t)/n,
  * CCE softmax(p)*sum_j t - t.  Returns NL_OK or NL_EINVAL. */
-enum nl_loss { NL_LOSS_MSE = 0, NL_LOSS_MAE, NL_LOSS_BCE, NL_LOSS_CCE };
+enum nl_loss { NL_LOSS_MSE = 0, NL_LOSS_MAE, NL_LOSS_BCE, NL_LOSS_CCE,
+               NL_LOSS_HUBER, NL_LOSS_LOG_COSH, NL_LOSS_MAPE, NL_LOSS_MSLE,
+               NL_LOSS_HINGE, NL_LOSS_SQUARED_HINGE, NL_LOSS_CATEGORICAL_HINGE,
+               NL_LOSS_KLD, NL_LOSS_POISSON, NL_LOSS_COSINE, NL_LOSS_FOCAL };
 int nl_sloss(int kind, int from_logits, int64_t m, int64_t n, float eps,
              const float *t, const float *p, float *loss,
              float scale, const float *w, float *grad);
 int nl_dloss(int kind, int from_logits, int64_t m, int64_t n, double eps,
              const double *t, const double *p, double *loss,
              double scale, const double *w, double *grad);
+
+/* nl_sloss with parameters (params NULL means Keras's defaults) and the
+ * further Keras losses, e = p - t, all means over j of n values per row:
+ *   HUBER          params {delta=1}: 0.5 e^2 if |e| <= delta else delta|e| - delta^2/2
+ *   LOG_COSH       e + softplus(-2e) - log 2
+ *   MAPE           100 |e| / max(|t|, eps)
+ *   MSLE           (log(max(p,eps)+1) - log(max(t,eps)+1))^2
+ *   HINGE          max(1 - t p, 0)      (t in {-1,1}: the caller converts {0,1})
+ *   SQUARED_HINGE  max(1 - t p, 0)^2
+ *   POISSON        p - t log(p + eps)
+ *   FOCAL          params {gamma=2, alpha=0.25, balance=0}: w (1-p_t)^gamma bce,
+ *                  1-p_t = q+t-2tq, w = t alpha + (1-t)(1-alpha) if balance else 1,
+ *                  q = p (bce clipped as BCE) or sigmoid(p) (bce from logits)
+ * and per row (sums, not means):
+ *   CATEGORICAL_HINGE max(max_j (1-t_j) p_j - sum_j t_j p_j + 1, 0)
+ *   KLD            sum_j tc log(tc/pc), tc = clip(t, eps, 1), pc = clip(p, eps, 1)
+ *   COSINE         -sum_j t_j p_j r(t) r(p), r(x) = min(1/|x|, 1/eps)
+ * Gradients follow TensorFlow at kinks (max takes ties, clips pass their ends). */
+int nl_sloss_ex(int kind, int from_logits, int64_t m, int64_t n, float eps,
+                const float *params, const float *t, const float *p, float *loss,
+                float scale, const float *w, float *grad);
+int nl_dloss_ex(int kind, int from_logits, int64_t m, int64_t n, double eps,
+                const double *params, const double *t, const double *p, double *loss,
+                double scale, const double *w, double *grad);
 
 /* Sparse categorical cross-entropy: the target of row i is the class labels[i].
  *   loss_i = -log q_i,labels[i], q = clip(p, eps, 1-eps) renormalised over the

@@ -349,18 +349,49 @@ def activation_backward(name, x, y, dy, alpha=0.0, out=None):
 # --------------------------------------------------------------------------
 # losses
 
+# every loss the C core computes (the compiled plan knows only LOSSES)
+ALL_LOSSES = dict(
+    LOSSES,
+    huber=lib.NL_LOSS_HUBER,
+    log_cosh=lib.NL_LOSS_LOG_COSH,
+    mean_absolute_percentage_error=lib.NL_LOSS_MAPE,
+    mean_squared_logarithmic_error=lib.NL_LOSS_MSLE,
+    hinge=lib.NL_LOSS_HINGE,
+    squared_hinge=lib.NL_LOSS_SQUARED_HINGE,
+    categorical_hinge=lib.NL_LOSS_CATEGORICAL_HINGE,
+    kl_divergence=lib.NL_LOSS_KLD,
+    poisson=lib.NL_LOSS_POISSON,
+    cosine_similarity=lib.NL_LOSS_COSINE,
+    binary_focal_crossentropy=lib.NL_LOSS_FOCAL,
+)
+# the parameters each loss takes, in the order of the C `params` array
+LOSS_PARAMS = {
+    "huber": ("delta",),
+    "binary_focal_crossentropy": ("gamma", "alpha", "apply_class_balancing"),
+}
+
+
 def loss(name, y_true, y_pred, from_logits=False, epsilon=1e-7, scale=1.0,
-         sample_weight=None, want_grad=True):
+         sample_weight=None, want_grad=True, params=None):
     """Per-sample loss (over the last axis) and, optionally, its gradient.
 
     Returns (loss, grad) where loss has shape y_pred.shape[:-1] and grad
     (or None) has the shape of y_pred and equals
-    scale * sample_weight[i] * d loss[i] / d y_pred[i, :].
+    scale * sample_weight[i] * d loss[i] / d y_pred[i, :]. `params` maps the
+    names in LOSS_PARAMS[name] to numbers (missing ones take Keras's defaults).
     """
     try:
-        kind = LOSSES[name]
+        kind = ALL_LOSSES[name]
     except KeyError:
         raise ValueError("Unknown loss for the C core: %r" % (name,)) from None
+    names = LOSS_PARAMS.get(name, ())
+    if params:
+        unknown = set(params) - set(names)
+        if unknown:
+            raise ValueError("Loss %r takes no parameter(s) %s" % (name, sorted(unknown)))
+        if len(params) != len(names):
+            raise ValueError("Loss %r needs all of its parameters %s. Received: %s"
+                             % (name, names, sorted(params)))
     dtype = _float_dtype("y_pred", y_pred)
     _same_dtype(dtype, y_true=y_true, sample_weight=sample_weight)
     if y_pred.ndim < 1:
@@ -379,10 +410,16 @@ def loss(name, y_true, y_pred, from_logits=False, epsilon=1e-7, scale=1.0,
                              "shape=%s" % (m, sample_weight.shape))
     out = np.empty(y_pred.shape[:-1], dtype=dtype)
     grad = np.empty_like(y_pred) if want_grad else None
+    cparams = ffi.NULL
+    if params:
+        values = [float(params[k]) for k in names]
+        if not all(np.isfinite(values)):
+            raise ValueError("Loss %r: parameters must be finite. Received: %s" % (name, params))
+        cparams = ffi.new("%s[]" % _FLOAT_TYPES[dtype], values)
     if y_pred.size:
-        _check(_fn(dtype, "loss")(kind, int(bool(from_logits)), m, n, epsilon,
-                                  _ptr(dtype, y_true), _ptr(dtype, y_pred), _ptr(dtype, out),
-                                  scale, _ptr(dtype, sample_weight), _ptr(dtype, grad)),
+        _check(_fn(dtype, "loss_ex")(kind, int(bool(from_logits)), m, n, epsilon, cparams,
+                                     _ptr(dtype, y_true), _ptr(dtype, y_pred), _ptr(dtype, out),
+                                     scale, _ptr(dtype, sample_weight), _ptr(dtype, grad)),
                name)
     return out, grad
 

@@ -309,8 +309,8 @@ def test_want_grad_false_returns_no_gradient():
 # bad input
 
 def test_unknown_loss_name_raises_value_error():
-    with pytest.raises(ValueError, match="hinge"):
-        _core.loss("hinge", np.zeros((2, 3)), np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="hinge_loss"):
+        _core.loss("hinge_loss", np.zeros((2, 3)), np.zeros((2, 3)))
 
 
 @pytest.mark.parametrize("labels", [[0, 4], [-1, 2]])
@@ -364,3 +364,236 @@ def test_non_contiguous_predictions_raise_value_error():
         _core.loss("mean_squared_error", p, np.zeros((4, 3)))
     with pytest.raises(ValueError, match="contiguous"):
         _core.sparse_crossentropy(np.zeros(4, dtype=np.int64), p)
+
+
+# --------------------------------------------------------------------------
+# the further Keras 3 losses (keras/src/losses/losses.py), with parameters
+
+def _softplus(x):
+    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
+
+
+def _ref_extra(name, t, p, from_logits=False, params=None, eps=EPS):
+    """Per-sample Keras 3 formula in float64; hinge targets already in {-1, 1}."""
+    t = np.asarray(t, dtype=np.float64)
+    p = np.asarray(p, dtype=np.float64)
+    params = params or {}
+    if name == "huber":
+        d = params.get("delta", 1.0)
+        e = p - t
+        per = np.where(np.abs(e) <= d, 0.5 * e ** 2, d * np.abs(e) - 0.5 * d ** 2)
+        return per.mean(-1)
+    if name == "log_cosh":
+        return np.log(np.cosh(p - t)).mean(-1)
+    if name == "mean_absolute_percentage_error":
+        return 100 * np.mean(np.abs((t - p) / np.maximum(np.abs(t), eps)), axis=-1)
+    if name == "mean_squared_logarithmic_error":
+        return np.mean((np.log(np.maximum(p, eps) + 1) - np.log(np.maximum(t, eps) + 1)) ** 2, -1)
+    if name == "hinge":
+        return np.maximum(1 - t * p, 0).mean(-1)
+    if name == "squared_hinge":
+        return (np.maximum(1 - t * p, 0) ** 2).mean(-1)
+    if name == "categorical_hinge":
+        pos = (t * p).sum(-1)
+        neg = ((1 - t) * p).max(-1)
+        return np.maximum(neg - pos + 1, 0)
+    if name == "kl_divergence":
+        tc, pc = np.clip(t, eps, 1), np.clip(p, eps, 1)
+        return (tc * np.log(tc / pc)).sum(-1)
+    if name == "poisson":
+        return np.mean(p - t * np.log(p + eps), axis=-1)
+    if name == "cosine_similarity":
+        def unit(x):
+            return x * np.minimum(1 / np.sqrt((x ** 2).sum(-1, keepdims=True)), 1 / eps)
+        return -(unit(t) * unit(p)).sum(-1)
+    if name == "binary_focal_crossentropy":
+        gamma, alpha = params.get("gamma", 2.0), params.get("alpha", 0.25)
+        if from_logits:
+            q = 0.5 * (1 + np.tanh(p / 2))   # sigmoid without overflow
+            bce = np.maximum(p, 0) - p * t + np.log1p(np.exp(-np.abs(p)))
+        else:
+            q = p
+            c = np.clip(p, eps, 1 - eps)
+            bce = -(t * np.log(c) + (1 - t) * np.log(1 - c))
+        p_t = t * q + (1 - t) * (1 - q)
+        per = (1 - p_t) ** gamma * bce
+        if params.get("apply_class_balancing"):
+            per = per * (t * alpha + (1 - t) * (1 - alpha))
+        return per.mean(-1)
+    raise AssertionError(name)
+
+
+FOCAL_BALANCED = {"gamma": 1.5, "alpha": 0.3, "apply_class_balancing": True}
+EXTRA_CASES = [
+    ("huber", False, None), ("huber", False, {"delta": 0.4}), ("log_cosh", False, None),
+    ("mean_absolute_percentage_error", False, None), ("mean_squared_logarithmic_error", False, None),
+    ("hinge", False, None), ("squared_hinge", False, None), ("categorical_hinge", False, None),
+    ("kl_divergence", False, None), ("poisson", False, None), ("cosine_similarity", False, None),
+    ("binary_focal_crossentropy", False, None), ("binary_focal_crossentropy", True, None),
+    ("binary_focal_crossentropy", False, FOCAL_BALANCED),
+    ("binary_focal_crossentropy", True, {"gamma": 0.0, "alpha": 0.25,
+                                         "apply_class_balancing": False}),
+]
+EXTRA_IDS = ["%s%s%s" % (n, "-logits" if f else "", "-" + "-".join(map(str, pr.values())) if pr else "")
+             for n, f, pr in EXTRA_CASES]
+
+
+def _extra_data(name, from_logits, shape=(4, 5), seed=0):
+    """Targets and predictions away from every kink and clip of the loss."""
+    rng = np.random.default_rng(seed)
+    if name in ("huber", "log_cosh"):
+        t = rng.normal(size=shape)
+        e = rng.choice([-1, 1], size=shape) * rng.uniform(0.05, 2.0, size=shape)
+        e = np.where(np.abs(np.abs(e) - 0.4) < 0.05, e * 1.3, e)
+        e = np.where(np.abs(np.abs(e) - 1.0) < 0.05, e * 1.2, e)
+        return t, t + e
+    if name == "mean_absolute_percentage_error":
+        t = rng.choice([-1, 1], size=shape) * rng.uniform(0.2, 2.0, size=shape)
+        return t, t + rng.choice([-1, 1], size=shape) * rng.uniform(0.05, 1.0, size=shape)
+    if name in ("mean_squared_logarithmic_error", "poisson"):
+        return rng.uniform(0.0, 3.0, size=shape), rng.uniform(0.1, 3.0, size=shape)
+    if name in ("hinge", "squared_hinge"):
+        t = rng.choice([-1.0, 1.0], size=shape)
+        m = rng.uniform(-1.5, 0.9, size=shape)       # 1 - t p = m + ..., away from 0
+        m = np.where(np.abs(m) < 0.05, 0.3, m)
+        return t, t * (1 - m)
+    if name == "categorical_hinge":
+        k = shape[-1]
+        t = np.eye(k)[rng.integers(0, k, size=shape[:-1])]
+        p = rng.permutation(np.linspace(-1.0, 1.0, k * int(np.prod(shape[:-1])))).reshape(shape)
+        return t, p + 0.01
+    if name == "kl_divergence":
+        t = rng.uniform(0.05, 1.0, size=shape)
+        p = rng.uniform(0.05, 0.95, size=shape)
+        return t / t.sum(-1, keepdims=True), p
+    if name == "cosine_similarity":
+        return rng.normal(size=shape), rng.normal(size=shape)
+    if name == "binary_focal_crossentropy":
+        t = rng.uniform(0.0, 1.0, size=shape)
+        t[0] = (t[0] > 0.5)
+        p = rng.normal(scale=2.0, size=shape) if from_logits else rng.uniform(0.05, 0.95, size=shape)
+        return t, p
+    raise AssertionError(name)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name,from_logits,params", EXTRA_CASES, ids=EXTRA_IDS)
+def test_extra_loss_value_matches_keras_formula(name, from_logits, params, dtype):
+    t, p = _extra_data(name, from_logits)
+    t, p = t.astype(dtype), p.astype(dtype)
+    out, _ = _core.loss(name, t, p, from_logits=from_logits, params=params, want_grad=False)
+    assert out.shape == (4,) and out.dtype == dtype
+    ref = _ref_extra(name, t, p, from_logits, params)
+    tol = dict(rtol=5e-5, atol=1e-5) if dtype == np.float32 else dict(rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(out, ref, **tol)
+
+
+@pytest.mark.parametrize("name,from_logits,params", EXTRA_CASES, ids=EXTRA_IDS)
+def test_extra_loss_gradient_matches_finite_differences(name, from_logits, params):
+    t, p = _extra_data(name, from_logits, seed=3)
+    w = np.array([0.5, 2.0, 0.0, 1.5])
+    _, grad = _core.loss(name, t, p, from_logits=from_logits, params=params, scale=0.7,
+                         sample_weight=w)
+    ref = _fd(lambda q: 0.7 * np.dot(w, _ref_extra(name, t, q, from_logits, params)), p)
+    np.testing.assert_allclose(grad, ref, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("name,from_logits,params", EXTRA_CASES, ids=EXTRA_IDS)
+def test_extra_loss_float32_matches_float64(name, from_logits, params):
+    t, p = _extra_data(name, from_logits, shape=(3, 2, 6), seed=4)
+    t32, p32 = t.astype(np.float32), p.astype(np.float32)
+    out32, g32 = _core.loss(name, t32, p32, from_logits=from_logits, params=params)
+    out64, g64 = _core.loss(name, t32.astype(np.float64), p32.astype(np.float64),
+                            from_logits=from_logits, params=params)
+    assert out32.shape == (3, 2) and g32.dtype == np.float32
+    np.testing.assert_allclose(out32, out64, rtol=5e-5, atol=1e-5)
+    np.testing.assert_allclose(g32, g64, rtol=1e-4, atol=1e-6)
+
+
+def test_huber_default_delta_is_one():
+    t, p = _extra_data("huber", False, seed=5)
+    default, _ = _core.loss("huber", t, p)
+    explicit, _ = _core.loss("huber", t, p, params={"delta": 1.0})
+    other, _ = _core.loss("huber", t, p, params={"delta": 0.4})
+    np.testing.assert_array_equal(default, explicit)
+    assert not np.allclose(default, other)
+
+
+def test_huber_at_delta_uses_the_quadratic_branch_with_a_continuous_gradient():
+    t = np.zeros((1, 2))
+    p = np.array([[2.0, -2.0]])
+    out, grad = _core.loss("huber", t, p, params={"delta": 2.0})
+    np.testing.assert_allclose(out, [0.5 * 4.0], rtol=1e-15)
+    np.testing.assert_allclose(grad, [[1.0, -1.0]], rtol=1e-15)    # e / n
+
+
+def test_hinge_gradient_at_the_kink_is_minus_t_over_n_like_tensorflow():
+    # maximum(x, 0) passes the gradient to x when x >= 0 (TensorFlow's rule)
+    _, grad = _core.loss("hinge", np.array([[1.0, -1.0]]), np.array([[1.0, -1.0]]))
+    np.testing.assert_allclose(grad, [[-0.5, 0.5]], rtol=1e-15)
+
+
+def test_categorical_hinge_splits_the_gradient_between_tied_maxima():
+    # TensorFlow's reduce_max gradient is shared equally among tied maxima
+    t = np.array([[1.0, 0.0, 0.0]])
+    p = np.array([[0.2, 0.5, 0.5]])
+    out, grad = _core.loss("categorical_hinge", t, p)
+    np.testing.assert_allclose(out, [0.5 - 0.2 + 1], rtol=1e-14)
+    np.testing.assert_allclose(grad, [[-1.0, 0.5, 0.5]], rtol=1e-14)
+
+
+def test_cosine_similarity_of_a_zero_vector_is_zero():
+    out, grad = _core.loss("cosine_similarity", np.array([[1.0, 2.0], [0.0, 0.0]]),
+                           np.array([[0.0, 0.0], [3.0, 1.0]]))
+    np.testing.assert_array_equal(out, [0.0, 0.0])
+    assert np.all(np.isfinite(grad))
+    np.testing.assert_array_equal(grad[1], [0.0, 0.0])
+
+
+def test_cosine_similarity_is_minus_one_for_parallel_vectors():
+    out, _ = _core.loss("cosine_similarity", np.array([[1.0, 2.0, 3.0]]),
+                        np.array([[2.0, 4.0, 6.0]]))
+    np.testing.assert_allclose(out, [-1.0], rtol=1e-14)
+
+
+def test_msle_and_kld_gradients_are_zero_where_clipped():
+    _, g = _core.loss("mean_squared_logarithmic_error", np.array([[1.0, 1.0]]),
+                      np.array([[-0.5, 0.5]]))
+    assert g[0, 0] == 0.0 and g[0, 1] != 0.0
+    _, g = _core.loss("kl_divergence", np.array([[0.5, 0.5]]), np.array([[1.5, 0.5]]))
+    assert g[0, 0] == 0.0 and g[0, 1] != 0.0
+
+
+def test_mape_divides_by_epsilon_where_target_is_zero():
+    out, _ = _core.loss("mean_absolute_percentage_error", np.array([[0.0]]), np.array([[0.5]]))
+    np.testing.assert_allclose(out, [100 * 0.5 / EPS], rtol=1e-12)
+
+
+def test_focal_loss_from_large_logits_is_finite():
+    z = np.array([[800.0, -800.0, 30.0, -30.0]])
+    t = np.array([[0.0, 1.0, 1.0, 0.0]])
+    out, grad = _core.loss("binary_focal_crossentropy", t, z, from_logits=True)
+    assert np.all(np.isfinite(out)) and np.all(np.isfinite(grad))
+    np.testing.assert_allclose(out, _ref_extra("binary_focal_crossentropy", t, z, True),
+                               rtol=1e-10)
+
+
+def test_focal_loss_with_gamma_zero_equals_binary_crossentropy():
+    t, p = _extra_data("binary_focal_crossentropy", False, seed=6)
+    params = {"gamma": 0.0, "alpha": 0.25, "apply_class_balancing": False}
+    focal, gf = _core.loss("binary_focal_crossentropy", t, p, params=params)
+    bce, gb = _core.loss("binary_crossentropy", t, p)
+    np.testing.assert_allclose(focal, bce, rtol=1e-13)
+    np.testing.assert_allclose(gf, gb, rtol=1e-12)
+
+
+def test_unknown_loss_parameter_raises_value_error_naming_it():
+    with pytest.raises(ValueError, match="gamma"):
+        _core.loss("huber", np.zeros((2, 3)), np.zeros((2, 3)), params={"gamma": 2.0})
+    with pytest.raises(ValueError, match="delta"):
+        _core.loss("poisson", np.zeros((2, 3)), np.zeros((2, 3)), params={"delta": 2.0})
+
+
+def test_non_finite_loss_parameter_raises_value_error():
+    with pytest.raises(ValueError, match="finite"):
+        _core.loss("huber", np.zeros((2, 3)), np.zeros((2, 3)), params={"delta": np.nan})

@@ -193,6 +193,8 @@ def training_plan(model, x, y, sample_weight, batch_size, train=True):
     spec = model._loss_spec
     if spec is None or spec.label_smoothing or spec.reduction != "sum_over_batch_size":
         return None
+    if spec.kind not in _core.PLAN_LOSSES or spec.params:   # losses the plan lacks
+        return None
     if spec.from_logits and layers[-1][1] != "linear":
         return None
     if metric_config(model._metrics) is None:
