@@ -84,6 +84,8 @@ class LayerNormalization(Layer):
             raise ValueError("The normalized axes of the input to LayerNormalization must be "
                              "defined. Received: input_shape=%s" % (tuple(input_shape),))
         self._axes = axes
+        # Keras keeps the axes as a (sorted) list once built: get_config() then says [-1]
+        self.axis = sorted(self.axis) if isinstance(self.axis, list) else [self.axis]
         if self.scale or self.rms_scaling:
             self.gamma = self.add_weight(shape=shape, name="gamma",
                                          initializer=self.gamma_initializer,
