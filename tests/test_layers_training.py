@@ -167,3 +167,21 @@ def test_activity_penalty_gradient_on_a_fused_softmax_output(float64):
     for w, g in zip(model.trainable_weights, grads):
         np.testing.assert_allclose(g, numeric_grad(total, w.value), rtol=1e-5, atol=1e-7,
                                    err_msg=w.path)
+
+
+def test_sequential_config_round_trips_every_new_layer():
+    from nnlite.layers import ELU, Flatten, LeakyReLU, ReLU, Reshape, Softmax
+    model = Sequential([Input((2, 3)), Flatten(), Dense(6, kernel_regularizer="l2",
+                                                        activity_regularizer=L1(0.1),
+                                                        kernel_constraint="max_norm"),
+                        BatchNormalization(momentum=0.9, gamma_regularizer="l1"),
+                        LayerNormalization(epsilon=0.01), LeakyReLU(0.1), ReLU(max_value=6.0),
+                        ELU(0.5), PReLU(shared_axes=[1]), Dropout(0.3, seed=4),
+                        Reshape((2, 3)), Softmax(axis=1)])
+    clone = Sequential.from_config(model.get_config())
+    assert [type(l) for l in clone.layers] == [type(l) for l in model.layers]
+    assert [l.get_config() for l in clone.layers] == [l.get_config() for l in model.layers]
+    assert clone.output_shape == (None, 2, 3)
+    assert clone.count_params() == model.count_params()
+    assert isinstance(clone.layers[1].kernel.regularizer, L2)
+    assert isinstance(clone.layers[1].activity_regularizer, L1)
