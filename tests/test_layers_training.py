@@ -185,3 +185,34 @@ def test_sequential_config_round_trips_every_new_layer():
     assert clone.count_params() == model.count_params()
     assert isinstance(clone.layers[1].kernel.regularizer, L2)
     assert isinstance(clone.layers[1].activity_regularizer, L1)
+
+
+# Produced by /work/kerasenv/bin/python (Keras 3.15.1, TF 2.21): the model below with the
+# weights below, compile(SGD(0.1), "mse"), fit(X, Y, batch_size=4, epochs=1, shuffle=False),
+# then get_weights() and evaluate(X, Y).
+KERAS_BN_LOSS = 1.580169439315796
+KERAS_BN_WEIGHTS = [
+    [[0.89981616, -0.54886836], [0.3314831, 0.11281783], [-0.27490473, 0.47355175]],
+    [0.04999998, -0.1], [1.503898, 0.5673521], [-0.07391819, -0.0260818],
+    [0.18687499, -0.05624999], [1.145918, 0.7658281], [0.8266253, 1.0217127],
+    [0.01158727, 0.04216791], [[0.36283123, -0.57598966], [0.7242248, 0.04947807]],
+    [0.09166934, 0.19416219]]
+KERAS_BN_EVALUATE = 0.7684715986251831
+
+
+def test_sgd_step_through_batch_and_layer_normalization_matches_keras():
+    x = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.5], [-2.0, 1.0, 0.0], [0.75, 3.0, 1.25]],
+                 "float32")
+    y = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5], [1.0, 1.0]], "float32")
+    model = Sequential([Input((3,)), Dense(2), BatchNormalization(momentum=0.9),
+                        LayerNormalization(), Dense(2)])
+    model.set_weights([np.array([[0.2, -0.3], [0.4, 0.1], [-0.5, 0.6]]), np.array([0.05, -0.1]),
+                       np.array([1.5, 0.5]), np.array([0.1, -0.2]), np.array([0.2, -0.1]),
+                       np.array([1.2, 0.8]), np.array([0.9, 1.1]), np.array([0.05, -0.05]),
+                       np.array([[0.3, -0.7], [0.8, 0.2]]), np.array([0.0, 0.1])])
+    model.compile(optimizer=SGD(0.1), loss="mse")
+    history = model.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0)
+    assert history.history["loss"][0] == pytest.approx(KERAS_BN_LOSS, rel=1e-5)
+    for ours, theirs in zip(model.get_weights(), KERAS_BN_WEIGHTS):
+        np.testing.assert_allclose(ours, np.array(theirs, "float32"), rtol=1e-4, atol=1e-5)
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(KERAS_BN_EVALUATE, rel=1e-5)
