@@ -663,11 +663,12 @@ def batchnorm_forward(x, axis, gamma, beta, moving_mean, moving_var, epsilon, mo
     y = np.empty_like(x)
     mean = np.empty(c, dtype=dtype)
     invstd = np.empty(c, dtype=dtype)
-    upd = training and update
+    # the moving statistics are read in inference and written when updating
+    use_moving = update or not training
     _check(_fn(dtype, "batchnorm_forward")(
         outer, c, inner, 1 if training else 0, float(momentum), float(epsilon), _ptr(dtype, x),
-        _ptr(dtype, gamma), _ptr(dtype, beta), _ptr(dtype, moving_mean if (upd or not training) else None),
-        _ptr(dtype, moving_var if (upd or not training) else None), _ptr(dtype, y),
+        _ptr(dtype, gamma), _ptr(dtype, beta), _ptr(dtype, moving_mean if use_moving else None),
+        _ptr(dtype, moving_var if use_moving else None), _ptr(dtype, y),
         _ptr(dtype, mean), _ptr(dtype, invstd)), "batchnorm_forward")
     return y, mean, invstd
 

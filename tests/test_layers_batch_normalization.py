@@ -198,3 +198,19 @@ def test_summary_with_batch_normalization_matches_keras():
     assert ours == KERAS_SUMMARY.splitlines()
     rows = out[0].splitlines()
     assert rows[4].endswith(" 1,100 │") and rows[6].endswith(" 400 │")
+
+
+def test_core_batchnorm_checks_arguments_before_calling_c():
+    from nnlite import _core
+    x = np.ones((4, 3), "float32")
+    v = np.ones(3, "float32")
+    with pytest.raises(TypeError, match="float32 or float64"):
+        _core.batchnorm_forward(np.ones((4, 3), "int32"), -1, v, v, v, v, 1e-3)
+    with pytest.raises(ValueError, match="gamma must have shape"):
+        _core.batchnorm_forward(x, -1, np.ones(4, "float32"), v, v, v, 1e-3)
+    with pytest.raises(TypeError, match="dtype"):
+        _core.batchnorm_forward(x, -1, np.ones(3), v, v, v, 1e-3)
+    with pytest.raises(ValueError, match="C-contiguous"):
+        _core.batchnorm_forward(np.ones((3, 4), "float32").T, -1, v, v, v, v, 1e-3)
+    with pytest.raises(ValueError, match="invalid argument"):
+        _core.batchnorm_forward(x, -1, v, v, v, v, -1.0)

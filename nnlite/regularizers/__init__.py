@@ -5,8 +5,7 @@
 instance to a regularizer.
 """
 from nnlite.backend.naming import to_snake_case
-from nnlite.regularizers.regularizers import (L1, L1L2, L2, OrthogonalRegularizer, Regularizer,
-                                              validate_float_arg)
+from nnlite.regularizers.regularizers import L1, L1L2, L2, OrthogonalRegularizer, Regularizer
 
 # function-style aliases, as keras.regularizers.l1 / l2 / l1_l2
 l1 = L1
