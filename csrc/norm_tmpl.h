@@ -7,7 +7,48 @@
  * Sums run in double: a batch of many rows would otherwise lose the small
  * terms of a float32 mean or variance. */
 
-/* ---- batch normalization: x is (outer, c, inner), statistics per channel */
+/* ---- batch normalization: x is (outer, c, inner), statistics per channel
+ * The common case inner == 1 (features last) runs as rows of c with per-channel
+ * arrays, which the compiler vectorises; other layouts loop over inner. */
+
+/* s[j] += sum of x over channel j; with mu given, the squared deviations */
+static void L(channel_sums)(int64_t outer, int64_t c, int64_t inner, const T *x,
+                            const double *mu, double *s)
+{
+    int64_t o, j, k;
+    for (o = 0; o < outer; o++) {
+        const T *xo = x + o * c * inner;
+        if (inner == 1) {
+            if (mu) for (j = 0; j < c; j++) { double d = xo[j] - mu[j]; s[j] += d * d; }
+            else for (j = 0; j < c; j++) s[j] += xo[j];
+            continue;
+        }
+        for (j = 0; j < c; j++) {
+            const T *xr = xo + j * inner;
+            double acc = 0;
+            if (mu) for (k = 0; k < inner; k++) { double d = xr[k] - mu[j]; acc += d * d; }
+            else for (k = 0; k < inner; k++) acc += xr[k];
+            s[j] += acc;
+        }
+    }
+}
+
+/* y = x * a_j + b_j per channel */
+static void L(channel_affine)(int64_t outer, int64_t c, int64_t inner, const T *x,
+                              const T *a, const T *b, T *y)
+{
+    int64_t o, j, k;
+    for (o = 0; o < outer; o++) {
+        const T *xo = x + o * c * inner;
+        T *yo = y + o * c * inner;
+        if (inner == 1) {
+            for (j = 0; j < c; j++) yo[j] = xo[j] * a[j] + b[j];
+            continue;
+        }
+        for (j = 0; j < c; j++)
+            for (k = 0; k < inner; k++) yo[j * inner + k] = xo[j * inner + k] * a[j] + b[j];
+    }
+}
 
 int NL(batchnorm_forward)(int64_t outer, int64_t c, int64_t inner, int training,
                           double momentum, double eps, const T *x, const T *gamma,
@@ -15,31 +56,23 @@ int NL(batchnorm_forward)(int64_t outer, int64_t c, int64_t inner, int training,
                           T *mean, T *invstd)
 {
     const int64_t count = outer * inner;
-    int64_t o, j, k;
+    int64_t j;
+    double *s, *q;
+    T *a, *b;
     if (outer < 0 || c < 0 || inner < 0 || !(eps >= 0)) return NL_EINVAL;
     if (c == 0) return NL_OK;
+    if (training && count == 0) return NL_EINVAL;
+    if (!training && (!moving_mean || !moving_var)) return NL_EINVAL;
+    s = (double *)calloc((size_t)(2 * c), sizeof(double));
+    a = (T *)malloc((size_t)(2 * c) * sizeof(T));
+    if (!s || !a) { free(s); free(a); return NL_ENOMEM; }
+    q = s + c;
+    b = a + c;
     if (training) {
-        double *s, *q;
-        if (count == 0) return NL_EINVAL;
-        s = (double *)calloc((size_t)(2 * c), sizeof(double));
-        if (!s) return NL_ENOMEM;
-        q = s + c;
         /* two passes: mean, then the mean squared deviation (biased variance) */
-        for (o = 0; o < outer; o++)
-            for (j = 0; j < c; j++) {
-                const T *xr = x + (o * c + j) * inner;
-                double acc = 0;
-                for (k = 0; k < inner; k++) acc += xr[k];
-                s[j] += acc;
-            }
+        L(channel_sums)(outer, c, inner, x, NULL, s);
         for (j = 0; j < c; j++) s[j] /= (double)count;
-        for (o = 0; o < outer; o++)
-            for (j = 0; j < c; j++) {
-                const T *xr = x + (o * c + j) * inner;
-                double acc = 0, mu = s[j];
-                for (k = 0; k < inner; k++) { double d = xr[k] - mu; acc += d * d; }
-                q[j] += acc;
-            }
+        L(channel_sums)(outer, c, inner, x, s, q);
         for (j = 0; j < c; j++) {
             double var = q[j] / (double)count;
             mean[j] = (T)s[j];
@@ -52,23 +85,20 @@ int NL(batchnorm_forward)(int64_t outer, int64_t c, int64_t inner, int training,
                 moving_var[j] = moving_var[j] * mom + (T)var * rest;
             }
         }
-        free(s);
     } else {
-        if (!moving_mean || !moving_var) return NL_EINVAL;
         for (j = 0; j < c; j++) {
             mean[j] = moving_mean[j];
             invstd[j] = (T)(1.0 / sqrt((double)moving_var[j] + eps));
         }
     }
     /* y = x * a + b with a = gamma * invstd, b = beta - mean * a (as TF does) */
-    for (o = 0; o < outer; o++)
-        for (j = 0; j < c; j++) {
-            const T a = (gamma ? gamma[j] : (T)1) * invstd[j];
-            const T b = (beta ? beta[j] : (T)0) - mean[j] * a;
-            const T *xr = x + (o * c + j) * inner;
-            T *yr = y + (o * c + j) * inner;
-            for (k = 0; k < inner; k++) yr[k] = xr[k] * a + b;
-        }
+    for (j = 0; j < c; j++) {
+        a[j] = (gamma ? gamma[j] : (T)1) * invstd[j];
+        b[j] = (beta ? beta[j] : (T)0) - mean[j] * a[j];
+    }
+    L(channel_affine)(outer, c, inner, x, a, b, y);
+    free(s);
+    free(a);
     return NL_OK;
 }
 
@@ -78,46 +108,59 @@ int NL(batchnorm_backward)(int64_t outer, int64_t c, int64_t inner, int training
 {
     const int64_t count = outer * inner;
     int64_t o, j, k;
-    double *sdy, *sdyx;
+    double *sdy, *sdyx, *mu, *is, *k1, *m1, *m2;
     if (outer < 0 || c < 0 || inner < 0) return NL_EINVAL;
     if (c == 0) return NL_OK;
-    sdy = (double *)calloc((size_t)(2 * c), sizeof(double));
+    sdy = (double *)calloc((size_t)(7 * c), sizeof(double));
     if (!sdy) return NL_ENOMEM;
-    sdyx = sdy + c;
-    for (o = 0; o < outer; o++)
+    sdyx = sdy + c; mu = sdy + 2 * c; is = sdy + 3 * c;
+    k1 = sdy + 4 * c; m1 = sdy + 5 * c; m2 = sdy + 6 * c;
+    for (j = 0; j < c; j++) { mu[j] = mean[j]; is[j] = invstd[j]; }
+    /* sums of dy and dy * xhat per channel, xhat = (x - mean) * invstd */
+    for (o = 0; o < outer; o++) {
+        const T *xo = x + o * c * inner, *dro = dy + o * c * inner;
+        if (inner == 1) {
+            for (j = 0; j < c; j++) {
+                sdy[j] += dro[j];
+                sdyx[j] += dro[j] * ((xo[j] - mu[j]) * is[j]);
+            }
+            continue;
+        }
         for (j = 0; j < c; j++) {
-            const T *xr = x + (o * c + j) * inner, *dr = dy + (o * c + j) * inner;
-            const double mu = mean[j], is = invstd[j];
             double a1 = 0, a2 = 0;
             for (k = 0; k < inner; k++) {
-                a1 += dr[k];
-                a2 += dr[k] * ((xr[k] - mu) * is);
+                a1 += dro[j * inner + k];
+                a2 += dro[j * inner + k] * ((xo[j * inner + k] - mu[j]) * is[j]);
             }
             sdy[j] += a1;
             sdyx[j] += a2;
         }
+    }
     if (dgamma) for (j = 0; j < c; j++) dgamma[j] = (T)sdyx[j];
     if (dbeta) for (j = 0; j < c; j++) dbeta[j] = (T)sdy[j];
     if (dx) {
-        for (o = 0; o < outer; o++)
-            for (j = 0; j < c; j++) {
-                const T *xr = x + (o * c + j) * inner, *dr = dy + (o * c + j) * inner;
-                T *dxr = dx + (o * c + j) * inner;
-                const double g = gamma ? gamma[j] : 1.0, is = invstd[j];
-                if (training && count > 0) {
-                    /* the batch statistics depend on x too:
-                     * dx = g*is/N * (N*dy - sum(dy) - xhat*sum(dy*xhat)) */
-                    const double mu = mean[j], inv_n = 1.0 / (double)count;
-                    const double m1 = sdy[j] * inv_n, m2 = sdyx[j] * inv_n;
-                    for (k = 0; k < inner; k++) {
-                        const double xh = (xr[k] - mu) * is;
-                        dxr[k] = (T)(g * is * (dr[k] - m1 - xh * m2));
-                    }
-                } else {
-                    const T a = (T)(g * is);
-                    for (k = 0; k < inner; k++) dxr[k] = dr[k] * a;
-                }
+        /* training: the batch statistics depend on x too,
+         *   dx = gamma*invstd * (dy - sum(dy)/N - xhat*sum(dy*xhat)/N);
+         * inference: dx = gamma*invstd * dy */
+        for (j = 0; j < c; j++) {
+            k1[j] = (gamma ? (double)gamma[j] : 1.0) * is[j];
+            m1[j] = (training && count) ? sdy[j] / (double)count : 0.0;
+            m2[j] = (training && count) ? sdyx[j] / (double)count : 0.0;
+        }
+        for (o = 0; o < outer; o++) {
+            const T *xo = x + o * c * inner, *dro = dy + o * c * inner;
+            T *dxo = dx + o * c * inner;
+            if (inner == 1) {
+                for (j = 0; j < c; j++)
+                    dxo[j] = (T)(k1[j] * (dro[j] - m1[j] - (xo[j] - mu[j]) * is[j] * m2[j]));
+                continue;
             }
+            for (j = 0; j < c; j++)
+                for (k = 0; k < inner; k++) {
+                    const int64_t e = j * inner + k;
+                    dxo[e] = (T)(k1[j] * (dro[e] - m1[j] - (xo[e] - mu[j]) * is[j] * m2[j]));
+                }
+        }
     }
     free(sdy);
     return NL_OK;
