@@ -216,3 +216,27 @@ def test_sgd_step_through_batch_and_layer_normalization_matches_keras():
     for ours, theirs in zip(model.get_weights(), KERAS_BN_WEIGHTS):
         np.testing.assert_allclose(ours, np.array(theirs, "float32"), rtol=1e-4, atol=1e-5)
     assert model.evaluate(x, y, verbose=0) == pytest.approx(KERAS_BN_EVALUATE, rel=1e-5)
+
+
+@pytest.mark.parametrize("loss", ["mse", "categorical_crossentropy"])
+def test_activity_penalty_on_an_activation_layer_reaches_the_gradients(float64, loss):
+    from nnlite.layers import Activation
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(4, 3))
+    t = np.eye(3)[rng.integers(0, 3, 4)]
+    model = Sequential([Input((3,)), Dense(3),
+                        Activation("softmax", activity_regularizer=L2(0.5))])
+    model.compile(optimizer="sgd", loss=loss)
+
+    def total():
+        p = model._forward_train(x)
+        data = np.mean((p - t) ** 2) if loss == "mse" else \
+            -np.mean(np.sum(t * np.log(p), axis=1))
+        return data + 0.5 * np.sum(p ** 2) / len(x)
+
+    y_pred = model._forward_train(x)
+    model._resolve_compiled(t, y_pred.shape)
+    _, grad, fused = model._loss_and_grad(t, y_pred, None, True)
+    grads = model._backward(grad, fused)
+    for w, g in zip(model.trainable_weights, grads):
+        np.testing.assert_allclose(g, numeric_grad(total, w.value), rtol=1e-5, atol=1e-7)
