@@ -152,3 +152,8 @@ def test_layers_core_module_reexports_with_a_warning():
     from nnlite import layers
     assert core.Dense is layers.Dense and core.Dropout is layers.Dropout
     assert core.Activation is layers.Activation and core.Flatten is layers.Flatten
+
+
+def test_dense_without_units_raises_type_error():
+    with pytest.raises(TypeError, match="units"):
+        Dense()

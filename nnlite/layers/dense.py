@@ -59,6 +59,8 @@ class Dense(Layer):
                 warn_deprecated("Dense(%s=...)" % old, "Dense(%s=...)" % new)
                 given[new] = kwargs.pop(old)
         units = given["units"]
+        if units is None:
+            raise TypeError("Dense.__init__() missing 1 required positional argument: 'units'")
         kernel_initializer = given["kernel_initializer"]
         use_bias = given["use_bias"]
         kwargs.pop("quantization_config", None)
