@@ -277,4 +277,55 @@ int nl_splan_evaluate(nl_splan *plan, const struct nl_train_config *cfg,
 int nl_splan_predict(nl_splan *plan, const float *x, int64_t ldx, int64_t n,
                      float *out, int64_t ldo);
 
+/* ---- normalization --------------------------------------------------------
+ * Batch normalization over x viewed as (outer, c, inner) contiguous: channel j
+ * holds x[(o*c + j)*inner + k] for all o, k (count = outer*inner values).
+ *   training != 0: mean_j, var_j = the batch mean and biased variance; when
+ *     moving_mean and moving_var are both given they are updated in place,
+ *     moving = moving*momentum + batch*(1 - momentum) (count must be > 0).
+ *   training == 0: mean_j = moving_mean_j, var_j = moving_var_j (both needed).
+ *   y = x*a + b, a = gamma_j*invstd_j, b = beta_j - mean_j*a,
+ *   invstd_j = 1/sqrt(var_j + eps); mean and invstd (length c) are written
+ *   for the backward pass. gamma / beta may be NULL (1 / 0).
+ * Backward (training as in forward, mean/invstd from it; dx, dgamma, dbeta
+ * may each be NULL and are overwritten):
+ *   dgamma_j = sum dy*xhat, dbeta_j = sum dy, xhat = (x - mean_j)*invstd_j;
+ *   training: dx = gamma_j*invstd_j*(dy - dbeta_j/count - xhat*dgamma_j/count)
+ *   else:     dx = gamma_j*invstd_j*dy
+ * Layer normalization over the rows of the m x n array x:
+ *   y = (x - mean_i)*invstd_i*gamma_j + beta_j, invstd_i = 1/sqrt(var_i + eps)
+ *   (biased variance of row i); rms != 0 is Keras's deprecated rms_scaling,
+ *   y = x*invstd_i*gamma_j (beta unused). mean, invstd (length m) are written.
+ *   Backward overwrites dx (m x n), dgamma and dbeta (length n; any may be NULL).
+ * All return NL_OK, NL_EINVAL (negative size, eps < 0, empty training batch,
+ * missing moving statistics) or NL_ENOMEM. */
+int nl_sbatchnorm_forward(int64_t outer, int64_t c, int64_t inner, int training,
+                          double momentum, double eps, const float *x, const float *gamma,
+                          const float *beta, float *moving_mean, float *moving_var, float *y,
+                          float *mean, float *invstd);
+int nl_dbatchnorm_forward(int64_t outer, int64_t c, int64_t inner, int training,
+                          double momentum, double eps, const double *x, const double *gamma,
+                          const double *beta, double *moving_mean, double *moving_var,
+                          double *y, double *mean, double *invstd);
+int nl_sbatchnorm_backward(int64_t outer, int64_t c, int64_t inner, int training,
+                           const float *x, const float *gamma, const float *mean,
+                           const float *invstd, const float *dy, float *dx, float *dgamma,
+                           float *dbeta);
+int nl_dbatchnorm_backward(int64_t outer, int64_t c, int64_t inner, int training,
+                           const double *x, const double *gamma, const double *mean,
+                           const double *invstd, const double *dy, double *dx,
+                           double *dgamma, double *dbeta);
+int nl_slayernorm_forward(int64_t m, int64_t n, int rms, double eps, const float *x,
+                          const float *gamma, const float *beta, float *y, float *mean,
+                          float *invstd);
+int nl_dlayernorm_forward(int64_t m, int64_t n, int rms, double eps, const double *x,
+                          const double *gamma, const double *beta, double *y, double *mean,
+                          double *invstd);
+int nl_slayernorm_backward(int64_t m, int64_t n, int rms, const float *x, const float *gamma,
+                           const float *mean, const float *invstd, const float *dy,
+                           float *dx, float *dgamma, float *dbeta);
+int nl_dlayernorm_backward(int64_t m, int64_t n, int rms, const double *x,
+                           const double *gamma, const double *mean, const double *invstd,
+                           const double *dy, double *dx, double *dgamma, double *dbeta);
+
 #endif /* NNLITE_H */

@@ -7,12 +7,13 @@ Replace `keras` with `nnlite` in a notebook's imports and it runs unchanged:
 """
 __version__ = "0.1.0"
 
-from nnlite import (activations, backend, callbacks, config, datasets, initializers, layers,
-                    losses, metrics, models, ops, optimizers, utils)
+from nnlite import (activations, backend, callbacks, config, constraints, datasets,
+                    initializers, layers, losses, metrics, models, ops, optimizers,
+                    regularizers, utils)
 from nnlite.backend.variable import Variable
 from nnlite.layers import Input
 from nnlite.models import Model, Sequential
 
 __all__ = ["Input", "Model", "Sequential", "Variable", "activations", "backend", "callbacks",
-           "config", "datasets", "initializers", "layers", "losses", "metrics", "models",
-           "ops", "optimizers", "utils"]
+           "config", "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models",
+           "ops", "optimizers", "regularizers", "utils"]

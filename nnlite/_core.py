@@ -700,3 +700,122 @@ class Plan:
         if status:
             _check(status, "predict: x")
         return out
+
+
+# --------------------------------------------------------------------------
+# normalization
+
+def _norm_vec(name, arr, dtype, size):
+    if arr is None:
+        return None
+    _same_dtype(dtype, **{name: arr})
+    _shape(name, arr, (size,))
+    _contiguous(name, arr)
+    return arr
+
+
+def batchnorm_forward(x, axis, gamma, beta, moving_mean, moving_var, epsilon, momentum=0.99,
+                      training=True, update=True):
+    """Batch normalization of `x` over every axis but `axis` (one C call).
+
+    Training uses the batch mean and biased variance and, with `update`,
+    updates `moving_mean` / `moving_var` in place; inference uses them.
+    Returns (y, mean, invstd), the last two per channel for the backward pass.
+    """
+    dtype = _float_dtype("x", x)
+    _contiguous("x", x)
+    if x.ndim == 0:
+        raise ValueError("batchnorm_forward: x must have at least 1 dimension")
+    axis = axis % x.ndim
+    c = x.shape[axis]
+    outer = int(np.prod(x.shape[:axis], dtype=np.int64))
+    inner = int(np.prod(x.shape[axis + 1:], dtype=np.int64))
+    _norm_vec("gamma", gamma, dtype, c)
+    _norm_vec("beta", beta, dtype, c)
+    for name, arr in (("moving_mean", moving_mean), ("moving_variance", moving_var)):
+        _norm_vec(name, arr, dtype, c)
+        if training and update:
+            _writable(name, arr)
+    if training and outer * inner == 0:
+        raise ValueError("BatchNormalization needs at least one sample in training mode. "
+                         "Received: x.shape=%s" % (x.shape,))
+    y = np.empty_like(x)
+    mean = np.empty(c, dtype=dtype)
+    invstd = np.empty(c, dtype=dtype)
+    # the moving statistics are read in inference and written when updating
+    use_moving = update or not training
+    _check(_fn(dtype, "batchnorm_forward")(
+        outer, c, inner, 1 if training else 0, float(momentum), float(epsilon), _ptr(dtype, x),
+        _ptr(dtype, gamma), _ptr(dtype, beta), _ptr(dtype, moving_mean if use_moving else None),
+        _ptr(dtype, moving_var if use_moving else None), _ptr(dtype, y),
+        _ptr(dtype, mean), _ptr(dtype, invstd)), "batchnorm_forward")
+    return y, mean, invstd
+
+
+def batchnorm_backward(x, axis, gamma, mean, invstd, dy, training=True, need_dx=True,
+                       need_dgamma=True, need_dbeta=True):
+    """Gradients of batch normalization: (dx, dgamma, dbeta), None where not asked."""
+    dtype = _float_dtype("x", x)
+    _same_dtype(dtype, dy=dy)
+    _contiguous("x", x)
+    _contiguous("dy", dy)
+    _shape("dy", dy, x.shape)
+    axis = axis % x.ndim
+    c = x.shape[axis]
+    outer = int(np.prod(x.shape[:axis], dtype=np.int64))
+    inner = int(np.prod(x.shape[axis + 1:], dtype=np.int64))
+    _norm_vec("gamma", gamma, dtype, c)
+    _norm_vec("mean", mean, dtype, c)
+    _norm_vec("invstd", invstd, dtype, c)
+    dx = np.empty_like(x) if need_dx else None
+    dgamma = np.empty(c, dtype=dtype) if need_dgamma else None
+    dbeta = np.empty(c, dtype=dtype) if need_dbeta else None
+    _check(_fn(dtype, "batchnorm_backward")(
+        outer, c, inner, 1 if training else 0, _ptr(dtype, x), _ptr(dtype, gamma),
+        _ptr(dtype, mean), _ptr(dtype, invstd), _ptr(dtype, dy), _ptr(dtype, dx),
+        _ptr(dtype, dgamma), _ptr(dtype, dbeta)), "batchnorm_backward")
+    return dx, dgamma, dbeta
+
+
+def layernorm_forward(x, gamma, beta, epsilon, rms_scaling=False):
+    """Layer normalization over the last axis of `x` (normalized axes must be
+    moved last by the caller). Returns (y, mean, invstd), the last two per row."""
+    dtype = _float_dtype("x", x)
+    _contiguous("x", x)
+    if x.ndim == 0:
+        raise ValueError("layernorm_forward: x must have at least 1 dimension")
+    x2 = _as_2d(x)
+    m, n = x2.shape
+    _norm_vec("gamma", gamma, dtype, n)
+    _norm_vec("beta", beta, dtype, n)
+    y = np.empty_like(x)
+    mean = np.empty(m, dtype=dtype)
+    invstd = np.empty(m, dtype=dtype)
+    _check(_fn(dtype, "layernorm_forward")(
+        m, n, 1 if rms_scaling else 0, float(epsilon), _ptr(dtype, x), _ptr(dtype, gamma),
+        _ptr(dtype, beta), _ptr(dtype, y), _ptr(dtype, mean), _ptr(dtype, invstd)),
+        "layernorm_forward")
+    return y, mean, invstd
+
+
+def layernorm_backward(x, gamma, mean, invstd, dy, rms_scaling=False, need_dx=True,
+                       need_dgamma=True, need_dbeta=True):
+    """Gradients of layer normalization over the last axis: (dx, dgamma, dbeta)."""
+    dtype = _float_dtype("x", x)
+    _same_dtype(dtype, dy=dy)
+    _contiguous("x", x)
+    _contiguous("dy", dy)
+    _shape("dy", dy, x.shape)
+    x2 = _as_2d(x)
+    m, n = x2.shape
+    _norm_vec("gamma", gamma, dtype, n)
+    _norm_vec("mean", mean, dtype, m)
+    _norm_vec("invstd", invstd, dtype, m)
+    dx = np.empty_like(x) if need_dx else None
+    dgamma = np.empty(n, dtype=dtype) if need_dgamma else None
+    dbeta = np.empty(n, dtype=dtype) if need_dbeta else None
+    _check(_fn(dtype, "layernorm_backward")(
+        m, n, 1 if rms_scaling else 0, _ptr(dtype, x), _ptr(dtype, gamma), _ptr(dtype, mean),
+        _ptr(dtype, invstd), _ptr(dtype, dy), _ptr(dtype, dx), _ptr(dtype, dgamma),
+        _ptr(dtype, dbeta)), "layernorm_backward")
+    return dx, dgamma, dbeta

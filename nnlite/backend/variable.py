@@ -17,6 +17,12 @@ class Variable:
         dtype: Defaults to `nnlite.config.floatx()`.
         trainable: Whether gradients update it. Defaults to `True`.
         name: The variable's name.
+
+    Attributes:
+        regularizer: The penalty a layer adds to the loss for this variable
+            (`Layer.add_weight(regularizer=...)`), or `None`.
+        constraint: The projection the optimizer applies after each update
+            (`Layer.add_weight(constraint=...)`), or `None`.
     """
 
     def __init__(self, initializer, shape=None, dtype=None, trainable=True, name=None):
@@ -34,6 +40,8 @@ class Variable:
         self.trainable = trainable
         self.name = name or "variable"
         self.path = self.name
+        self.regularizer = None
+        self.constraint = None
 
     @property
     def value(self):

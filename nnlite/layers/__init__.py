@@ -1,10 +1,22 @@
 """Layers, as `keras.layers`."""
 from nnlite.layers.activation import Activation
+from nnlite.layers.batch_normalization import BatchNormalization
 from nnlite.layers.dense import Dense
+from nnlite.layers.dropout import Dropout
+from nnlite.layers.elu import ELU
+from nnlite.layers.flatten import Flatten
 from nnlite.layers.input_layer import Input, InputLayer, KerasTensor
 from nnlite.layers.layer import Layer
+from nnlite.layers.layer_normalization import LayerNormalization
+from nnlite.layers.leaky_relu import LeakyReLU
+from nnlite.layers.prelu import PReLU
+from nnlite.layers.relu import ReLU
+from nnlite.layers.reshape import Reshape
+from nnlite.layers.softmax import Softmax
 
-ALL_OBJECTS_DICT = {"Activation": Activation, "Dense": Dense, "InputLayer": InputLayer}
+ALL_OBJECTS_DICT = {cls.__name__: cls for cls in (
+    Activation, BatchNormalization, Dense, Dropout, ELU, Flatten, InputLayer,
+    LayerNormalization, LeakyReLU, PReLU, ReLU, Reshape, Softmax)}
 
 
 def serialize(layer):
@@ -21,5 +33,6 @@ def deserialize(config, custom_objects=None):
     return cls.from_config(config["config"])
 
 
-__all__ = ["Activation", "Dense", "Input", "InputLayer", "KerasTensor", "Layer", "serialize",
-           "deserialize"]
+__all__ = ["Activation", "BatchNormalization", "Dense", "Dropout", "ELU", "Flatten", "Input",
+           "InputLayer", "KerasTensor", "Layer", "LayerNormalization", "LeakyReLU", "PReLU",
+           "ReLU", "Reshape", "Softmax", "serialize", "deserialize"]

@@ -1,4 +1,6 @@
 """Activation: applies an activation function to its input."""
+import numpy as np
+
 from nnlite.layers.activation_ops import ActivationOp
 from nnlite.layers.layer import Layer
 
@@ -27,7 +29,7 @@ class Activation(Layer):
     def forward(self, x, training=False):
         y = self._act.forward(x)
         self._cache = (x, y)
-        return y
+        return self._record_activity(y)
 
     def cached_preactivation(self):
         """The input of the last forward pass."""
@@ -36,8 +38,14 @@ class Activation(Layer):
     def backward(self, dy, need_dx=True, from_preactivation=False):
         x, y = self._cache
         self.grads = []
+        act_grad = self._activity_grad()
         if from_preactivation:
-            return dy
+            if act_grad is None:
+                return dy
+            # the output's penalty, taken back through the activation
+            return dy + self._act.backward(x, y, np.ascontiguousarray(act_grad.reshape(y.shape)))
+        if act_grad is not None:
+            dy = np.ascontiguousarray(dy + act_grad.reshape(np.shape(dy)))
         return self._act.backward(x, y, dy)
 
     def get_config(self):

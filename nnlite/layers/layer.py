@@ -1,7 +1,7 @@
 """Layer base class: naming, weights, build, call and the training protocol."""
 import numpy as np
 
-from nnlite import config, initializers
+from nnlite import config, constraints, initializers, regularizers
 from nnlite.backend.naming import auto_name
 from nnlite.backend.variable import Variable
 
@@ -16,14 +16,18 @@ class Layer:
     trainable weights in `self.grads` and returns the gradient of the input).
 
     Args:
-        trainable: Whether the weights are updated by training. Defaults to `True`.
+        trainable: Whether the weights are updated by training. Setting it
+            also sets it on sublayers (a model's layers). Defaults to `True`.
+        activity_regularizer: Optional regularizer of the layer's output; its
+            penalty divided by the batch size joins `losses`. Defaults to `None`.
         name: Defaults to the snake_case class name made unique (`dense`, `dense_1`, ...).
         dtype: Dtype of the weights and computations. Defaults to `floatx()`.
         input_shape / input_dim / batch_size / batch_input_shape: the legacy
             way of declaring the input of a first layer (still accepted).
     """
 
-    def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
+    def __init__(self, trainable=True, name=None, dtype=None, activity_regularizer=None,
+                 **kwargs):
         input_shape = kwargs.pop("input_shape", None)
         input_dim = kwargs.pop("input_dim", None)
         batch_input_shape = kwargs.pop("batch_input_shape", None)
@@ -50,17 +54,25 @@ class Layer:
         self._weights = []
         self._build_input_shape = None
         self.grads = []
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self._activity_loss = None      # penalty of the last forward pass
+        self._activity_output = None    # the output it was computed on
 
     # -- weights -----------------------------------------------------------
     def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
                    regularizer=None, constraint=None, name=None):
-        """Creates a weight variable of `shape` filled by `initializer`."""
-        if regularizer is not None or constraint is not None:
-            raise NotImplementedError("Regularizers and constraints are not supported yet")
+        """Creates a weight variable of `shape` filled by `initializer`.
+
+        `regularizer` (a penalty on the weight, reported in `losses` while the
+        weight is trainable) and `constraint` (applied by the optimizer after
+        each update) are stored on the variable.
+        """
         shape = tuple(int(d) for d in (shape or ()))
         init = initializers.get(initializer if initializer is not None else "glorot_uniform")
         var = Variable(init, shape=shape, dtype=dtype or self.dtype, trainable=trainable,
                        name=name or "variable")
+        var.regularizer = regularizers.get(regularizer)
+        var.constraint = constraints.get(constraint)
         var.path = "%s/%s" % (self.name, var.name)
         self._weights.append(var)
         return var
@@ -71,7 +83,68 @@ class Layer:
 
     @trainable.setter
     def trainable(self, value):
-        self._trainable = bool(value)
+        value = bool(value)
+        self._trainable = value
+        for layer in getattr(self, "_layers", ()):   # a model's layers, as Keras does
+            layer.trainable = value
+
+    # -- regularization ------------------------------------------------------
+    @property
+    def losses(self):
+        """The current penalties, as a list of floats (Keras's `layer.losses`).
+
+        The activity penalty of the last forward pass (`regularizer(output) /
+        batch_size`) first, then one penalty per trainable weight that has a
+        regularizer; a model lists its layers' penalties.
+        """
+        out = [] if self._activity_loss is None else [self._activity_loss]
+        for layer in getattr(self, "_layers", ()):
+            out.extend(layer.losses)
+        for w in self.trainable_weights if not getattr(self, "_layers", None) else ():
+            if w.regularizer is not None:
+                out.append(float(w.regularizer(w.value)))
+        return out
+
+    def _record_activity(self, y):
+        """Records the activity penalty of output `y`; returns `y`."""
+        if self.activity_regularizer is not None:
+            batch = y.shape[0] if y.ndim else 1
+            penalty = float(self.activity_regularizer(y))
+            self._activity_loss = penalty / batch if batch else 0.0
+            self._activity_output = y
+        return y
+
+    def _activity_grad(self):
+        """d activity penalty / d output for the last forward pass, or None."""
+        if self.activity_regularizer is None or self._activity_output is None:
+            return None
+        y = self._activity_output
+        batch = y.shape[0] if y.ndim else 1
+        if not batch:
+            return None
+        g = np.asarray(self.activity_regularizer.gradient(y), dtype=y.dtype)
+        return g / y.dtype.type(batch)
+
+    def _add_activity_grad(self, dy):
+        """dy plus the activity penalty's gradient (dy itself when there is none)."""
+        g = self._activity_grad()
+        if g is None:
+            return dy
+        return np.ascontiguousarray(np.asarray(dy) + g.reshape(np.shape(dy)))
+
+    def _set_grads(self, grads):
+        """Stores `grads` (in `trainable_weights` order) with each weight
+        regularizer's gradient added; nothing when the layer is frozen."""
+        if not self.trainable:
+            self.grads = []
+            return
+        weights = self.trainable_weights
+        out = []
+        for w, g in zip(weights, grads):
+            if w.regularizer is not None and g is not None:
+                g = g + np.asarray(w.regularizer.gradient(w.value), dtype=g.dtype)
+            out.append(g)
+        self.grads = out
 
     @property
     def weights(self):
@@ -148,7 +221,7 @@ class Layer:
                 "use Sequential([Input(shape), ...]).")
         x = _as_input_array(inputs, self.dtype)
         self._maybe_build((None,) + x.shape[1:])
-        return self.call(x, training=training)
+        return self._record_activity(self.call(x, training=training))
 
     # -- training protocol -------------------------------------------------
     def forward(self, x, training=False):
@@ -164,6 +237,8 @@ class Layer:
     # -- config --------------------------------------------------------------
     def get_config(self):
         config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         return config
 
     @classmethod

@@ -30,9 +30,15 @@ def plan_layers(model):
         return None
     out = []
     for layer in model.layers:
+        if getattr(layer, "activity_regularizer", None) is not None:
+            return None
         if type(layer) is Dense:
             spec = layer._act.spec
             if spec is None or layer.dtype != "float32":
+                return None
+            # penalties and constraints run only on the layer-by-layer path
+            if any(w.regularizer is not None or w.constraint is not None
+                   for w in layer.variables):
                 return None
             out.append([layer, spec[0], float(spec[1])])
         elif type(layer) is Activation and out and out[-1][1] == "linear":

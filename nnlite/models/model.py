@@ -130,6 +130,10 @@ class Model(Layer):
         y_pred = self._forward_train(x)
         self._resolve_compiled(y, y_pred.shape)
         loss_value, grad, fused = self._loss_and_grad(y, y_pred, sample_weight, True)
+        # Keras reports data loss + the layers' penalties (weights before this step)
+        penalties = self.losses
+        if penalties:
+            loss_value = loss_value + float(np.sum(penalties, dtype=np.float64))
         grads = self._backward(grad, fused)
         if self._train_variables is None:
             self._train_variables = self.trainable_weights
@@ -140,6 +144,9 @@ class Model(Layer):
         y_pred = self._forward_train(x, training=False)
         self._resolve_compiled(y, y_pred.shape)
         loss_value, _, _ = self._loss_and_grad(y, y_pred, sample_weight, False)
+        penalties = self.losses
+        if penalties:
+            loss_value = loss_value + float(np.sum(penalties, dtype=np.float64))
         self._update_metrics(loss_value, y, y_pred, sample_weight, len(x))
 
     def _logs(self):

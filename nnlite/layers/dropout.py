@@ -1,0 +1,116 @@
+"""Dropout: zeroes a random fraction of the inputs during training."""
+import numpy as np
+
+from nnlite.backend.random import global_rng, make_rng
+from nnlite.layers.layer import Layer
+from nnlite.utils.legacy import warn_deprecated
+
+
+class Dropout(Layer):
+    """Inverted dropout.
+
+    In training each input is kept with probability `1 - rate` and scaled by
+    `1 / (1 - rate)`, so the expected value is unchanged; the others become 0.
+    At inference the layer is the identity. Masks are drawn with NumPy's
+    Generator and applied as one vectorised multiply.
+
+    Args:
+        rate: Fraction of the inputs to drop, in `[0, 1]`.
+        noise_shape: Shape of the mask, broadcast against the input (`None`
+            entries take the input's size), e.g. `(batch, 1, features)` to drop
+            whole features for every step. Defaults to `None` (the input's shape).
+        seed: Integer seed: a seeded layer draws the same masks run after run.
+            Unseeded layers draw from the global generator that
+            `nnlite.utils.set_random_seed` seeds. Defaults to `None`.
+
+    The Keras 2 spelling `Dropout(p=0.5)` is accepted with a FutureWarning.
+
+    Example:
+
+    >>> Dropout(0.5, seed=1)(np.ones((1, 8)), training=True)  # doctest: +SKIP
+    array([[2., 0., 2., 2., 0., 0., 2., 0.]], dtype=float32)
+    """
+
+    def __init__(self, rate=None, noise_shape=None, seed=None, **kwargs):
+        if "p" in kwargs:
+            warn_deprecated("Dropout(p=...)", "Dropout(rate=...)")
+            rate = kwargs.pop("p")
+        if rate is None:
+            raise TypeError("Dropout() missing 1 required positional argument: 'rate'")
+        super().__init__(**kwargs)
+        if (isinstance(rate, bool) or not isinstance(rate, (int, float, np.integer, np.floating))
+                or not 0 <= rate <= 1):
+            raise ValueError("Invalid value received for argument `rate`. Expected a float "
+                             "value between 0 and 1. Received: rate=%r" % (rate,))
+        self.rate = rate
+        self.seed = seed
+        self.noise_shape = self._validate_noise_shape(noise_shape)
+        self._rng = make_rng(seed) if seed is not None else None
+        self._mask = None
+        self.built = True
+
+    @staticmethod
+    def _validate_noise_shape(noise_shape):
+        if noise_shape is None:
+            return None
+        if isinstance(noise_shape, str):
+            raise ValueError("Invalid value received for argument `noise_shape`. Expected a "
+                             "tuple or list of integers. Received: noise_shape=%s" % noise_shape)
+        try:
+            noise_shape = tuple(noise_shape)
+        except TypeError:
+            raise ValueError("Invalid value received for argument `noise_shape`. Expected an "
+                             "iterable of integers (e.g., a tuple or list). Received: "
+                             "noise_shape=%r" % (noise_shape,)) from None
+        for i, dim in enumerate(noise_shape):
+            if dim is not None and (isinstance(dim, bool) or not isinstance(dim, (int, np.integer))
+                                    or dim <= 0):
+                raise ValueError("Invalid value received for argument `noise_shape`. Expected "
+                                 "all dimensions to be positive integers or None. Received "
+                                 "element at index %d: %r" % (i, dim))
+        return noise_shape
+
+    def _mask_for(self, x):
+        """A multiplier array: 0 where dropped, 1/(1-rate) where kept."""
+        shape = x.shape
+        if self.noise_shape is not None:
+            if len(self.noise_shape) != x.ndim:
+                raise ValueError("noise_shape %s must have the input's rank %d"
+                                 % (self.noise_shape, x.ndim))
+            shape = tuple(x.shape[i] if d is None else d for i, d in enumerate(self.noise_shape))
+        rng = self._rng if self._rng is not None else global_rng()
+        if self.rate >= 1:
+            return np.zeros(shape, dtype=x.dtype)
+        keep = rng.random(shape, dtype=np.float64) >= self.rate
+        return keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - self.rate))
+
+    def call(self, inputs, training=False):
+        if training and self.rate > 0:
+            return inputs * self._mask_for(inputs)
+        return inputs
+
+    def forward(self, x, training=False):
+        if training and self.rate > 0:
+            self._mask = self._mask_for(x)
+            y = x * self._mask
+        else:
+            self._mask = None
+            y = x
+        return self._record_activity(y)
+
+    def backward(self, dy, need_dx=True):
+        self.grads = []
+        dy = self._add_activity_grad(dy)
+        if not need_dx:
+            return None
+        if self._mask is None:
+            return dy
+        return np.ascontiguousarray(dy * self._mask)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"rate": self.rate, "seed": self.seed, "noise_shape": self.noise_shape})
+        return config
