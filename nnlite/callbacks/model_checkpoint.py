@@ -61,6 +61,11 @@ class ModelCheckpoint(MonitorCallback):
                              "or `.weights.npz` (nnlite weights). Received: filepath=%s"
                              % self.filepath)
 
+    @property
+    def _batch_hooks_idle(self):
+        # the trainer may skip per-batch calls when saving once per epoch
+        return self.save_freq == "epoch"
+
     def on_train_batch_end(self, batch, logs=None):
         if self._should_save_on_batch(batch):
             self._save_model(self._current_epoch, batch, logs)

@@ -3,6 +3,7 @@
 Subclasses provide the layer graph through `_forward_train`, `_backward`,
 `_infer` and `_output_layer`; `Sequential` is the one subclass so far.
 """
+import os
 import time
 import warnings
 
@@ -99,7 +100,11 @@ class Model(Layer):
 
     @property
     def metrics_names(self):
-        return [m.name for m in self.metrics]
+        """As Keras 3: `[]` before compile, `["loss"]`, and
+        `["loss", "compile_metrics"]` when metrics were compiled."""
+        if not self.compiled:
+            return []
+        return ["loss"] + (["compile_metrics"] if self._compile_metrics else [])
 
     def reset_metrics(self):
         for m in self.metrics:
@@ -655,10 +660,87 @@ class Model(Layer):
         return [w for layer in self.layers for w in layer.variables]
 
     def count_params(self):
+        """The number of scalars in all weights of the (built) model."""
         if not self.built:
-            raise ValueError("This model has not yet been built. Build the model first by "
-                             "calling `build()` or by calling the model on a batch of data.")
+            raise ValueError("You tried to call `count_params` on layer '%s', but the layer "
+                             "isn't built. You can build it manually via: "
+                             "`layer.build(input_shape)`." % self.name)
         return int(sum(layer.count_params() for layer in self.layers))
+
+    # -- saving (weights only, for now) -----------------------------------------
+    def save_weights(self, filepath, overwrite=True):
+        """Saves `get_weights()` to a `.weights.npz` file (NumPy, no pickle).
+
+        The Keras formats (`.weights.h5`) are not written by nnlite yet."""
+        filepath = _weights_path(filepath, "save_weights")
+        if not overwrite and os.path.exists(filepath):
+            raise FileExistsError("File %s exists and overwrite=False" % filepath)
+        weights = self.get_weights()
+        with open(filepath, "wb") as f:   # a file object: np.savez adds no suffix
+            np.savez(f, **{"arr_%d" % i: w for i, w in enumerate(weights)})
+
+    def load_weights(self, filepath):
+        """Loads weights saved by `save_weights` (a `.weights.npz` file)."""
+        filepath = _weights_path(filepath, "load_weights")
+        with np.load(filepath, allow_pickle=False) as data:
+            weights = [data["arr_%d" % i] for i in range(len(data.files))]
+        self.set_weights(weights)
+
+    def save(self, filepath, overwrite=True, **kwargs):
+        """Saving whole models (`.keras`, `.h5`) is not supported yet."""
+        raise NotImplementedError(
+            "model.save(%r): saving whole models in the Keras formats (.keras, .h5) is not "
+            "supported by nnlite yet. Save the weights with "
+            "model.save_weights('name.weights.npz') instead." % (os.fspath(filepath),))
+
+    # -- Keras 2 idioms ------------------------------------------------------------
+    def predict_classes(self, x, batch_size=32, verbose=0):
+        """Keras 2: class indices (argmax), or 0/1 for a single sigmoid output."""
+        warn_deprecated("model.predict_classes(x)",
+                        "np.argmax(model.predict(x), axis=-1) (or (model.predict(x) > 0.5)"
+                        ".astype('int32') for a single sigmoid output)")
+        proba = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if proba.shape[-1] > 1:
+            return proba.argmax(axis=-1)
+        return (proba > 0.5).astype("int32")
+
+    def predict_proba(self, x, batch_size=32, verbose=0):
+        """Keras 2: the model's output (probabilities)."""
+        warn_deprecated("model.predict_proba(x)", "model.predict(x)")
+        return self.predict(x, batch_size=batch_size, verbose=verbose)
+
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
+                      callbacks=None, validation_data=None, validation_steps=None,
+                      validation_freq=1, class_weight=None, max_queue_size=10, workers=1,
+                      use_multiprocessing=False, shuffle=True, initial_epoch=0, **kwargs):
+        """Keras 2: `fit` on a generator (its `class_weight` applies per batch)."""
+        warn_deprecated("model.fit_generator(...)", "model.fit(generator, ...)")
+        if "nb_epoch" in kwargs:
+            epochs = kwargs.pop("nb_epoch")
+        if kwargs:
+            raise TypeError("fit_generator() got an unexpected keyword argument %r"
+                            % next(iter(kwargs)))
+        return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs,
+                        verbose=verbose, callbacks=callbacks, validation_data=validation_data,
+                        validation_steps=validation_steps, validation_freq=validation_freq,
+                        shuffle=False, initial_epoch=initial_epoch,
+                        _generator_class_weight=class_weight)
+
+    def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                           workers=1, use_multiprocessing=False, verbose=0):
+        """Keras 2: `evaluate` on a generator."""
+        warn_deprecated("model.evaluate_generator(...)", "model.evaluate(generator, ...)")
+        return self.evaluate(generator, steps=steps, callbacks=callbacks, verbose=verbose)
+
+    def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                          workers=1, use_multiprocessing=False, verbose=0):
+        """Keras 2: `predict` on a generator (bare `x` batches are accepted)."""
+        warn_deprecated("model.predict_generator(...)", "model.predict(generator, ...)")
+        self._bare_batches = True
+        try:
+            return self.predict(generator, steps=steps, callbacks=callbacks, verbose=verbose)
+        finally:
+            self._bare_batches = False
 
     def get_layer(self, name=None, index=None):
         """Returns a layer by `name` or by `index`."""
@@ -683,11 +765,24 @@ def _wants_batches(callbacks, kind):
     names = (("on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end")
              if kind == "train" else ("on_test_batch_begin", "on_test_batch_end"))
     for cb in callbacks.callbacks:
-        if isinstance(cb, ProgbarLogger):
+        if isinstance(cb, ProgbarLogger) or getattr(cb, "_batch_hooks_idle", False):
             continue
-        if any(getattr(type(cb), h) is not getattr(Callback, h) for h in names):
+        if any(getattr(type(cb), h) is not getattr(Callback, h) or h in vars(cb)
+               for h in names):
             return True
     return False
+
+
+def _weights_path(filepath, what):
+    filepath = os.fspath(filepath)
+    if filepath.endswith(".weights.npz"):
+        return filepath
+    if filepath.endswith((".weights.h5", ".keras", ".h5")):
+        raise NotImplementedError(
+            "%s(%r): the Keras file formats (.weights.h5, .keras, .h5) are not supported by "
+            "nnlite yet; use a filename ending in `.weights.npz`." % (what, filepath))
+    raise ValueError("The filename must end in `.weights.npz`. Received: filepath=%s"
+                     % filepath)
 
 
 def _should_eval(epoch, validation_freq):
