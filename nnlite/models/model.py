@@ -285,6 +285,7 @@ class Model(Layer):
                 xv, yv, swv = val_source.arrays
                 val_plan = compiled.training_plan(self, xv, yv, swv, val_source.batch_size,
                                                   train=False)
+        cbs._wants_train_batches = _wants_batches(cbs, "train")
         self.stop_training = False
         cbs.on_train_begin()
         training_logs = None
@@ -398,7 +399,7 @@ class Model(Layer):
         between only as often as callbacks or the progress bar need it."""
         t, labels = targets
         index = None if order is None else order.astype(np.int64, copy=False)
-        per_batch = _wants_batches(cbs, "train")
+        per_batch = cbs._wants_train_batches
         chunk = 1 if (per_batch or verbose == 1) else steps
         opt = self.optimizer
         step = 0
