@@ -151,3 +151,14 @@ def test_early_stopping_in_a_real_fit_stops_and_restores():
     assert es.stopped_epoch == 2
     for got, want in zip(model.get_weights(), seen[0][1]):
         np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("metric,up", [("binary_accuracy", True), ("mae", False),
+                                       ("mse", False), ("accuracy", True)])
+def test_auto_mode_direction_of_compiled_metrics(metric, up):
+    # Keras 3.15.1: val_binary_accuracy -> greater, val_mae -> less
+    model = make_model([metric])
+    x = np.ones((8, 3), np.float32)
+    es = EarlyStopping(monitor="val_" + metric)
+    model.fit(x, x[:, :1], validation_split=0.5, epochs=1, verbose=0, callbacks=[es])
+    assert es._is_improvement(0.6, 0.5) is up

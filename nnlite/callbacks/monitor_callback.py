@@ -16,6 +16,8 @@ def _metric_direction(metric):
     if isinstance(metric, (BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy)):
         return "up"
     fn = getattr(metric, "_fn", None)
+    if fn is not None and "accuracy" in getattr(fn, "__name__", ""):
+        return "up"        # binary_accuracy, ... given as strings wrap these functions
     if fn is not None and getattr(fn, "_nl_kind", None) is not None:
         return "down"      # a wrapped loss function (mse, mae, ...) is minimised
     return None
