@@ -257,7 +257,7 @@ class Model(Layer):
             source = data_utils.ArrayBatches((x, y, sample_weight), batch_size, shuffle, rng)
 
         val_source = None
-        val_batch_size = validation_batch_size or batch_size
+        val_batch_size = data_utils.check_batch_size(validation_batch_size or batch_size)
         if validation_data is not None:
             if data_utils.is_generator(validation_data):
                 val_source = data_utils.GeneratorBatches(validation_data,
@@ -265,8 +265,7 @@ class Model(Layer):
             else:
                 xv, yv, swv = data_utils.unpack_validation_data(validation_data)
                 val_source = data_utils.ArrayBatches(
-                    self._prepare_xy(xv, yv, swv, name="x_val"),
-                    data_utils.check_batch_size(val_batch_size))
+                    self._prepare_xy(xv, yv, swv, name="x_val"), val_batch_size)
         elif val_split is not None:
             val_source = data_utils.ArrayBatches(val_split, val_batch_size)
 
@@ -708,7 +707,12 @@ class Model(Layer):
     def predict_proba(self, x, batch_size=32, verbose=0):
         """Keras 2: the model's output (probabilities)."""
         warn_deprecated("model.predict_proba(x)", "model.predict(x)")
-        return self.predict(x, batch_size=batch_size, verbose=verbose)
+        preds = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if preds.size and (preds.min() < 0.0 or preds.max() > 1.0):
+            warnings.warn("Network returning invalid probability values. The last layer might "
+                          "not normalize predictions into probabilities (like softmax or "
+                          "sigmoid would).", stacklevel=2)
+        return preds
 
     def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
                       callbacks=None, validation_data=None, validation_steps=None,
