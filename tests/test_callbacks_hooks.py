@@ -118,3 +118,33 @@ def test_model_history_is_set_when_training_begins(setup):
     cb = LambdaCallback(on_train_begin=lambda logs: seen.append(model.history))
     history = model.fit(x, y, epochs=1, verbose=0, callbacks=[cb])
     assert seen[0] is history and model.history is history
+
+
+def test_exhausted_generator_calls_batch_begin_without_end_as_keras(setup):
+    # Keras 3.15.1, fit(gen of 3 batches, epochs=1) with a LambdaCallback:
+    # [('b', 0), ('e', 0), ('b', 1), ('e', 1), ('b', 2), ('e', 2), ('b', 3), ('E', 0)]
+    model, x, y = setup
+    events = []
+    cb = LambdaCallback(on_train_batch_begin=lambda b, logs: events.append(("b", b)),
+                        on_train_batch_end=lambda b, logs: events.append(("e", b)),
+                        on_epoch_end=lambda e, logs: events.append(("E", e)))
+
+    def gen():
+        for i in range(3):
+            yield x[i * 10:i * 10 + 10], y[i * 10:i * 10 + 10]
+    with pytest.warns(UserWarning):
+        model.fit(gen(), epochs=1, verbose=0, callbacks=[cb])
+    assert events == [("b", 0), ("e", 0), ("b", 1), ("e", 1), ("b", 2), ("e", 2), ("b", 3),
+                      ("E", 0)]
+
+
+def test_batch_hooks_get_logs_by_keyword_as_keras_passes_them(setup):
+    model, x, y = setup
+    got = []
+
+    class KeywordOnly(Callback):
+        def on_train_batch_end(self, batch, **kwargs):
+            got.append(sorted(kwargs["logs"]))
+
+    model.fit(x, y, batch_size=50, epochs=1, verbose=0, callbacks=[KeywordOnly()])
+    assert got == [["accuracy", "loss"]] * 2

@@ -68,7 +68,14 @@ class CallbackList(Callback):
 
 
 def _forwarder(hook, indexed):
-    if indexed:
+    # Keras passes `logs` by keyword to the batch hooks and by position to the
+    # others; callbacks written for Keras may rely on either.
+    if indexed and "batch" in hook:
+        def method(self, index, logs=None):
+            logs = pythonify_logs(logs)
+            for cb in self.callbacks:
+                getattr(cb, hook)(index, logs=logs)
+    elif indexed:
         def method(self, index, logs=None):
             logs = pythonify_logs(logs)
             for cb in self.callbacks:
