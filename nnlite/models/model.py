@@ -398,7 +398,9 @@ class Model(Layer):
         between only as often as callbacks or the progress bar need it."""
         t, labels = targets
         index = None if order is None else order.astype(np.int64, copy=False)
-        per_batch = cbs._wants_train_batches
+        per_batch = getattr(cbs, "_wants_train_batches", None)
+        if per_batch is None:
+            per_batch = _wants_batches(cbs, "train")
         chunk = 1 if (per_batch or verbose == 1) else steps
         opt = self.optimizer
         step = 0
