@@ -1,5 +1,8 @@
 """Input checks and conversions shared by fit, evaluate and predict."""
+import inspect
+import itertools
 import math
+import warnings
 
 import numpy as np
 
@@ -102,21 +105,163 @@ def unpack_validation_data(validation_data):
 
 
 def class_weights_to_sample_weights(y, class_weight):
-    """One weight per sample from a {class_index: weight} dict."""
+    """One weight per sample from a {class_index: weight} dict, as Keras:
+    labels are the argmax of one-hot rows or the rounded value of a single
+    column; classes missing from the dict get weight 1."""
     if not isinstance(class_weight, dict):
-        raise ValueError("class_weight must be a dict. Received: %r" % (class_weight,))
+        raise ValueError("class_weight must be a dict mapping class indices to weights. "
+                         "Received: class_weight=%r" % (class_weight,))
     y = np.asarray(y)
-    if y.ndim >= 2 and y.shape[-1] > 1:
-        labels = np.argmax(y, axis=-1)
-    elif y.ndim >= 2:
-        labels = np.round(y[..., 0]).astype(np.int64)
+    if y.ndim > 1:
+        labels = np.argmax(y, axis=-1) if y.shape[-1] != 1 else np.squeeze(y, axis=-1)
     else:
-        labels = np.round(y).astype(np.int64)
-    n_classes = max(int(labels.max()) + 1 if labels.size else 0, max(class_weight) + 1)
-    table = np.ones(n_classes, dtype=np.float32)
+        labels = y
+    labels = np.round(labels).astype(np.int32).reshape(len(y))
+    weights = np.ones(len(y), dtype=np.float32)
     for k, v in class_weight.items():
-        table[int(k)] = v
-    missing = set(np.unique(labels).tolist()) - set(int(k) for k in class_weight)
-    if missing:
-        raise ValueError("class_weight has no entry for class(es) %s" % sorted(missing))
-    return table[labels].reshape(len(y))
+        weights[labels == int(k)] = v
+    return weights
+
+
+# -- batch sources and the epoch iterator (steps_per_epoch, generators) -------
+
+def is_generator(data):
+    """True for Python generators and other one-shot iterators (not arrays)."""
+    return inspect.isgenerator(data) or (
+        hasattr(data, "__next__") and hasattr(data, "__iter__")
+        and not isinstance(data, (np.ndarray, list, tuple, str, bytes)))
+
+
+def _out_of_data_warning():
+    warnings.warn("Your input ran out of data; interrupting training. Make sure that your "
+                  "dataset or generator can generate at least `steps_per_epoch * epochs` "
+                  "batches. You may need to use the `.repeat()` function when building "
+                  "your dataset.", UserWarning, stacklevel=4)
+
+
+class ArrayBatches:
+    """Batches `(x, y, sample_weight)` of arrays, in a new random order for
+    every pass when `shuffle`."""
+
+    def __init__(self, arrays, batch_size, shuffle=False, rng=None):
+        self.arrays = arrays
+        self.n = len(arrays[0])
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.rng = rng
+        self.num_batches = -(-self.n // batch_size)
+
+    def iterator(self):
+        order = self.rng.permutation(self.n) if self.shuffle else None
+        bs = self.batch_size
+        for step in range(self.num_batches):
+            lo, hi = step * bs, min(self.n, (step + 1) * bs)
+            if order is None:
+                yield tuple(None if a is None else a[lo:hi] for a in self.arrays)
+            else:
+                idx = order[lo:hi]
+                yield tuple(None if a is None else a.take(idx, axis=0) for a in self.arrays)
+
+
+class GeneratorBatches:
+    """Batches from a Python generator yielding `(x,)`, `(x, y)` or
+    `(x, y, sample_weight)`.
+
+    As Keras does, the first two batches are read ahead (to build the model)
+    and every new pass over the generator replays them before continuing
+    where the generator stands. `convert(batch)` turns a raw batch into
+    arrays."""
+
+    def __init__(self, generator, convert, allow_bare=False):
+        first = list(itertools.islice(generator, 2))
+        if not first:
+            raise ValueError("When passing a Python generator to a model, the generator must "
+                             "yield at least one batch. Received an empty generator.")
+        if allow_bare:
+            first = [b if isinstance(b, tuple) else (b,) for b in first]
+        elif not isinstance(first[0], tuple):
+            raise ValueError("When passing a Python generator to a model, the generator must "
+                             "return a tuple, either (input,) or (inputs, targets) or (inputs, "
+                             "targets, sample_weights). Received: %r" % (first[0],))
+        self._first = first
+        self._generator = generator
+        self._allow_bare = allow_bare
+        self.convert = convert
+        self.num_batches = None
+
+    def first_x(self):
+        return self._first[0][0]
+
+    def iterator(self):
+        for batch in itertools.chain(self._first, self._generator):
+            if not isinstance(batch, tuple):
+                if not self._allow_bare:
+                    raise ValueError("The generator must yield tuples (x,), (x, y) or "
+                                     "(x, y, sample_weight). Received: %r"
+                                     % (type(batch).__name__,))
+                batch = (batch,)
+            if not 1 <= len(batch) <= 3:
+                raise ValueError("The generator must yield tuples (x,), (x, y) or (x, y, "
+                                 "sample_weight). Received a tuple of length %d" % len(batch))
+            yield self.convert(batch + (None,) * (3 - len(batch)))
+
+
+class EpochIterator:
+    """The steps of one epoch over a batch source, as Keras's `EpochIterator`.
+
+    With `steps_per_epoch`, one pass over the data carries on across epochs
+    and a new pass starts when the data ran out; without it every epoch is
+    one full pass (a generator: until it is exhausted). Running out of data
+    before the step count is reached warns and ends the epoch."""
+
+    def __init__(self, source, steps_per_epoch=None):
+        self.source = source
+        self.steps_per_epoch = steps_per_epoch
+        self._current = None
+        self._steps_seen = 0
+        self._num_batches = source.num_batches
+
+    @property
+    def num_batches(self):
+        return self.steps_per_epoch or self._num_batches
+
+    def reset(self):
+        self._current = None
+        self._steps_seen = 0
+        self._num_batches = self.source.num_batches
+
+    def steps(self):
+        """Yields step indices; fetch each step's batch with `next_batch()`."""
+        count = self.steps_per_epoch or self._num_batches or -1
+        if count > 0:
+            if self._current is None or self.steps_per_epoch is None:
+                self._current = self.source.iterator()
+                self._steps_seen = 0
+            for step in range(count):
+                if self._num_batches and self._steps_seen >= self._num_batches:
+                    if self.steps_per_epoch:
+                        _out_of_data_warning()
+                    break
+                self._steps_seen += 1
+                yield step
+            if self._num_batches and self._steps_seen >= self._num_batches:
+                self._current = self.source.iterator()
+                self._steps_seen = 0
+        else:
+            self._current = self.source.iterator()
+            step = 0
+            while True:
+                self._steps_seen = step + 1
+                yield step
+                step += 1
+
+    def next_batch(self):
+        """The next batch, or `None` when the data ran out (with a warning)."""
+        try:
+            return next(self._current)
+        except StopIteration:
+            if self._num_batches is None:
+                self._num_batches = self._steps_seen
+            _out_of_data_warning()
+            self._current = None
+            return None

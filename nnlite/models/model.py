@@ -3,7 +3,9 @@
 Subclasses provide the layer graph through `_forward_train`, `_backward`,
 `_infer` and `_output_layer`; `Sequential` is the one subclass so far.
 """
+import os
 import time
+import warnings
 
 import numpy as np
 
@@ -18,6 +20,7 @@ from nnlite.callbacks.callback import Callback
 from nnlite.callbacks.progbar_logger import ProgbarLogger
 from nnlite.models import compile_utils, compiled
 from nnlite.models import data as data_utils
+from nnlite.utils.legacy import warn_deprecated
 
 class Model(Layer):
     """A trainable stack of layers with Keras's training API.
@@ -97,7 +100,11 @@ class Model(Layer):
 
     @property
     def metrics_names(self):
-        return [m.name for m in self.metrics]
+        """As Keras 3: `[]` before compile, `["loss"]`, and
+        `["loss", "compile_metrics"]` when metrics were compiled."""
+        if not self.compiled:
+            return []
+        return ["loss"] + (["compile_metrics"] if self._compile_metrics else [])
 
     def reset_metrics(self):
         for m in self.metrics:
@@ -122,9 +129,12 @@ class Model(Layer):
         return loss, grad, fused
 
     def _update_metrics(self, loss_value, y, y_pred, sample_weight, batch_size):
+        # As Keras 3: the loss tracker is weighted by the batch size, and the
+        # compiled `metrics` ignore sample weights (only `weighted_metrics`
+        # would use them).
         self._loss_tracker.update_state(loss_value, sample_weight=batch_size)
         for m in self._metrics:
-            m.update_state(y, y_pred, sample_weight=sample_weight)
+            m.update_state(y, y_pred)
 
     def _train_step(self, x, y, sample_weight=None):
         y_pred = self._forward_train(x)
@@ -176,12 +186,13 @@ class Model(Layer):
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
-            validation_batch_size=None, validation_freq=1):
+            validation_batch_size=None, validation_freq=1, **kwargs):
         """Trains the model for a fixed number of epochs.
 
         Args:
-            x: Input data (array-like, first axis = samples).
-            y: Targets.
+            x: Input data (array-like, first axis = samples), or a Python
+                generator yielding `(x, y)` or `(x, y, sample_weight)` batches.
+            y: Targets (not with a generator).
             batch_size: Samples per gradient update. Defaults to `32`.
             epochs: Index of the last epoch. Defaults to `1`.
             verbose: `"auto"` (= 1), 0 (silent), 1 (progress bar), 2 (one line
@@ -189,80 +200,184 @@ class Model(Layer):
             callbacks: List of `Callback` instances.
             validation_split: Fraction of the data, taken from the end before
                 shuffling, held out for validation. Defaults to `0.0`.
-            validation_data: `(x_val, y_val)` evaluated at the end of each
-                epoch; overrides `validation_split`.
+            validation_data: `(x_val, y_val)`, `(x_val, y_val, val_sample_weight)`
+                or a generator, evaluated at the end of each epoch; overrides
+                `validation_split`.
             shuffle: Shuffle the training data every epoch. Defaults to `True`.
-            class_weight: Optional dict mapping class indices to loss weights.
+            class_weight: Optional dict mapping class indices to loss weights
+                (classes not listed weigh 1).
             sample_weight: Optional array of per-sample loss weights.
             initial_epoch: Epoch at which to start. Defaults to `0`.
-            validation_freq: Validate every this many epochs. Defaults to `1`.
+            steps_per_epoch: Batches per epoch. With arrays, one pass over the
+                data carries on across epochs; with a generator, the epoch
+                length. Defaults to `None` (one full pass).
+            validation_steps: Batches evaluated per validation. Defaults to
+                `None` (all).
+            validation_batch_size: Defaults to `batch_size`.
+            validation_freq: Validate every this many epochs (an int), or
+                after the listed epochs (counted from 1). Defaults to `1`.
 
         Returns:
             A `History` whose `history` dict holds the per-epoch logs.
         """
+        if "nb_epoch" in kwargs:
+            warn_deprecated("fit(nb_epoch=...)", "fit(epochs=...)")
+            epochs = kwargs.pop("nb_epoch")
+        generator_class_weight = kwargs.pop("_generator_class_weight", None)
+        if kwargs:
+            raise TypeError("fit() got an unexpected keyword argument %r" % next(iter(kwargs)))
         self._assert_compiled()
-        if steps_per_epoch is not None or validation_steps is not None:
-            raise NotImplementedError("steps_per_epoch and validation_steps need data "
-                                      "generators, which are not supported yet")
         verbose = _check_verbose(verbose)
-        batch_size = data_utils.check_batch_size(batch_size)
-        x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
-        if class_weight is not None:
-            cw = data_utils.class_weights_to_sample_weights(y, class_weight).astype(x.dtype)
-            sample_weight = cw if sample_weight is None else sample_weight * cw
-        val = None
-        if validation_data is not None:
-            xv, yv, swv = data_utils.unpack_validation_data(validation_data)
-            val = self._prepare_xy(xv, yv, swv, name="x_val")
-        elif validation_split:
-            (x, y, sample_weight), val = data_utils.train_validation_split(
-                (x, y, sample_weight), validation_split)
-        if not isinstance(epochs, (int, np.integer)) or epochs < 0:
+        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
             raise ValueError("epochs must be a non-negative integer. Received: epochs=%r"
                              % (epochs,))
-        if not isinstance(validation_freq, (int, np.integer)) or validation_freq < 1:
-            raise ValueError("validation_freq must be a positive integer. Received: "
-                             "validation_freq=%r" % (validation_freq,))
-        self._ensure_built(x)
+        _check_validation_freq(validation_freq)
+        steps_per_epoch = _check_steps("steps_per_epoch", steps_per_epoch)
+        validation_steps = _check_steps("validation_steps", validation_steps)
+        rng = global_rng()
+        general = steps_per_epoch is not None
+        val_split = None
+        if data_utils.is_generator(x):
+            _check_generator_args(y, sample_weight, class_weight, validation_split)
+            if shuffle:
+                warnings.warn("`shuffle=True` was passed, but will be ignored since the data "
+                              "`x` was provided as a generator. The generator is expected to "
+                              "yield already-shuffled data.", UserWarning, stacklevel=2)
+            source = data_utils.GeneratorBatches(
+                x, self._batch_converter(generator_class_weight))
+            self._ensure_built(self._prepare_x(source.first_x()))
+            general = True
+            batch_size = data_utils.check_batch_size(batch_size)
+        else:
+            batch_size = data_utils.check_batch_size(batch_size)
+            x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
+            if validation_split and validation_data is None:
+                (x, y, sample_weight), val_split = data_utils.train_validation_split(
+                    (x, y, sample_weight), validation_split)
+            if class_weight is not None:
+                if sample_weight is not None:
+                    raise ValueError("You cannot `class_weight` and `sample_weight` at the "
+                                     "same time.")
+                sample_weight = data_utils.class_weights_to_sample_weights(
+                    y, class_weight).astype(x.dtype)
+            self._ensure_built(x)
+            source = data_utils.ArrayBatches((x, y, sample_weight), batch_size, shuffle, rng)
 
-        n = len(x)
-        steps = -(-n // batch_size)
+        val_source = None
+        val_batch_size = data_utils.check_batch_size(validation_batch_size or batch_size)
+        if validation_data is not None:
+            if data_utils.is_generator(validation_data):
+                val_source = data_utils.GeneratorBatches(validation_data,
+                                                         self._batch_converter())
+            else:
+                xv, yv, swv = data_utils.unpack_validation_data(validation_data)
+                val_source = data_utils.ArrayBatches(
+                    self._prepare_xy(xv, yv, swv, name="x_val"), val_batch_size)
+        elif val_split is not None:
+            val_source = data_utils.ArrayBatches(val_split, val_batch_size)
+
+        train_iter = data_utils.EpochIterator(source, steps_per_epoch) if general else None
+        steps = train_iter.num_batches if general else source.num_batches
         cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                            verbose=verbose, epochs=int(epochs), steps=steps)
-        plan = compiled.training_plan(self, x, y, sample_weight, batch_size)
-        targets = plan.targets(y) if plan is not None else None
-        if targets is None:
-            plan = None
-        val_plan = None
-        if plan is not None and val is not None and not _wants_batches(cbs, "test"):
-            val_plan = compiled.training_plan(self, val[0], val[1], val[2],
-                                              validation_batch_size or batch_size, train=False)
+        plan = targets = val_plan = None
+        if not general:
+            plan = compiled.training_plan(self, x, y, sample_weight, batch_size)
+            targets = plan.targets(y) if plan is not None else None
+            if targets is None:
+                plan = None
+            if plan is not None and isinstance(val_source, data_utils.ArrayBatches) \
+                    and validation_steps is None and not _wants_batches(cbs, "test"):
+                xv, yv, swv = val_source.arrays
+                val_plan = compiled.training_plan(self, xv, yv, swv, val_source.batch_size,
+                                                  train=False)
+        cbs._wants_train_batches = _wants_batches(cbs, "train")
         self.stop_training = False
-        rng = global_rng()
         cbs.on_train_begin()
-        epoch_logs = {}
+        training_logs = None
         for epoch in range(int(initial_epoch), int(epochs)):
             self.reset_metrics()
             cbs.on_epoch_begin(epoch)
-            order = rng.permutation(n) if shuffle else None
-            if plan is not None:
-                logs = self._fit_epoch_compiled(plan, targets, x, order, batch_size, steps,
-                                                cbs, verbose)
+            if general:
+                logs = self._fit_epoch_iter(train_iter, cbs)
             else:
-                logs = self._fit_epoch_layers(x, y, sample_weight, order, batch_size, steps, cbs)
-            epoch_logs = dict(logs)
-            if val is not None and (epoch + 1) % validation_freq == 0:
-                if val_plan is not None and val_plan.targets(val[1]) is not None:
-                    val_logs = self._evaluate_compiled(val_plan, val[0], val[1], cbs)
+                order = rng.permutation(len(x)) if shuffle else None
+                if plan is not None:
+                    logs = self._fit_epoch_compiled(plan, targets, x, order, batch_size, steps,
+                                                    cbs, verbose)
                 else:
-                    val_logs = self._run_evaluation(*val, validation_batch_size or batch_size,
-                                                    callbacks=cbs)
+                    logs = self._fit_epoch_layers(x, y, sample_weight, order, batch_size,
+                                                  steps, cbs)
+            epoch_logs = dict(logs)
+            if val_source is not None and _should_eval(epoch, validation_freq):
+                val_logs = self._validate(val_source, validation_steps, val_plan, cbs)
                 epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
             cbs.on_epoch_end(epoch, epoch_logs)
+            training_logs = epoch_logs
             if self.stop_training:
                 break
-        cbs.on_train_end(logs=epoch_logs)
+        cbs.on_train_end(logs=training_logs)
         return cbs.history
+
+    def _batch_converter(self, class_weight=None):
+        """Turns a raw generator batch (x, y, sw) into checked arrays."""
+        def convert(batch):
+            xb, yb, swb = batch
+            if yb is None:
+                return self._prepare_x(xb), None, None
+            xb, yb, swb = self._prepare_xy(xb, yb, swb)
+            if class_weight is not None:
+                cw = data_utils.class_weights_to_sample_weights(yb, class_weight)
+                swb = cw.astype(xb.dtype) if swb is None else swb * cw
+            return xb, yb, swb
+        return convert
+
+    def _validate(self, val_source, validation_steps, val_plan, cbs):
+        if validation_steps is None and isinstance(val_source, data_utils.ArrayBatches):
+            xv, yv, swv = val_source.arrays
+            if val_plan is not None and val_plan.targets(yv) is not None:
+                return self._evaluate_compiled(val_plan, xv, yv, cbs)
+            return self._run_evaluation(xv, yv, swv, val_source.batch_size, callbacks=cbs)
+        return self._evaluate_iter(data_utils.EpochIterator(val_source, validation_steps), cbs)
+
+    def _fit_epoch_iter(self, epoch_iter, cbs):
+        """One epoch over an EpochIterator (generators, steps_per_epoch)."""
+        logs = {}
+        for step in epoch_iter.steps():
+            cbs.on_train_batch_begin(step)
+            batch = epoch_iter.next_batch()
+            if batch is None:
+                break
+            xb, yb, swb = batch
+            if yb is None:
+                raise ValueError("Training needs targets: the generator yielded (x,) "
+                                 "batches with no y")
+            self._train_step(xb, yb, swb)
+            logs = self._logs()
+            cbs.on_train_batch_end(step, logs)
+            if self.stop_training:
+                break
+        return logs
+
+    def _evaluate_iter(self, epoch_iter, cbs):
+        """Evaluation over an EpochIterator (generators, `steps`)."""
+        self.reset_metrics()
+        cbs.on_test_begin()
+        logs = {}
+        for step in epoch_iter.steps():
+            cbs.on_test_batch_begin(step)
+            batch = epoch_iter.next_batch()
+            if batch is None:
+                break
+            xb, yb, swb = batch
+            if yb is None:
+                raise ValueError("Evaluation needs targets: the generator yielded (x,) "
+                                 "batches with no y")
+            self._test_step(xb, yb, swb)
+            logs = self._logs()
+            cbs.on_test_batch_end(step, logs)
+        cbs.on_test_end(logs)
+        return logs
 
     def _fit_epoch_layers(self, x, y, sample_weight, order, batch_size, steps, cbs):
         """One epoch through the layers' own forward and backward (any model)."""
@@ -290,7 +405,9 @@ class Model(Layer):
         between only as often as callbacks or the progress bar need it."""
         t, labels = targets
         index = None if order is None else order.astype(np.int64, copy=False)
-        per_batch = _wants_batches(cbs, "train")
+        per_batch = getattr(cbs, "_wants_train_batches", None)
+        if per_batch is None:
+            per_batch = _wants_batches(cbs, "train")
         chunk = 1 if (per_batch or verbose == 1) else steps
         opt = self.optimizer
         step = 0
@@ -353,22 +470,34 @@ class Model(Layer):
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False):
         """Returns the loss (a float), or `[loss, *metrics]` in compile order,
-        or a dict with `return_dict=True`, computed over all of `x`.
+        or a dict with `return_dict=True`.
 
         Args:
+            x: Inputs, or a generator yielding `(x, y)` / `(x, y, sample_weight)`.
             batch_size: Defaults to `32`.
             verbose: `"auto"` (= 1), 0 or 1. Defaults to `"auto"`.
+            steps: Number of batches to evaluate. Defaults to `None` (all).
         """
         self._assert_compiled()
-        if steps is not None:
-            raise NotImplementedError("steps is not supported yet")
         verbose = _check_verbose(verbose)
-        batch_size = data_utils.check_batch_size(batch_size)
-        x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
-        self._ensure_built(x)
-        steps = -(-len(x) // batch_size)
+        steps = _check_steps("steps", steps)
+        if data_utils.is_generator(x):
+            _check_generator_args(y, sample_weight, None, None)
+            source = data_utils.GeneratorBatches(x, self._batch_converter())
+            self._ensure_built(self._prepare_x(source.first_x()))
+        else:
+            batch_size = data_utils.check_batch_size(batch_size)
+            x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
+            self._ensure_built(x)
+            source = data_utils.ArrayBatches((x, y, sample_weight), batch_size)
+        if steps is not None or isinstance(source, data_utils.GeneratorBatches):
+            it = data_utils.EpochIterator(source, steps)
+            cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self,
+                               verbose=verbose, epochs=1, steps=it.num_batches)
+            logs = self._evaluate_iter(it, cbs)
+            return self._format_results(logs, return_dict)
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
-                           epochs=1, steps=steps)
+                           epochs=1, steps=source.num_batches)
         plan = None
         if not _wants_batches(cbs, "test"):
             plan = compiled.training_plan(self, x, y, sample_weight, 256, train=False)
@@ -381,29 +510,42 @@ class Model(Layer):
     def _format_results(self, logs, return_dict):
         if return_dict:
             return logs
-        ordered = [logs[m.name] for m in self.metrics]
+        ordered = [logs[m.name] for m in self.metrics if m.name in logs]
         return ordered[0] if len(ordered) == 1 else ordered
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Returns the model's output for all of `x`, computed in batches.
 
         Args:
+            x: Inputs, or a generator yielding `(x,)` or `(x, y)` batches.
             batch_size: Defaults to `32`.
             verbose: `"auto"` (= 1), 0 or 1. Defaults to `"auto"`.
+            steps: Number of batches to predict. Defaults to `None` (all).
         """
-        if steps is not None:
-            raise NotImplementedError("steps is not supported yet")
         fast = self._plan_cache.get("predict_fast")
         if fast is not None and verbose == 0 and callbacks is None and batch_size is None \
-                and type(x) is np.ndarray and x.dtype == np.float32 and x.ndim == 2 \
-                and x.flags.c_contiguous and x.shape[1] == fast[0] and 0 < len(x) <= fast[1]:
+                and steps is None and type(x) is np.ndarray and x.dtype == np.float32 \
+                and x.ndim == 2 and x.flags.c_contiguous and x.shape[1] == fast[0] \
+                and 0 < len(x) <= fast[1]:
             # the quick road for small float32 batches: checks (NaN and infinity
             # in C), then one C call
             return fast[2].predict(x)
         verbose = _check_verbose(verbose)
+        steps = _check_steps("steps", steps)
+        if data_utils.is_generator(x):
+            source = data_utils.GeneratorBatches(x, self._batch_converter(),
+                                                 allow_bare=getattr(self, "_bare_batches",
+                                                                    False))
+            self._ensure_built(self._prepare_x(source.first_x()))
+            return self._predict_iter(data_utils.EpochIterator(source, steps), callbacks,
+                                      verbose)
         batch_size = data_utils.check_batch_size(batch_size)
         x = self._prepare_x(x)
         self._ensure_built(x)
+        if steps is not None:
+            source = data_utils.ArrayBatches((x,), batch_size)
+            return self._predict_iter(data_utils.EpochIterator(source, steps), callbacks,
+                                      verbose)
         n = len(x)
         if verbose == 0 and not callbacks and x.ndim == 2 and n:
             plan = compiled.inference_plan(self, n)
@@ -424,9 +566,33 @@ class Model(Layer):
             cbs.on_predict_batch_end(step, {"outputs": yb})
         cbs.on_predict_end()
         if out is None:
-            out = np.empty((0,) + tuple(self.compute_output_shape((0,) + x.shape[1:]))[1:],
-                           dtype=self.dtype)
+            out = self._empty_output(x)
         return out
+
+    def _empty_output(self, x):
+        return np.empty((0,) + tuple(self.compute_output_shape((0,) + x.shape[1:]))[1:],
+                        dtype=self.dtype)
+
+    def _predict_iter(self, epoch_iter, callbacks, verbose):
+        cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
+                           epochs=1, steps=epoch_iter.num_batches)
+        cbs.on_predict_begin()
+        outputs = []
+        for step in epoch_iter.steps():
+            cbs.on_predict_batch_begin(step)
+            batch = epoch_iter.next_batch()
+            if batch is None:
+                break
+            yb = self._infer(batch[0])
+            outputs.append(yb)
+            cbs.on_predict_batch_end(step, {"outputs": yb})
+        cbs.on_predict_end()
+        if not outputs:
+            raise ValueError("Unexpected result of `predict_function` (Empty batch_outputs). "
+                             "Please use `Model.compile(..., run_eagerly=True)`, or "
+                             "`tf.config.run_functions_eagerly(True)` for more information "
+                             "of where went wrong, or file a issue/bug to `tf.keras`.")
+        return np.concatenate(outputs, axis=0)
 
     # -- on-batch API ----------------------------------------------------------
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
@@ -503,10 +669,92 @@ class Model(Layer):
         return [w for layer in self.layers for w in layer.variables]
 
     def count_params(self):
+        """The number of scalars in all weights of the (built) model."""
         if not self.built:
-            raise ValueError("This model has not yet been built. Build the model first by "
-                             "calling `build()` or by calling the model on a batch of data.")
+            raise ValueError("You tried to call `count_params` on layer '%s', but the layer "
+                             "isn't built. You can build it manually via: "
+                             "`layer.build(input_shape)`." % self.name)
         return int(sum(layer.count_params() for layer in self.layers))
+
+    # -- saving (weights only, for now) -----------------------------------------
+    def save_weights(self, filepath, overwrite=True):
+        """Saves `get_weights()` to a `.weights.npz` file (NumPy, no pickle).
+
+        The Keras formats (`.weights.h5`) are not written by nnlite yet."""
+        filepath = _weights_path(filepath, "save_weights")
+        if not overwrite and os.path.exists(filepath):
+            raise FileExistsError("File %s exists and overwrite=False" % filepath)
+        weights = self.get_weights()
+        with open(filepath, "wb") as f:   # a file object: np.savez adds no suffix
+            np.savez(f, **{"arr_%d" % i: w for i, w in enumerate(weights)})
+
+    def load_weights(self, filepath):
+        """Loads weights saved by `save_weights` (a `.weights.npz` file)."""
+        filepath = _weights_path(filepath, "load_weights")
+        with np.load(filepath, allow_pickle=False) as data:
+            weights = [data["arr_%d" % i] for i in range(len(data.files))]
+        self.set_weights(weights)
+
+    def save(self, filepath, overwrite=True, **kwargs):
+        """Saving whole models (`.keras`, `.h5`) is not supported yet."""
+        raise NotImplementedError(
+            "model.save(%r): saving whole models in the Keras formats (.keras, .h5) is not "
+            "supported by nnlite yet. Save the weights with "
+            "model.save_weights('name.weights.npz') instead." % (os.fspath(filepath),))
+
+    # -- Keras 2 idioms ------------------------------------------------------------
+    def predict_classes(self, x, batch_size=32, verbose=0):
+        """Keras 2: class indices (argmax), or 0/1 for a single sigmoid output."""
+        warn_deprecated("model.predict_classes(x)",
+                        "np.argmax(model.predict(x), axis=-1) (or (model.predict(x) > 0.5)"
+                        ".astype('int32') for a single sigmoid output)")
+        proba = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if proba.shape[-1] > 1:
+            return proba.argmax(axis=-1)
+        return (proba > 0.5).astype("int32")
+
+    def predict_proba(self, x, batch_size=32, verbose=0):
+        """Keras 2: the model's output (probabilities)."""
+        warn_deprecated("model.predict_proba(x)", "model.predict(x)")
+        preds = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if preds.size and (preds.min() < 0.0 or preds.max() > 1.0):
+            warnings.warn("Network returning invalid probability values. The last layer might "
+                          "not normalize predictions into probabilities (like softmax or "
+                          "sigmoid would).", stacklevel=2)
+        return preds
+
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
+                      callbacks=None, validation_data=None, validation_steps=None,
+                      validation_freq=1, class_weight=None, max_queue_size=10, workers=1,
+                      use_multiprocessing=False, shuffle=True, initial_epoch=0, **kwargs):
+        """Keras 2: `fit` on a generator (its `class_weight` applies per batch)."""
+        warn_deprecated("model.fit_generator(...)", "model.fit(generator, ...)")
+        if "nb_epoch" in kwargs:
+            epochs = kwargs.pop("nb_epoch")
+        if kwargs:
+            raise TypeError("fit_generator() got an unexpected keyword argument %r"
+                            % next(iter(kwargs)))
+        return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs,
+                        verbose=verbose, callbacks=callbacks, validation_data=validation_data,
+                        validation_steps=validation_steps, validation_freq=validation_freq,
+                        shuffle=False, initial_epoch=initial_epoch,
+                        _generator_class_weight=class_weight)
+
+    def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                           workers=1, use_multiprocessing=False, verbose=0):
+        """Keras 2: `evaluate` on a generator."""
+        warn_deprecated("model.evaluate_generator(...)", "model.evaluate(generator, ...)")
+        return self.evaluate(generator, steps=steps, callbacks=callbacks, verbose=verbose)
+
+    def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                          workers=1, use_multiprocessing=False, verbose=0):
+        """Keras 2: `predict` on a generator (bare `x` batches are accepted)."""
+        warn_deprecated("model.predict_generator(...)", "model.predict(generator, ...)")
+        self._bare_batches = True
+        try:
+            return self.predict(generator, steps=steps, callbacks=callbacks, verbose=verbose)
+        finally:
+            self._bare_batches = False
 
     def get_layer(self, name=None, index=None):
         """Returns a layer by `name` or by `index`."""
@@ -531,11 +779,66 @@ def _wants_batches(callbacks, kind):
     names = (("on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end")
              if kind == "train" else ("on_test_batch_begin", "on_test_batch_end"))
     for cb in callbacks.callbacks:
-        if isinstance(cb, ProgbarLogger):
+        if isinstance(cb, ProgbarLogger) or getattr(cb, "_batch_hooks_idle", False):
             continue
-        if any(getattr(type(cb), h) is not getattr(Callback, h) for h in names):
+        if any(getattr(type(cb), h) is not getattr(Callback, h) or h in vars(cb)
+               for h in names):
             return True
     return False
+
+
+def _weights_path(filepath, what):
+    filepath = os.fspath(filepath)
+    if filepath.endswith(".weights.npz"):
+        return filepath
+    if filepath.endswith((".weights.h5", ".keras", ".h5")):
+        raise NotImplementedError(
+            "%s(%r): the Keras file formats (.weights.h5, .keras, .h5) are not supported by "
+            "nnlite yet; use a filename ending in `.weights.npz`." % (what, filepath))
+    raise ValueError("The filename must end in `.weights.npz`. Received: filepath=%s"
+                     % filepath)
+
+
+def _should_eval(epoch, validation_freq):
+    epoch += 1    # validation_freq counts epochs from 1
+    if isinstance(validation_freq, (list, tuple)):
+        return epoch in validation_freq
+    return epoch % validation_freq == 0
+
+
+def _check_validation_freq(validation_freq):
+    if isinstance(validation_freq, (list, tuple)):
+        return
+    if isinstance(validation_freq, bool) or not isinstance(validation_freq, (int, np.integer)) \
+            or validation_freq < 1:
+        raise ValueError("Expected `validation_freq` to be a list or a positive int. Received: "
+                         "validation_freq=%r of the type %s."
+                         % (validation_freq, type(validation_freq)))
+
+
+def _check_steps(name, steps):
+    if steps is None:
+        return None
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError("%s must be a positive integer or None. Received: %s=%r"
+                         % (name, name, steps))
+    return int(steps)
+
+
+def _check_generator_args(y, sample_weight, class_weight, validation_split):
+    if y is not None:
+        raise ValueError("When providing `x` as a generator, `y` should not be passed. "
+                         "Instead, the targets should be included as part of the generator.")
+    if sample_weight is not None:
+        raise ValueError("When providing `x` as a generator, `sample_weights` should not be "
+                         "passed. Instead, the sample weights should be included as part of "
+                         "the generator.")
+    if class_weight is not None:
+        raise ValueError("Argument `class_weight` is not supported for Python generator "
+                         "inputs. Received: class_weight=%r" % (class_weight,))
+    if validation_split:
+        raise ValueError("Argument `validation_split` is only supported for tensors or NumPy "
+                         "arrays. Found incompatible type in the input: [generator]")
 
 
 def _check_verbose(verbose):

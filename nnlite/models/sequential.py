@@ -137,6 +137,12 @@ class Sequential(Model):
     def inputs(self):
         return [self._input_layer.output] if self._input_layer is not None else None
 
+    @property
+    def outputs(self):
+        if self._input_layer is None or not self.built:
+            return None
+        return [KerasTensor(self.output_shape, self.dtype, "keras_tensor", None)]
+
     def _adapt_input(self, x):
         """Matches the input's rank to the model's, as Keras does for a trailing axis of 1."""
         if self._input_layer is None:
@@ -211,21 +217,32 @@ class Sequential(Model):
                       optimizer_bytes=opt_bytes)
 
     def get_config(self):
+        """A Keras-shaped config: the `InputLayer` entry (with `batch_shape`)
+        first, then one entry per layer, and `build_input_shape` once built."""
         from nnlite.layers import serialize
         layers = []
         if self._input_layer is not None:
             layers.append(serialize(self._input_layer))
         layers += [serialize(layer) for layer in self._layers]
-        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype,
-                "layers": layers}
+        config = {"name": self.name, "trainable": self.trainable,
+                  "dtype": {"module": "keras", "class_name": "DTypePolicy",
+                            "config": {"name": self.dtype}, "registered_name": None},
+                  "layers": layers}
+        if self.built and self._build_input_shape is not None:
+            config["build_input_shape"] = tuple(self._build_input_shape)
+        return config
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
+        """Rebuilds a model from `get_config()` (new weights)."""
         from nnlite.layers import deserialize
         model = cls(name=config.get("name"), trainable=config.get("trainable", True))
         for layer_config in config["layers"]:
             model.add(deserialize(layer_config, custom_objects), rebuild=False)
         model._maybe_rebuild()
+        shape = config.get("build_input_shape")
+        if not model.built and shape is not None and model._layers:
+            model.build(tuple(shape))
         return model
 
 
