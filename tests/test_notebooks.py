@@ -28,11 +28,7 @@ NOTEBOOKS = ["01_regression.ipynb", "02_binary_classification.ipynb",
 # Notebooks that need features other helpers are adding. Each test of these must
 # fail today (strict xfail); once the feature is merged the tests XPASS, which
 # fails the run: then remove the notebook from this set.
-NOT_YET = {
-    "04_early_stopping.ipynb": "needs keras.callbacks.EarlyStopping",
-    "05_regularization.ipynb": "needs Dropout, BatchNormalization and keras.regularizers",
-    "06_optimizers_compared.ipynb": "needs the Adagrad, Adadelta and Nadam optimizers",
-}
+NOT_YET = {}   # every notebook's features are in nnlite
 
 
 def _load_module(name, path):

@@ -74,7 +74,7 @@ class Model(Layer):
             raise NotImplementedError("Dicts of metrics (multi-output models) are not supported")
         metrics = list(metrics)
         for m in metrics:
-            if not (isinstance(m, str) and m in ("accuracy", "acc")):
+            if not (isinstance(m, str) and m.lower() in ("accuracy", "acc")):
                 metrics_module.get(m)
         self._compile_metrics = metrics
         self._loss_spec = None
@@ -147,7 +147,10 @@ class Model(Layer):
         grads = self._backward(grad, fused)
         if self._train_variables is None:
             self._train_variables = self.trainable_weights
-        self.optimizer.apply(grads, self._train_variables)
+        if self._train_variables:
+            self.optimizer.apply(grads, self._train_variables)
+        else:   # as Keras: the step still runs and reports, nothing is updated
+            warnings.warn("The model does not have any trainable weights.", stacklevel=2)
         self._update_metrics(loss_value, y, y_pred, sample_weight, len(x))
 
     def _test_step(self, x, y, sample_weight=None):
