@@ -79,6 +79,7 @@ UNWEIGHTED_METRICS = {
     "weights_class_sparse": {"history"},
     "weights_class_binary": {"history"},
     "weights_class_onehot_adam": {"history"},
+    "validation_sample_weight": {"history"},     # val_accuracy
 }
 
 

@@ -20,8 +20,9 @@ Case fields:
         regression, positive, binary, onehot, sparse, distribution.
     fit: keyword arguments of `fit` besides x, y (always `shuffle=False`,
         `verbose=0`); `validation` (a sample count) adds `validation_data`,
-        `sample_weight` (True) adds seeded per-sample weights, `class_weight` a
-        dict.
+        `sample_weight` (True) adds seeded per-sample weights,
+        `validation_sample_weight` (True) a third item to `validation_data`,
+        `class_weight` a dict.
     evaluate_sample_weight: pass the same sample weights to `evaluate`.
 
 Initial weights come from NumPy (`initial_weights(case)`): Glorot-uniform
@@ -275,6 +276,13 @@ CASES = [
     _loss_case("validation_sparse_sgd", "sparse_categorical_crossentropy", "sparse", "softmax", 3,
                metrics=["accuracy"], optimizer=_opt("SGD", learning_rate=0.2, momentum=0.5),
                fit=dict(_FIT, validation=16, batch_size=8, epochs=2)),
+    _loss_case("validation_sample_weight", "binary_crossentropy", "binary", "sigmoid", 1,
+               metrics=["accuracy"], optimizer=_opt("RMSprop", learning_rate=0.01),
+               fit=dict(_FIT, validation=16, validation_sample_weight=True)),
+    _loss_case("dense_no_bias", "categorical_crossentropy", "onehot", None, 3,
+               metrics=["accuracy"], optimizer=_opt("SGD", learning_rate=0.1, momentum=0.5),
+               layers=_model(6, _dense(5, "relu", use_bias=False), _dense(3, use_bias=False),
+                             ("Activation", {"activation": "softmax"}))),
     _loss_case("validation_batchnorm_metrics", "binary_crossentropy", "binary", "sigmoid", 1,
                metrics=["accuracy", _metric("AUC", name="auc")],
                layers=_model(6, _dense(5), ("BatchNormalization", {"momentum": 0.6}),
@@ -289,7 +297,8 @@ assert len(CASES_BY_NAME) == len(CASES), "case names must be unique"
 # -- data and initial weights ----------------------------------------------------------
 
 def make_data(case):
-    """(x, y, x_val, y_val, sample_weight) as float32 / int32 NumPy arrays."""
+    """(x, y, x_val, y_val, weights) as float32 / int32 NumPy arrays; `weights`
+    covers training and validation rows (see `_split_weights`)."""
     spec, fit = case["data"], case["fit"]
     n_val = fit.get("validation", 0)
     rng = np.random.default_rng(spec["seed"])
@@ -317,7 +326,15 @@ def make_data(case):
         y = y.astype(np.float32)
     sw = rng.uniform(0.2, 2.0, size=n).astype(np.float32)
     m = spec["n"]
-    return x[:m], y[:m], x[m:], y[m:], (sw[:m] if fit.get("sample_weight") else None)
+    return x[:m], y[:m], x[m:], y[m:], sw
+
+
+def _split_weights(case, sw):
+    """(sample_weight for fit, sample weights for validation_data or None)."""
+    m = case["data"]["n"]
+    fit = case["fit"]
+    return (sw[:m] if fit.get("sample_weight") else None,
+            sw[m:] if fit.get("validation_sample_weight") else None)
 
 
 def initial_weights(case):
@@ -387,15 +404,17 @@ def run_case(api, case, before_fit=None):
     """Builds, trains, evaluates and predicts; returns plain NumPy results:
     {"history": {key: [per epoch]}, "weights": [...], "evaluate": {key: value},
     "predict": array}. `before_fit(model)` may adjust the model first."""
-    x, y, xv, yv, sw = make_data(case)
+    x, y, xv, yv, sw_all = make_data(case)
+    sw, swv = _split_weights(case, sw_all)
     model = build(api, case)
     if before_fit is not None:
         before_fit(model)
     fit = dict(case["fit"])
     n_val = fit.pop("validation", 0)
     fit.pop("sample_weight", None)
+    fit.pop("validation_sample_weight", None)
     if n_val:
-        fit["validation_data"] = (xv, yv)
+        fit["validation_data"] = (xv, yv) if swv is None else (xv, yv, swv)
     history = model.fit(x, y, sample_weight=sw, shuffle=False, verbose=0, **fit)
     ev = model.evaluate(x, y, sample_weight=sw if case.get("evaluate_sample_weight") else None,
                         verbose=0, return_dict=True)
