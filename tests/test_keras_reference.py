@@ -40,47 +40,9 @@ _spec.loader.exec_module(cases)
 
 RTOL, ATOL = 1e-4, 1e-5
 
-# Cases that fail with today's nnlite because a feature has not been merged
-# yet (each fails strictly: remove a name once its feature lands).
-NOT_YET = {
-    # optimizers
-    "adagrad", "adagrad_accumulator", "adagrad_string", "adadelta", "adamw", "adamw_amsgrad",
-    "adamax", "nadam", "nadam_string",
-    # clipnorm / clipvalue / global_clipnorm / weight_decay
-    "sgd_clipnorm", "sgd_clipvalue", "sgd_global_clipnorm", "sgd_weight_decay",
-    "adam_clipnorm", "adam_clipvalue", "adam_global_clipnorm", "adam_weight_decay",
-    # nnlite.optimizers.schedules
-    "sgd_exponential_decay", "sgd_exponential_decay_staircase", "adam_piecewise_constant",
-    # losses
-    "loss_huber", "loss_huber_delta", "loss_log_cosh", "loss_mape", "loss_msle", "loss_poisson",
-    "loss_cosine_similarity", "loss_hinge", "loss_squared_hinge", "loss_categorical_hinge",
-    "loss_kl_divergence", "loss_binary_focal", "loss_binary_focal_balanced",
-    # nnlite.regularizers
-    "reg_kernel_l1", "reg_kernel_l2", "reg_kernel_l1l2", "reg_kernel_string_l2", "reg_bias_l1_l2",
-    "reg_activity_l1", "reg_activity_l2_l1l2", "reg_all_sgd",
-    # layers
-    "layer_batchnorm", "layer_batchnorm_momentum", "layer_batchnorm_sgd", "layer_layernorm",
-    "layer_layernorm_eps", "layer_leaky_relu", "layer_leaky_relu_default", "layer_prelu",
-    "layer_elu", "layer_relu_options", "layer_softmax", "validation_batchnorm_metrics",
-    # metrics
-    "metrics_regression", "metrics_regression_positive", "metrics_top_k", "metrics_sparse_top_k",
-    "metrics_precision_recall", "metrics_auc",
-}
-
-# Known difference in a feature nnlite has: Keras 3 does not weight the
-# `compile(metrics=...)` metrics by sample_weight or class_weight (only
-# `weighted_metrics` are; keras/src/trainers/compile_utils.py,
-# CompileMetrics.update_state calls `m.update_state(y_t, y_p)`), while nnlite's
-# Model._update_metrics passes the sample weights to them. Weights and loss
-# agree; the listed parts (history / evaluate) do not, until that is fixed.
-UNWEIGHTED_METRICS = {
-    "weights_sample_cce": {"history", "evaluate"},
-    "weights_sample_mse_sgd": {"history"},
-    "weights_class_sparse": {"history"},
-    "weights_class_binary": {"history"},
-    "weights_class_onehot_adam": {"history"},
-    "validation_sample_weight": {"history"},     # val_accuracy
-}
+# Cases nnlite does not yet match (each fails strictly: remove a name once fixed).
+NOT_YET = set()
+UNWEIGHTED_METRICS = {}
 
 
 @functools.lru_cache(maxsize=None)
