@@ -262,3 +262,21 @@ def test_from_config_rebuilds_same_values():
     init = initializers.RandomUniform(minval=-1.0, maxval=2.0, seed=9)
     clone = initializers.RandomUniform.from_config(init.get_config())
     np.testing.assert_array_equal(init((10,)), clone((10,)))
+
+
+def test_unseeded_instance_repeats_its_values_as_in_keras3():
+    # Keras 3.15.1: i = keras.initializers.GlorotUniform(); i((2, 2)) == i((2, 2))
+    # (its seed is drawn once, when the instance is created)
+    init = initializers.GlorotUniform()
+    np.testing.assert_array_equal(init((3, 4)), init((3, 4)))
+    assert init.get_config()["seed"] is None
+
+
+def test_unseeded_instances_differ_and_follow_set_random_seed():
+    from nnlite.utils import set_random_seed
+    set_random_seed(7)
+    a, b = initializers.RandomNormal(), initializers.RandomNormal()
+    first = a((5,))
+    assert not np.array_equal(first, b((5,)))
+    set_random_seed(7)
+    np.testing.assert_array_equal(initializers.RandomNormal()((5,)), first)

@@ -1,27 +1,30 @@
 """Random initializers: normal, uniform, truncated normal and variance scaling.
 
-A seeded initializer returns the same values at every call (as in Keras); an
-unseeded one draws from the global generator that `set_random_seed` sets.
+Every instance returns the same values at every call, as in Keras 3: a seeded
+one from its seed, an unseeded one from a seed drawn when it is created from
+the global generator that `set_random_seed` sets (so two layers given the
+same unseeded instance start from the same weights, as they do in Keras).
 """
 import math
 
 import numpy as np
 
 from nnlite import config
-from nnlite.backend.random import make_rng
+from nnlite.backend.random import global_rng, make_rng
 from nnlite.initializers.initializer import Initializer, compute_fans
 
 
 class RandomInitializer(Initializer):
     def __init__(self, seed=None):
         make_rng(seed)  # validates the seed now, not at build time
-        self.seed = seed
+        self._init_seed = seed
+        self.seed = int(global_rng().integers(2 ** 31)) if seed is None else seed
 
     def _rng(self):
         return make_rng(self.seed)
 
     def get_config(self):
-        return {"seed": self.seed}
+        return {"seed": self._init_seed}
 
 
 def _truncated_normal(rng, shape, mean, stddev):
@@ -52,7 +55,7 @@ class RandomNormal(RandomInitializer):
         return v.astype(dtype or config.floatx())
 
     def get_config(self):
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self._init_seed}
 
 
 class RandomUniform(RandomInitializer):
@@ -73,7 +76,7 @@ class RandomUniform(RandomInitializer):
         return v.astype(dtype or config.floatx())
 
     def get_config(self):
-        return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
+        return {"minval": self.minval, "maxval": self.maxval, "seed": self._init_seed}
 
 
 class TruncatedNormal(RandomInitializer):
@@ -94,7 +97,7 @@ class TruncatedNormal(RandomInitializer):
         return v.astype(dtype or config.floatx())
 
     def get_config(self):
-        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self._init_seed}
 
 
 class VarianceScaling(RandomInitializer):
@@ -141,7 +144,7 @@ class VarianceScaling(RandomInitializer):
 
     def get_config(self):
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
-                "seed": self.seed}
+                "seed": self._init_seed}
 
 
 def _preset(name, scale, mode, distribution, doc):
@@ -150,7 +153,7 @@ def _preset(name, scale, mode, distribution, doc):
                                  seed=seed)
 
     def get_config(self):
-        return {"seed": self.seed}
+        return {"seed": self._init_seed}
 
     return type(name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config,
                                            "__doc__": doc})
