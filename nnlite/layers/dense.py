@@ -186,13 +186,16 @@ class Dense(Layer):
             "bias_regularizer": regularizers.serialize(self.bias_regularizer),
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
+            "quantization_config": None,
         })
         return config
 
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        for key in ("kernel_initializer", "bias_initializer"):
-            if isinstance(config.get(key), dict):
-                config[key] = initializers.deserialize(config[key])
-        return cls(**config)
+        quantization_config = config.pop("quantization_config", None)
+        if quantization_config is not None:
+            raise NotImplementedError("Quantized Dense layers are not supported by nnlite. "
+                                      "Received: quantization_config=%r"
+                                      % (quantization_config,))
+        return super().from_config(config)
