@@ -175,10 +175,11 @@ class Dense(Layer):
         return _core.gemm(dz, self.kernel.value, trans_b=True).reshape(xshape)
 
     def get_config(self):
+        from nnlite.saving.serialization_lib import serialize_activation
         config = super().get_config()
         config.update({
             "units": self.units,
-            "activation": self._act.name,
+            "activation": serialize_activation(self._act.fn),
             "use_bias": self.use_bias,
             "kernel_initializer": initializers.serialize(self.kernel_initializer),
             "bias_initializer": initializers.serialize(self.bias_initializer),

@@ -134,7 +134,7 @@ def serialize_keras_object(obj):
 
 def _serialize_function(fn):
     if fn in _GLOBAL_CUSTOM_NAMES:
-        return {"module": fn.__module__, "class_name": "function",
+        return {"module": "builtins", "class_name": "function",
                 "config": _GLOBAL_CUSTOM_NAMES[fn], "registered_name": "function"}
     return {"module": "builtins", "class_name": "function", "config": fn.__name__,
             "registered_name": "function"}
@@ -146,7 +146,9 @@ def _serialize_instance(obj):
     if module is not None:
         registered_name = None
     else:
-        module = cls.__module__
+        # as Keras 3.15.1 writes custom objects: no module, found again by
+        # the registered name ("package>Name") or the class name
+        module = None
         registered_name = get_registered_name(cls)
     config = obj.get_config()
     if not isinstance(config, dict):
@@ -205,6 +207,16 @@ def _build_from_config(obj, build_config):
             raise TypeError("build_config['input_shape'] must be a list. Received: %r"
                             % (shape,))
         obj._maybe_build(tuple(shape))
+
+
+def serialize_activation(fn):
+    """A layer's `activation` entry: the name of a built-in activation (as
+    Keras writes it), else the function's serialized form."""
+    from nnlite import activations
+    name = activations.serialize(fn)
+    if activations.ALL_OBJECTS_DICT.get(name) is fn:
+        return name
+    return serialize_keras_object(fn)
 
 
 def serialize_dtype(dtype):
