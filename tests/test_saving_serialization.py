@@ -42,7 +42,10 @@ def _make(case):
     module = nnlite
     for part in case["area"].split("."):
         module = getattr(module, part)
-    obj = getattr(module, case["class_name"])(**case["kwargs"])
+    kwargs = dict(case["kwargs"])
+    if isinstance(kwargs.get("learning_rate"), dict):     # a schedule, as in the generator
+        kwargs["learning_rate"] = deserialize_keras_object(kwargs["learning_rate"])
+    obj = getattr(module, case["class_name"])(**kwargs)
     if case["build"] is not None:
         obj.build(tuple(case["build"]))
     return obj
