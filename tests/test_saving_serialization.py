@@ -272,3 +272,13 @@ def test_model_from_tf_keras_2_json():
     assert model.layers[0].kernel_regularizer.get_config()["l2"] == pytest.approx(0.01)
     assert model.layers[3].get_config()["negative_slope"] == pytest.approx(0.1)
     assert not model.compiled
+
+
+def test_module_objects_choose_between_loss_and_metric():
+    # a Keras 2 config has no "module": MeanSquaredError is both a loss and a metric
+    config = {"class_name": "MeanSquaredError", "config": {"name": "mse", "dtype": "float32"}}
+    metric = deserialize_keras_object(config, module_objects=nnlite.metrics.ALL_OBJECTS_DICT)
+    assert isinstance(metric, nnlite.metrics.Metric)
+    loss = deserialize_keras_object({"class_name": "MeanSquaredError", "config": {}},
+                                    module_objects=nnlite.losses.ALL_OBJECTS_DICT)
+    assert isinstance(loss, nnlite.losses.Loss)
