@@ -375,6 +375,10 @@ def _find_class(class_name, module, registered_name, custom_objects):
             obj = get_registered_object(name, custom_objects)
             if obj is not None:
                 return obj
+    if class_name in ("Functional", "Model"):
+        raise TypeError("Could not locate class '%s': nnlite does not support functional "
+                        "or subclassed models yet; only Sequential models can be loaded."
+                        % class_name)
     tables = _builtin_tables()
     if module is None:
         # Keras 2 style ({"class_name", "config"} only): try every table
