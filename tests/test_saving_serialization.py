@@ -282,3 +282,12 @@ def test_module_objects_choose_between_loss_and_metric():
     loss = deserialize_keras_object({"class_name": "MeanSquaredError", "config": {}},
                                     module_objects=nnlite.losses.ALL_OBJECTS_DICT)
     assert isinstance(loss, nnlite.losses.Loss)
+
+
+def test_compile_from_config_builds_the_optimizer_of_a_built_model():
+    # Keras 3.15.1: after compile_from_config on a built model, an Adam
+    # optimizer holds iteration, learning_rate and m, v per weight
+    entry = next(m for m in MODELS if m["name"] == "dense_adam")
+    model = model_from_json(entry["json"])
+    assert model.optimizer.built
+    assert len(model.optimizer.variables) == 2 + 2 * len(model.trainable_weights)
