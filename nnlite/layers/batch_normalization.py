@@ -170,9 +170,6 @@ class BatchNormalization(Layer):
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        for key in ("beta_initializer", "gamma_initializer", "moving_mean_initializer",
-                    "moving_variance_initializer"):
-            if isinstance(config.get(key), dict):
-                config[key] = initializers.deserialize(config[key])
-        return cls(**config)
+        # nested initializer/regularizer/constraint configs and the dtype
+        # policy are resolved by Layer.from_config
+        return super().from_config(config)
