@@ -180,9 +180,6 @@ def test_load_weights_from_inside_a_keras_archive(name):
                                rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.xfail(raises=ValueError, strict=False,
-                   reason="the layer configs Keras writes (InputLayer `ragged`, ...) are not "
-                          "all accepted by nnlite's from_config yet (serialization layer)")
 @pytest.mark.parametrize("name", sorted(TWINS))
 def test_load_model_reads_keras_written_files(name):
     arrays = keras_arrays(name)
