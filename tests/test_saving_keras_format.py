@@ -288,3 +288,26 @@ def test_overwrite_false_asks_and_keeps_the_file_on_no(tmp_path, monkeypatch):
     monkeypatch.setattr("builtins.input", lambda prompt="": "y")
     model.save(path, overwrite=False)
     assert zipfile.is_zipfile(path)
+
+
+@pytest.mark.parametrize("name", sorted(TWINS))
+def test_keras_file_loads_compiled_with_keras_loss_and_metrics(name):
+    arrays = keras_arrays(name)
+    model = nnlite.models.load_model(fixture(name + ".keras"))
+    got = model.evaluate(arrays["x"], arrays["y"], batch_size=6, verbose=0)
+    np.testing.assert_allclose(got, arrays["evaluate"], rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("layer_path", [False, True], ids=["plan", "layers"])
+@pytest.mark.parametrize("name", ["model_b", "model_c"])
+def test_training_resumed_from_keras_file_follows_keras(name, layer_path):
+    """Keras trained one more epoch after saving; nnlite, resuming from the
+    file (optimizer state included), reaches the same weights."""
+    arrays = keras_arrays(name)
+    model = nnlite.models.load_model(fixture(name + ".keras"))
+    model._allow_plans = not layer_path
+    model.fit(arrays["x"], arrays["y"], batch_size=3, epochs=1, shuffle=False, verbose=0)
+    weights = model.get_weights()
+    assert len(weights) == len([k for k in arrays if k.startswith("continued:")])
+    for i, w in enumerate(weights):
+        np.testing.assert_allclose(w, arrays["continued:%d" % i], rtol=1e-5, atol=1e-6)
