@@ -311,3 +311,15 @@ def test_training_resumed_from_keras_file_follows_keras(name, layer_path):
     assert len(weights) == len([k for k in arrays if k.startswith("continued:")])
     for i, w in enumerate(weights):
         np.testing.assert_allclose(w, arrays["continued:%d" % i], rtol=1e-5, atol=1e-6)
+
+
+def test_unbuilt_optimizer_state_is_skipped_with_keras_warning(tmp_path):
+    """Compiled but never trained: the file holds 2 optimizer variables, the
+    loaded optimizer is built (as Keras's compile_from_config does) and Keras
+    warns and skips them."""
+    model = model_c()
+    path = tmp_path / "m.keras"
+    model.save(path)
+    with pytest.warns(UserWarning, match="Skipping variable loading for optimizer"):
+        loaded = nnlite.models.load_model(path)
+    assert loaded.optimizer.built and len(loaded.optimizer.variables) == 2 + 3 * 2
