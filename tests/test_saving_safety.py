@@ -276,3 +276,15 @@ def test_no_pickle_in_npz_weights(tmp_path):
     np.savez(path, arr_0=np.array([object()], dtype=object))
     with pytest.raises(ValueError, match="allow_pickle"):
         model.load_weights(path)
+
+
+def test_saved_file_gets_ordinary_permissions(tmp_path):
+    model = make_model()
+    path = tmp_path / "m.keras"
+    model.save(path)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask
+    os.chmod(path, 0o640)
+    model.save(path)          # replacing keeps the file's permissions
+    assert path.stat().st_mode & 0o777 == 0o640

@@ -153,6 +153,7 @@ def atomic_write(filepath, write):
             write(f)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, _file_mode(filepath))     # mkstemp's 0600 would stick otherwise
         os.replace(tmp, filepath)
     except BaseException:
         try:
@@ -160,6 +161,16 @@ def atomic_write(filepath, write):
         except OSError:
             pass
         raise
+
+
+def _file_mode(filepath):
+    """The permissions of the file being replaced, or those a new file gets."""
+    try:
+        return os.stat(filepath).st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def save_model(model, filepath):
