@@ -159,6 +159,7 @@ def test_load_weights_from_keras_file_gives_keras_predictions_and_state(name):
     arrays = keras_arrays(name)
     model = TWINS[name]()
     model.build((None, arrays["x"].shape[1]))
+    model.optimizer.build(model.trainable_weights)    # else Keras skips the optimizer state
     model.load_weights(fixture(name + ".weights.h5"))
     np.testing.assert_allclose(model.predict(arrays["x"], verbose=0), arrays["y_pred"],
                                rtol=1e-5, atol=1e-6)
@@ -175,7 +176,8 @@ def test_load_weights_from_inside_a_keras_archive(name):
     arrays = keras_arrays(name)
     model = TWINS[name]()
     model.build((None, arrays["x"].shape[1]))
-    model.load_weights(fixture(name + ".keras"))
+    with pytest.warns(UserWarning, match="Skipping variable loading for optimizer"):
+        model.load_weights(fixture(name + ".keras"))     # unbuilt optimizer, as in Keras
     np.testing.assert_allclose(model.predict(arrays["x"], verbose=0), arrays["y_pred"],
                                rtol=1e-5, atol=1e-6)
 

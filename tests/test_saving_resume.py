@@ -87,7 +87,26 @@ def test_resume_from_weights_h5_restores_optimizer_state(tmp_path):
     path = tmp_path / "ckpt.weights.h5"
     first.save_weights(path)
     resumed = make_model(optimizers.RMSprop(0.01, momentum=0.9), seed=99)
+    resumed.optimizer.build(resumed.trainable_weights)
     resumed.load_weights(path)
     train(resumed, 2, False)
     for a, b in zip(straight.get_weights(), resumed.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_load_weights_into_unbuilt_optimizer_skips_its_state_as_keras(tmp_path):
+    """Keras 3.15.1 (checked in /work/kerasenv): `load_weights` into a freshly
+    compiled model warns "Skipping variable loading for optimizer 'adam_1',
+    because it has 2 variables whereas the saved optimizer has 6 variables."
+    and leaves the optimizer at iteration 0."""
+    first = make_model(optimizers.Adam(0.01))
+    train(first, 1, False)
+    path = tmp_path / "ckpt.weights.h5"
+    first.save_weights(path)
+    fresh = make_model(optimizers.Adam(0.01), seed=99)
+    with pytest.warns(UserWarning, match="has 2 variables whereas the saved optimizer has "
+                                         "10 variables"):
+        fresh.load_weights(path)
+    assert int(fresh.optimizer.iterations.value) == 0
+    for a, b in zip(first.get_weights(), fresh.get_weights()):
         np.testing.assert_array_equal(a, b)

@@ -396,7 +396,12 @@ def _match(filepath, where, name, variables, values, errors):
 
 def load_weights_into(model, store, skip_mismatch=False, load_optimizer=True):
     """Loads every layer's variables (and the optimizer's) from `store`.
-    Nothing is assigned unless every layer matches (or `skip_mismatch`)."""
+    Nothing is assigned unless every layer matches (or `skip_mismatch`).
+
+    As in Keras, the optimizer's state is restored only when its variables
+    match the file's in number: an optimizer that was never built (a freshly
+    compiled model) has only `iterations` and `learning_rate`, so its state is
+    skipped with a warning (`load_model` builds the optimizer first)."""
     filepath = store.filepath
     errors, pairs = [], []
     for where, name, variables in _model_entries(model):
@@ -417,8 +422,6 @@ def load_weights_into(model, store, skip_mismatch=False, load_optimizer=True):
     if load_optimizer and optimizer is not None:
         values = store.group("optimizer")
         if values:
-            if not optimizer.built and model.built:
-                optimizer.build(model.trainable_weights)
             variables = optimizer_variables(optimizer)
             if len(values) != len(variables):
                 warnings.warn("Skipping variable loading for optimizer '%s', because it has "
