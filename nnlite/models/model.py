@@ -3,7 +3,6 @@
 Subclasses provide the layer graph through `_forward_train`, `_backward`,
 `_infer` and `_output_layer`; `Sequential` is the one subclass so far.
 """
-import os
 import time
 import warnings
 
