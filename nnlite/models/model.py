@@ -98,6 +98,69 @@ class Model(Layer):
     def metrics(self):
         return [self._loss_tracker] + list(self._metrics or [])
 
+    # -- configs for saving (Keras 3's formats) ------------------------------
+    def get_build_config(self):
+        """`{"input_shape": ...}` once built (what `build_from_config` takes), else `None`."""
+        shape = getattr(self, "_build_input_shape", None)
+        if not self.built or shape is None:
+            return None
+        return {"input_shape": list(shape)}
+
+    def build_from_config(self, config):
+        """Builds the model from `get_build_config()`'s dict."""
+        if not config:
+            return
+        if not isinstance(config, dict) or "input_shape" not in config:
+            raise ValueError("build_config must be a dict with an 'input_shape' key. "
+                             "Received: %r" % (config,))
+        shape = config["input_shape"]
+        if shape is not None and not self.built:
+            self.build(tuple(shape))
+
+    def get_compile_config(self):
+        """The arguments of `compile()`, serialized as Keras 3 writes them, or
+        `None` when the model is not compiled."""
+        if not self.compiled:
+            return None
+        from nnlite.saving.serialization_lib import serialize_keras_object
+        metrics = self._compile_metrics if self._compile_metrics else None
+        return {"optimizer": serialize_keras_object(self.optimizer),
+                "loss": serialize_keras_object(self.loss),
+                "loss_weights": None,
+                "metrics": serialize_keras_object(metrics),
+                "weighted_metrics": None,
+                "run_eagerly": False,
+                "steps_per_execution": 1,
+                "jit_compile": False}
+
+    def compile_from_config(self, config):
+        """Compiles the model from `get_compile_config()`'s dict (or Keras's)."""
+        from nnlite.saving.serialization_lib import deserialize_keras_object
+        if not config:
+            return
+        if not isinstance(config, dict):
+            raise ValueError("compile_config must be a dict. Received: %r" % (config,))
+        known = ("optimizer", "loss", "loss_weights", "metrics", "weighted_metrics",
+                 "run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss")
+        unknown = sorted(set(config) - set(known))
+        if unknown:
+            raise ValueError("Unrecognized keys in compile_config: %s" % unknown)
+        args = {k: deserialize_keras_object(v) for k, v in config.items()
+                if k in ("optimizer", "loss", "metrics")}
+        for key in ("loss_weights", "weighted_metrics"):
+            if config.get(key) is not None:
+                args[key] = deserialize_keras_object(config[key])
+        if args.get("optimizer") is None:
+            args["optimizer"] = "rmsprop"
+        self.compile(**args)
+
+    def to_json(self, **kwargs):
+        """The model's config as a JSON string (`keras.saving.serialize_keras_object`
+        of the model, dumped with `json.dumps(..., **kwargs)`)."""
+        import json
+        from nnlite.saving.serialization_lib import serialize_keras_object
+        return json.dumps(serialize_keras_object(self), **kwargs)
+
     @property
     def metrics_names(self):
         """As Keras 3: `[]` before compile, `["loss"]`, and

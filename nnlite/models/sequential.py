@@ -219,15 +219,13 @@ class Sequential(Model):
     def get_config(self):
         """A Keras-shaped config: the `InputLayer` entry (with `batch_shape`)
         first, then one entry per layer, and `build_input_shape` once built."""
-        from nnlite.layers import serialize
+        from nnlite.saving.serialization_lib import serialize_dtype, serialize_keras_object
         layers = []
         if self._input_layer is not None:
-            layers.append(serialize(self._input_layer))
-        layers += [serialize(layer) for layer in self._layers]
+            layers.append(serialize_keras_object(self._input_layer))
+        layers += [serialize_keras_object(layer) for layer in self._layers]
         config = {"name": self.name, "trainable": self.trainable,
-                  "dtype": {"module": "keras", "class_name": "DTypePolicy",
-                            "config": {"name": self.dtype}, "registered_name": None},
-                  "layers": layers}
+                  "dtype": serialize_dtype(self.dtype), "layers": layers}
         if self.built and self._build_input_shape is not None:
             config["build_input_shape"] = tuple(self._build_input_shape)
         return config
@@ -235,10 +233,21 @@ class Sequential(Model):
     @classmethod
     def from_config(cls, config, custom_objects=None):
         """Rebuilds a model from `get_config()` (new weights)."""
-        from nnlite.layers import deserialize
+        from nnlite.layers.layer import Layer
+        from nnlite.saving.serialization_lib import deserialize_keras_object
+        if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
+            raise TypeError("A Sequential config must be a dict with a 'layers' list. "
+                            "Received: %r" % (config,))
         model = cls(name=config.get("name"), trainable=config.get("trainable", True))
         for layer_config in config["layers"]:
-            model.add(deserialize(layer_config, custom_objects), rebuild=False)
+            if not isinstance(layer_config, dict) or "class_name" not in layer_config:
+                raise TypeError("Each entry of a Sequential config's 'layers' must be a layer "
+                                "config dict. Received: %r" % (layer_config,))
+            layer = deserialize_keras_object(layer_config, custom_objects=custom_objects)
+            if not isinstance(layer, Layer):
+                raise TypeError("Entry %r of 'layers' is not a layer config (it gave %s)."
+                                % (layer_config.get("class_name"), type(layer).__name__))
+            model.add(layer, rebuild=False)
         model._maybe_rebuild()
         shape = config.get("build_input_shape")
         if not model.built and shape is not None and model._layers:

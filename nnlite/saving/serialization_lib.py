@@ -1,0 +1,379 @@
+"""Object <-> JSON-able config, in the format Keras 3 writes (`keras.saving`).
+
+`serialize_keras_object(obj)` gives the dict Keras 3.15.1 writes for the same
+object: `{"module", "class_name", "config", "registered_name"}` (plus
+`"build_config"` for a built layer and `"compile_config"` for a compiled
+model). `deserialize_keras_object(config)` turns such a dict back into an
+object.
+
+Reading a config never runs code from it: class names are looked up in
+nnlite's own tables (by the Keras module the config names, `keras.layers`,
+`keras.optimizers`, ...), in `custom_objects`, in the active
+`custom_object_scope` and among `register_keras_serializable` names, and
+nothing else. No module named in a config is ever imported, and `Lambda`
+layers and serialized bytecode are refused.
+"""
+import types
+
+import numpy as np
+
+from nnlite.saving.object_registration import (_GLOBAL_CUSTOM_NAMES, _scope_stack,
+                                               get_registered_name, get_registered_object)
+
+DTYPE_POLICY_MODULE = "keras"
+_FLOAT_DTYPES = ("float16", "bfloat16", "float32", "float64")
+
+
+# ---------------------------------------------------------------------------
+# the built-in objects, by Keras module
+# ---------------------------------------------------------------------------
+def _builtin_tables():
+    """{keras module string: {class or function name: object}}, built on first use
+    (the areas import nnlite.saving indirectly, so not at import time)."""
+    global _TABLES
+    if _TABLES is not None:
+        return _TABLES
+    from nnlite import (activations, constraints, initializers, layers, losses, metrics,
+                        optimizers, regularizers)
+    from nnlite.models.sequential import Sequential
+    from nnlite.optimizers import schedules
+
+    def classes(module_dict):
+        return {k: v for k, v in module_dict.items() if isinstance(v, type) and k == v.__name__}
+
+    opt = {cls.__name__: cls for cls in optimizers.ALL_OBJECTS_DICT.values()}
+    sched = {name: getattr(schedules, name) for name in dir(schedules)
+             if isinstance(getattr(schedules, name), type)}
+    _TABLES = {
+        "keras.layers": classes(layers.ALL_OBJECTS_DICT),
+        "keras.initializers": classes(initializers.ALL_OBJECTS_DICT),
+        "keras.regularizers": classes(regularizers.ALL_OBJECTS_DICT),
+        "keras.constraints": classes(constraints.ALL_OBJECTS_DICT),
+        "keras.optimizers": opt,
+        "keras.optimizers.schedules": sched,
+        "keras.losses": classes(losses.ALL_OBJECTS_DICT),
+        "keras.metrics": classes(metrics.ALL_OBJECTS_DICT),
+        "keras": {"Sequential": Sequential},
+        "keras.models": {"Sequential": Sequential},
+    }
+    # functions saved as {"module": "builtins", "class_name": "function", ...}
+    functions = {}
+    for table in (metrics.ALL_OBJECTS_DICT, losses.ALL_OBJECTS_DICT,
+                  activations.ALL_OBJECTS_DICT):
+        for name, obj in table.items():
+            if isinstance(obj, types.FunctionType) and name == obj.__name__:
+                functions[name] = obj
+    _TABLES["builtins"] = functions
+    _TABLES["keras.activations"] = dict(activations.ALL_OBJECTS_DICT)
+    return _TABLES
+
+
+_TABLES = None
+
+
+def _keras_module_of(obj_or_cls):
+    """The Keras module a built-in nnlite class or function is saved under, or None."""
+    for module, table in _builtin_tables().items():
+        if module in ("keras.models", "keras.activations"):
+            continue
+        name = getattr(obj_or_cls, "__name__", None)
+        if name is not None and table.get(name) is obj_or_cls:
+            return module
+    return None
+
+
+# ---------------------------------------------------------------------------
+# serialization
+# ---------------------------------------------------------------------------
+def serialize_keras_object(obj):
+    """Returns the JSON-able config Keras 3 writes for `obj`.
+
+    Plain values stay as they are, tuples become lists, numpy scalars become
+    Python numbers, numpy arrays become `{"class_name": "__numpy__", ...}`;
+    functions become `{"module": "builtins", "class_name": "function",
+    "config": name, ...}`; objects with `get_config()` become
+    `{"module", "class_name", "config", "registered_name"}`.
+
+    Args:
+        obj: The object to serialize.
+
+    Example:
+
+    >>> serialize_keras_object(nnlite.regularizers.L2(0.01))
+    {'module': 'keras.regularizers', 'class_name': 'L2', 'config': {'l2': 0.01},
+     'registered_name': None}
+    """
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return obj
+    if isinstance(obj, bytes):
+        return {"class_name": "__bytes__", "config": {"value": obj.decode("utf-8")}}
+    if isinstance(obj, np.generic) and obj.ndim == 0:
+        return obj.item()
+    if isinstance(obj, np.ndarray):
+        if obj.ndim == 0:
+            return obj.item()
+        return {"class_name": "__numpy__",
+                "config": {"value": obj.tolist(), "dtype": str(obj.dtype)}}
+    if isinstance(obj, (list, tuple)):
+        return [serialize_keras_object(x) for x in obj]
+    if isinstance(obj, dict):
+        return {str(k): serialize_keras_object(v) for k, v in obj.items()}
+    if isinstance(obj, types.FunctionType) and obj.__name__ == "<lambda>":
+        raise ValueError("Cannot serialize a lambda function: nnlite does not save "
+                         "bytecode. Use a named function registered with "
+                         "`@nnlite.saving.register_keras_serializable()`.")
+    if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
+        return _serialize_function(obj)
+    if isinstance(obj, type):
+        raise TypeError("Cannot serialize a class (%s); serialize an instance." % obj.__name__)
+    if not hasattr(obj, "get_config"):
+        raise TypeError("Cannot serialize %r of type %s: it has no get_config() method."
+                        % (obj, type(obj).__name__))
+    return _serialize_instance(obj)
+
+
+def _serialize_function(fn):
+    if fn in _GLOBAL_CUSTOM_NAMES:
+        return {"module": fn.__module__, "class_name": "function",
+                "config": _GLOBAL_CUSTOM_NAMES[fn], "registered_name": "function"}
+    return {"module": "builtins", "class_name": "function", "config": fn.__name__,
+            "registered_name": "function"}
+
+
+def _serialize_instance(obj):
+    cls = type(obj)
+    module = _keras_module_of(cls)
+    if module is not None:
+        registered_name = None
+    else:
+        module = cls.__module__
+        registered_name = get_registered_name(cls)
+    config = obj.get_config()
+    if not isinstance(config, dict):
+        raise TypeError("%s.get_config() must return a dict. Received: %r"
+                        % (cls.__name__, config))
+    result = {"module": module, "class_name": cls.__name__,
+              "config": serialize_keras_object(config),
+              "registered_name": registered_name}
+    if getattr(obj, "built", False):
+        build_config = _get_build_config(obj)
+        if build_config is not None:
+            result["build_config"] = serialize_keras_object(build_config)
+    if getattr(obj, "compiled", False) and hasattr(obj, "get_compile_config"):
+        compile_config = obj.get_compile_config()
+        if compile_config is not None:
+            result["compile_config"] = serialize_keras_object(compile_config)
+    return result
+
+
+def _get_build_config(obj):
+    """Keras writes a build config for models and for layers with their own
+    `build()` (Dense, BatchNormalization, ...), not for weightless ones."""
+    from nnlite.layers.layer import Layer
+    if hasattr(obj, "get_build_config"):
+        return obj.get_build_config()
+    if isinstance(obj, Layer) and type(obj).build is not Layer.build:
+        shape = getattr(obj, "_build_input_shape", None)
+        if shape is not None:
+            return {"input_shape": list(shape)}
+    return None
+
+
+def _build_from_config(obj, build_config):
+    if hasattr(obj, "build_from_config"):
+        obj.build_from_config(build_config)
+        return
+    from nnlite.layers.layer import Layer
+    if isinstance(obj, Layer):
+        if not isinstance(build_config, dict) or "input_shape" not in build_config:
+            raise TypeError("build_config must be a dict with an 'input_shape' key. "
+                            "Received: %r" % (build_config,))
+        shape = build_config["input_shape"]
+        if not isinstance(shape, (list, tuple)):
+            raise TypeError("build_config['input_shape'] must be a list. Received: %r"
+                            % (shape,))
+        obj._maybe_build(tuple(shape))
+
+
+def serialize_dtype(dtype):
+    """The `dtype` entry of a layer config: a DTypePolicy dict, as Keras writes it."""
+    return {"module": DTYPE_POLICY_MODULE, "class_name": "DTypePolicy",
+            "config": {"name": dtype}, "registered_name": None}
+
+
+def deserialize_dtype(dtype):
+    """A dtype name from a layer config's `dtype` (a string, `None` or a DTypePolicy dict)."""
+    if dtype is None or isinstance(dtype, str):
+        return dtype
+    if isinstance(dtype, dict):
+        if dtype.get("class_name") not in ("DTypePolicy", "Policy"):
+            raise ValueError("Unsupported dtype policy %r: nnlite only has plain float "
+                             "policies (DTypePolicy)." % (dtype.get("class_name"),))
+        config = dtype.get("config")
+        if not isinstance(config, dict) or not isinstance(config.get("name"), str):
+            raise ValueError("Malformed DTypePolicy config: %r" % (dtype,))
+        name = config["name"]
+        if name.startswith("mixed_"):
+            raise ValueError("Mixed-precision policy %r is not supported by nnlite." % name)
+        return name
+    raise TypeError("dtype must be a string or a DTypePolicy config. Received: dtype=%r"
+                    % (dtype,))
+
+
+# ---------------------------------------------------------------------------
+# deserialization
+# ---------------------------------------------------------------------------
+_LAMBDA_CLASSES = ("Lambda", "__lambda__")
+
+
+def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwargs):
+    """Turns a config written by `serialize_keras_object` (or by Keras 3) back
+    into an object.
+
+    Args:
+        config: A dict `{"module", "class_name", "config", "registered_name"}`,
+            a list, or a plain value.
+        custom_objects: Optional dict mapping names to custom classes or
+            functions. Defaults to `None`.
+        safe_mode: Refuse configs that would run code (lambdas). nnlite never
+            runs code from a config, so `False` only changes the message.
+            Defaults to `True`.
+
+    Raises:
+        TypeError: for a class that cannot be found, or a malformed config.
+        ValueError: for Lambda layers and lambda functions.
+    """
+    if custom_objects is not None and not isinstance(custom_objects, dict):
+        raise TypeError("custom_objects must be a dict. Received: custom_objects=%r"
+                        % (custom_objects,))
+    custom_objects = dict(custom_objects or {})
+    if config is None or isinstance(config, (bool, int, float, str)):
+        return config
+    if isinstance(config, (list, tuple)):
+        return [deserialize_keras_object(c, custom_objects, safe_mode) for c in config]
+    if not isinstance(config, dict):
+        raise TypeError("Could not parse config: expected a dict, a list or a plain value. "
+                        "Received: %r (of type %s)" % (config, type(config).__name__))
+    if "class_name" not in config or "config" not in config:
+        return {k: deserialize_keras_object(v, custom_objects, safe_mode)
+                for k, v in config.items()}
+    class_name = config["class_name"]
+    inner = config["config"]
+    module = config.get("module")
+    registered_name = config.get("registered_name")
+    for key, value in (("class_name", class_name), ("module", module),
+                       ("registered_name", registered_name)):
+        if value is not None and not isinstance(value, str):
+            raise TypeError("Malformed config: %r must be a string. Received: %r"
+                            % (key, value))
+    if class_name is None:
+        raise TypeError("Malformed config: class_name is missing. Received: %r" % (config,))
+
+    if class_name in _LAMBDA_CLASSES or (isinstance(inner, dict) and
+                                        ("function_type" in inner and inner.get(
+                                            "function_type") == "lambda")):
+        _refuse_lambda(safe_mode)
+    if class_name == "__tuple__":
+        return tuple(deserialize_keras_object(inner.get("value", []), custom_objects, safe_mode))
+    if class_name == "__numpy__":
+        if not isinstance(inner, dict) or "value" not in inner:
+            raise TypeError("Malformed __numpy__ config: %r" % (config,))
+        return np.array(inner["value"], dtype=inner.get("dtype"))
+    if class_name == "__bytes__":
+        if not isinstance(inner, dict) or not isinstance(inner.get("value"), str):
+            raise TypeError("Malformed __bytes__ config: %r" % (config,))
+        return inner["value"].encode("utf-8")
+    if class_name == "__typespec__" or class_name == "__tensor__":
+        raise TypeError("Config of class %r is not supported by nnlite." % class_name)
+    if class_name == "function":
+        return _deserialize_function(inner, module, custom_objects)
+    if class_name in ("DTypePolicy", "Policy") and module in (None, "keras", "keras.mixed_precision"):
+        return deserialize_dtype(config)
+
+    cls = _find_class(class_name, module, registered_name, custom_objects)
+    if not isinstance(inner, dict):
+        raise TypeError("Malformed config for %s: 'config' must be a dict. Received: %r"
+                        % (class_name, inner))
+    from nnlite.saving.object_registration import CustomObjectScope
+    with CustomObjectScope(custom_objects):
+        if not hasattr(cls, "from_config"):
+            raise TypeError("%s cannot be built from a config: it has no from_config()."
+                            % class_name)
+        try:
+            obj = _call_from_config(cls, inner, custom_objects)
+        except TypeError as e:
+            raise TypeError("%s could not be deserialized properly: %s. Config: %r"
+                            % (class_name, e, inner)) from None
+        build_config = config.get("build_config")
+        if build_config and not getattr(obj, "built", False):
+            _build_from_config(obj, build_config)
+        compile_config = config.get("compile_config")
+        if compile_config and hasattr(obj, "compile_from_config"):
+            obj.compile_from_config(compile_config)
+    return obj
+
+
+def _call_from_config(cls, inner, custom_objects):
+    from nnlite.models.model import Model
+    from nnlite.optimizers.optimizer import Optimizer
+    if issubclass(cls, (Model, Optimizer)):
+        return cls.from_config(inner, custom_objects=custom_objects)
+    return cls.from_config(inner)
+
+
+def _refuse_lambda(safe_mode):
+    if safe_mode:
+        raise ValueError(
+            "Requested the deserialization of a `Lambda` layer or lambda function, whose "
+            "Python bytecode is stored in the config. This is refused for safety "
+            "(`safe_mode=True`): loading it would run arbitrary code. nnlite does not "
+            "support Lambda layers in any case.")
+    raise ValueError("Lambda layers and lambda functions are not supported by nnlite "
+                     "(it never runs bytecode stored in a config).")
+
+
+def _find_class(class_name, module, registered_name, custom_objects):
+    """Looks a class up by name only: scopes, custom_objects, registry, then the
+    built-in table of the Keras module the config names. Nothing is imported."""
+    for name in (registered_name, class_name):
+        if name:
+            obj = get_registered_object(name, custom_objects)
+            if obj is not None:
+                return obj
+    tables = _builtin_tables()
+    if module is None:
+        # Keras 2 style ({"class_name", "config"} only): try every table
+        for table_module, table in tables.items():
+            if table_module != "builtins" and class_name in table:
+                return table[class_name]
+    else:
+        table = tables.get(module)
+        if table is None and module.startswith("keras.src."):
+            # Keras writes the private module for some classes (e.g. Functional)
+            table = {}
+        if table is not None and class_name in table:
+            return table[class_name]
+    raise TypeError(
+        "Could not locate class '%s' (module %r). Make sure custom classes are decorated "
+        "with `@nnlite.saving.register_keras_serializable()` or passed in "
+        "`custom_objects`. nnlite never imports modules named in a config. Known classes "
+        "for this module: %s"
+        % (class_name, module, ", ".join(sorted(tables.get(module or "", {}))) or
+           "(none: %s is not a Keras module nnlite knows)" % (module,)))
+
+
+def _deserialize_function(name, module, custom_objects):
+    if not isinstance(name, str):
+        raise TypeError("Malformed function config: 'config' must be the function's name. "
+                        "Received: %r" % (name,))
+    obj = get_registered_object(name, custom_objects)
+    if obj is not None:
+        return obj
+    tables = _builtin_tables()
+    for table_module in ("builtins", "keras.activations"):
+        if name in tables[table_module]:
+            return tables[table_module][name]
+    raise TypeError(
+        "Could not locate function '%s' (module %r). Make sure custom functions are "
+        "decorated with `@nnlite.saving.register_keras_serializable()` or passed in "
+        "`custom_objects`. nnlite never imports modules named in a config." % (name, module))
