@@ -189,15 +189,19 @@ def _build_layer(entry, custom_objects, safe_mode, where):
     if not isinstance(config, dict):
         raise ValueError("%s: the config of layer %s is not a dict" % (where, name))
     where = "%s, layer '%s' (%s)" % (where, config.get("name"), name)
+    from nnlite.saving.object_registration import get_registered_object
     custom = dict(custom_objects or {})
-    if name == "Lambda" and "Lambda" not in custom:
+    if name == "Lambda":
         raise ValueError(
             "%s: the file holds a `Lambda` layer, whose function is stored as Python bytecode. "
             "nnlite never runs code from a file (safe_mode=%s does not change that); rebuild "
             "the model in Python and load its weights with `model.load_weights`." % (where,
                                                                                      safe_mode))
-    cls = custom.get(name) or custom.get(entry.get("registered_name") or "") \
-        or layers_module.ALL_OBJECTS_DICT.get(name)
+    # custom object scopes, `custom_objects`, the registry, then nnlite's layers
+    cls = get_registered_object(name, custom, layers_module.ALL_OBJECTS_DICT)
+    registered = entry.get("registered_name")
+    if cls is None and isinstance(registered, str):
+        cls = get_registered_object(registered, custom)
     if cls is None:
         raise ValueError("%s: unknown layer class %r. nnlite supports %s; pass custom layers "
                          "through `custom_objects`." % (where, name,
@@ -265,6 +269,9 @@ def _check_dataset(ds, expected_shape, where):
                          % (where, tuple(shape), tuple(expected_shape)))
     if ds.dtype.kind not in "fiu":
         raise ValueError("%s has dtype %s; a numeric dataset was expected" % (where, ds.dtype))
+    if n and ds.id.get_storage_size() == 0:
+        # HDF5 reads storage never written as the fill value: refuse, not zeros
+        raise ValueError("%s holds no data (its storage was never written)" % (where,))
 
 
 def _read_layer_values(group, layer, path, skip_mismatch=False):
