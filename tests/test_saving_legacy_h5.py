@@ -23,7 +23,7 @@ from nnlite.saving.legacy_h5 import (load_model_from_hdf5, load_weights_from_hdf
                                      save_model_to_hdf5, save_weights_to_hdf5)
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "legacy")
-WHOLE = ("k2_mlp", "k2_classifier", "k2_acts", "k3_legacy")
+WHOLE = ("k2_mlp", "k2_classifier", "k2_acts", "k2_objects", "k3_legacy")
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +88,20 @@ def test_k3_legacy_is_compiled_with_rmsprop_scce_accuracy():
     assert float(model.optimizer.learning_rate) == pytest.approx(0.002, rel=1e-6)
     assert model.loss == "sparse_categorical_crossentropy"
     assert model._compile_metrics == ["accuracy"]
+
+
+def test_k2_object_configs_in_training_config():
+    # legacy Adam with decay, a BinaryCrossentropy object, metrics "acc", AUC(), "mse"
+    model = load_model_from_hdf5(fixture("k2_objects"))
+    assert type(model.optimizer).__name__ == "Adam"
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.003, rel=1e-6)
+    assert model.optimizer.get_config()["decay"] == pytest.approx(1e-4)
+    assert type(model.loss).__name__ == "BinaryCrossentropy"
+    assert model.loss.get_config()["label_smoothing"] == pytest.approx(0.1)
+    assert model.loss.get_config()["reduction"] == "sum_over_batch_size"
+    assert model._compile_metrics[0] == "acc" and model._compile_metrics[2] == "mse"
+    assert type(model._compile_metrics[1]).__name__ == "AUC"
+    assert model.layers[0].kernel_regularizer.get_config()["l2"] == pytest.approx(0.01)
 
 
 def test_uncompiled_keras_model_loads_uncompiled():

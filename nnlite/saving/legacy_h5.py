@@ -409,6 +409,10 @@ def _loss_from_config(loss, custom_objects, path):
         return loss
     if isinstance(loss, dict):
         entry = _plain_object_config(loss, "'%s', loss" % path)
+        cfg = entry["config"]
+        cfg.pop("fn", None)                    # tf.keras 2 records the wrapped function
+        if cfg.get("reduction") == "auto":     # tf.keras 2: "auto" is sum over batch size
+            cfg["reduction"] = "sum_over_batch_size"
         try:
             return losses.deserialize(entry, custom_objects=custom_objects)
         except (ValueError, TypeError, KeyError) as e:
@@ -445,9 +449,15 @@ def _metrics_from_config(metrics, path):
             else:
                 raise ValueError("'%s': unknown metric %r" % (path, m))
             continue
+        cls = metrics_module.ALL_OBJECTS_DICT.get(entry["class_name"])
+        if not isinstance(cls, type):
+            raise ValueError("'%s': unknown metric class %r" % (path, entry["class_name"]))
+        cfg = {k: v for k, v in cfg.items() if not (k == "dtype" and v == "float32")}
         try:
-            out.append(metrics_module.get({"class_name": entry["class_name"], "config": cfg}))
-        except (ValueError, TypeError, KeyError) as e:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", FutureWarning)
+                out.append(cls.from_config(cfg) if hasattr(cls, "from_config") else cls(**cfg))
+        except (ValueError, TypeError, KeyError, NotImplementedError) as e:
             raise ValueError("'%s': cannot rebuild the metric %r: %s" % (path, m, e)) from None
     return out
 
