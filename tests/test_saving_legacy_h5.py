@@ -510,3 +510,36 @@ def test_unknown_initializer_in_config(tmp_path):
     edit_json_attr(path, "model_config", bad)
     with pytest.raises(ValueError, match="EvilInit"):
         load_model_from_hdf5(path)
+
+
+def test_nnlite_round_trip_of_loss_and_metric_objects(tmp_path):
+    model = mlp_like_k2()
+    model.compile(optimizer="sgd", loss=nnlite.losses.BinaryCrossentropy(label_smoothing=0.2),
+                  metrics=[nnlite.metrics.AUC(num_thresholds=50), "mae"])
+    path = str(tmp_path / "m.h5")
+    save_model_to_hdf5(model, path)
+    loaded = load_model_from_hdf5(path)
+    assert type(loaded.loss).__name__ == "BinaryCrossentropy"
+    assert loaded.loss.get_config()["label_smoothing"] == pytest.approx(0.2)
+    assert type(loaded._compile_metrics[0]).__name__ == "AUC"
+    assert loaded._compile_metrics[0].get_config()["num_thresholds"] == 50
+    assert loaded._compile_metrics[1] == "mae"
+
+
+def test_nnlite_round_trip_of_a_loss_function(tmp_path):
+    model = mlp_like_k2()
+    model.compile(optimizer="sgd", loss=nnlite.losses.mean_squared_error)
+    path = str(tmp_path / "m.h5")
+    save_model_to_hdf5(model, path)
+    assert load_model_from_hdf5(path).loss == "mean_squared_error"
+
+
+def test_keras3_function_form_of_a_loss_is_read(tmp_path):
+    path = copy_fixture(tmp_path, "k3_legacy")
+
+    def as_function(tc):
+        tc["loss"] = {"module": "builtins", "class_name": "function",
+                      "config": "sparse_categorical_crossentropy", "registered_name": "function"}
+        return tc
+    edit_json_attr(path, "training_config", as_function)
+    assert load_model_from_hdf5(path).loss == "sparse_categorical_crossentropy"

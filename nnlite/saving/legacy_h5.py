@@ -403,8 +403,17 @@ def _optimizer_from_config(config, custom_objects, path):
         raise ValueError("'%s': cannot rebuild the optimizer %s: %s" % (path, name, e)) from None
 
 
+def _function_name(entry):
+    """Keras 3 writes a function as `{"class_name": "function", "config": name}`."""
+    if isinstance(entry, dict) and entry.get("class_name") == "function" \
+            and isinstance(entry.get("config"), str):
+        return entry["config"]
+    return entry
+
+
 def _loss_from_config(loss, custom_objects, path):
     from nnlite import losses
+    loss = _function_name(loss)
     if loss is None or isinstance(loss, str):
         return loss
     if isinstance(loss, dict):
@@ -433,6 +442,7 @@ def _metrics_from_config(metrics, path):
         metrics = metrics[0]
     out = []
     for m in metrics:
+        m = _function_name(m)
         if isinstance(m, str):
             out.append(m)
             continue
@@ -574,16 +584,23 @@ _OPTIMIZER_DEFAULTS = {"weight_decay": None, "use_ema": False, "ema_momentum": 0
                        "gradient_accumulation_steps": None}
 
 
+def _compile_entry(obj):
+    """A loss or metric as the training config stores it: strings and functions
+    by name, objects as Keras 3 object configs."""
+    from nnlite.saving.serialization_lib import serialize_keras_object
+    if obj is None or isinstance(obj, str):
+        return obj
+    if callable(obj) and not hasattr(obj, "get_config"):
+        return getattr(obj, "__name__", None) or repr(obj)
+    return serialize_keras_object(obj)
+
+
 def _training_config(model):
-    from nnlite import losses, metrics as metrics_module, optimizers
-    loss = model.loss
+    from nnlite import optimizers
+    loss = _compile_entry(model.loss)
     if isinstance(loss, str):
         loss = _LOSS_ALIASES.get(loss, loss)
-    elif loss is not None:
-        loss = losses.serialize(losses.get(loss))
-    metrics = []
-    for m in model._compile_metrics:
-        metrics.append(m if isinstance(m, str) else metrics_module.serialize(m))
+    metrics = [_compile_entry(m) for m in model._compile_metrics]
     opt = optimizers.serialize(model.optimizer)
     # tf.keras 2 reads a bare "Adam" as its legacy optimizer, which rejects the
     # newer arguments (`weight_decay`, `use_ema`, ...); they are omitted while at
