@@ -212,9 +212,16 @@ def test_weights_layer_count_mismatch_is_an_error():
         load_weights_from_hdf5(model, fixture("k2_mlp_weights"))
 
 
-def test_skip_mismatch_needs_by_name():
-    with pytest.raises(ValueError, match="by_name"):
-        load_weights_from_hdf5(mlp_like_k2(), fixture("k2_mlp_weights"), skip_mismatch=True)
+def test_skip_mismatch_in_layer_order_skips_only_the_wrong_weights():
+    model = nnlite.Sequential([nnlite.Input(shape=(5,)), L.Dense(8), L.Dense(4),
+                               L.Dense(2)])
+    before = model.layers[2].get_weights()
+    with pytest.warns(UserWarning, match="Skipping"):
+        load_weights_from_hdf5(model, fixture("k2_mlp_weights"), skip_mismatch=True)
+    np.testing.assert_array_equal(model.layers[2].get_weights()[0], before[0])
+    with h5py.File(fixture("k2_mlp_weights")) as f:
+        np.testing.assert_array_equal(model.layers[1].get_weights()[0],
+                                      f["dense_1/dense_1/kernel:0"][()])
 
 
 # -- nnlite's own files -------------------------------------------------------------------------

@@ -251,6 +251,10 @@ def model_from_legacy_config(model_config, custom_objects=None, safe_mode=True,
 
 
 # -- weights --------------------------------------------------------------------------
+class _ShapeMismatch(ValueError):
+    pass
+
+
 def _check_dataset(ds, expected_shape, where):
     h5py = _h5py()
     if not isinstance(ds, h5py.Dataset):
@@ -265,7 +269,7 @@ def _check_dataset(ds, expected_shape, where):
         raise ValueError("%s declares shape %s (%d elements), more than the %d accepted."
                          % (where, shape, n, MAX_ELEMENTS))
     if tuple(shape) != tuple(expected_shape):
-        raise ValueError("%s has shape %s, but the model's weight has shape %s."
+        raise _ShapeMismatch("%s has shape %s, but the model's weight has shape %s."
                          % (where, tuple(shape), tuple(expected_shape)))
     if ds.dtype.kind not in "fiu":
         raise ValueError("%s has dtype %s; a numeric dataset was expected" % (where, ds.dtype))
@@ -274,19 +278,21 @@ def _check_dataset(ds, expected_shape, where):
         raise ValueError("%s holds no data (its storage was never written)" % (where,))
 
 
-def _read_layer_values(group, layer, path, skip_mismatch=False):
-    """The arrays listed by `group`'s `weight_names`, checked against `layer`."""
+def _read_layer_values(group, layer, path, skip_mismatch=False, skip_count_mismatch=False):
+    """`(variable, array)` pairs for the weights `group`'s `weight_names` lists,
+    checked against `layer`; with `skip_mismatch` a weight of another shape is
+    skipped with a warning, as Keras does."""
     names = _str_list(group, "weight_names", path)
     variables = layer.variables
     if len(names) != len(variables):
         msg = ("'%s': layer '%s' (%s) has %d weights, but the file's group '%s' holds %d (%s)."
                % (path, layer.name, type(layer).__name__, len(variables), group.name,
                   len(names), names))
-        if skip_mismatch:
-            warnings.warn("Skipping loading of weights: " + msg, stacklevel=3)
-            return None
+        if skip_count_mismatch:
+            warnings.warn("Skipping loading of weights: " + msg, stacklevel=4)
+            return []
         raise ValueError(msg)
-    values = []
+    pairs = []
     for wname, var in zip(names, variables):
         where = "'%s': weight '%s' of layer '%s'" % (path, wname, layer.name)
         if wname not in group:
@@ -294,17 +300,17 @@ def _read_layer_values(group, layer, path, skip_mismatch=False):
         ds = group[wname]
         try:
             _check_dataset(ds, var.shape, where)
-        except ValueError as e:
-            if skip_mismatch and "shape" in str(e) and "accepted" not in str(e):
-                warnings.warn("Skipping loading of weights: %s" % e, stacklevel=3)
-                return None
-            raise
+        except _ShapeMismatch as e:
+            if not skip_mismatch:
+                raise
+            warnings.warn("Skipping loading of weights: %s" % e, stacklevel=4)
+            continue
         try:
-            values.append(np.asarray(ds[()], dtype=var.dtype))
+            pairs.append((var, np.asarray(ds[()], dtype=var.dtype)))
         except OSError as e:
             raise ValueError("%s could not be read (truncated or corrupted file?): %s"
                              % (where, e)) from None
-    return values
+    return pairs
 
 
 def _load_weights_group(model, group, path, by_name=False, skip_mismatch=False):
@@ -313,16 +319,14 @@ def _load_weights_group(model, group, path, by_name=False, skip_mismatch=False):
         if lname not in group:
             raise ValueError("'%s': layer group '%s' is listed in `layer_names` but missing."
                              % (path, lname))
+    pairs = []
     if by_name:
         index = {layer.name: layer for layer in model.layers}
-        updates = []
         for lname in layer_names:
             layer = index.get(lname)
-            if layer is None:
-                continue
-            values = _read_layer_values(group[lname], layer, path, skip_mismatch)
-            if values is not None:
-                updates.append((layer, values))
+            if layer is not None:
+                pairs += _read_layer_values(group[lname], layer, path, skip_mismatch,
+                                            skip_count_mismatch=skip_mismatch)
     else:
         file_layers = [n for n in layer_names
                        if _str_list(group[n], "weight_names", path)]
@@ -333,14 +337,11 @@ def _load_weights_group(model, group, path, by_name=False, skip_mismatch=False):
                 "for %d layers (%s)." % (path, len(model_layers),
                                          [layer.name for layer in model_layers],
                                          len(file_layers), file_layers))
-        updates = []
         for lname, layer in zip(file_layers, model_layers):
-            values = _read_layer_values(group[lname], layer, path, skip_mismatch)
-            if values is not None:
-                updates.append((layer, values))
+            pairs += _read_layer_values(group[lname], layer, path, skip_mismatch)
     # every dataset was read and checked before any weight changes
-    for layer, values in updates:
-        layer.set_weights(values)
+    for var, value in pairs:
+        var.assign(value)
 
 
 def load_weights_from_hdf5(model, filepath, by_name=False, skip_mismatch=False):
@@ -355,12 +356,10 @@ def load_weights_from_hdf5(model, filepath, by_name=False, skip_mismatch=False):
         filepath: Path of a `.h5` file from `save_weights` (tf.keras 2) or
             `save` (tf.keras 2, Keras 3 legacy, nnlite).
         by_name: Match layers by name. Defaults to `False`.
-        skip_mismatch: With `by_name`, skip layers whose weights do not match
-            (with a warning) instead of raising. Defaults to `False`.
+        skip_mismatch: Skip (with a warning) each weight whose shape differs,
+            and with `by_name` each layer whose weight count differs, instead
+            of raising (as Keras 3). Defaults to `False`.
     """
-    if skip_mismatch and not by_name:
-        raise ValueError("When calling model.load_weights, skip_mismatch can only be set to "
-                         "True when by_name is True.")
     if not model.built:
         raise ValueError("Unable to load weights saved in HDF5 format into a subclassed "
                          "Model which has not created its variables yet. Build the model "
