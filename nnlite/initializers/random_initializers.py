@@ -144,7 +144,19 @@ class VarianceScaling(RandomInitializer):
 
     def get_config(self):
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
-                "seed": self._init_seed}
+                "seed": self._init_seed, "input_axes": None, "output_axes": None}
+
+    @classmethod
+    def from_config(cls, config):
+        """Accepts Keras 3.15's `input_axes`/`output_axes` keys (fan axes of
+        einsum kernels) when they are `None`, their default."""
+        config = dict(config)
+        for key in ("input_axes", "output_axes"):
+            if config.pop(key, None) is not None:
+                raise NotImplementedError(
+                    "%s: custom fan axes (%s) are not supported by nnlite. Received: %r"
+                    % (cls.__name__, key, config))
+        return cls(**config)
 
 
 def _preset(name, scale, mode, distribution, doc):
@@ -153,7 +165,7 @@ def _preset(name, scale, mode, distribution, doc):
                                  seed=seed)
 
     def get_config(self):
-        return {"seed": self._init_seed}
+        return {"seed": self._init_seed, "input_axes": None, "output_axes": None}
 
     return type(name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config,
                                            "__doc__": doc})

@@ -50,5 +50,6 @@ class Activation(Layer):
 
     def get_config(self):
         config = super().get_config()
-        config["activation"] = self._act.name
+        from nnlite.saving.serialization_lib import serialize_activation
+        config["activation"] = serialize_activation(self._act.fn)
         return config

@@ -170,9 +170,11 @@ class BatchNormalization(Layer):
 
     @classmethod
     def from_config(cls, config):
+        # nested initializer/regularizer/constraint configs and the dtype
+        # policy are resolved by Layer.from_config; tf.keras 2 writes the
+        # axis as a one-element list
         config = dict(config)
-        for key in ("beta_initializer", "gamma_initializer", "moving_mean_initializer",
-                    "moving_variance_initializer"):
-            if isinstance(config.get(key), dict):
-                config[key] = initializers.deserialize(config[key])
-        return cls(**config)
+        axis = config.get("axis")
+        if isinstance(axis, (list, tuple)) and len(axis) == 1:
+            config["axis"] = axis[0]
+        return super().from_config(config)

@@ -175,10 +175,11 @@ class Dense(Layer):
         return _core.gemm(dz, self.kernel.value, trans_b=True).reshape(xshape)
 
     def get_config(self):
+        from nnlite.saving.serialization_lib import serialize_activation
         config = super().get_config()
         config.update({
             "units": self.units,
-            "activation": self._act.name,
+            "activation": serialize_activation(self._act.fn),
             "use_bias": self.use_bias,
             "kernel_initializer": initializers.serialize(self.kernel_initializer),
             "bias_initializer": initializers.serialize(self.bias_initializer),
@@ -186,13 +187,16 @@ class Dense(Layer):
             "bias_regularizer": regularizers.serialize(self.bias_regularizer),
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
+            "quantization_config": None,
         })
         return config
 
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        for key in ("kernel_initializer", "bias_initializer"):
-            if isinstance(config.get(key), dict):
-                config[key] = initializers.deserialize(config[key])
-        return cls(**config)
+        quantization_config = config.pop("quantization_config", None)
+        if quantization_config is not None:
+            raise NotImplementedError("Quantized Dense layers are not supported by nnlite. "
+                                      "Received: quantization_config=%r"
+                                      % (quantization_config,))
+        return super().from_config(config)

@@ -67,8 +67,21 @@ class InputLayer(Layer):
         return dy
 
     def get_config(self):
+        """As Keras writes it: the dtype is a plain string here, not a policy."""
         return {"batch_shape": self.batch_shape, "dtype": self.dtype, "sparse": False,
-                "name": self.name}
+                "ragged": False, "name": self.name, "optional": False}
+
+    @classmethod
+    def from_config(cls, config):
+        from nnlite.saving.serialization_lib import deserialize_dtype
+        if not isinstance(config, dict):
+            raise TypeError("InputLayer.from_config expects a dict. Received: %r" % (config,))
+        config = dict(config)
+        if config.pop("ragged", False):
+            raise NotImplementedError("Ragged inputs are not supported by nnlite.")
+        if "dtype" in config:
+            config["dtype"] = deserialize_dtype(config["dtype"])
+        return cls(**config)
 
 
 def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None,

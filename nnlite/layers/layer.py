@@ -236,13 +236,30 @@ class Layer:
 
     # -- config --------------------------------------------------------------
     def get_config(self):
-        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        """Keras's layer config: name, trainable, the dtype as a DTypePolicy
+        config, and the layer's own arguments (added by subclasses)."""
+        from nnlite.saving.serialization_lib import serialize_dtype
+        config = {"name": self.name, "trainable": self.trainable,
+                  "dtype": serialize_dtype(self.dtype)}
         if self.activity_regularizer is not None:
             config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         return config
 
     @classmethod
     def from_config(cls, config):
+        """Builds the layer from `get_config()`'s dict (or the one Keras 3 writes):
+        the dtype may be a DTypePolicy config, nested `{"class_name", ...}`
+        entries (initializers, regularizers, ...) are deserialized first."""
+        from nnlite.saving.serialization_lib import deserialize_dtype, deserialize_keras_object
+        if not isinstance(config, dict):
+            raise TypeError("%s.from_config expects a dict. Received: %r"
+                            % (cls.__name__, config))
+        config = dict(config)
+        if "dtype" in config:
+            config["dtype"] = deserialize_dtype(config["dtype"])
+        for key, value in config.items():
+            if isinstance(value, dict) and "class_name" in value:
+                config[key] = deserialize_keras_object(value)
         return cls(**config)
 
     def __repr__(self):

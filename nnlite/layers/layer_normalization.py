@@ -188,8 +188,6 @@ class LayerNormalization(Layer):
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        for key in ("beta_initializer", "gamma_initializer"):
-            if isinstance(config.get(key), dict):
-                config[key] = initializers.deserialize(config[key])
-        return cls(**config)
+        # nested initializer/regularizer/constraint configs and the dtype
+        # policy are resolved by Layer.from_config
+        return super().from_config(config)

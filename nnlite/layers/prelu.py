@@ -101,7 +101,6 @@ class PReLU(Layer):
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        if isinstance(config.get("alpha_initializer"), dict):
-            config["alpha_initializer"] = initializers.deserialize(config["alpha_initializer"])
-        return cls(**config)
+        # nested initializer/regularizer/constraint configs and the dtype
+        # policy are resolved by Layer.from_config
+        return super().from_config(config)

@@ -118,10 +118,10 @@ class Model(Layer):
             self.build(tuple(shape))
 
     def get_compile_config(self):
-        """The arguments of `compile()`, serialized as Keras 3 writes them, or
-        `None` when the model is not compiled."""
+        """The arguments of `compile()`, serialized as Keras 3 writes them
+        (`{}` when the model is not compiled, as in Keras)."""
         if not self.compiled:
-            return None
+            return {}
         from nnlite.saving.serialization_lib import serialize_keras_object
         metrics = self._compile_metrics if self._compile_metrics else None
         return {"optimizer": serialize_keras_object(self.optimizer),

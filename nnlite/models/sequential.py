@@ -223,7 +223,16 @@ class Sequential(Model):
         layers = []
         if self._input_layer is not None:
             layers.append(serialize_keras_object(self._input_layer))
-        layers += [serialize_keras_object(layer) for layer in self._layers]
+        shape = self._input_layer.batch_shape if self._input_layer is not None else None
+        for layer in self._layers:
+            entry = serialize_keras_object(layer)
+            if shape is not None and self.built:
+                # layers nnlite creates built (Flatten) still get the input
+                # shape Keras records when it builds the model
+                if "build_config" not in entry and _keras_builds(layer):
+                    entry["build_config"] = {"input_shape": list(shape)}
+                shape = tuple(layer.compute_output_shape(shape))
+            layers.append(entry)
         config = {"name": self.name, "trainable": self.trainable,
                   "dtype": serialize_dtype(self.dtype), "layers": layers}
         if self.built and self._build_input_shape is not None:
@@ -253,6 +262,12 @@ class Sequential(Model):
         if not model.built and shape is not None and model._layers:
             model.build(tuple(shape))
         return model
+
+
+def _keras_builds(layer):
+    from nnlite.saving.serialization_lib import _LAYERS_WITH_BUILD_CONFIG, _keras_module_of
+    return (_keras_module_of(type(layer)) == "keras.layers"
+            and type(layer).__name__ in _LAYERS_WITH_BUILD_CONFIG)
 
 
 def _shape_str(shape):

@@ -134,7 +134,7 @@ def serialize_keras_object(obj):
 
 def _serialize_function(fn):
     if fn in _GLOBAL_CUSTOM_NAMES:
-        return {"module": fn.__module__, "class_name": "function",
+        return {"module": "builtins", "class_name": "function",
                 "config": _GLOBAL_CUSTOM_NAMES[fn], "registered_name": "function"}
     return {"module": "builtins", "class_name": "function", "config": fn.__name__,
             "registered_name": "function"}
@@ -146,7 +146,9 @@ def _serialize_instance(obj):
     if module is not None:
         registered_name = None
     else:
-        module = cls.__module__
+        # as Keras 3.15.1 writes custom objects: no module, found again by
+        # the registered name ("package>Name") or the class name
+        module = None
         registered_name = get_registered_name(cls)
     config = obj.get_config()
     if not isinstance(config, dict):
@@ -155,24 +157,36 @@ def _serialize_instance(obj):
     result = {"module": module, "class_name": cls.__name__,
               "config": serialize_keras_object(config),
               "registered_name": registered_name}
-    if getattr(obj, "built", False):
-        build_config = _get_build_config(obj)
-        if build_config is not None:
-            result["build_config"] = serialize_keras_object(build_config)
-    if getattr(obj, "compiled", False) and hasattr(obj, "get_compile_config"):
+    build_config = _get_build_config(obj)
+    if build_config is not None:
+        result["build_config"] = serialize_keras_object(build_config)
+    if hasattr(obj, "get_compile_config"):
+        # Keras writes `"compile_config": {}` for a model never compiled
         compile_config = obj.get_compile_config()
         if compile_config is not None:
             result["compile_config"] = serialize_keras_object(compile_config)
     return result
 
 
+_LAYERS_WITH_BUILD_CONFIG = ("Dense", "BatchNormalization", "LayerNormalization", "PReLU",
+                              "Flatten")
+
+
 def _get_build_config(obj):
-    """Keras writes a build config for models and for layers with their own
-    `build()` (Dense, BatchNormalization, ...), not for weightless ones."""
+    """Keras writes a build config for models and for the layers it builds
+    when a model is built (in Keras 3.15.1, of nnlite's layers: Dense,
+    BatchNormalization, LayerNormalization, PReLU and Flatten; custom layers
+    with their own `build()`), not for the weightless ones it creates built."""
     from nnlite.layers.layer import Layer
     if hasattr(obj, "get_build_config"):
         return obj.get_build_config()
-    if isinstance(obj, Layer) and type(obj).build is not Layer.build:
+    if not isinstance(obj, Layer):
+        return None
+    if _keras_module_of(type(obj)) == "keras.layers":
+        wants = type(obj).__name__ in _LAYERS_WITH_BUILD_CONFIG
+    else:
+        wants = type(obj).build is not Layer.build
+    if wants:
         shape = getattr(obj, "_build_input_shape", None)
         if shape is not None:
             return {"input_shape": list(shape)}
@@ -193,6 +207,16 @@ def _build_from_config(obj, build_config):
             raise TypeError("build_config['input_shape'] must be a list. Received: %r"
                             % (shape,))
         obj._maybe_build(tuple(shape))
+
+
+def serialize_activation(fn):
+    """A layer's `activation` entry: the name of a built-in activation (as
+    Keras writes it), else the function's serialized form."""
+    from nnlite import activations
+    name = activations.serialize(fn)
+    if activations.ALL_OBJECTS_DICT.get(name) is fn:
+        return name
+    return serialize_keras_object(fn)
 
 
 def serialize_dtype(dtype):
