@@ -522,7 +522,7 @@ def test_unknown_initializer_in_config(tmp_path):
 def test_nnlite_round_trip_of_loss_and_metric_objects(tmp_path):
     model = mlp_like_k2()
     model.compile(optimizer="sgd", loss=nnlite.losses.BinaryCrossentropy(label_smoothing=0.2),
-                  metrics=[nnlite.metrics.AUC(num_thresholds=50), "mae"])
+                  metrics=[nnlite.metrics.AUC(num_thresholds=50, name="auc50"), "mae"])
     path = str(tmp_path / "m.h5")
     save_model_to_hdf5(model, path)
     loaded = load_model_from_hdf5(path)
