@@ -256,3 +256,16 @@ def test_build_config_round_trip():
 def test_to_json_passes_json_kwargs():
     model = Sequential([nnlite.layers.Dense(1)])
     assert model.to_json(indent=2).startswith('{\n  "module": "keras"')
+
+
+def test_model_from_tf_keras_2_json():
+    # tf.keras 2 writes the dtype as a string, `batch_input_shape`, a one-element
+    # list as BatchNormalization's axis and LeakyReLU's `alpha`
+    with pytest.warns(UserWarning, match="alpha"):
+        model = model_from_json(REF["tf_keras_model_json"])
+    assert [type(l).__name__ for l in model.layers] == [
+        "Dense", "BatchNormalization", "Dropout", "LeakyReLU", "Dense"]
+    assert model.built and model.layers[0].kernel.shape == (3, 4)
+    assert model.layers[0].kernel_regularizer.get_config()["l2"] == pytest.approx(0.01)
+    assert model.layers[3].get_config()["negative_slope"] == pytest.approx(0.1)
+    assert not model.compiled

@@ -171,5 +171,10 @@ class BatchNormalization(Layer):
     @classmethod
     def from_config(cls, config):
         # nested initializer/regularizer/constraint configs and the dtype
-        # policy are resolved by Layer.from_config
+        # policy are resolved by Layer.from_config; tf.keras 2 writes the
+        # axis as a one-element list
+        config = dict(config)
+        axis = config.get("axis")
+        if isinstance(axis, (list, tuple)) and len(axis) == 1:
+            config["axis"] = axis[0]
         return super().from_config(config)

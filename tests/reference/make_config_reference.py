@@ -230,6 +230,17 @@ def _models():
     return out
 
 
+def _tf_keras_model_json():
+    """model.to_json() of a tf.keras 2 (tf_keras 2.21) model: the Keras 2 format."""
+    import tf_keras
+    L = tf_keras.layers
+    m = tf_keras.Sequential([L.Dense(4, activation="relu", input_shape=(3,),
+                                     kernel_regularizer="l2"),
+                             L.BatchNormalization(), L.Dropout(0.2), L.LeakyReLU(0.1),
+                             L.Dense(1)])
+    return m.to_json()
+
+
 def main():
     ser = keras.saving.serialize_keras_object
     cases = []
@@ -252,6 +263,7 @@ def main():
         "loss_functions": {f: ser(getattr(keras.losses, f)) for f in LOSS_FUNCTIONS},
         "tuple": ser((1, 2.5, "a")),
         "models": models,
+        "tf_keras_model_json": _tf_keras_model_json(),
     }
     path = os.path.join(HERE, "keras_configs.json")
     with open(path, "w") as f:
