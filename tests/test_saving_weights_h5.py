@@ -144,3 +144,25 @@ def test_overwrite_false_without_answer_raises(tmp_path, monkeypatch):
     with pytest.raises(FileExistsError):
         model.save_weights(path, overwrite=False)
     assert path.read_bytes() == b"old"
+
+
+def test_legacy_h5_paths_go_to_the_legacy_format(tmp_path):
+    model, other = make_model(1), make_model(2)
+    path = tmp_path / "m.h5"
+    with pytest.warns(UserWarning, match="This file format is considered legacy"):
+        model.save(path)
+    with h5py.File(path, "r") as f:       # Keras 2's layout, not the .weights.h5 one
+        assert "model_weights" in f and "model_config" in f.attrs
+    other.load_weights(path)
+    for a, b in zip(model.get_weights(), other.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    loaded = nnlite.models.load_model(path)
+    for a, b in zip(model.get_weights(), loaded.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_by_name_is_only_for_legacy_files(tmp_path):
+    model = make_model()
+    model.save_weights(tmp_path / "m.weights.h5")
+    with pytest.raises(ValueError, match="`by_name` only supports loading legacy"):
+        model.load_weights(tmp_path / "m.weights.h5", by_name=True)

@@ -74,7 +74,8 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
                   "`keras.saving.save_model(model, 'my_model.keras')`. ", UserWarning,
                   stacklevel=2)
     from nnlite.saving import legacy_h5
-    return legacy_h5.save_model_to_hdf5(model, filepath)
+    return legacy_h5.save_model_to_hdf5(model, filepath, overwrite=True,
+                                        include_optimizer=include_optimizer)
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
@@ -155,7 +156,8 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
         return saving_lib.load_weights(model, filepath, skip_mismatch=skip_mismatch)
     if filepath.endswith((".h5", ".hdf5")):
         from nnlite.saving import legacy_h5
-        return legacy_h5.load_weights_from_hdf5(model, filepath)
+        return legacy_h5.load_weights_from_hdf5(model, filepath, by_name=bool(by_name),
+                                                skip_mismatch=skip_mismatch)
     raise ValueError("File format not supported: filepath=%s. Keras 3 only supports V3 "
                      "`.keras` files, `.weights.h5` files, legacy H5 format files (`.h5` "
                      "extension), or Orbax checkpoints." % filepath)
