@@ -1,16 +1,17 @@
-"""ModelCheckpoint with `.weights.npz` files. Messages and file-name
+"""ModelCheckpoint with `.weights.npz`, `.keras` and `.weights.h5` files. Messages and file-name
 templates follow Keras 3.15.1 (observed in /work/kerasenv, November 2026,
 with `.weights.h5`):
 
     Epoch 1: loss improved from None to 0.64939, saving model to ck_01_0.65.weights.h5
     Epoch 1: finished saving model to ck_01_0.65.weights.h5
 """
+import h5py
 import numpy as np
 import pytest
 
 from nnlite.callbacks import LambdaCallback, ModelCheckpoint
 from nnlite.layers import Dense, Input
-from nnlite.models import Sequential
+from nnlite.models import Sequential, load_model
 
 
 def data():
@@ -93,11 +94,46 @@ def test_save_freq_in_batches(tmp_path):
                                                           "b2_2.weights.npz"]
 
 
-def test_keras_file_formats_are_not_supported_yet(tmp_path):
+def test_keras_format_checkpoint_holds_the_model_of_its_epoch(tmp_path):
     x, y = data()
-    ck = ModelCheckpoint(str(tmp_path / "m.keras"), monitor="loss")
-    with pytest.raises(NotImplementedError, match=r"\.keras"):
-        make_model().fit(x, y, epochs=1, verbose=0, callbacks=[ck])
+    model = make_model()
+    seen = []
+    snap = LambdaCallback(on_epoch_end=lambda e, logs: seen.append(
+        (logs["val_loss"], model.get_weights())))
+    ck = ModelCheckpoint(str(tmp_path / "m_{epoch}_{val_loss:.3f}.keras"))
+    model.fit(x, y, epochs=2, verbose=0, validation_split=0.25, callbacks=[snap, ck])
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["m_%d_%.3f.keras" % (i + 1, seen[i][0]) for i in range(2)]
+    loaded = load_model(tmp_path / names[0])
+    for a, b in zip(loaded.get_weights(), seen[0][1]):
+        np.testing.assert_array_equal(a, b)
+    assert loaded.compiled and loaded.loss == "binary_crossentropy"
+
+
+def test_save_best_only_keras_format_keeps_the_best_epoch(tmp_path):
+    x, y = data()
+    model = make_model()
+    seen = []
+    snap = LambdaCallback(on_epoch_end=lambda e, logs: seen.append(
+        (logs["loss"], model.get_weights())))
+    path = tmp_path / "best.keras"
+    ck = ModelCheckpoint(str(path), monitor="loss", save_best_only=True)
+    model.fit(x, y, epochs=3, verbose=0, callbacks=[snap, ck])
+    best = min(range(3), key=lambda i: seen[i][0])
+    for a, b in zip(load_model(path).get_weights(), seen[best][1]):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_save_weights_only_writes_weights_h5(tmp_path):
+    x, y = data()
+    model = make_model()
+    ck = ModelCheckpoint(str(tmp_path / "w{epoch}.weights.h5"), save_weights_only=True,
+                         monitor="loss")
+    model.fit(x, y, epochs=2, verbose=0, callbacks=[ck])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w1.weights.h5", "w2.weights.h5"]
+    with h5py.File(tmp_path / "w2.weights.h5", "r") as f:
+        np.testing.assert_array_equal(f["layers/dense/vars/0"][()], model.get_weights()[0])
+        assert int(f["optimizer/vars/0"][()]) == 4      # 2 epochs of 2 steps
 
 
 def test_bad_filepath_and_save_freq_are_rejected():

@@ -1,4 +1,4 @@
-"""ModelCheckpoint: saves the model's weights during training."""
+"""ModelCheckpoint: saves the model (or its weights) during training."""
 import os
 import warnings
 
@@ -8,16 +8,17 @@ from nnlite.callbacks.monitor_callback import MonitorCallback
 
 
 class ModelCheckpoint(MonitorCallback):
-    """Saves the model (for now: its weights, as `.weights.npz`) every epoch,
-    every `save_freq` batches, or only when the monitored value improves.
+    """Saves the model (`model.save`) or its weights (`model.save_weights`)
+    every epoch, every `save_freq` batches, or only when the monitored value
+    improves.
 
     `filepath` may hold `str.format` fields filled from the epoch (counted
-    from 1) and the logs, e.g. `"ckpt_{epoch:02d}_{val_loss:.2f}.weights.npz"`.
+    from 1) and the logs, e.g. `"ckpt_{epoch:02d}_{val_loss:.2f}.keras"`.
 
     Args:
-        filepath: Where to save. nnlite writes `*.weights.npz` files
-            (`model.save_weights`); `.keras`, `.h5` and `.weights.h5` are
-            accepted names but saving to them is not supported yet.
+        filepath: Where to save: a `.keras` (or legacy `.h5`) file, or with
+            `save_weights_only=True` a `.weights.h5` file. nnlite's
+            `.weights.npz` is accepted in both cases (weights only).
         monitor: Value compared by `save_best_only`. Defaults to `"val_loss"`.
         verbose: 0 (silent) or 1 (prints each save). Defaults to `0`.
         save_best_only: Save only when `monitor` improves. Defaults to `False`.
@@ -28,7 +29,7 @@ class ModelCheckpoint(MonitorCallback):
 
     Example:
 
-    >>> ckpt = ModelCheckpoint("best.weights.npz", monitor="val_loss", save_best_only=True)
+    >>> ckpt = ModelCheckpoint("best.keras", monitor="val_loss", save_best_only=True)
     >>> model.fit(x, y, validation_split=0.2, epochs=10, callbacks=[ckpt])
     """
 

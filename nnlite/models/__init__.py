@@ -20,4 +20,21 @@ def model_from_json(json_string, custom_objects=None):
     return deserialize_keras_object(config, custom_objects=custom_objects)
 
 
-__all__ = ["Model", "Sequential", "model_from_json"]
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """Loads a model saved with `model.save()`: a `.keras` archive (written by
+    nnlite or by Keras 3) or a legacy `.h5` file.
+
+    Args:
+        filepath: Path of the file.
+        custom_objects: Optional dict mapping names to custom classes or
+            functions. Defaults to `None`.
+        compile: Whether to compile the model as it was saved, with the
+            optimizer's state. Defaults to `True`.
+        safe_mode: Refuse to deserialize code (lambdas). Defaults to `True`.
+    """
+    from nnlite.saving.saving_api import load_model as _load_model
+    return _load_model(filepath, custom_objects=custom_objects, compile=compile,
+                       safe_mode=safe_mode)
+
+
+__all__ = ["Model", "Sequential", "load_model", "model_from_json"]

@@ -3,7 +3,6 @@
 Subclasses provide the layer graph through `_forward_train`, `_backward`,
 `_infer` and `_output_layer`; `Sequential` is the one subclass so far.
 """
-import os
 import time
 import warnings
 
@@ -745,31 +744,31 @@ class Model(Layer):
                              "`layer.build(input_shape)`." % self.name)
         return int(sum(layer.count_params() for layer in self.layers))
 
-    # -- saving (weights only, for now) -----------------------------------------
-    def save_weights(self, filepath, overwrite=True):
-        """Saves `get_weights()` to a `.weights.npz` file (NumPy, no pickle).
+    # -- saving ------------------------------------------------------------------
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        """Saves the model (config, weights, compile state and optimizer state)
+        to a `.keras` archive, or to a legacy `.h5` file.
 
-        The Keras formats (`.weights.h5`) are not written by nnlite yet."""
-        filepath = _weights_path(filepath, "save_weights")
-        if not overwrite and os.path.exists(filepath):
-            raise FileExistsError("File %s exists and overwrite=False" % filepath)
-        weights = self.get_weights()
-        with open(filepath, "wb") as f:   # a file object: np.savez adds no suffix
-            np.savez(f, **{"arr_%d" % i: w for i, w in enumerate(weights)})
+        Args:
+            filepath: A path ending in `.keras` (or `.h5`/`.hdf5`).
+            overwrite: Whether to overwrite an existing file. Defaults to `True`.
+        """
+        from nnlite.saving import saving_api
+        return saving_api.save_model(self, filepath, overwrite=overwrite, zipped=zipped,
+                                     **kwargs)
 
-    def load_weights(self, filepath):
-        """Loads weights saved by `save_weights` (a `.weights.npz` file)."""
-        filepath = _weights_path(filepath, "load_weights")
-        with np.load(filepath, allow_pickle=False) as data:
-            weights = [data["arr_%d" % i] for i in range(len(data.files))]
-        self.set_weights(weights)
+    def save_weights(self, filepath, overwrite=True, **kwargs):
+        """Saves the weights (and the optimizer's state) to a `.weights.h5`
+        file, in Keras's layout; `.weights.npz` (nnlite's NumPy format, weights
+        only) is accepted too."""
+        from nnlite.saving import saving_api
+        return saving_api.save_weights(self, filepath, overwrite=overwrite, **kwargs)
 
-    def save(self, filepath, overwrite=True, **kwargs):
-        """Saving whole models (`.keras`, `.h5`) is not supported yet."""
-        raise NotImplementedError(
-            "model.save(%r): saving whole models in the Keras formats (.keras, .h5) is not "
-            "supported by nnlite yet. Save the weights with "
-            "model.save_weights('name.weights.npz') instead." % (os.fspath(filepath),))
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+        """Loads weights from a `.weights.h5` file, a `.keras` archive, a
+        legacy `.h5` file or a `.weights.npz` file."""
+        from nnlite.saving import saving_api
+        return saving_api.load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
 
     # -- Keras 2 idioms ------------------------------------------------------------
     def predict_classes(self, x, batch_size=32, verbose=0):
@@ -854,18 +853,6 @@ def _wants_batches(callbacks, kind):
                for h in names):
             return True
     return False
-
-
-def _weights_path(filepath, what):
-    filepath = os.fspath(filepath)
-    if filepath.endswith(".weights.npz"):
-        return filepath
-    if filepath.endswith((".weights.h5", ".keras", ".h5")):
-        raise NotImplementedError(
-            "%s(%r): the Keras file formats (.weights.h5, .keras, .h5) are not supported by "
-            "nnlite yet; use a filename ending in `.weights.npz`." % (what, filepath))
-    raise ValueError("The filename must end in `.weights.npz`. Received: filepath=%s"
-                     % filepath)
 
 
 def _should_eval(epoch, validation_freq):

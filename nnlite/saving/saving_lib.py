@@ -1,0 +1,499 @@
+"""The Keras 3 file formats: `.keras` archives and `.weights.h5` files.
+
+A `.keras` file is a zip archive (entries stored, as Keras writes them) of
+`metadata.json`, `config.json` (`serialize_keras_object(model)`) and
+`model.weights.h5`. The HDF5 file holds Keras's layout:
+
+    vars                      (attribute `name` = the model's name)
+    layers/<key>/vars/<i>     one dataset per variable of a layer
+    optimizer/vars/<i>        iterations, learning rate, then the slots
+
+where `<key>` is the snake_case class name made unique with `_1`, `_2`, ...
+(Keras does not use the layer's own name, which is stored as the `name`
+attribute of the `vars` group), and `<i>` counts the layer's trainable
+variables, then its non-trainable ones, in creation order.
+
+Loading is defensive: entry names, declared sizes and compression ratios are
+checked before anything is read, everything is read into memory (nothing is
+extracted to disk), HDF5 links and external datasets are refused, every
+weight's shape must match the model, and no code is ever executed from the
+file (JSON and HDF5 only, no pickle). Saving is atomic: the file is written
+next to its target under a temporary name and renamed into place.
+"""
+import datetime
+import io
+import json
+import os
+import re
+import tempfile
+import warnings
+import zipfile
+
+import numpy as np
+
+CONFIG_FILENAME = "config.json"
+METADATA_FILENAME = "metadata.json"
+VARS_FNAME_H5 = "model.weights.h5"
+KERAS_VERSION = "3.15.1"      # the format version written (Keras ignores it on load)
+
+# Bounds on what a file may declare before anything is read.
+MAX_JSON_BYTES = 16 << 20            # config.json / metadata.json
+MAX_WEIGHTS_BYTES = 1 << 31          # model.weights.h5 inside a .keras archive
+MAX_COMPRESSION_RATIO = 1000         # uncompressed / stored, for entries above 1 MiB
+MAX_DATASET_BYTES = 1 << 31          # one weight array
+
+
+# -- names -----------------------------------------------------------------
+def to_snake_case(name):
+    """Keras's `naming.to_snake_case` (used for the HDF5 group keys)."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def _layer_keys(layers):
+    """`[(key, layer)]` with Keras's keys: `dense`, `dense_1`, `dropout`, ..."""
+    used, out = {}, []
+    for layer in layers:
+        name = to_snake_case(type(layer).__name__)
+        if name in used:
+            used[name] += 1
+            key = "%s_%d" % (name, used[name])
+        else:
+            used[name] = 0
+            key = name
+        out.append((key, layer))
+    return out
+
+
+def layer_variables(layer):
+    """A layer's variables in Keras's saving order: the variables created
+    trainable, then the others (each in creation order)."""
+    variables = layer.variables
+    return [v for v in variables if v.trainable] + [v for v in variables if not v.trainable]
+
+
+def optimizer_variables(optimizer):
+    """The optimizer's variables in Keras's order. Keras keeps AMSGrad's
+    `velocity_hat` slots after all momentums and velocities."""
+    variables = list(optimizer.variables)
+    if getattr(optimizer, "amsgrad", False) and getattr(optimizer, "_velocity_hats", None):
+        hats = list(optimizer._velocity_hats)
+        hat_ids = set(id(v) for v in hats)
+        variables = [v for v in variables if id(v) not in hat_ids] + hats
+    return variables
+
+
+def _model_entries(model):
+    """`[(h5 path, object name, variables)]` for the model, its layers and its
+    optimizer (when compiled), in the order Keras writes them."""
+    entries = [("", model.name, [])]
+    for key, layer in _layer_keys(model.layers):
+        entries.append(("layers/" + key, layer.name, layer_variables(layer)))
+    return entries
+
+
+# -- errors ----------------------------------------------------------------
+def _fail(filepath, problem):
+    raise ValueError("Cannot load %s: %s" % (filepath, problem))
+
+
+# -- writing ---------------------------------------------------------------
+def _h5py():
+    import h5py
+    return h5py
+
+
+def write_weights_h5(model, fileobj):
+    """Writes the model's (and its optimizer's) variables in Keras's HDF5
+    layout to a path or a binary file object."""
+    h5py = _h5py()
+    with h5py.File(fileobj, "w") as f:
+        for path, name, variables in _model_entries(model):
+            group = f.create_group(path + "/vars" if path else "vars")
+            group.attrs["name"] = name
+            for i, v in enumerate(variables):
+                group[str(i)] = np.asarray(v.value)
+        optimizer = getattr(model, "optimizer", None)
+        if optimizer is not None:
+            group = f.create_group("optimizer/vars")
+            group.attrs["name"] = optimizer.name
+            for i, v in enumerate(optimizer_variables(optimizer)):
+                group[str(i)] = np.asarray(v.value)
+
+
+def _weights_h5_bytes(model):
+    buf = io.BytesIO()
+    write_weights_h5(model, buf)
+    return buf.getvalue()
+
+
+def serialize_model(model):
+    """`config.json`'s content: the model's Keras config with `build_config`
+    and `compile_config`."""
+    from nnlite.saving.serialization_lib import serialize_keras_object
+    return serialize_keras_object(model)
+
+
+def _metadata():
+    return {"keras_version": KERAS_VERSION,
+            "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")}
+
+
+def atomic_write(filepath, write):
+    """Calls `write(fileobj)` on a temporary file in `filepath`'s folder,
+    flushes it to disk and renames it over `filepath`. On any error the
+    temporary file is removed and an existing `filepath` is left untouched."""
+    filepath = os.fspath(filepath)
+    folder = os.path.dirname(os.path.abspath(filepath))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(filepath) + ".",
+                               suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, _file_mode(filepath))     # mkstemp's 0600 would stick otherwise
+        os.replace(tmp, filepath)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _file_mode(filepath):
+    """The permissions of the file being replaced, or those a new file gets."""
+    try:
+        return os.stat(filepath).st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+def save_model(model, filepath):
+    """Writes `model` to a `.keras` archive at `filepath` (atomically)."""
+    filepath = os.fspath(filepath)
+    if not filepath.endswith(".keras"):
+        raise ValueError("Invalid `filepath` argument: expected a `.keras` extension. "
+                         "Received: filepath=%s" % filepath)
+    if not model.built:
+        warnings.warn("You are saving a model that has not yet been built. It might not "
+                      "contain any weights yet. Consider building the model first by "
+                      "calling it on some data.", stacklevel=2)
+    config_json = json.dumps(serialize_model(model))
+    metadata_json = json.dumps(_metadata())
+    weights = _weights_h5_bytes(model)
+
+    def write(f):
+        with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED) as zf:
+            zf.writestr(METADATA_FILENAME, metadata_json)
+            zf.writestr(CONFIG_FILENAME, config_json)
+            zf.writestr(VARS_FNAME_H5, weights)
+
+    atomic_write(filepath, write)
+
+
+def save_weights(model, filepath):
+    """Writes the variables to a `.weights.h5` file (atomically)."""
+    filepath = os.fspath(filepath)
+    if not filepath.endswith(".weights.h5"):
+        raise ValueError("The filename must end in `.weights.h5`. Received: filepath=%s"
+                         % filepath)
+    if not model.built:
+        raise ValueError("You are saving a model that has not yet been built. Try building "
+                         "the model first by calling it on some data or by using `build()`.")
+    data = _weights_h5_bytes(model)
+    atomic_write(filepath, lambda f: f.write(data))
+
+
+# -- reading: the archive ----------------------------------------------------
+def _check_entry_name(filepath, name):
+    if (not name or "\\" in name or name.startswith("/") or "\x00" in name
+            or re.match(r"^[A-Za-z]:", name)
+            or any(part == ".." for part in name.split("/"))):
+        _fail(filepath, "the archive holds an entry with an unsafe name %r (absolute, "
+                        "with '..' or a backslash); refusing to read it" % (name,))
+
+
+def _check_entry_size(filepath, info, limit):
+    if info.file_size > limit:
+        _fail(filepath, "the entry %r declares %d bytes, more than the %d allowed"
+              % (info.filename, info.file_size, limit))
+    if info.file_size > (1 << 20) and \
+            info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
+        _fail(filepath, "the entry %r declares %d bytes but stores only %d (a compression "
+                        "ratio above %d); refusing a potential zip bomb"
+              % (info.filename, info.file_size, info.compress_size, MAX_COMPRESSION_RATIO))
+
+
+def _read_entry(filepath, zf, info, limit):
+    _check_entry_size(filepath, info, limit)
+    try:
+        with zf.open(info, "r") as f:
+            data = f.read(limit + 1)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+            NotImplementedError, RuntimeError) as e:
+        _fail(filepath, "the entry %r is corrupted or truncated (%s)" % (info.filename, e))
+    if len(data) != info.file_size:
+        _fail(filepath, "the entry %r does not hold the size it declares" % info.filename)
+    return data
+
+
+def read_archive(filepath):
+    """Validates a `.keras` archive and returns `(config dict, weights bytes)`
+    without extracting anything."""
+    filepath = os.fspath(filepath)
+    if not os.path.isfile(filepath):
+        raise ValueError("File not found: filepath=%s. Please ensure the file is an "
+                         "accessible `.keras` zip file." % filepath)
+    try:
+        zf = zipfile.ZipFile(filepath, "r")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as e:
+        _fail(filepath, "not a valid `.keras` file: the zip archive is unreadable, "
+                        "truncated or corrupted (%s)" % (e,))
+    with zf:
+        infos = zf.infolist()
+        seen = set()
+        for info in infos:
+            _check_entry_name(filepath, info.filename)
+            if info.filename in seen:
+                _fail(filepath, "the archive holds the entry %r twice" % info.filename)
+            seen.add(info.filename)
+        by_name = {info.filename: info for info in infos}
+        if CONFIG_FILENAME not in by_name:
+            _fail(filepath, "the archive has no %s entry" % CONFIG_FILENAME)
+        if VARS_FNAME_H5 not in by_name:
+            if "model.weights.npz" in by_name:
+                _fail(filepath, "weights stored as model.weights.npz are not supported; "
+                                "save the model with the default HDF5 weights")
+            _fail(filepath, "the archive has no %s entry" % VARS_FNAME_H5)
+        for info in infos:     # every size is checked before anything is read
+            limit = MAX_WEIGHTS_BYTES if info.filename == VARS_FNAME_H5 else MAX_JSON_BYTES
+            if info.filename in (CONFIG_FILENAME, METADATA_FILENAME, VARS_FNAME_H5):
+                _check_entry_size(filepath, info, limit)
+        raw = _read_entry(filepath, zf, by_name[CONFIG_FILENAME], MAX_JSON_BYTES)
+        config = _parse_json(filepath, CONFIG_FILENAME, raw)
+        if METADATA_FILENAME in by_name:
+            meta = _parse_json(filepath, METADATA_FILENAME,
+                               _read_entry(filepath, zf, by_name[METADATA_FILENAME],
+                                           MAX_JSON_BYTES))
+            if not isinstance(meta, dict):
+                _fail(filepath, "%s is not a JSON object" % METADATA_FILENAME)
+        weights = _read_entry(filepath, zf, by_name[VARS_FNAME_H5], MAX_WEIGHTS_BYTES)
+    if not isinstance(config, dict) or "class_name" not in config:
+        _fail(filepath, "%s does not describe a model (no `class_name`)" % CONFIG_FILENAME)
+    return config, weights
+
+
+def _parse_json(filepath, name, raw):
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+        _fail(filepath, "%s is not valid JSON (%s)" % (name, e))
+
+
+# -- reading: the HDF5 store ---------------------------------------------------
+class _WeightsStore:
+    """Read-only, checked access to a Keras weights file held in memory or on
+    disk: `group(path)` returns `{"0": array, ...}` of the `vars` group below
+    `path` (empty when the group is absent)."""
+
+    def __init__(self, source, filepath):
+        h5py = _h5py()
+        self.filepath = filepath
+        try:
+            self.file = h5py.File(source, "r")
+        except (OSError, ValueError) as e:
+            _fail(filepath, "the weights are not a valid HDF5 file: truncated or corrupted "
+                            "(%s)" % (e,))
+
+    def close(self):
+        self.file.close()
+
+    def _child(self, parent, name, where):
+        h5py = _h5py()
+        try:
+            if name not in parent:
+                return None
+            link = parent.get(name, getclass=True, getlink=True)
+            if link in (h5py.ExternalLink, h5py.SoftLink):
+                _fail(self.filepath, "the HDF5 entry %r is a link; links are not allowed"
+                      % where)
+            return parent[name]
+        except (OSError, KeyError, RuntimeError) as e:
+            _fail(self.filepath, "the HDF5 entry %r is corrupted (%s)" % (where, e))
+
+    def group(self, path):
+        h5py = _h5py()
+        node = self.file
+        parts = [p for p in path.split("/") if p] + ["vars"]
+        for i, part in enumerate(parts):
+            node = self._child(node, part, "/".join(parts[:i + 1]))
+            if node is None:
+                return {}
+            if not isinstance(node, h5py.Group):
+                _fail(self.filepath, "the HDF5 entry %r should be a group"
+                      % "/".join(parts[:i + 1]))
+        out = {}
+        for key in list(node.keys()):
+            where = "/".join(parts + [key])
+            ds = self._child(node, key, where)
+            if not isinstance(ds, h5py.Dataset):
+                _fail(self.filepath, "the HDF5 entry %r should be a dataset" % where)
+            out[key] = self._read(ds, where)
+        return out
+
+    def _read(self, ds, where):
+        try:
+            if ds.external or ds.is_virtual:
+                _fail(self.filepath, "the HDF5 dataset %r refers to data outside the file"
+                      % where)
+            if ds.dtype.kind not in "biuf":
+                _fail(self.filepath, "the HDF5 dataset %r has the non-numeric dtype %s"
+                      % (where, ds.dtype))
+            declared = int(np.prod(ds.shape, dtype=np.float64)) * ds.dtype.itemsize \
+                if ds.shape is not None else 0
+            if declared > MAX_DATASET_BYTES:
+                _fail(self.filepath, "the HDF5 dataset %r declares %d bytes, more than the "
+                                     "%d allowed" % (where, declared, MAX_DATASET_BYTES))
+            stored = ds.id.get_storage_size()
+            if declared > (1 << 20) and declared > MAX_COMPRESSION_RATIO * max(stored, 1):
+                _fail(self.filepath, "the HDF5 dataset %r declares %d bytes but stores only "
+                                     "%d; refusing a potential decompression bomb"
+                      % (where, declared, stored))
+            return np.asarray(ds[()])
+        except (OSError, RuntimeError, TypeError) as e:
+            _fail(self.filepath, "the HDF5 dataset %r is unreadable: truncated or corrupted "
+                                 "(%s)" % (where, e))
+
+
+def _match(filepath, where, name, variables, values, errors):
+    """Checks one object's stored arrays against its variables; returns the
+    `(variable, array)` pairs, or records an error."""
+    if len(values) != len(variables):
+        errors.append("Layer '%s' expected %d variables, but received %d variables during "
+                      "loading. Expected: %s" % (name, len(variables), len(values),
+                                                 [v.name for v in variables]))
+        return []
+    pairs = []
+    for i, v in enumerate(variables):
+        arr = values.get(str(i))
+        if arr is None:
+            errors.append("Layer '%s': the file has no variable %d at %s/vars/%d"
+                          % (name, i, where, i))
+            return []
+        if tuple(arr.shape) != tuple(v.shape):
+            errors.append("Layer '%s': the variable %r has shape %s but the file holds "
+                          "shape %s (at %s/vars/%d)"
+                          % (name, v.name, tuple(v.shape), tuple(arr.shape), where, i))
+            return []
+        pairs.append((v, arr))
+    return pairs
+
+
+def load_weights_into(model, store, skip_mismatch=False, load_optimizer=True):
+    """Loads every layer's variables (and the optimizer's) from `store`.
+    Nothing is assigned unless every layer matches (or `skip_mismatch`).
+
+    As in Keras, the optimizer's state is restored only when its variables
+    match the file's in number: an optimizer that was never built (a freshly
+    compiled model) has only `iterations` and `learning_rate`, so its state is
+    skipped with a warning (`load_model` builds the optimizer first)."""
+    filepath = store.filepath
+    errors, pairs = [], []
+    for where, name, variables in _model_entries(model):
+        if not where:
+            continue
+        values = store.group(where)
+        got = _match(filepath, where, name, variables, values, errors)
+        pairs.extend(got)
+    if errors:
+        msg = ("A total of %d objects could not be loaded from %s. Example error message:\n\n"
+               "%s\n\nAll errors:\n%s" % (len(errors), filepath, errors[0],
+                                         "\n".join(errors)))
+        if not skip_mismatch:
+            raise ValueError(msg)
+        warnings.warn(msg, stacklevel=3)
+    opt_pairs = []
+    optimizer = getattr(model, "optimizer", None)
+    if load_optimizer and optimizer is not None:
+        values = store.group("optimizer")
+        if values:
+            variables = optimizer_variables(optimizer)
+            if len(values) != len(variables):
+                warnings.warn("Skipping variable loading for optimizer '%s', because it has "
+                              "%d variables whereas the saved optimizer has %d variables. "
+                              % (optimizer.name, len(variables), len(values)), stacklevel=3)
+            else:
+                opt_errors = []
+                opt_pairs = _match(filepath, "optimizer", optimizer.name, variables, values,
+                                   opt_errors)
+                if opt_errors:
+                    raise ValueError("Cannot load the optimizer state from %s: %s"
+                                     % (filepath, opt_errors[0]))
+    for v, arr in pairs + opt_pairs:
+        v.assign(arr.astype(v.value.dtype, copy=False))
+    if opt_pairs:
+        model._plan_cache = {}
+
+
+# -- public entry points -------------------------------------------------------
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """Loads a `.keras` archive written by nnlite or by Keras 3."""
+    filepath = os.fspath(filepath)
+    if not filepath.endswith(".keras"):
+        raise ValueError("Invalid filename: expected a `.keras` extension. Received: "
+                         "filepath=%s" % filepath)
+    config, weights = read_archive(filepath)
+    if not compile:
+        config = dict(config)
+        config["compile_config"] = None
+    from nnlite.saving.serialization_lib import deserialize_keras_object
+    try:
+        model = deserialize_keras_object(config, custom_objects=custom_objects,
+                                         safe_mode=safe_mode)
+    except (ValueError, TypeError, KeyError, AttributeError, NotImplementedError) as e:
+        raise ValueError("Cannot load %s: config.json does not describe a model nnlite can "
+                         "build: %s" % (filepath, e)) from e
+    from nnlite.models.model import Model
+    if not isinstance(model, Model):
+        _fail(filepath, "config.json describes a %s, not a model" % type(model).__name__)
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is not None and not optimizer.built and model.built:
+        optimizer.build(model.trainable_weights)
+    store = _WeightsStore(io.BytesIO(weights), filepath)
+    try:
+        load_weights_into(model, store)
+    finally:
+        store.close()
+    return model
+
+
+def load_weights(model, filepath, skip_mismatch=False):
+    """Loads weights from a `.weights.h5` file or from the weights inside a
+    `.keras` archive."""
+    filepath = os.fspath(filepath)
+    if not model.built:
+        raise ValueError("You are loading weights into a model that has not yet been built. "
+                         "Try building the model first by calling it on some data or by "
+                         "using `build()`.")
+    if filepath.endswith(".keras"):
+        _, weights = read_archive(filepath)
+        source = io.BytesIO(weights)
+    else:
+        if not os.path.isfile(filepath):
+            raise FileNotFoundError("No such weights file: %s" % filepath)
+        size = os.path.getsize(filepath)
+        if size > MAX_WEIGHTS_BYTES:
+            _fail(filepath, "the file holds %d bytes, more than the %d allowed"
+                  % (size, MAX_WEIGHTS_BYTES))
+        with open(filepath, "rb") as f:
+            source = io.BytesIO(f.read())
+    store = _WeightsStore(source, filepath)
+    try:
+        load_weights_into(model, store, skip_mismatch=skip_mismatch)
+    finally:
+        store.close()
