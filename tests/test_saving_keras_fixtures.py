@@ -17,6 +17,7 @@ import importlib.util
 import io
 import json
 import os
+import re
 import zipfile
 
 import numpy as np
@@ -52,16 +53,31 @@ NOT_YET = {
     "test_save_zip_entries",
     "test_save_config_json_as_keras",
     "test_save_weights_h5_layout",
-    # nnlite's Adam(amsgrad=True) lists its slots as (m, v, v_hat) per variable; Keras
-    # lists every (m, v) pair, then every v_hat: the state cannot be matched by index.
-    "test_twin_resumes_one_step_as_keras[acts_elu_selu_swish_gelu_amsgrad_scce]",
+}
+
+# Known library bugs (strict xfail too; removed when the bug is fixed, not at the merge):
+# nnlite's Adam(amsgrad=True).variables lists (m, v, v_hat) per variable; Keras lists
+# every (m, v) pair, then every v_hat (keras/src/optimizers/adam.py, build()). Loading
+# resumes correctly, but `optimizer.variables` cannot be matched with Keras's by index.
+KNOWN_BUGS = {
+    "%s[acts_elu_selu_swish_gelu_amsgrad_scce]" % test
+    for test in ("test_loaded_optimizer_variables", "test_twin_resumes_one_step_as_keras",
+                 "test_save_zip_entries", "test_save_config_json_as_keras",
+                 "test_save_weights_h5_layout")
 }
 
 # Keys of config.json that may differ, and why:
 # - "shared_object_id": an id() of the Python object in the saving process;
 # - "name" of the model, of each layer and of the optimizer: Keras numbers automatic
-#   names by how many objects the process created before ("dense_30", "sgd_2").
-IGNORED_KEYS = ("shared_object_id", "auto-numbered names of model, layers, optimizer")
+#   names by how many objects the process created before ("dense_30", "sgd_2");
+# - the "_<n>" suffix of compiled metrics' names: Keras (and nnlite) number the automatic
+#   names of AUC, Precision, Recall, ... the same way ("recall_2").
+IGNORED_KEYS = ("shared_object_id", "auto-numbered names of model, layers, optimizer",
+                "_<n> suffix of metric names")
+
+
+def _base_name(name):
+    return re.sub(r"_\d+$", "", name)
 
 
 def _params(names, test):
@@ -70,6 +86,9 @@ def _params(names, test):
         if test in NOT_YET or "%s[%s]" % (test, n) in NOT_YET:
             out.append(pytest.param(n, marks=pytest.mark.xfail(
                 strict=True, reason="issue 6: .keras loading/saving not merged yet")))
+        elif "%s[%s]" % (test, n) in KNOWN_BUGS:
+            out.append(pytest.param(n, marks=pytest.mark.xfail(
+                strict=True, reason="Adam(amsgrad=True) slot order differs from Keras")))
         else:
             out.append(n)
     return out
@@ -221,6 +240,7 @@ def test_twin_resumes_one_step_as_keras(name):
     rec = _record(name)
     model = _nnlite_twin(name)
     out = model.train_on_batch(rec["x_next"], rec["y_next"], return_dict=True)
+    out = {_base_name(k): v for k, v in out.items()}    # "recall_3" when made before
     keys = [str(k) for k in rec["next_keys"]]
     assert sorted(out) == keys
     np.testing.assert_allclose([float(out[k]) for k in keys], rec["next_values"],
@@ -272,6 +292,9 @@ def _normalized(config):
         layer["config"].pop("name", None)
     if config.get("compile_config"):
         config["compile_config"]["optimizer"]["config"].pop("name", None)
+        for metric in config["compile_config"].get("metrics") or []:
+            if isinstance(metric, dict) and "name" in metric.get("config", {}):
+                metric["config"]["name"] = _base_name(metric["config"]["name"])
     return config
 
 
