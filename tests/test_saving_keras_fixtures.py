@@ -41,30 +41,9 @@ DETERMINISTIC = [s["name"] for s in specs.SPECS
 # Tests expected to fail until issue 6 (serialization, `.keras` save/load) is merged:
 # the coordinator empties this set after the merge. Entries are test function names
 # (every fixture) or "test_name[fixture]" (one fixture).
-NOT_YET = {
-    "test_load_predicts_as_keras",
-    "test_load_without_compile_predicts_and_is_not_compiled",
-    "test_loaded_optimizer_class_and_config",
-    "test_loaded_loss",
-    "test_loaded_metric_names",
-    "test_loaded_optimizer_variables",
-    "test_resume_one_step_as_keras",
-    "test_resume_dropout_model_trains",
-    "test_save_zip_entries",
-    "test_save_config_json_as_keras",
-    "test_save_weights_h5_layout",
-}
+NOT_YET = set()   # issue 6 is merged
 
-# Known library bugs (strict xfail too; removed when the bug is fixed, not at the merge):
-# nnlite's Adam(amsgrad=True).variables lists (m, v, v_hat) per variable; Keras lists
-# every (m, v) pair, then every v_hat (keras/src/optimizers/adam.py, build()). Loading
-# resumes correctly, but `optimizer.variables` cannot be matched with Keras's by index.
-KNOWN_BUGS = {
-    "%s[acts_elu_selu_swish_gelu_amsgrad_scce]" % test
-    for test in ("test_loaded_optimizer_variables", "test_twin_resumes_one_step_as_keras",
-                 "test_save_zip_entries", "test_save_config_json_as_keras",
-                 "test_save_weights_h5_layout")
-}
+KNOWN_BUGS = set()   # (Adam amsgrad's slot order now follows Keras)
 
 # Keys of config.json that may differ, and why:
 # - "shared_object_id": an id() of the Python object in the saving process;

@@ -56,11 +56,13 @@ def _json(obj):
 
 
 def _normalized(case, config):
-    """`config` after a JSON round trip, with an automatic name's `_N` suffix dropped."""
+    """`config` after a JSON round trip, with an automatic name's `_N` suffix dropped
+    (Keras and nnlite number `dense_1`, `auc_2`, ... by what the process made before)."""
     config = _json(config)
     inner = config.get("config")
     if "name" not in case["kwargs"] and isinstance(inner, dict) and \
-            isinstance(inner.get("name"), str) and case["area"] in ("layers", "optimizers"):
+            isinstance(inner.get("name"), str) and \
+            case["area"] in ("layers", "optimizers", "metrics"):
         inner["name"] = re.sub(r"_\d+$", "", inner["name"])
     return config
 

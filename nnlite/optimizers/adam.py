@@ -41,12 +41,11 @@ class Adam(Optimizer):
                                 for v in variables] if self.amsgrad else [])
 
     def _slot_variables(self):
+        """Keras's order: (momentum, velocity) per variable, then every velocity_hat."""
         out = []
-        for i in range(len(self._momentums)):
-            out += [self._momentums[i], self._velocities[i]]
-            if self.amsgrad:
-                out.append(self._velocity_hats[i])
-        return out
+        for m, v in zip(self._momentums, self._velocities):
+            out += [m, v]
+        return out + list(self._velocity_hats)
 
     def update_step(self, index, gradient, variable, learning_rate):
         t = int(self._iterations.value) + 1

@@ -74,14 +74,8 @@ def layer_variables(layer):
 
 
 def optimizer_variables(optimizer):
-    """The optimizer's variables in Keras's order. Keras keeps AMSGrad's
-    `velocity_hat` slots after all momentums and velocities."""
-    variables = list(optimizer.variables)
-    if getattr(optimizer, "amsgrad", False) and getattr(optimizer, "_velocity_hats", None):
-        hats = list(optimizer._velocity_hats)
-        hat_ids = set(id(v) for v in hats)
-        variables = [v for v in variables if id(v) not in hat_ids] + hats
-    return variables
+    """The optimizer's variables, in Keras's order (each optimizer lists its own so)."""
+    return list(optimizer.variables)
 
 
 def _model_entries(model):
