@@ -388,6 +388,14 @@ def test_invalid_json_model_config(tmp_path):
         load_model_from_hdf5(path)
 
 
+def test_deeply_nested_json_is_refused(tmp_path):
+    path = copy_fixture(tmp_path, "k2_mlp")
+    with h5py.File(path, "r+") as f:
+        f.attrs["model_config"] = "[" * 200000 + "]" * 200000
+    with pytest.raises(ValueError, match="nested too deeply"):
+        load_model_from_hdf5(path)
+
+
 def test_oversized_json_attribute_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(legacy_h5, "MAX_JSON_BYTES", 100)
     with pytest.raises(ValueError, match="more than the 100 accepted"):

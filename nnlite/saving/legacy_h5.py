@@ -76,6 +76,9 @@ def _json_attr(f, name, path, required=True):
     except ValueError as e:
         raise ValueError("'%s': the `%s` attribute is not valid JSON: %s" % (path, name, e)) \
             from None
+    except RecursionError:
+        raise ValueError("'%s': the `%s` attribute is nested too deeply" % (path, name)) \
+            from None
 
 
 def _str_list(group, name, path):
