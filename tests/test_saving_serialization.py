@@ -42,7 +42,10 @@ def _make(case):
     module = nnlite
     for part in case["area"].split("."):
         module = getattr(module, part)
-    obj = getattr(module, case["class_name"])(**case["kwargs"])
+    kwargs = dict(case["kwargs"])
+    if isinstance(kwargs.get("learning_rate"), dict):     # a schedule, as in the generator
+        kwargs["learning_rate"] = deserialize_keras_object(kwargs["learning_rate"])
+    obj = getattr(module, case["class_name"])(**kwargs)
     if case["build"] is not None:
         obj.build(tuple(case["build"]))
     return obj
@@ -269,3 +272,22 @@ def test_model_from_tf_keras_2_json():
     assert model.layers[0].kernel_regularizer.get_config()["l2"] == pytest.approx(0.01)
     assert model.layers[3].get_config()["negative_slope"] == pytest.approx(0.1)
     assert not model.compiled
+
+
+def test_module_objects_choose_between_loss_and_metric():
+    # a Keras 2 config has no "module": MeanSquaredError is both a loss and a metric
+    config = {"class_name": "MeanSquaredError", "config": {"name": "mse", "dtype": "float32"}}
+    metric = deserialize_keras_object(config, module_objects=nnlite.metrics.ALL_OBJECTS_DICT)
+    assert isinstance(metric, nnlite.metrics.Metric)
+    loss = deserialize_keras_object({"class_name": "MeanSquaredError", "config": {}},
+                                    module_objects=nnlite.losses.ALL_OBJECTS_DICT)
+    assert isinstance(loss, nnlite.losses.Loss)
+
+
+def test_compile_from_config_builds_the_optimizer_of_a_built_model():
+    # Keras 3.15.1: after compile_from_config on a built model, an Adam
+    # optimizer holds iteration, learning_rate and m, v per weight
+    entry = next(m for m in MODELS if m["name"] == "dense_adam")
+    model = model_from_json(entry["json"])
+    assert model.optimizer.built
+    assert len(model.optimizer.variables) == 2 + 2 * len(model.trainable_weights)

@@ -262,3 +262,10 @@ def test_custom_objects_must_be_a_dict():
     with pytest.raises(TypeError, match="custom_objects"):
         deserialize_keras_object({"a": 1}, custom_objects=["Scale"])
 
+
+
+def test_functional_model_config_says_it_is_unsupported():
+    config = {"module": "keras.src.models.functional", "class_name": "Functional",
+              "config": {"name": "f", "layers": []}, "registered_name": "Functional"}
+    with pytest.raises(TypeError, match="only Sequential"):
+        deserialize_keras_object(config)

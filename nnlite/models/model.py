@@ -153,6 +153,9 @@ class Model(Layer):
         if args.get("optimizer") is None:
             args["optimizer"] = "rmsprop"
         self.compile(**args)
+        if self.built:
+            # as Keras: the optimizer's variables exist, ready for loaded values
+            self.optimizer.build(self.trainable_weights)
 
     def to_json(self, **kwargs):
         """The model's config as a JSON string (`keras.saving.serialize_keras_object`

@@ -312,11 +312,15 @@ class Optimizer:
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
+        from nnlite.saving.serialization_lib import deserialize_keras_object
+        if not isinstance(config, dict):
+            raise TypeError("%s.from_config expects a dict. Received: %r"
+                            % (cls.__name__, config))
         config = dict(config)
         if isinstance(config.get("learning_rate"), dict):
-            from nnlite.optimizers import schedules
-            config["learning_rate"] = schedules.deserialize(config["learning_rate"],
-                                                            custom_objects=custom_objects)
+            # built-in or registered/custom schedules, never imported by module
+            config["learning_rate"] = deserialize_keras_object(config["learning_rate"],
+                                                               custom_objects=custom_objects)
         return cls(**config)
 
 

@@ -17,11 +17,10 @@ import types
 
 import numpy as np
 
-from nnlite.saving.object_registration import (_GLOBAL_CUSTOM_NAMES, _scope_stack,
-                                               get_registered_name, get_registered_object)
+from nnlite.saving.object_registration import (_GLOBAL_CUSTOM_NAMES, get_registered_name,
+                                               get_registered_object)
 
 DTYPE_POLICY_MODULE = "keras"
-_FLOAT_DTYPES = ("float16", "bfloat16", "float32", "float64")
 
 
 # ---------------------------------------------------------------------------
@@ -250,7 +249,8 @@ def deserialize_dtype(dtype):
 _LAMBDA_CLASSES = ("Lambda", "__lambda__")
 
 
-def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwargs):
+def deserialize_keras_object(config, custom_objects=None, safe_mode=True,
+                             module_objects=None, **kwargs):
     """Turns a config written by `serialize_keras_object` (or by Keras 3) back
     into an object.
 
@@ -262,6 +262,10 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
         safe_mode: Refuse configs that would run code (lambdas). nnlite never
             runs code from a config, so `False` only changes the message.
             Defaults to `True`.
+        module_objects: Optional dict of name -> object searched before the
+            built-in tables, e.g. `nnlite.metrics.ALL_OBJECTS_DICT` to read a
+            Keras 2 config (no `module` key) whose class name exists both as a
+            loss and as a metric. Defaults to `None`.
 
     Raises:
         TypeError: for a class that cannot be found, or a malformed config.
@@ -274,12 +278,13 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
     if config is None or isinstance(config, (bool, int, float, str)):
         return config
     if isinstance(config, (list, tuple)):
-        return [deserialize_keras_object(c, custom_objects, safe_mode) for c in config]
+        return [deserialize_keras_object(c, custom_objects, safe_mode, module_objects)
+                for c in config]
     if not isinstance(config, dict):
         raise TypeError("Could not parse config: expected a dict, a list or a plain value. "
                         "Received: %r (of type %s)" % (config, type(config).__name__))
     if "class_name" not in config or "config" not in config:
-        return {k: deserialize_keras_object(v, custom_objects, safe_mode)
+        return {k: deserialize_keras_object(v, custom_objects, safe_mode, module_objects)
                 for k, v in config.items()}
     class_name = config["class_name"]
     inner = config["config"]
@@ -310,11 +315,17 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
     if class_name == "__typespec__" or class_name == "__tensor__":
         raise TypeError("Config of class %r is not supported by nnlite." % class_name)
     if class_name == "function":
+        if module_objects and isinstance(inner, str) and inner in module_objects:
+            return module_objects[inner]
         return _deserialize_function(inner, module, custom_objects)
     if class_name in ("DTypePolicy", "Policy") and module in (None, "keras", "keras.mixed_precision"):
         return deserialize_dtype(config)
 
-    cls = _find_class(class_name, module, registered_name, custom_objects)
+    if module_objects and isinstance(module_objects.get(class_name), type):
+        cls = get_registered_object(registered_name or class_name, custom_objects) or \
+            module_objects[class_name]
+    else:
+        cls = _find_class(class_name, module, registered_name, custom_objects)
     if not isinstance(inner, dict):
         raise TypeError("Malformed config for %s: 'config' must be a dict. Received: %r"
                         % (class_name, inner))
@@ -364,6 +375,10 @@ def _find_class(class_name, module, registered_name, custom_objects):
             obj = get_registered_object(name, custom_objects)
             if obj is not None:
                 return obj
+    if class_name in ("Functional", "Model"):
+        raise TypeError("Could not locate class '%s': nnlite does not support functional "
+                        "or subclassed models yet; only Sequential models can be loaded."
+                        % class_name)
     tables = _builtin_tables()
     if module is None:
         # Keras 2 style ({"class_name", "config"} only): try every table

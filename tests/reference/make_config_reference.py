@@ -68,6 +68,19 @@ CASES = [
     ("optimizers", "Adamax", {"beta_2": 0.99, "epsilon": 1e-5}, None),
     ("optimizers", "Nadam", {}, None),
     ("optimizers", "Nadam", {"learning_rate": 0.002, "use_ema": True}, None),
+    # optimizers with a schedule (a `learning_rate` dict is deserialized first)
+    ("optimizers", "Adam", {"learning_rate": {
+        "module": "keras.optimizers.schedules", "class_name": "ExponentialDecay",
+        "config": {"initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.9},
+        "registered_name": None}}, None),
+    ("optimizers", "RMSprop", {"learning_rate": {
+        "module": "keras.optimizers.schedules", "class_name": "PiecewiseConstantDecay",
+        "config": {"boundaries": [5], "values": [0.1, 0.01]}, "registered_name": None}},
+     None),
+    ("optimizers", "AdamW", {"learning_rate": {
+        "module": "keras.optimizers.schedules", "class_name": "CosineDecay",
+        "config": {"initial_learning_rate": 0.1, "decay_steps": 100, "alpha": 0.1},
+        "registered_name": None}}, None),
     # schedules (also inside an optimizer, below)
     ("optimizers.schedules", "ExponentialDecay",
      {"initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.9}, None),
@@ -192,6 +205,9 @@ LOSS_FUNCTIONS = ["mean_squared_error", "mean_absolute_error", "binary_crossentr
 
 
 def _make(area, class_name, kwargs):
+    kwargs = dict(kwargs)
+    if isinstance(kwargs.get("learning_rate"), dict):
+        kwargs["learning_rate"] = keras.saving.deserialize_keras_object(kwargs["learning_rate"])
     module = keras
     for part in area.split("."):
         module = getattr(module, part)
