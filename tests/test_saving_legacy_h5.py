@@ -388,6 +388,14 @@ def test_invalid_json_model_config(tmp_path):
         load_model_from_hdf5(path)
 
 
+def test_deeply_nested_json_is_refused(tmp_path):
+    path = copy_fixture(tmp_path, "k2_mlp")
+    with h5py.File(path, "r+") as f:
+        f.attrs["model_config"] = "[" * 200000 + "]" * 200000
+    with pytest.raises(ValueError, match="nested too deeply"):
+        load_model_from_hdf5(path)
+
+
 def test_oversized_json_attribute_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(legacy_h5, "MAX_JSON_BYTES", 100)
     with pytest.raises(ValueError, match="more than the 100 accepted"):
@@ -550,3 +558,31 @@ def test_keras3_function_form_of_a_loss_is_read(tmp_path):
         return tc
     edit_json_attr(path, "training_config", as_function)
     assert load_model_from_hdf5(path).loss == "sparse_categorical_crossentropy"
+
+
+def _keys(value, prefix=""):
+    """Every dict key path in a JSON value (list positions ignored)."""
+    out = set()
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out.add(prefix + k)
+            out |= _keys(v, prefix + k + ".")
+    elif isinstance(value, list):
+        for v in value:
+            out |= _keys(v, prefix)
+    return out
+
+
+@pytest.mark.parametrize("name", ["k2_classifier", "k2_acts", "k2_objects"])
+def test_nnlite_layer_configs_use_only_keys_tf_keras2_wrote(name, tmp_path):
+    # tf.keras 2 rejects unknown arguments, so every key nnlite writes for a layer
+    # must be one tf.keras 2 itself wrote for that layer (the fixture is the reference)
+    path = str(tmp_path / "m.h5")
+    save_model_to_hdf5(load_model_from_hdf5(fixture(name)), path)
+    with h5py.File(path) as f, h5py.File(fixture(name)) as g:
+        ours = json.loads(f.attrs["model_config"])["config"]["layers"]
+        theirs = json.loads(g.attrs["model_config"])["config"]["layers"]
+    assert [e["class_name"] for e in ours] == [e["class_name"] for e in theirs]
+    for a, b in zip(ours, theirs):
+        extra = _keys(a["config"]) - _keys(b["config"])
+        assert not extra, (a["class_name"], extra)

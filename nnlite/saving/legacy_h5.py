@@ -76,6 +76,9 @@ def _json_attr(f, name, path, required=True):
     except ValueError as e:
         raise ValueError("'%s': the `%s` attribute is not valid JSON: %s" % (path, name, e)) \
             from None
+    except RecursionError:
+        raise ValueError("'%s': the `%s` attribute is nested too deeply" % (path, name)) \
+            from None
 
 
 def _str_list(group, name, path):
@@ -545,6 +548,22 @@ def _layer_entry(config_entry):
     return {"class_name": config_entry["class_name"], "config": config_entry["config"]}
 
 
+# Arguments tf.keras 2 does not write (some it does not accept); omitted while at
+# these defaults, which every reader fills in
+_KERAS3_ONLY = {"input_axes": None, "output_axes": None, "quantization_config": None,
+                "lora_rank": None, "lora_alpha": None, "synchronized": False,
+                "renorm": False, "renorm_clipping": None, "renorm_momentum": 0.99}
+
+
+def _drop_keras3_defaults(value):
+    if isinstance(value, dict):
+        return {k: _drop_keras3_defaults(v) for k, v in value.items()
+                if not (k in _KERAS3_ONLY and v == _KERAS3_ONLY[k])}
+    if isinstance(value, list):
+        return [_drop_keras3_defaults(v) for v in value]
+    return value
+
+
 def _model_config(model):
     """The model's config in the form both readers accept: Keras 3's legacy
     loader converts tf.keras 2 configs, but tf.keras 2 rejects Keras 3's
@@ -554,7 +573,7 @@ def _model_config(model):
     config["dtype"] = model.dtype
     config["layers"] = [_layer_entry(entry) for entry in config["layers"]]
     for entry in config["layers"]:
-        cfg = dict(entry["config"])
+        cfg = _drop_keras3_defaults(dict(entry["config"]))
         entry["config"] = cfg
         if isinstance(cfg.get("dtype"), dict):
             cfg["dtype"] = _dtype_name(cfg["dtype"], "layer %s" % cfg.get("name"))
