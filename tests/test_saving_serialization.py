@@ -293,3 +293,14 @@ def test_compile_from_config_builds_the_optimizer_of_a_built_model():
     model = model_from_json(entry["json"])
     assert model.optimizer.built
     assert len(model.optimizer.variables) == 2 + 2 * len(model.trainable_weights)
+
+
+def test_compile_flags_round_trip_through_the_compile_config():
+    model = nnlite.Sequential([nnlite.Input((3,)), nnlite.layers.Dense(2)])
+    model.compile("sgd", "mse", run_eagerly=True, steps_per_execution=4)
+    config = model.get_compile_config()
+    assert (config["run_eagerly"], config["steps_per_execution"], config["jit_compile"]) == \
+        (True, 4, False)
+    again = nnlite.Sequential([nnlite.Input((3,)), nnlite.layers.Dense(2)])
+    again.compile_from_config(json.loads(json.dumps(config)))
+    assert again.get_compile_config()["steps_per_execution"] == 4

@@ -76,6 +76,10 @@ class Model(Layer):
             if not (isinstance(m, str) and m.lower() in ("accuracy", "acc")):
                 metrics_module.get(m)
         self._compile_metrics = metrics
+        # kept for get_compile_config(); nnlite always runs its own C kernels
+        self._compile_flags = {"run_eagerly": bool(run_eagerly),
+                               "steps_per_execution": int(steps_per_execution),
+                               "jit_compile": jit_compile is True}
         self._loss_spec = None
         self._metrics = None
         self._train_variables = None
@@ -128,9 +132,9 @@ class Model(Layer):
                 "loss_weights": None,
                 "metrics": serialize_keras_object(metrics),
                 "weighted_metrics": None,
-                "run_eagerly": False,
-                "steps_per_execution": 1,
-                "jit_compile": False}
+                **getattr(self, "_compile_flags", {"run_eagerly": False,
+                                                   "steps_per_execution": 1,
+                                                   "jit_compile": False})}
 
     def compile_from_config(self, config):
         """Compiles the model from `get_compile_config()`'s dict (or Keras's)."""
@@ -151,6 +155,9 @@ class Model(Layer):
                 args[key] = deserialize_keras_object(config[key])
         if args.get("optimizer") is None:
             args["optimizer"] = "rmsprop"
+        for key in ("run_eagerly", "steps_per_execution", "jit_compile"):
+            if config.get(key) is not None:
+                args[key] = config[key]
         self.compile(**args)
         if self.built:
             # as Keras: the optimizer's variables exist, ready for loaded values

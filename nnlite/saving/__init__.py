@@ -1,7 +1,7 @@
 """Saving and loading, as `keras.saving`.
 
-This module holds the serialization layer (objects <-> Keras-format configs)
-and the registry of custom objects.
+The serialization layer (objects <-> Keras-format configs), the registry of
+custom objects, and the files: `.keras` archives, `.weights.h5`, legacy `.h5`.
 """
 from nnlite.saving.object_registration import (CustomObjectScope, custom_object_scope,
                                                get_custom_objects, get_registered_name,
@@ -10,9 +10,8 @@ from nnlite.saving.object_registration import (CustomObjectScope, custom_object_
 from nnlite.saving.serialization_lib import (deserialize_keras_object,
                                              serialize_keras_object)
 
-# save_model / load_model (nnlite.saving.saving_api) are added here by the
-# file-format layer.
+from nnlite.saving.saving_api import load_model, load_weights, save_model, save_weights
 
 __all__ = ["CustomObjectScope", "custom_object_scope", "deserialize_keras_object",
-           "get_custom_objects", "get_registered_name", "get_registered_object",
+           "get_custom_objects", "load_model", "load_weights", "save_model", "save_weights", "get_registered_name", "get_registered_object",
            "register_keras_serializable", "serialize_keras_object"]
