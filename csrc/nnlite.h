@@ -235,6 +235,10 @@ void nl_dweight_decay(int64_t n, double wd, double lr, double *w);
  * NL_METRIC_BINARY (output > threshold equals the target),
  * NL_METRIC_CATEGORICAL (argmax equals argmax of the target),
  * NL_METRIC_SPARSE (argmax equals the label).
+ * Dropout (nl_splan_set_dropout) acts on a layer's output in training only;
+ * step s of a call uses drop_keys[(s - first_step)*ndrop + j] for the j-th
+ * dropout layer (layer order; ndrop = layers with dropout), the mask of
+ * nl_sdropout_forward. drop_keys may be NULL when no layer has dropout.
  * sums[0] += sum of per-sample losses, sums[1] += samples,
  * sums[2] += metric hits, sums[3] += metric values counted. */
 #define NL_LOSS_SPARSE 16
@@ -264,10 +268,14 @@ int nl_splan_set_layer(nl_splan *plan, int layer, float *kernel, float *bias, in
  * RMSprop s1 = velocity, s2 = average gradient, s3 = momentum; Adam s1 = m,
  * s2 = v, s3 = v-hat; Adagrad s1 = accumulator. */
 int nl_splan_set_slots(nl_splan *plan, int layer, int var, float *s1, float *s2, float *s3);
+/* Dropout with `rate` (0 < rate <= 1; 0 removes it) on the output of layer l
+ * (not the last); NL_EINVAL or NL_ENOMEM. */
+int nl_splan_set_dropout(nl_splan *plan, int layer, double rate);
 int nl_splan_train(nl_splan *plan, const struct nl_train_config *cfg,
                    const float *x, int64_t ldx, const float *t, int64_t ldt,
                    const int64_t *labels, const int64_t *index, int64_t n,
-                   int64_t batch, int64_t first_step, int64_t nsteps, double *sums);
+                   int64_t batch, int64_t first_step, int64_t nsteps,
+                   const uint64_t *drop_keys, double *sums);
 /* Loss and metric sums over all n rows, without training (batches of max_batch). */
 int nl_splan_evaluate(nl_splan *plan, const struct nl_train_config *cfg,
                       const float *x, int64_t ldx, const float *t, int64_t ldt,
@@ -276,6 +284,23 @@ int nl_splan_evaluate(nl_splan *plan, const struct nl_train_config *cfg,
  * NL_ENONFINITE (and nothing written) if x holds NaN or infinity. */
 int nl_splan_predict(nl_splan *plan, const float *x, int64_t ldx, int64_t n,
                      float *out, int64_t ldo);
+
+/* ---- dropout ---------------------------------------------------------------
+ * Inverted dropout of n values with a mask drawn from a 64-bit key: value i
+ * is kept when u(key, i) >= rate and then scaled by 1/(1 - rate), else it
+ * becomes 0 (rate == 1 drops everything). u(key, i) in [0, 1) is the top 53
+ * bits of the i-th output of the splitmix64 sequence seeded with key, so the
+ * same key gives the same mask every time (backward recomputes it).
+ *   mask:     mask[i] = kept ? 1/(1 - rate) : 0
+ *   forward:  y[i] = x[i] * mask[i]   (y may be x)
+ *   backward: dx[i] = dy[i] * mask[i] (dx may be dy)
+ * NL_OK or NL_EINVAL (n < 0, rate outside [0, 1], NULL arrays). */
+int nl_sdropout_mask(int64_t n, uint64_t key, double rate, float *mask);
+int nl_ddropout_mask(int64_t n, uint64_t key, double rate, double *mask);
+int nl_sdropout_forward(int64_t n, uint64_t key, double rate, const float *x, float *y);
+int nl_ddropout_forward(int64_t n, uint64_t key, double rate, const double *x, double *y);
+int nl_sdropout_backward(int64_t n, uint64_t key, double rate, const float *dy, float *dx);
+int nl_ddropout_backward(int64_t n, uint64_t key, double rate, const double *dy, double *dx);
 
 /* ---- normalization --------------------------------------------------------
  * Batch normalization over x viewed as (outer, c, inner) contiguous: channel j

@@ -20,9 +20,12 @@ struct nl_splan {
     float *kernel[PLAN_MAX_LAYERS], *bias[PLAN_MAX_LAYERS];
     int trainable[PLAN_MAX_LAYERS];
     float *slot[PLAN_MAX_LAYERS][2][3];
+    double drop_rate[PLAN_MAX_LAYERS];   /* dropout on layer l's output (0: none) */
+    int ndrop;                    /* layers with dropout: keys per training step */
     /* owned buffers */
     float *z[PLAN_MAX_LAYERS];    /* pre-activations, max_batch x dims[l+1] */
     float *y[PLAN_MAX_LAYERS];    /* activations (== z for linear layers) */
+    float *drop[PLAN_MAX_LAYERS]; /* activations after dropout (training only) */
     float *dkernel[PLAN_MAX_LAYERS], *dbias[PLAN_MAX_LAYERS];
     float *grad_a, *grad_b;       /* ping-pong gradients, max_batch x max_dim */
     float *xb, *tb;               /* gathered rows and targets */
@@ -45,6 +48,7 @@ void nl_splan_free(nl_splan *p)
             free(p->y[l]);
         free(p->dkernel[l]);
         free(p->dbias[l]);
+        free(p->drop[l]);
     }
     free(p->grad_a);
     free(p->grad_b);
@@ -127,11 +131,28 @@ int nl_splan_set_slots(nl_splan *p, int layer, int var, float *s1, float *s2, fl
     return NL_OK;
 }
 
+int nl_splan_set_dropout(nl_splan *p, int layer, double rate)
+{
+    if (!p || layer < 0 || layer >= p->nl - 1 || !(rate >= 0.0 && rate <= 1.0))
+        return NL_EINVAL;
+    if (rate > 0 && !p->drop[layer]) {
+        p->drop[layer] = (float *)malloc((size_t)(p->max_batch * p->dims[layer + 1])
+                                         * sizeof(float));
+        if (!p->drop[layer])
+            return NL_ENOMEM;
+    }
+    p->ndrop += (rate > 0) - (p->drop_rate[layer] > 0);
+    p->drop_rate[layer] = rate;
+    return NL_OK;
+}
+
 /* ---- passes ------------------------------------------------------------------ */
 
 /* Forward over b rows starting at x; the output is p->y[nl-1] (and, for the
- * last layer, p->z[nl-1] holds the logits). */
-static int forward(nl_splan *p, const float *x, int64_t ldx, int64_t b)
+ * last layer, p->z[nl-1] holds the logits). With keys (one per dropout layer,
+ * in layer order) the dropout layers apply their masks; without, they are
+ * the identity (inference). */
+static int forward(nl_splan *p, const float *x, int64_t ldx, int64_t b, const uint64_t *keys)
 {
     const float *in = x;
     int64_t ld_in = ldx;
@@ -153,6 +174,12 @@ static int forward(nl_splan *p, const float *x, int64_t ldx, int64_t b)
             return st;
         in = p->y[l];
         ld_in = n;
+        if (keys && p->drop_rate[l] > 0) {
+            st = nl_sdropout_forward(b * n, *keys++, p->drop_rate[l], p->y[l], p->drop[l]);
+            if (st != NL_OK)
+                return st;
+            in = p->drop[l];
+        }
     }
     return NL_OK;
 }
@@ -246,12 +273,15 @@ static void update(nl_splan *p, const struct nl_train_config *cfg, float *w, con
 /* Backward from p->grad_a (gradient w.r.t. the last pre-activation) and the
  * optimizer update of every trainable variable. */
 static int backward_and_update(nl_splan *p, const struct nl_train_config *cfg,
-                               const float *x, int64_t ldx, int64_t b, int64_t t)
+                               const float *x, int64_t ldx, int64_t b, int64_t t,
+                               const uint64_t *keys)
 {
     float *dz = p->grad_a, *other = p->grad_b;
+    int key = p->ndrop;
     for (int l = p->nl - 1; l >= 0; l--) {
         const int64_t n = p->dims[l + 1], k = p->dims[l];
-        const float *in = l > 0 ? p->y[l - 1] : x;
+        const int dropped = l > 0 && p->drop_rate[l - 1] > 0;
+        const float *in = l > 0 ? (dropped ? p->drop[l - 1] : p->y[l - 1]) : x;
         const int64_t ld_in = l > 0 ? k : ldx;
         int st;
         if (p->trainable[l]) {
@@ -264,6 +294,8 @@ static int backward_and_update(nl_splan *p, const struct nl_train_config *cfg,
         if (l > 0) {
             /* gradient w.r.t. the previous output, then its pre-activation */
             st = nl_sgemm(0, 1, b, k, n, 1.0f, dz, n, p->kernel[l], n, 0.0f, other, k);
+            if (st == NL_OK && dropped)
+                st = nl_sdropout_backward(b * k, keys[--key], p->drop_rate[l - 1], other, other);
             if (st == NL_OK && p->acts[l - 1] != NL_ACT_LINEAR)
                 st = nl_sactivation_backward(p->acts[l - 1], b, k, p->alphas[l - 1],
                                              p->z[l - 1], p->y[l - 1], other, other);
@@ -319,9 +351,12 @@ static double sum_losses(const float *v, int64_t b)
 int nl_splan_train(nl_splan *p, const struct nl_train_config *cfg,
                    const float *x, int64_t ldx, const float *t, int64_t ldt,
                    const int64_t *labels, const int64_t *index, int64_t n,
-                   int64_t batch, int64_t first_step, int64_t nsteps, double *sums)
+                   int64_t batch, int64_t first_step, int64_t nsteps,
+                   const uint64_t *drop_keys, double *sums)
 {
     if (!p || !cfg || !x || batch < 1 || batch > p->max_batch || n < 0 || first_step < 0)
+        return NL_EINVAL;
+    if (p->ndrop > 0 && !drop_keys)
         return NL_EINVAL;
     if (cfg->loss_kind == NL_LOSS_SPARSE ? !labels : !t)
         return NL_EINVAL;
@@ -331,6 +366,7 @@ int nl_splan_train(nl_splan *p, const struct nl_train_config *cfg,
     for (int64_t s = first_step; s < first_step + nsteps; s++) {
         const int64_t lo = s * batch;
         const int64_t b = n - lo < batch ? n - lo : batch;
+        const uint64_t *keys = p->ndrop ? drop_keys + (s - first_step) * p->ndrop : NULL;
         int64_t ld_in;
         const float *in;
         int st;
@@ -339,7 +375,7 @@ int nl_splan_train(nl_splan *p, const struct nl_train_config *cfg,
         in = gather(p, cfg, x, ldx, t, ldt, labels, index, lo, b, &ld_in);
         if (!in)
             return NL_EINVAL;
-        st = forward(p, in, ld_in, b);
+        st = forward(p, in, ld_in, b, keys);
         if (st == NL_OK)
             st = loss_and_grad(p, cfg, b, 1);
         if (st != NL_OK)
@@ -347,7 +383,8 @@ int nl_splan_train(nl_splan *p, const struct nl_train_config *cfg,
         metric_hits(p, cfg, b, sums);
         sums[0] += sum_losses(p->losses, b);
         sums[1] += (double)b;
-        st = backward_and_update(p, cfg, in, ld_in, b, cfg->iteration + (s - first_step) + 1);
+        st = backward_and_update(p, cfg, in, ld_in, b, cfg->iteration + (s - first_step) + 1,
+                                 keys);
         if (st != NL_OK)
             return st;
     }
@@ -369,7 +406,7 @@ int nl_splan_evaluate(nl_splan *p, const struct nl_train_config *cfg,
         int st;
         if (!in)
             return NL_EINVAL;
-        st = forward(p, in, ld_in, b);
+        st = forward(p, in, ld_in, b, NULL);
         if (st == NL_OK)
             st = loss_and_grad(p, cfg, b, 0);
         if (st != NL_OK)
@@ -406,7 +443,7 @@ int nl_splan_predict(nl_splan *p, const float *x, int64_t ldx, int64_t n, float 
     for (int64_t lo = 0; lo < n; lo += p->max_batch) {
         const int64_t b = n - lo < p->max_batch ? n - lo : p->max_batch;
         const float *y;
-        int st = forward(p, x + lo * ldx, ldx, b);
+        int st = forward(p, x + lo * ldx, ldx, b, NULL);
         if (st != NL_OK)
             return st;
         y = p->y[p->nl - 1];

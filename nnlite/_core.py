@@ -555,6 +555,49 @@ def weight_decay(w, wd, lr):
 
 
 # --------------------------------------------------------------------------
+# dropout (masks from a 64-bit key, see csrc/nnlite.h)
+
+def _dropout_args(key, rate):
+    if isinstance(key, bool) or not isinstance(key, (int, np.integer)) \
+            or not 0 <= int(key) < 2 ** 64:
+        raise ValueError("dropout: key must be an integer in [0, 2**64). Received: %r" % (key,))
+    rate = float(rate)
+    if not 0.0 <= rate <= 1.0:
+        raise ValueError("dropout: rate must lie in [0, 1]. Received: rate=%r" % (rate,))
+    return int(key), rate
+
+
+def dropout_mask(shape, dtype, key, rate):
+    """A new array of `shape`: 1/(1 - rate) where the mask of `key` keeps, else 0."""
+    key, rate = _dropout_args(key, rate)
+    dtype = np.dtype(dtype)
+    if dtype not in _FLOAT_TYPES:
+        raise TypeError("dropout_mask: dtype must be float32 or float64. Received: %s" % dtype)
+    mask = np.empty(shape, dtype=dtype)
+    _check(_fn(dtype, "dropout_mask")(mask.size, key, rate, _ptr(dtype, mask)), "dropout_mask")
+    return mask
+
+
+def _dropout_apply(name, x, key, rate):
+    key, rate = _dropout_args(key, rate)
+    dtype = _float_dtype(name, x)
+    x = np.ascontiguousarray(x)
+    out = np.empty_like(x)
+    _check(_fn(dtype, name)(x.size, key, rate, _ptr(dtype, x), _ptr(dtype, out)), name)
+    return out
+
+
+def dropout_forward(x, key, rate):
+    """x times the mask of `key` (any shape, element i in C order), as a new array."""
+    return _dropout_apply("dropout_forward", x, key, rate)
+
+
+def dropout_backward(dy, key, rate):
+    """dy times the mask of `key`: the gradient of dropout_forward, as a new array."""
+    return _dropout_apply("dropout_backward", dy, key, rate)
+
+
+# --------------------------------------------------------------------------
 # compiled MLP plans
 
 PLAN_LOSSES = dict(LOSSES, sparse_categorical_crossentropy=lib.NL_LOSS_SPARSE)
@@ -602,6 +645,8 @@ class Plan:
         self._refs = {}
         self._cfg = ffi.new("struct nl_train_config *")
         self._sums = ffi.new("double[4]")
+        self._rates = {}
+        self.ndrop = 0
 
     def set_layer(self, layer, kernel, bias, trainable):
         k, n = self.dims[layer], self.dims[layer + 1]
@@ -627,6 +672,18 @@ class Plan:
         self._refs[(layer, var, "slots")] = slots
         _check(lib.nl_splan_set_slots(self._plan, layer, var, *[_ptr(_F32, s) for s in slots]),
                "Plan.set_slots")
+
+    def set_dropout(self, layer, rate):
+        """Dropout with `rate` on the output of `layer` (not the last) in training."""
+        if not 0 <= layer < len(self.dims) - 2:
+            raise ValueError("Plan: dropout needs a layer in [0, %d). Received: %r"
+                             % (len(self.dims) - 2, layer))
+        rate = float(rate)
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError("Plan: dropout rate must lie in [0, 1]. Received: %r" % rate)
+        _check(lib.nl_splan_set_dropout(self._plan, layer, rate), "Plan.set_dropout")
+        self._rates[layer] = rate
+        self.ndrop = sum(1 for r in self._rates.values() if r > 0)
 
     def configure(self, loss, from_logits, metric, threshold, optimizer, lr, iteration,
                   momentum=0.0, rho=0.9, beta1=0.9, beta2=0.999, epsilon=1e-7, nesterov=False,
@@ -658,8 +715,9 @@ class Plan:
             raise ValueError("Plan: %d targets for %d rows" % (len(t), n))
         return _ptr(_F32, t), ldt, ffi.NULL
 
-    def train(self, x, t, labels, index, batch, first_step, nsteps):
-        """Runs nsteps training steps; returns [loss sum, samples, hits, counted]."""
+    def train(self, x, t, labels, index, batch, first_step, nsteps, keys=None):
+        """Runs nsteps training steps; returns [loss sum, samples, hits, counted].
+        With dropout, keys is a uint64 array of shape (nsteps, ndrop)."""
         ldx = _f32_rows("x", x, self.dims[0])
         n = len(x)
         if not 1 <= batch <= self.max_batch:
@@ -670,10 +728,17 @@ class Plan:
             if type(index) is not np.ndarray or index.dtype != _I64 or index.shape != (n,):
                 raise ValueError("Plan: index must be an int64 array of shape (%d,)" % n)
             ip = ffi.cast("int64_t *", index.ctypes.data)
+        kp = ffi.NULL
+        if self.ndrop:
+            if type(keys) is not np.ndarray or keys.dtype != np.uint64 \
+                    or keys.shape != (nsteps, self.ndrop) or not keys.flags.c_contiguous:
+                raise ValueError("Plan: keys must be a contiguous uint64 array of shape (%d, %d)"
+                                 % (nsteps, self.ndrop))
+            kp = ffi.cast("uint64_t *", keys.ctypes.data)
         sums = self._sums
         sums[0] = sums[1] = sums[2] = sums[3] = 0.0
         status = lib.nl_splan_train(self._plan, self._cfg, _ptr(_F32, x), ldx, tp, ldt, lp, ip,
-                                    n, batch, first_step, nsteps, sums)
+                                    n, batch, first_step, nsteps, kp, sums)
         _check(status, "Plan.train")
         return [sums[0], sums[1], sums[2], sums[3]]
 

@@ -102,3 +102,22 @@ def test_dropout_name_config_and_no_weights():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         Dropout.from_config(layer.get_config())
+
+
+def test_each_training_call_draws_one_key_from_the_layer_generator():
+    # the mask is the C core's mask of one uint64 drawn from the layer's Generator
+    from nnlite import _core
+    x = np.random.default_rng(5).normal(size=(4, 6)).astype("float32")
+    layer = Dropout(0.4, seed=8)
+    rng = np.random.default_rng(8)
+    for _ in range(2):
+        key = int(rng.integers(0, 2 ** 64, dtype=np.uint64))
+        expected = x * _core.dropout_mask(x.shape, np.float32, key, 0.4)
+        np.testing.assert_array_equal(layer(x, training=True), expected)
+
+
+def test_dropout_noise_shape_backward_uses_the_broadcast_mask():
+    x = np.ones((2, 5, 3))
+    layer = Dropout(0.5, noise_shape=(None, 1, 3), seed=1, dtype="float64")
+    y = layer.forward(x, training=True)
+    np.testing.assert_array_equal(layer.backward(np.ones_like(x)), y)

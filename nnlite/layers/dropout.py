@@ -1,6 +1,7 @@
 """Dropout: zeroes a random fraction of the inputs during training."""
 import numpy as np
 
+from nnlite import _core
 from nnlite.backend.random import global_rng, make_rng
 from nnlite.layers.layer import Layer
 from nnlite.utils.legacy import warn_deprecated
@@ -11,8 +12,10 @@ class Dropout(Layer):
 
     In training each input is kept with probability `1 - rate` and scaled by
     `1 / (1 - rate)`, so the expected value is unchanged; the others become 0.
-    At inference the layer is the identity. Masks are drawn with NumPy's
-    Generator and applied as one vectorised multiply.
+    At inference the layer is the identity. Each training call draws one
+    64-bit key from the layer's NumPy Generator; the C core derives the mask
+    from it (a counter-based generator, see `nnlite._core.dropout_mask`), so
+    the compiled training plan reproduces the same masks.
 
     Args:
         rate: Fraction of the inputs to drop, in `[0, 1]`.
@@ -28,7 +31,7 @@ class Dropout(Layer):
     Example:
 
     >>> Dropout(0.5, seed=1)(np.ones((1, 8)), training=True)  # doctest: +SKIP
-    array([[2., 0., 2., 2., 0., 0., 2., 0.]], dtype=float32)
+    array([[2., 0., 0., 0., 2., 0., 0., 2.]])
     """
 
     def __init__(self, rate=None, noise_shape=None, seed=None, **kwargs):
@@ -46,7 +49,7 @@ class Dropout(Layer):
         self.seed = seed
         self.noise_shape = self._validate_noise_shape(noise_shape)
         self._rng = make_rng(seed) if seed is not None else None
-        self._mask = None
+        self._mask = self._key = None
         self.built = True
 
     @staticmethod
@@ -70,31 +73,47 @@ class Dropout(Layer):
                                  "element at index %d: %r" % (i, dim))
         return noise_shape
 
-    def _mask_for(self, x):
-        """A multiplier array: 0 where dropped, 1/(1-rate) where kept."""
-        shape = x.shape
-        if self.noise_shape is not None:
-            if len(self.noise_shape) != x.ndim:
-                raise ValueError("noise_shape %s must have the input's rank %d"
-                                 % (self.noise_shape, x.ndim))
-            shape = tuple(x.shape[i] if d is None else d for i, d in enumerate(self.noise_shape))
+    def draw_key(self):
+        """The 64-bit key of one training call's mask, drawn from the layer's
+        generator (the global one when unseeded). The compiled plan draws its
+        keys through this too, in the order the layer path would."""
         rng = self._rng if self._rng is not None else global_rng()
-        if self.rate >= 1:
-            return np.zeros(shape, dtype=x.dtype)
-        keep = rng.random(shape, dtype=np.float64) >= self.rate
-        return keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - self.rate))
+        return int(rng.integers(0, 2 ** 64, dtype=np.uint64))
+
+    def _noise_shape_for(self, x):
+        if len(self.noise_shape) != x.ndim:
+            raise ValueError("noise_shape %s must have the input's rank %d"
+                             % (self.noise_shape, x.ndim))
+        return tuple(x.shape[i] if d is None else d for i, d in enumerate(self.noise_shape))
+
+    def _mask_for(self, x, key):
+        """A multiplier array of the noise shape: 0 where dropped, 1/(1-rate) where kept."""
+        shape = self._noise_shape_for(x)
+        if x.dtype in (np.float32, np.float64):
+            return _core.dropout_mask(shape, x.dtype, key, self.rate)
+        kept = _core.dropout_mask(shape, np.float64, key, self.rate) != 0
+        scale = 0.0 if self.rate >= 1 else 1.0 / (1.0 - self.rate)
+        return kept.astype(x.dtype) * x.dtype.type(scale)
+
+    def _apply(self, x, key):
+        """(output, mask or None): the mask is kept only for a noise shape or
+        a dtype the C kernel lacks; otherwise backward recomputes it from the key."""
+        if self.noise_shape is None and x.dtype in (np.float32, np.float64):
+            return _core.dropout_forward(x, key, self.rate), None
+        mask = self._mask_for(x, key)
+        return x * mask, mask
 
     def call(self, inputs, training=False):
         if training and self.rate > 0:
-            return inputs * self._mask_for(inputs)
+            return self._apply(inputs, self.draw_key())[0]
         return inputs
 
     def forward(self, x, training=False):
+        self._mask = self._key = None
         if training and self.rate > 0:
-            self._mask = self._mask_for(x)
-            y = x * self._mask
+            self._key = self.draw_key()
+            y, self._mask = self._apply(x, self._key)
         else:
-            self._mask = None
             y = x
         return self._record_activity(y)
 
@@ -103,9 +122,11 @@ class Dropout(Layer):
         dy = self._add_activity_grad(dy)
         if not need_dx:
             return None
-        if self._mask is None:
+        if self._mask is not None:
+            return np.ascontiguousarray(dy * self._mask)
+        if self._key is None:
             return dy
-        return np.ascontiguousarray(dy * self._mask)
+        return _core.dropout_backward(dy, self._key, self.rate)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)

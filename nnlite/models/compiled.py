@@ -8,8 +8,10 @@ weights, ...) keep using the layer-by-layer path, with the same results.
 import numpy as np
 
 from nnlite import _core
+from nnlite.backend.random import global_rng
 from nnlite.layers.activation import Activation
 from nnlite.layers.dense import Dense
+from nnlite.layers.dropout import Dropout
 from nnlite.metrics.accuracy_metrics import (BinaryAccuracy, CategoricalAccuracy,
                                              SparseCategoricalAccuracy)
 from nnlite.optimizers.adagrad import Adagrad
@@ -19,9 +21,11 @@ from nnlite.optimizers.sgd import SGD
 
 
 def plan_layers(model):
-    """[(dense, activation name, alpha)] when every layer fits a plan, else None.
+    """[(dense, activation name, alpha, dropout or None)] when every layer fits
+    a plan, else None.
 
-    An Activation layer is folded into a linear Dense just before it.
+    An Activation layer is folded into a linear Dense just before it; one
+    Dropout layer (no noise_shape) may follow each Dense but the last.
     """
     if model.dtype != "float32" or not model.built:
         return None
@@ -40,24 +44,55 @@ def plan_layers(model):
             if any(w.regularizer is not None or w.constraint is not None
                    for w in layer.variables):
                 return None
-            out.append([layer, spec[0], float(spec[1])])
-        elif type(layer) is Activation and out and out[-1][1] == "linear":
+            out.append([layer, spec[0], float(spec[1]), None])
+        elif type(layer) is Dropout and out and out[-1][3] is None:
+            if layer.noise_shape is not None:
+                return None
+            out[-1][3] = layer
+        elif type(layer) is Activation and out and out[-1][1] == "linear" \
+                and out[-1][3] is None:
             spec = layer._act.spec
             if spec is None:
                 return None
             out[-1][1], out[-1][2] = spec[0], float(spec[1])
         else:
             return None
-    return out or None
+    if not out or out[-1][3] is not None:   # dropout on the model's output
+        return None
+    return out
 
 
 def build_plan(model, layers, max_batch):
-    dims = [layers[0][0].kernel.shape[0]] + [d.units for d, _, _ in layers]
-    plan = _core.Plan(dims, [a for _, a, _ in layers], [al for _, _, al in layers], max_batch)
-    for i, (dense, _, _) in enumerate(layers):
+    dims = [layers[0][0].kernel.shape[0]] + [spec[0].units for spec in layers]
+    plan = _core.Plan(dims, [spec[1] for spec in layers], [spec[2] for spec in layers],
+                      max_batch)
+    for i, (dense, _, _, _) in enumerate(layers):
         plan.set_layer(i, dense.kernel.value, dense.bias.value if dense.use_bias else None,
                        bool(dense.trainable_weights))
     return plan
+
+
+class DropoutKeys:
+    """Draws the mask keys of the plan's dropout layers for a chunk of steps,
+    from the same generators and in the same order as the layer path (step by
+    step, layers in order): one bulk draw per generator, since a Generator
+    gives the same uint64 values in bulk as one at a time."""
+
+    def __init__(self, layers):
+        self.dropouts = [spec[3] for spec in layers if spec[3] is not None and spec[3].rate > 0]
+
+    def draw(self, nsteps):
+        if not self.dropouts:
+            return None
+        groups = {}
+        for j, layer in enumerate(self.dropouts):
+            rng = layer._rng if layer._rng is not None else global_rng()
+            groups.setdefault(id(rng), (rng, []))[1].append(j)
+        keys = np.empty((nsteps, len(self.dropouts)), dtype=np.uint64)
+        for rng, cols in groups.values():
+            drawn = rng.integers(0, 2 ** 64, size=nsteps * len(cols), dtype=np.uint64)
+            keys[:, cols] = drawn.reshape(nsteps, len(cols))
+        return keys
 
 
 def optimizer_config(optimizer):
@@ -120,6 +155,10 @@ class TrainingPlan:
         self.model = model
         self.layers = layers
         self.plan = build_plan(model, layers, batch_size)
+        for i, spec in enumerate(layers):
+            if spec[3] is not None and spec[3].rate > 0:
+                self.plan.set_dropout(i, spec[3].rate)
+        self.keys = DropoutKeys(layers)
         spec = model._loss_spec
         last_act = layers[-1][1]
         fused = model._fused()
@@ -136,7 +175,7 @@ class TrainingPlan:
             opt.build(variables)
         model._train_variables = variables
         ids = {id(v): i for i, v in enumerate(variables)}
-        for li, (dense, _, _) in enumerate(layers):
+        for li, (dense, _, _, _) in enumerate(layers):
             for var_index, var in enumerate([dense.kernel, dense.bias] if dense.use_bias
                                             else [dense.kernel]):
                 i = ids.get(id(var))
@@ -205,8 +244,9 @@ def training_plan(model, x, y, sample_weight, batch_size, train=True):
         return None
     if metric_config(model._metrics) is None:
         return None
-    key = (batch_size, id(model.optimizer), tuple(id(d) for d, _, _ in layers),
-           tuple(d.trainable for d, _, _ in layers), id(spec), tuple(map(id, model._metrics)))
+    key = (batch_size, id(model.optimizer), tuple(id(s[0]) for s in layers),
+           tuple(s[0].trainable for s in layers), id(spec), tuple(map(id, model._metrics)),
+           tuple(None if s[3] is None else (id(s[3]), s[3].rate) for s in layers))
     slot = "train" if train else "evaluate"
     cached = model._plan_cache.get(slot)
     if cached is not None and cached[0] == key:

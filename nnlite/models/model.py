@@ -492,8 +492,9 @@ class Model(Layer):
             if per_batch:
                 cbs.on_train_batch_begin(step)
             plan.sync()
+            keys = plan.keys.draw(ns)
             started = time.perf_counter()
-            sums = plan.plan.train(x, t, labels, index, batch_size, step, ns)
+            sums = plan.plan.train(x, t, labels, index, batch_size, step, ns, keys)
             elapsed = time.perf_counter() - started
             opt.iterations.value[...] += ns
             plan.account(sums)
