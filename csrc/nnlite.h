@@ -239,11 +239,18 @@ void nl_dweight_decay(int64_t n, double wd, double lr, double *w);
  * step s of a call uses drop_keys[(s - first_step)*ndrop + j] for the j-th
  * dropout layer (layer order; ndrop = layers with dropout), the mask of
  * nl_sdropout_forward. drop_keys may be NULL when no layer has dropout.
+ * Step s takes its learning rate and bias corrections from
+ * step_params[(s - first_step)*NL_PLAN_STEP_PARAMS ...].
  * sums[0] += sum of per-sample losses, sums[1] += samples,
  * sums[2] += metric hits, sums[3] += metric values counted. */
 #define NL_LOSS_SPARSE 16
 enum nl_metric { NL_METRIC_NONE = 0, NL_METRIC_BINARY, NL_METRIC_CATEGORICAL, NL_METRIC_SPARSE };
-enum nl_optimizer { NL_OPT_SGD = 0, NL_OPT_RMSPROP, NL_OPT_ADAM, NL_OPT_ADAGRAD };
+enum nl_optimizer { NL_OPT_SGD = 0, NL_OPT_RMSPROP, NL_OPT_ADAM, NL_OPT_ADAGRAD,
+                   NL_OPT_ADADELTA, NL_OPT_ADAMAX, NL_OPT_NADAM };
+/* Values per training step in step_params: [0] the step's learning rate;
+ * [1] Adam's alpha = lr*sqrt(1 - beta2^t)/(1 - beta1^t), Adamax's 1 - beta1^t,
+ * Nadam's cm; [2] Nadam's cg; [3] Nadam's vcorr (see nl_snadam_update). */
+#define NL_PLAN_STEP_PARAMS 4
 
 struct nl_train_config {
     int loss_kind, from_logits, metric;
@@ -252,6 +259,12 @@ struct nl_train_config {
     double lr, momentum, rho, beta1, beta2, eps;
     int nesterov, centered, amsgrad;
     int64_t iteration;             /* optimizer steps taken before this call */
+    /* before each variable's update: clipnorm > 0 rescales its gradient to at
+     * most that L2 norm, else clipvalue > 0 clamps it to [-clipvalue,
+     * clipvalue]; with use_weight_decay, w -= w*weight_decay*lr on the
+     * variables nl_splan_set_decay marks. */
+    double clipnorm, clipvalue, weight_decay;
+    int use_weight_decay;
 };
 
 typedef struct nl_splan nl_splan;
@@ -266,8 +279,13 @@ int nl_splan_set_layer(nl_splan *plan, int layer, float *kernel, float *bias, in
 /* Optimizer slots of variable v (0 kernel, 1 bias) of a layer, each the size
  * of the variable (NULL when the optimizer does not use it): SGD s1 = momentum;
  * RMSprop s1 = velocity, s2 = average gradient, s3 = momentum; Adam s1 = m,
- * s2 = v, s3 = v-hat; Adagrad s1 = accumulator. */
+ * s2 = v, s3 = v-hat; Adagrad s1 = accumulator; Adadelta s1 = accumulated
+ * gradient, s2 = accumulated delta; Adamax s1 = m, s2 = u; Nadam s1 = m,
+ * s2 = v. */
 int nl_splan_set_slots(nl_splan *plan, int layer, int var, float *s1, float *s2, float *s3);
+/* Whether decoupled weight decay applies to variable v (0 kernel, 1 bias) of
+ * a layer (cfg->use_weight_decay turns it on as a whole). */
+int nl_splan_set_decay(nl_splan *plan, int layer, int var, int on);
 /* Dropout with `rate` (0 < rate <= 1; 0 removes it) on the output of layer l
  * (not the last); NL_EINVAL or NL_ENOMEM. */
 int nl_splan_set_dropout(nl_splan *plan, int layer, double rate);
@@ -275,7 +293,7 @@ int nl_splan_train(nl_splan *plan, const struct nl_train_config *cfg,
                    const float *x, int64_t ldx, const float *t, int64_t ldt,
                    const int64_t *labels, const int64_t *index, int64_t n,
                    int64_t batch, int64_t first_step, int64_t nsteps,
-                   const uint64_t *drop_keys, double *sums);
+                   const double *step_params, const uint64_t *drop_keys, double *sums);
 /* Loss and metric sums over all n rows, without training (batches of max_batch). */
 int nl_splan_evaluate(nl_splan *plan, const struct nl_train_config *cfg,
                       const float *x, int64_t ldx, const float *t, int64_t ldt,

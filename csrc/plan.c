@@ -20,6 +20,7 @@ struct nl_splan {
     float *kernel[PLAN_MAX_LAYERS], *bias[PLAN_MAX_LAYERS];
     int trainable[PLAN_MAX_LAYERS];
     float *slot[PLAN_MAX_LAYERS][2][3];
+    int decay[PLAN_MAX_LAYERS][2];       /* weight decay applies to (layer, var) */
     double drop_rate[PLAN_MAX_LAYERS];   /* dropout on layer l's output (0: none) */
     int ndrop;                    /* layers with dropout: keys per training step */
     /* owned buffers */
@@ -146,6 +147,14 @@ int nl_splan_set_dropout(nl_splan *p, int layer, double rate)
     return NL_OK;
 }
 
+int nl_splan_set_decay(nl_splan *p, int layer, int var, int on)
+{
+    if (!p || layer < 0 || layer >= p->nl || var < 0 || var > 1)
+        return NL_EINVAL;
+    p->decay[layer][var] = on != 0;
+    return NL_OK;
+}
+
 /* ---- passes ------------------------------------------------------------------ */
 
 /* Forward over b rows starting at x; the output is p->y[nl-1] (and, for the
@@ -246,34 +255,68 @@ static void metric_hits(const nl_splan *p, const struct nl_train_config *cfg, in
     sums[3] += count;
 }
 
-static void update(nl_splan *p, const struct nl_train_config *cfg, float *w, const float *g,
-                   int64_t len, float **s, int64_t t)
+/* Per-variable gradient clipping, in place, as the optimizer's Python code
+ * clips: clipnorm scales by (float)(c / max(norm, c)), norm = the L2 norm
+ * summed in double (a NaN norm poisons the gradient, as max(nan, c) is nan);
+ * clipvalue clamps to [-v, v] rounded to float (NaN stays NaN). */
+static void clip(const struct nl_train_config *cfg, float *g, int64_t len)
 {
+    if (cfg->clipnorm > 0) {
+        double acc = 0, norm, m;
+        for (int64_t i = 0; i < len; i++)
+            acc += (double)g[i] * (double)g[i];
+        norm = sqrt(acc);
+        m = cfg->clipnorm > norm ? cfg->clipnorm : norm;
+        const float scale = (float)(cfg->clipnorm / m);
+        for (int64_t i = 0; i < len; i++)
+            g[i] = g[i] * scale;
+    } else if (cfg->clipvalue > 0) {
+        const float hi = (float)cfg->clipvalue, lo = -hi;
+        for (int64_t i = 0; i < len; i++)
+            g[i] = g[i] < lo ? lo : (g[i] > hi ? hi : g[i]);
+    }
+}
+
+/* One variable's step: clipping, decoupled weight decay, then the optimizer's
+ * update kernel. sp holds the step's NL_PLAN_STEP_PARAMS values. */
+static void update(const struct nl_train_config *cfg, float *w, float *g, int64_t len,
+                   float **s, const double *sp, int decay)
+{
+    const double lr = sp[0];
+    clip(cfg, g, len);
+    if (decay && cfg->use_weight_decay)
+        nl_sweight_decay(len, cfg->weight_decay, lr, w);
     switch (cfg->optimizer) {
     case NL_OPT_SGD:
-        nl_ssgd_update(len, cfg->lr, cfg->momentum, cfg->nesterov, g, w, s[0]);
+        nl_ssgd_update(len, lr, cfg->momentum, cfg->nesterov, g, w, s[0]);
         break;
     case NL_OPT_RMSPROP:
-        nl_srmsprop_update(len, cfg->lr, cfg->rho, cfg->momentum, cfg->eps, cfg->centered,
+        nl_srmsprop_update(len, lr, cfg->rho, cfg->momentum, cfg->eps, cfg->centered,
                            g, w, s[0], s[1], s[2]);
         break;
     case NL_OPT_ADAGRAD:
-        nl_sadagrad_update(len, cfg->lr, cfg->eps, g, w, s[0]);
+        nl_sadagrad_update(len, lr, cfg->eps, g, w, s[0]);
         break;
-    default: {
-        const double alpha = cfg->lr * sqrt(1.0 - pow(cfg->beta2, (double)t))
-                             / (1.0 - pow(cfg->beta1, (double)t));
-        nl_sadam_update(len, alpha, cfg->beta1, cfg->beta2, cfg->eps, g, w, s[0], s[1],
+    case NL_OPT_ADADELTA:
+        nl_sadadelta_update(len, lr, cfg->rho, cfg->eps, g, w, s[0], s[1]);
+        break;
+    case NL_OPT_ADAMAX:
+        nl_sadamax_update(len, lr, cfg->beta1, cfg->beta2, cfg->eps, sp[1], g, w, s[0], s[1]);
+        break;
+    case NL_OPT_NADAM:
+        nl_snadam_update(len, lr, cfg->beta1, cfg->beta2, cfg->eps, sp[1], sp[2], sp[3], g, w,
+                         s[0], s[1]);
+        break;
+    default:
+        nl_sadam_update(len, sp[1], cfg->beta1, cfg->beta2, cfg->eps, g, w, s[0], s[1],
                         cfg->amsgrad ? s[2] : NULL);
     }
-    }
-    (void)p;
 }
 
 /* Backward from p->grad_a (gradient w.r.t. the last pre-activation) and the
  * optimizer update of every trainable variable. */
 static int backward_and_update(nl_splan *p, const struct nl_train_config *cfg,
-                               const float *x, int64_t ldx, int64_t b, int64_t t,
+                               const float *x, int64_t ldx, int64_t b, const double *sp,
                                const uint64_t *keys)
 {
     float *dz = p->grad_a, *other = p->grad_b;
@@ -304,9 +347,9 @@ static int backward_and_update(nl_splan *p, const struct nl_train_config *cfg,
         }
         /* the update comes after dz was pushed back through this layer's kernel */
         if (p->trainable[l]) {
-            update(p, cfg, p->kernel[l], p->dkernel[l], k * n, p->slot[l][0], t);
+            update(cfg, p->kernel[l], p->dkernel[l], k * n, p->slot[l][0], sp, p->decay[l][0]);
             if (p->bias[l])
-                update(p, cfg, p->bias[l], p->dbias[l], n, p->slot[l][1], t);
+                update(cfg, p->bias[l], p->dbias[l], n, p->slot[l][1], sp, p->decay[l][1]);
         }
         float *tmp = dz;
         dz = other;
@@ -352,9 +395,10 @@ int nl_splan_train(nl_splan *p, const struct nl_train_config *cfg,
                    const float *x, int64_t ldx, const float *t, int64_t ldt,
                    const int64_t *labels, const int64_t *index, int64_t n,
                    int64_t batch, int64_t first_step, int64_t nsteps,
-                   const uint64_t *drop_keys, double *sums)
+                   const double *step_params, const uint64_t *drop_keys, double *sums)
 {
-    if (!p || !cfg || !x || batch < 1 || batch > p->max_batch || n < 0 || first_step < 0)
+    if (!p || !cfg || !x || !step_params || batch < 1 || batch > p->max_batch || n < 0
+        || first_step < 0)
         return NL_EINVAL;
     if (p->ndrop > 0 && !drop_keys)
         return NL_EINVAL;
@@ -383,8 +427,8 @@ int nl_splan_train(nl_splan *p, const struct nl_train_config *cfg,
         metric_hits(p, cfg, b, sums);
         sums[0] += sum_losses(p->losses, b);
         sums[1] += (double)b;
-        st = backward_and_update(p, cfg, in, ld_in, b, cfg->iteration + (s - first_step) + 1,
-                                 keys);
+        st = backward_and_update(p, cfg, in, ld_in, b,
+                                 step_params + (s - first_step) * NL_PLAN_STEP_PARAMS, keys);
         if (st != NL_OK)
             return st;
     }

@@ -604,7 +604,9 @@ PLAN_LOSSES = dict(LOSSES, sparse_categorical_crossentropy=lib.NL_LOSS_SPARSE)
 PLAN_METRICS = {None: lib.NL_METRIC_NONE, "binary": lib.NL_METRIC_BINARY,
                 "categorical": lib.NL_METRIC_CATEGORICAL, "sparse": lib.NL_METRIC_SPARSE}
 PLAN_OPTIMIZERS = {"sgd": lib.NL_OPT_SGD, "rmsprop": lib.NL_OPT_RMSPROP, "adam": lib.NL_OPT_ADAM,
-                   "adagrad": lib.NL_OPT_ADAGRAD}
+                   "adagrad": lib.NL_OPT_ADAGRAD, "adadelta": lib.NL_OPT_ADADELTA,
+                   "adamax": lib.NL_OPT_ADAMAX, "nadam": lib.NL_OPT_NADAM}
+PLAN_STEP_PARAMS = lib.NL_PLAN_STEP_PARAMS
 _F32 = np.dtype(np.float32)
 _I64 = np.dtype(np.int64)
 
@@ -687,8 +689,10 @@ class Plan:
 
     def configure(self, loss, from_logits, metric, threshold, optimizer, lr, iteration,
                   momentum=0.0, rho=0.9, beta1=0.9, beta2=0.999, epsilon=1e-7, nesterov=False,
-                  centered=False, amsgrad=False):
-        """Sets the loss, metric and optimizer of the next calls."""
+                  centered=False, amsgrad=False, clipnorm=None, clipvalue=None,
+                  weight_decay=None):
+        """Sets the loss, metric and optimizer of the next calls. Weight decay
+        (when not None) applies to the variables `set_decay` marks."""
         c = self._cfg
         c.loss_kind = PLAN_LOSSES[loss]
         c.from_logits = 1 if from_logits else 0
@@ -699,6 +703,14 @@ class Plan:
         c.beta1, c.beta2, c.eps = beta1, beta2, epsilon
         c.nesterov, c.centered, c.amsgrad = int(nesterov), int(centered), int(amsgrad)
         c.iteration = int(iteration)
+        c.clipnorm = float(clipnorm or 0.0)
+        c.clipvalue = float(clipvalue or 0.0)
+        c.use_weight_decay = 0 if weight_decay is None else 1
+        c.weight_decay = float(weight_decay or 0.0)
+
+    def set_decay(self, layer, var, on):
+        """Whether weight decay applies to variable var (0 kernel, 1 bias) of layer."""
+        _check(lib.nl_splan_set_decay(self._plan, layer, var, 1 if on else 0), "Plan.set_decay")
 
     def set_step_state(self, lr, iteration):
         self._cfg.lr = lr
@@ -715,9 +727,11 @@ class Plan:
             raise ValueError("Plan: %d targets for %d rows" % (len(t), n))
         return _ptr(_F32, t), ldt, ffi.NULL
 
-    def train(self, x, t, labels, index, batch, first_step, nsteps, keys=None):
+    def train(self, x, t, labels, index, batch, first_step, nsteps, params, keys=None):
         """Runs nsteps training steps; returns [loss sum, samples, hits, counted].
-        With dropout, keys is a uint64 array of shape (nsteps, ndrop)."""
+        params is a float64 array (nsteps, PLAN_STEP_PARAMS): each step's learning
+        rate and bias corrections (see csrc/nnlite.h). With dropout, keys is a
+        uint64 array of shape (nsteps, ndrop)."""
         ldx = _f32_rows("x", x, self.dims[0])
         n = len(x)
         if not 1 <= batch <= self.max_batch:
@@ -728,6 +742,11 @@ class Plan:
             if type(index) is not np.ndarray or index.dtype != _I64 or index.shape != (n,):
                 raise ValueError("Plan: index must be an int64 array of shape (%d,)" % n)
             ip = ffi.cast("int64_t *", index.ctypes.data)
+        if type(params) is not np.ndarray or params.dtype != np.float64 \
+                or params.ndim != 2 or params.shape[0] < nsteps \
+                or params.shape[1] != PLAN_STEP_PARAMS or not params.flags.c_contiguous:
+            raise ValueError("Plan: params must be a contiguous float64 array of shape "
+                             "(%d, %d)" % (nsteps, PLAN_STEP_PARAMS))
         kp = ffi.NULL
         if self.ndrop:
             if type(keys) is not np.ndarray or keys.dtype != np.uint64 \
@@ -738,7 +757,8 @@ class Plan:
         sums = self._sums
         sums[0] = sums[1] = sums[2] = sums[3] = 0.0
         status = lib.nl_splan_train(self._plan, self._cfg, _ptr(_F32, x), ldx, tp, ldt, lp, ip,
-                                    n, batch, first_step, nsteps, kp, sums)
+                                    n, batch, first_step, nsteps,
+                                    ffi.cast("double *", params.ctypes.data), kp, sums)
         _check(status, "Plan.train")
         return [sums[0], sums[1], sums[2], sums[3]]
 

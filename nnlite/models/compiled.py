@@ -5,6 +5,8 @@ batches in one C call, and prediction with no per-layer Python. Models the
 plan cannot express (other layers, custom activations or losses, sample
 weights, ...) keep using the layer-by-layer path, with the same results.
 """
+import math
+
 import numpy as np
 
 from nnlite import _core
@@ -14,9 +16,15 @@ from nnlite.layers.dense import Dense
 from nnlite.layers.dropout import Dropout
 from nnlite.metrics.accuracy_metrics import (BinaryAccuracy, CategoricalAccuracy,
                                              SparseCategoricalAccuracy)
+from nnlite.backend.variable import Variable
+from nnlite.optimizers.adadelta import Adadelta
 from nnlite.optimizers.adagrad import Adagrad
 from nnlite.optimizers.adam import Adam
+from nnlite.optimizers.adamax import Adamax
+from nnlite.optimizers.adamw import AdamW
+from nnlite.optimizers.nadam import Nadam
 from nnlite.optimizers.rmsprop import RMSprop
+from nnlite.optimizers.schedules.learning_rate_schedule import LearningRateSchedule
 from nnlite.optimizers.sgd import SGD
 
 
@@ -97,23 +105,30 @@ class DropoutKeys:
 
 def optimizer_config(optimizer):
     """(plan optimizer name, keyword arguments) for the built-in optimizers, or
-    None when the plan cannot express the optimizer's options (weight decay,
-    gradient clipping, a learning-rate schedule or the Keras 2 decay)."""
-    if (optimizer.weight_decay is not None or optimizer.clipnorm
-            or optimizer.clipvalue or optimizer.global_clipnorm
-            or optimizer._uses_schedule()):
+    None when the plan cannot express the optimizer's options (global_clipnorm,
+    a learning rate given as a plain callable)."""
+    if optimizer.global_clipnorm or not isinstance(optimizer._learning_rate,
+                                                   (Variable, LearningRateSchedule)):
         return None
+    extras = {"clipnorm": optimizer.clipnorm, "clipvalue": optimizer.clipvalue,
+              "weight_decay": optimizer.weight_decay}
     t = type(optimizer)
     if t is SGD:
-        return "sgd", {"momentum": optimizer.momentum, "nesterov": optimizer.nesterov}
-    if t is Adam:
-        return "adam", {"beta1": optimizer.beta_1, "beta2": optimizer.beta_2,
-                        "epsilon": optimizer.epsilon, "amsgrad": optimizer.amsgrad}
+        return "sgd", dict(extras, momentum=optimizer.momentum, nesterov=optimizer.nesterov)
+    if t is Adam or t is AdamW:
+        return "adam", dict(extras, beta1=optimizer.beta_1, beta2=optimizer.beta_2,
+                            epsilon=optimizer.epsilon, amsgrad=optimizer.amsgrad)
     if t is RMSprop:
-        return "rmsprop", {"rho": optimizer.rho, "momentum": optimizer.momentum,
-                           "epsilon": optimizer.epsilon, "centered": optimizer.centered}
+        return "rmsprop", dict(extras, rho=optimizer.rho, momentum=optimizer.momentum,
+                               epsilon=optimizer.epsilon, centered=optimizer.centered)
     if t is Adagrad:
-        return "adagrad", {"epsilon": optimizer.epsilon}
+        return "adagrad", dict(extras, epsilon=optimizer.epsilon)
+    if t is Adadelta:
+        return "adadelta", dict(extras, rho=optimizer.rho, epsilon=optimizer.epsilon)
+    if t is Adamax or t is Nadam:
+        return ("adamax" if t is Adamax else "nadam",
+                dict(extras, beta1=optimizer.beta_1, beta2=optimizer.beta_2,
+                     epsilon=optimizer.epsilon))
     return None
 
 
@@ -122,11 +137,18 @@ def optimizer_slots(optimizer, i):
     t = type(optimizer)
     if t is SGD:
         return [optimizer.momentums[i].value if optimizer.momentum != 0 else None]
-    if t is Adam:
+    if t is Adam or t is AdamW:
         return [optimizer._momentums[i].value, optimizer._velocities[i].value,
                 optimizer._velocity_hats[i].value if optimizer.amsgrad else None]
     if t is Adagrad:
         return [optimizer._accumulators[i].value, None, None]
+    if t is Adadelta:
+        return [optimizer._accumulated_grads[i].value,
+                optimizer._accumulated_delta_vars[i].value, None]
+    if t is Adamax:
+        return [optimizer._m[i].value, optimizer._u[i].value, None]
+    if t is Nadam:
+        return [optimizer._momentums[i].value, optimizer._velocities[i].value, None]
     return [optimizer._velocities[i].value,
             optimizer._average_gradients[i].value if optimizer.centered else None,
             optimizer._momentums[i].value if optimizer.momentum > 0 else None]
@@ -175,15 +197,18 @@ class TrainingPlan:
             opt.build(variables)
         model._train_variables = variables
         ids = {id(v): i for i, v in enumerate(variables)}
+        self.decayed = []      # (layer, var index, variable) of the trainable variables
         for li, (dense, _, _, _) in enumerate(layers):
             for var_index, var in enumerate([dense.kernel, dense.bias] if dense.use_bias
                                             else [dense.kernel]):
                 i = ids.get(id(var))
                 if i is not None:
                     self.plan.set_slots(li, var_index, optimizer_slots(opt, i))
-        self.opt_name, self.opt_kwargs = optimizer_config(opt)
-        self.plan.configure(spec.kind, from_logits, metric, threshold, self.opt_name, opt._lr(),
-                            int(opt.iterations.value), **self.opt_kwargs)
+                    self.decayed.append((li, var_index, var))
+        self._loss_args = (spec.kind, from_logits, metric, threshold)
+        self.opt_config = None
+        self._params = None
+        self.sync()
 
     def targets(self, y):
         """(float targets, int64 labels) in the layout the plan reads."""
@@ -210,8 +235,56 @@ class TrainingPlan:
         return np.ascontiguousarray(t, dtype=np.float32), None
 
     def sync(self):
+        """Brings the optimizer's options (which a callback may change between
+        steps) and its weight-decay exclusions into the plan."""
         opt = self.model.optimizer
-        self.plan.set_step_state(opt._lr(), int(opt.iterations.value))
+        config = optimizer_config(opt)
+        if config is None:
+            raise RuntimeError("The optimizer's options changed to ones the compiled plan "
+                               "cannot run during fit")
+        if config != self.opt_config:
+            self.opt_config = config
+            self.opt_name = config[0]
+            self.plan.configure(*self._loss_args, config[0], opt._lr(),
+                                int(opt.iterations.value), **config[1])
+        if opt.weight_decay is not None:
+            for li, vi, var in self.decayed:
+                self.plan.set_decay(li, vi, opt._use_weight_decay(var))
+
+    def step_params(self, ns):
+        """The learning rate and bias corrections of the next ns steps, computed
+        as the optimizer's own update_step computes them (float64, ns x 4)."""
+        opt = self.model.optimizer
+        params = self._params
+        if params is None or len(params) < ns:
+            params = self._params = np.zeros((ns, _core.PLAN_STEP_PARAMS))
+        name = self.opt_name
+        varying = opt._uses_schedule()
+        lr = opt._lr()
+        if not varying and name not in ("adam", "adamax", "nadam"):
+            params[:ns, 0] = lr
+            return params
+        it0 = int(opt.iterations.value)
+        b1, b2 = getattr(opt, "beta_1", 0.0), getattr(opt, "beta_2", 0.0)
+        try:
+            for s in range(ns):
+                t = it0 + s + 1
+                if varying or name == "nadam":
+                    opt.iterations.value[...] = it0 + s
+                if varying:
+                    lr = opt._lr()
+                row = params[s]
+                row[0] = lr
+                if name == "adam":
+                    row[1] = lr * math.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+                elif name == "adamax":
+                    row[1] = 1.0 - b1 ** t
+                elif name == "nadam":
+                    opt._prepare_step()      # advances u_product as the steps will
+                    row[1:4] = opt._factors
+        finally:
+            opt.iterations.value[...] = it0
+        return params
 
     def account(self, sums):
         """Adds a chunk's sums to the loss tracker and the metric."""
@@ -254,8 +327,6 @@ def training_plan(model, x, y, sample_weight, batch_size, train=True):
     else:
         plan = TrainingPlan(model, layers, batch_size, train=train)
         model._plan_cache[slot] = (key, plan)
-    if train:
-        plan.sync()
     return plan
 
 

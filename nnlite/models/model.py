@@ -492,9 +492,10 @@ class Model(Layer):
             if per_batch:
                 cbs.on_train_batch_begin(step)
             plan.sync()
+            params = plan.step_params(ns)
             keys = plan.keys.draw(ns)
             started = time.perf_counter()
-            sums = plan.plan.train(x, t, labels, index, batch_size, step, ns, keys)
+            sums = plan.plan.train(x, t, labels, index, batch_size, step, ns, params, keys)
             elapsed = time.perf_counter() - started
             opt.iterations.value[...] += ns
             plan.account(sums)
