@@ -286,6 +286,11 @@ int nl_splan_set_slots(nl_splan *plan, int layer, int var, float *s1, float *s2,
 /* Whether decoupled weight decay applies to variable v (0 kernel, 1 bias) of
  * a layer (cfg->use_weight_decay turns it on as a whole). */
 int nl_splan_set_decay(nl_splan *plan, int layer, int var, int on);
+/* Weight penalty of variable v (0 kernel, 1 bias) of a layer, as the L1, L2
+ * and L1L2 regularizers: each training step adds l1*sum|w| + l2*sum w^2 of the
+ * weights before the step (times the batch size) to sums[0], and
+ * (float)l1*sign(w) + (float)(2*l2)*w to the variable's gradient. */
+int nl_splan_set_regularizer(nl_splan *plan, int layer, int var, double l1, double l2);
 /* Dropout with `rate` (0 < rate <= 1; 0 removes it) on the output of layer l
  * (not the last); NL_EINVAL or NL_ENOMEM. */
 int nl_splan_set_dropout(nl_splan *plan, int layer, double rate);

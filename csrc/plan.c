@@ -21,6 +21,8 @@ struct nl_splan {
     int trainable[PLAN_MAX_LAYERS];
     float *slot[PLAN_MAX_LAYERS][2][3];
     int decay[PLAN_MAX_LAYERS][2];       /* weight decay applies to (layer, var) */
+    double l1[PLAN_MAX_LAYERS][2], l2[PLAN_MAX_LAYERS][2];   /* weight penalties */
+    int nreg;                     /* variables with a penalty */
     double drop_rate[PLAN_MAX_LAYERS];   /* dropout on layer l's output (0: none) */
     int ndrop;                    /* layers with dropout: keys per training step */
     /* owned buffers */
@@ -153,6 +155,59 @@ int nl_splan_set_decay(nl_splan *p, int layer, int var, int on)
         return NL_EINVAL;
     p->decay[layer][var] = on != 0;
     return NL_OK;
+}
+
+int nl_splan_set_regularizer(nl_splan *p, int layer, int var, double l1, double l2)
+{
+    if (!p || layer < 0 || layer >= p->nl || var < 0 || var > 1 || !(l1 >= 0) || !(l2 >= 0))
+        return NL_EINVAL;
+    p->nreg += (l1 != 0 || l2 != 0) - (p->l1[layer][var] != 0 || p->l2[layer][var] != 0);
+    p->l1[layer][var] = l1;
+    p->l2[layer][var] = l2;
+    return NL_OK;
+}
+
+/* The penalty of the current weights: sum of l1*sum|w| + l2*sum w^2 (double). */
+static double penalty(const nl_splan *p)
+{
+    double total = 0;
+    for (int l = 0; l < p->nl; l++)
+        for (int v = 0; v < 2; v++) {
+            const float *w = v ? p->bias[l] : p->kernel[l];
+            const int64_t len = v ? p->dims[l + 1] : p->dims[l] * p->dims[l + 1];
+            double s1 = 0, s2 = 0, pen = 0;
+            if (!w || (p->l1[l][v] == 0 && p->l2[l][v] == 0))
+                continue;
+            for (int64_t i = 0; i < len; i++) {
+                s1 += fabs((double)w[i]);
+                s2 += (double)w[i] * (double)w[i];
+            }
+            if (p->l1[l][v] != 0)
+                pen += p->l1[l][v] * s1;
+            if (p->l2[l][v] != 0)
+                pen += p->l2[l][v] * s2;
+            total += pen;
+        }
+    return total;
+}
+
+/* g += l1*sign(w) + 2*l2*w, rounded as the regularizers' NumPy code rounds it:
+ * the penalty gradient is formed in float first, then added to g. */
+static void add_penalty_grad(float *g, const float *w, int64_t len, double l1, double l2)
+{
+    const float f1 = (float)l1, f2 = (float)(2.0 * l2);
+    for (int64_t i = 0; i < len; i++) {
+        float r;
+        if (l1 != 0) {
+            const float sg = w[i] > 0 ? 1.0f : (w[i] < 0 ? -1.0f : w[i] * 0.0f);
+            r = f1 * sg;
+            if (l2 != 0)
+                r = r + f2 * w[i];
+        } else {
+            r = f2 * w[i];
+        }
+        g[i] = g[i] + r;
+    }
 }
 
 /* ---- passes ------------------------------------------------------------------ */
@@ -347,6 +402,10 @@ static int backward_and_update(nl_splan *p, const struct nl_train_config *cfg,
         }
         /* the update comes after dz was pushed back through this layer's kernel */
         if (p->trainable[l]) {
+            if (p->l1[l][0] != 0 || p->l2[l][0] != 0)
+                add_penalty_grad(p->dkernel[l], p->kernel[l], k * n, p->l1[l][0], p->l2[l][0]);
+            if (p->bias[l] && (p->l1[l][1] != 0 || p->l2[l][1] != 0))
+                add_penalty_grad(p->dbias[l], p->bias[l], n, p->l1[l][1], p->l2[l][1]);
             update(cfg, p->kernel[l], p->dkernel[l], k * n, p->slot[l][0], sp, p->decay[l][0]);
             if (p->bias[l])
                 update(cfg, p->bias[l], p->dbias[l], n, p->slot[l][1], sp, p->decay[l][1]);
@@ -426,6 +485,8 @@ int nl_splan_train(nl_splan *p, const struct nl_train_config *cfg,
             return st;
         metric_hits(p, cfg, b, sums);
         sums[0] += sum_losses(p->losses, b);
+        if (p->nreg)   /* the penalty of the weights before this step, per sample */
+            sums[0] += penalty(p) * (double)b;
         sums[1] += (double)b;
         st = backward_and_update(p, cfg, in, ld_in, b,
                                  step_params + (s - first_step) * NL_PLAN_STEP_PARAMS, keys);

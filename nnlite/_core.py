@@ -708,6 +708,15 @@ class Plan:
         c.use_weight_decay = 0 if weight_decay is None else 1
         c.weight_decay = float(weight_decay or 0.0)
 
+    def set_regularizer(self, layer, var, l1, l2):
+        """L1/L2 penalty factors of variable var (0 kernel, 1 bias) of layer."""
+        l1, l2 = float(l1), float(l2)
+        if not (l1 >= 0 and l2 >= 0):
+            raise ValueError("Plan: penalty factors must be >= 0. Received: l1=%r, l2=%r"
+                             % (l1, l2))
+        _check(lib.nl_splan_set_regularizer(self._plan, layer, var, l1, l2),
+               "Plan.set_regularizer")
+
     def set_decay(self, layer, var, on):
         """Whether weight decay applies to variable var (0 kernel, 1 bias) of layer."""
         _check(lib.nl_splan_set_decay(self._plan, layer, var, 1 if on else 0), "Plan.set_decay")

@@ -26,6 +26,7 @@ from nnlite.optimizers.nadam import Nadam
 from nnlite.optimizers.rmsprop import RMSprop
 from nnlite.optimizers.schedules.learning_rate_schedule import LearningRateSchedule
 from nnlite.optimizers.sgd import SGD
+from nnlite.regularizers.regularizers import L1, L2, L1L2
 
 
 def plan_layers(model):
@@ -48,8 +49,9 @@ def plan_layers(model):
             spec = layer._act.spec
             if spec is None or layer.dtype != "float32":
                 return None
-            # penalties and constraints run only on the layer-by-layer path
-            if any(w.regularizer is not None or w.constraint is not None
+            # constraints and penalties other than L1/L2 run only on the layer path
+            if any(w.constraint is not None or (w.regularizer is not None
+                                                and penalty_factors(w.regularizer) is None)
                    for w in layer.variables):
                 return None
             out.append([layer, spec[0], float(spec[1]), None])
@@ -68,6 +70,18 @@ def plan_layers(model):
     if not out or out[-1][3] is not None:   # dropout on the model's output
         return None
     return out
+
+
+def penalty_factors(regularizer):
+    """(l1, l2) of an L1, L2 or L1L2 regularizer, else None."""
+    t = type(regularizer)
+    if t is L1:
+        return regularizer.l1, 0.0
+    if t is L2:
+        return 0.0, regularizer.l2
+    if t is L1L2:
+        return regularizer.l1, regularizer.l2
+    return None
 
 
 def build_plan(model, layers, max_batch):
@@ -204,6 +218,9 @@ class TrainingPlan:
                 i = ids.get(id(var))
                 if i is not None:
                     self.plan.set_slots(li, var_index, optimizer_slots(opt, i))
+                    if var.regularizer is not None:
+                        self.plan.set_regularizer(li, var_index,
+                                                  *penalty_factors(var.regularizer))
                     self.decayed.append((li, var_index, var))
         self._loss_args = (spec.kind, from_logits, metric, threshold)
         self.opt_config = None

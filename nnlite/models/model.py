@@ -514,7 +514,11 @@ class Model(Layer):
         t, labels = plan.targets(y)
         if callbacks is not None:
             callbacks.on_test_begin()
-        plan.account(plan.plan.evaluate(x, t, labels))
+        sums = plan.plan.evaluate(x, t, labels)
+        penalties = self.losses     # weight penalties: the same for every batch
+        if penalties:
+            sums[0] += float(np.sum(penalties, dtype=np.float64)) * sums[1]
+        plan.account(sums)
         logs = self._logs()
         if callbacks is not None:
             callbacks.on_test_batch_end(max(0, callbacks.params.get("steps", 1) - 1)

@@ -1,0 +1,60 @@
+"""L1 / L2 / L1L2 weight penalties in the compiled plan: the same weights as the
+layer-by-layer path, and the penalty added to the reported loss as Keras does."""
+import numpy as np
+import pytest
+
+from nnlite import regularizers as R
+from nnlite.layers import Dense, Dropout, Input
+from nnlite.models import Sequential
+from nnlite.utils import set_random_seed
+
+
+def _data(n=200, d=12, k=4, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n, d)).astype(np.float32)
+    return x, np.abs(x[:, :k]).argmax(axis=1).astype(np.int64)
+
+
+def _train(allow, kernel, bias):
+    set_random_seed(4)
+    model = Sequential([Input(shape=(12,)),
+                        Dense(16, activation="relu", kernel_regularizer=kernel(),
+                              bias_regularizer=bias()),
+                        Dropout(0.2),
+                        Dense(4, activation="softmax", kernel_regularizer=kernel())])
+    model._allow_plans = allow
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    x, y = _data()
+    history = model.fit(x, y, epochs=3, batch_size=32, verbose=0, validation_split=0.2)
+    assert ("train" in model._plan_cache) == allow
+    return model, history.history, model.evaluate(x, y, verbose=0)
+
+
+@pytest.mark.parametrize("kernel, bias", [
+    (lambda: R.L2(0.01), lambda: None),
+    (lambda: R.L1(0.01), lambda: R.L2(0.1)),
+    (lambda: R.L1L2(0.01, 0.02), lambda: R.L1L2(0.0, 0.3)),
+], ids=["l2", "l1-and-l2", "l1l2"])
+def test_plan_with_penalties_matches_the_layer_path(kernel, bias):
+    a, ha, ea = _train(True, kernel, bias)
+    b, hb, eb = _train(False, kernel, bias)
+    for wa, wb in zip(a.get_weights(), b.get_weights()):
+        np.testing.assert_allclose(wa, wb, rtol=2e-6, atol=1e-7)
+    assert ha.keys() == hb.keys()
+    for key in ha:    # the penalty sums may differ in the last bits (summation order)
+        np.testing.assert_allclose(ha[key], hb[key], rtol=1e-9)
+    np.testing.assert_allclose(ea, eb, rtol=1e-9)
+
+
+def test_reported_loss_includes_the_penalty_of_the_weights():
+    set_random_seed(1)
+    model = Sequential([Input(shape=(12,)), Dense(4, kernel_regularizer=R.L2(0.5))])
+    model.compile("sgd", "mse")
+    x, y = _data(64)
+    target = np.eye(4, dtype=np.float32)[y]
+    w, bias = (v.copy() for v in model.get_weights())
+    # evaluate through the plan; reference: float64 data loss + 0.5 * sum(w**2)
+    expected = np.mean((x.astype(np.float64) @ w + bias - target) ** 2) + 0.5 * np.sum(
+        w.astype(np.float64) ** 2)
+    np.testing.assert_allclose(model.evaluate(x, target, verbose=0), expected, rtol=1e-5)
+    assert "evaluate" in model._plan_cache
