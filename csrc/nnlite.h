@@ -291,6 +291,15 @@ int nl_splan_set_decay(nl_splan *plan, int layer, int var, int on);
  * weights before the step (times the batch size) to sums[0], and
  * (float)l1*sign(w) + (float)(2*l2)*w to the variable's gradient. */
 int nl_splan_set_regularizer(nl_splan *plan, int layer, int var, double l1, double l2);
+/* Constraint of variable v (0 kernel, 1 bias) of a layer, applied after each
+ * update as Keras's constraints (norms over the kernel's columns, axis 0; the
+ * norm constraints take only the kernel): NL_CONSTRAINT_MAX_NORM (max_value),
+ * NL_CONSTRAINT_NON_NEG, NL_CONSTRAINT_UNIT_NORM, NL_CONSTRAINT_MIN_MAX_NORM
+ * (min_value, max_value, rate); eps is the fuzz factor added to the norms. */
+enum nl_constraint { NL_CONSTRAINT_NONE = 0, NL_CONSTRAINT_MAX_NORM, NL_CONSTRAINT_NON_NEG,
+                     NL_CONSTRAINT_UNIT_NORM, NL_CONSTRAINT_MIN_MAX_NORM };
+int nl_splan_set_constraint(nl_splan *plan, int layer, int var, int kind, double min_value,
+                            double max_value, double rate, double eps);
 /* Dropout with `rate` (0 < rate <= 1; 0 removes it) on the output of layer l
  * (not the last); NL_EINVAL or NL_ENOMEM. */
 int nl_splan_set_dropout(nl_splan *plan, int layer, double rate);

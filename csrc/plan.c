@@ -23,6 +23,10 @@ struct nl_splan {
     int decay[PLAN_MAX_LAYERS][2];       /* weight decay applies to (layer, var) */
     double l1[PLAN_MAX_LAYERS][2], l2[PLAN_MAX_LAYERS][2];   /* weight penalties */
     int nreg;                     /* variables with a penalty */
+    int ckind[PLAN_MAX_LAYERS][2];       /* an nl_constraint per variable */
+    float cmin[PLAN_MAX_LAYERS][2], cmax[PLAN_MAX_LAYERS][2];
+    float crate[PLAN_MAX_LAYERS][2], ckeep[PLAN_MAX_LAYERS][2], ceps[PLAN_MAX_LAYERS][2];
+    float *cnorm;                 /* column norms, max_dim */
     double drop_rate[PLAN_MAX_LAYERS];   /* dropout on layer l's output (0: none) */
     int ndrop;                    /* layers with dropout: keys per training step */
     /* owned buffers */
@@ -59,6 +63,7 @@ void nl_splan_free(nl_splan *p)
     free(p->tb);
     free(p->lb);
     free(p->losses);
+    free(p->cnorm);
     free(p);
 }
 
@@ -208,6 +213,83 @@ static void add_penalty_grad(float *g, const float *w, int64_t len, double l1, d
         }
         g[i] = g[i] + r;
     }
+}
+
+int nl_splan_set_constraint(nl_splan *p, int layer, int var, int kind, double min_value,
+                            double max_value, double rate, double eps)
+{
+    if (!p || layer < 0 || layer >= p->nl || var < 0 || var > 1 || kind < NL_CONSTRAINT_NONE
+        || kind > NL_CONSTRAINT_MIN_MAX_NORM)
+        return NL_EINVAL;
+    if (kind != NL_CONSTRAINT_NONE && kind != NL_CONSTRAINT_NON_NEG) {
+        if (var != 0)
+            return NL_EINVAL;     /* norms are taken over the kernel's columns */
+        if (!p->cnorm) {
+            p->cnorm = (float *)malloc((size_t)p->max_dim * sizeof(float));
+            if (!p->cnorm)
+                return NL_ENOMEM;
+        }
+    }
+    p->ckind[layer][var] = kind;
+    p->cmin[layer][var] = (float)min_value;
+    p->cmax[layer][var] = (float)max_value;
+    p->crate[layer][var] = (float)rate;
+    p->ckeep[layer][var] = (float)(1.0 - rate);
+    p->ceps[layer][var] = (float)eps;
+    return NL_OK;
+}
+
+/* clip(x, lo, hi) as NumPy's: NaN stays NaN. */
+static float clampf(float x, float lo, float hi)
+{
+    x = x < lo ? lo : x;
+    return x > hi ? hi : x;
+}
+
+/* Projects variable v of layer l (rows x cols) after its update, rounding as
+ * the constraints' NumPy code does: column sums of squares accumulated row by
+ * row in float, sqrtf, then w * (desired / (eps + norm)) (unit_norm divides). */
+static void constrain(nl_splan *p, int l, int v, float *w, int64_t rows, int64_t cols)
+{
+    const int kind = p->ckind[l][v];
+    float *norm = p->cnorm;
+    if (kind == NL_CONSTRAINT_NONE)
+        return;
+    if (kind == NL_CONSTRAINT_NON_NEG) {
+        for (int64_t i = 0; i < rows * cols; i++)
+            if (w[i] == w[i])
+                w[i] = w[i] > 0 ? w[i] : 0.0f;
+        return;
+    }
+    for (int64_t j = 0; j < cols; j++)
+        norm[j] = 0.0f;
+    for (int64_t i = 0; i < rows; i++)
+        for (int64_t j = 0; j < cols; j++) {
+            const float sq = w[i * cols + j] * w[i * cols + j];
+            norm[j] = norm[j] + sq;
+        }
+    for (int64_t j = 0; j < cols; j++)
+        norm[j] = sqrtf(norm[j]);
+    for (int64_t j = 0; j < cols; j++) {
+        const float den = p->ceps[l][v] + norm[j];
+        float desired;
+        if (kind == NL_CONSTRAINT_UNIT_NORM) {
+            norm[j] = den;          /* divisor */
+            continue;
+        }
+        if (kind == NL_CONSTRAINT_MAX_NORM) {
+            desired = clampf(norm[j], 0.0f, p->cmax[l][v]);
+        } else {
+            const float a = p->crate[l][v] * clampf(norm[j], p->cmin[l][v], p->cmax[l][v]);
+            const float b = p->ckeep[l][v] * norm[j];
+            desired = a + b;
+        }
+        norm[j] = desired / den;    /* factor */
+    }
+    for (int64_t i = 0; i < rows; i++)
+        for (int64_t j = 0; j < cols; j++)
+            w[i * cols + j] = kind == NL_CONSTRAINT_UNIT_NORM ? w[i * cols + j] / norm[j]
+                                                               : w[i * cols + j] * norm[j];
 }
 
 /* ---- passes ------------------------------------------------------------------ */
@@ -409,6 +491,9 @@ static int backward_and_update(nl_splan *p, const struct nl_train_config *cfg,
             update(cfg, p->kernel[l], p->dkernel[l], k * n, p->slot[l][0], sp, p->decay[l][0]);
             if (p->bias[l])
                 update(cfg, p->bias[l], p->dbias[l], n, p->slot[l][1], sp, p->decay[l][1]);
+            constrain(p, l, 0, p->kernel[l], k, n);
+            if (p->bias[l])
+                constrain(p, l, 1, p->bias[l], 1, n);
         }
         float *tmp = dz;
         dz = other;

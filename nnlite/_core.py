@@ -607,6 +607,9 @@ PLAN_OPTIMIZERS = {"sgd": lib.NL_OPT_SGD, "rmsprop": lib.NL_OPT_RMSPROP, "adam":
                    "adagrad": lib.NL_OPT_ADAGRAD, "adadelta": lib.NL_OPT_ADADELTA,
                    "adamax": lib.NL_OPT_ADAMAX, "nadam": lib.NL_OPT_NADAM}
 PLAN_STEP_PARAMS = lib.NL_PLAN_STEP_PARAMS
+PLAN_CONSTRAINTS = {None: lib.NL_CONSTRAINT_NONE, "max_norm": lib.NL_CONSTRAINT_MAX_NORM,
+                    "non_neg": lib.NL_CONSTRAINT_NON_NEG, "unit_norm": lib.NL_CONSTRAINT_UNIT_NORM,
+                    "min_max_norm": lib.NL_CONSTRAINT_MIN_MAX_NORM}
 _F32 = np.dtype(np.float32)
 _I64 = np.dtype(np.int64)
 
@@ -716,6 +719,16 @@ class Plan:
                              % (l1, l2))
         _check(lib.nl_splan_set_regularizer(self._plan, layer, var, l1, l2),
                "Plan.set_regularizer")
+
+    def set_constraint(self, layer, var, kind, min_value=0.0, max_value=0.0, rate=1.0,
+                       eps=1e-7):
+        """Constraint of variable var (0 kernel, 1 bias) of layer after each update:
+        kind is None, "max_norm", "non_neg", "unit_norm" or "min_max_norm"."""
+        if kind not in PLAN_CONSTRAINTS:
+            raise ValueError("Plan: unknown constraint %r" % (kind,))
+        _check(lib.nl_splan_set_constraint(self._plan, layer, var, PLAN_CONSTRAINTS[kind],
+                                           float(min_value), float(max_value), float(rate),
+                                           float(eps)), "Plan.set_constraint")
 
     def set_decay(self, layer, var, on):
         """Whether weight decay applies to variable var (0 kernel, 1 bias) of layer."""

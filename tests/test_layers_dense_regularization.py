@@ -74,12 +74,13 @@ def test_no_activity_regularizer_key_when_unset():
 
 
 def test_compiled_plan_refuses_activity_regularized_or_constrained_dense():
-    for kwargs in ({"activity_regularizer": "l2"}, {"kernel_constraint": "non_neg"},
-                   {"bias_constraint": "max_norm"}):
+    for kwargs in ({"activity_regularizer": "l2"}, {"bias_constraint": "max_norm"}):
         model = Sequential([Input((3,)), Dense(2, **kwargs)])
         assert compiled.plan_layers(model) is None, kwargs
-    # L1 / L2 weight penalties run in the plan (tests/test_models_compiled_penalties.py)
-    for kwargs in ({}, {"kernel_regularizer": "l2"}, {"bias_regularizer": "l1"}):
+    # L1 / L2 weight penalties and kernel constraints run in the plan
+    # (tests/test_models_compiled_penalties.py)
+    for kwargs in ({}, {"kernel_regularizer": "l2"}, {"bias_regularizer": "l1"},
+                   {"kernel_constraint": "non_neg"}):
         assert compiled.plan_layers(Sequential([Input((3,)), Dense(2, **kwargs)])) is not None
 
 

@@ -1,8 +1,10 @@
-"""L1 / L2 / L1L2 weight penalties in the compiled plan: the same weights as the
+"""L1 / L2 / L1L2 weight penalties and max_norm / non_neg / unit_norm /
+min_max_norm constraints in the compiled plan: the same weights as the
 layer-by-layer path, and the penalty added to the reported loss as Keras does."""
 import numpy as np
 import pytest
 
+from nnlite import constraints as C
 from nnlite import regularizers as R
 from nnlite.layers import Dense, Dropout, Input
 from nnlite.models import Sequential
@@ -58,3 +60,50 @@ def test_reported_loss_includes_the_penalty_of_the_weights():
         w.astype(np.float64) ** 2)
     np.testing.assert_allclose(model.evaluate(x, target, verbose=0), expected, rtol=1e-5)
     assert "evaluate" in model._plan_cache
+
+
+def _train_constrained(allow, kernel, bias):
+    set_random_seed(6)
+    model = Sequential([Input(shape=(12,)),
+                        Dense(16, activation="relu", kernel_constraint=kernel(),
+                              bias_constraint=bias()),
+                        Dense(4, activation="softmax", kernel_constraint=kernel())])
+    model._allow_plans = allow
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    x, y = _data()
+    history = model.fit(x, y, epochs=3, batch_size=32, verbose=0)
+    assert ("train" in model._plan_cache) == allow
+    return model, history.history
+
+
+@pytest.mark.parametrize("kernel, bias", [
+    (lambda: C.MaxNorm(0.5), lambda: None),
+    (lambda: C.NonNeg(), lambda: C.NonNeg()),
+    (lambda: C.UnitNorm(), lambda: None),
+    (lambda: C.MinMaxNorm(0.3, 0.6, rate=0.7), lambda: C.NonNeg()),
+], ids=["max_norm", "non_neg", "unit_norm", "min_max_norm"])
+def test_plan_with_constraints_matches_the_layer_path(kernel, bias):
+    a, ha = _train_constrained(True, kernel, bias)
+    b, hb = _train_constrained(False, kernel, bias)
+    for wa, wb in zip(a.get_weights(), b.get_weights()):
+        np.testing.assert_allclose(wa, wb, rtol=2e-6, atol=1e-7)
+    for key in ha:
+        np.testing.assert_allclose(ha[key], hb[key], rtol=2e-6)
+
+
+def test_max_norm_holds_after_training_in_the_plan():
+    model, _ = _train_constrained(True, lambda: C.MaxNorm(0.5), lambda: None)
+    for kernel in model.get_weights()[::2]:
+        norms = np.sqrt(np.sum(kernel.astype(np.float64) ** 2, axis=0))
+        assert np.all(norms <= 0.5 + 1e-6)
+
+
+@pytest.mark.parametrize("kwargs", [{"kernel_constraint": C.MaxNorm(1.0, axis=1)},
+                                    {"bias_constraint": C.UnitNorm()}],
+                         ids=["axis-1", "bias-norm"])
+def test_constraints_the_plan_lacks_fall_back(kwargs):
+    model = Sequential([Input(shape=(12,)), Dense(4, activation="softmax", **kwargs)])
+    model.compile("adam", "sparse_categorical_crossentropy")
+    x, y = _data(64)
+    model.fit(x, y, epochs=1, verbose=0)
+    assert "train" not in model._plan_cache

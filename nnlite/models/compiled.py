@@ -16,7 +16,9 @@ from nnlite.layers.dense import Dense
 from nnlite.layers.dropout import Dropout
 from nnlite.metrics.accuracy_metrics import (BinaryAccuracy, CategoricalAccuracy,
                                              SparseCategoricalAccuracy)
+from nnlite import config
 from nnlite.backend.variable import Variable
+from nnlite.constraints.constraints import MaxNorm, MinMaxNorm, NonNeg, UnitNorm
 from nnlite.optimizers.adadelta import Adadelta
 from nnlite.optimizers.adagrad import Adagrad
 from nnlite.optimizers.adam import Adam
@@ -49,11 +51,13 @@ def plan_layers(model):
             spec = layer._act.spec
             if spec is None or layer.dtype != "float32":
                 return None
-            # constraints and penalties other than L1/L2 run only on the layer path
-            if any(w.constraint is not None or (w.regularizer is not None
-                                                and penalty_factors(w.regularizer) is None)
-                   for w in layer.variables):
-                return None
+            # other constraints and penalties run only on the layer path
+            for var_index, w in enumerate(layer.variables):
+                if w.regularizer is not None and penalty_factors(w.regularizer) is None:
+                    return None
+                if w.constraint is not None and \
+                        constraint_spec(w.constraint, var_index, w.shape) is None:
+                    return None
             out.append([layer, spec[0], float(spec[1]), None])
         elif type(layer) is Dropout and out and out[-1][3] is None:
             if layer.noise_shape is not None:
@@ -82,6 +86,28 @@ def penalty_factors(regularizer):
     if t is L1L2:
         return regularizer.l1, regularizer.l2
     return None
+
+
+def constraint_spec(constraint, var_index, shape):
+    """(kind, min_value, max_value, rate) of a constraint the plan applies to
+    variable var_index (0 kernel, 1 bias) of a Dense layer, else None. Norm
+    constraints: kernel only, axis 0, more than one unit (the column sums are
+    then added row by row, as NumPy adds them)."""
+    t = type(constraint)
+    if t is NonNeg:
+        return "non_neg", 0.0, 0.0, 1.0
+    if t not in (MaxNorm, UnitNorm, MinMaxNorm):
+        return None
+    axis = constraint.axis
+    if var_index != 0 or len(shape) != 2 or shape[1] < 2 or isinstance(axis, bool) \
+            or not isinstance(axis, (int, np.integer)) or axis != 0:
+        return None
+    if t is MaxNorm:
+        return "max_norm", 0.0, float(constraint.max_value), 1.0
+    if t is UnitNorm:
+        return "unit_norm", 0.0, 0.0, 1.0
+    return ("min_max_norm", float(constraint.min_value), float(constraint.max_value),
+            float(constraint.rate))
 
 
 def build_plan(model, layers, max_batch):
@@ -218,6 +244,11 @@ class TrainingPlan:
                 i = ids.get(id(var))
                 if i is not None:
                     self.plan.set_slots(li, var_index, optimizer_slots(opt, i))
+                    if var.constraint is not None:
+                        self.plan.set_constraint(
+                            li, var_index, *constraint_spec(var.constraint, var_index,
+                                                            var.shape),
+                            eps=config.epsilon())
                     if var.regularizer is not None:
                         self.plan.set_regularizer(li, var_index,
                                                   *penalty_factors(var.regularizer))
