@@ -31,6 +31,8 @@ import zipfile
 
 import numpy as np
 
+from nnlite.backend.naming import to_snake_case
+
 CONFIG_FILENAME = "config.json"
 METADATA_FILENAME = "metadata.json"
 VARS_FNAME_H5 = "model.weights.h5"
@@ -44,13 +46,6 @@ MAX_DATASET_BYTES = 1 << 31          # one weight array
 
 
 # -- names -----------------------------------------------------------------
-def to_snake_case(name):
-    """Keras's `naming.to_snake_case` (used for the HDF5 group keys)."""
-    name = re.sub(r"\W+", "", name)
-    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
-
-
 def _layer_keys(layers):
     """`[(key, layer)]` with Keras's keys: `dense`, `dense_1`, `dropout`, ..."""
     used, out = {}, []
