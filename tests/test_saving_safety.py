@@ -5,6 +5,7 @@ import io
 import json
 import os
 import struct
+import warnings
 import zipfile
 
 import h5py
@@ -13,7 +14,7 @@ import pytest
 
 import nnlite
 from nnlite import layers
-from nnlite.saving import saving_lib
+from nnlite.saving import legacy_h5, saving_lib
 
 
 def make_model():
@@ -278,13 +279,23 @@ def test_no_pickle_in_npz_weights(tmp_path):
         model.load_weights(path)
 
 
-def test_saved_file_gets_ordinary_permissions(tmp_path):
+@pytest.mark.parametrize("name, save", [
+    ("m.keras", lambda m, p: m.save(p)),
+    ("m.h5", lambda m, p: m.save(p)),
+    ("m.weights.h5", lambda m, p: m.save_weights(p)),
+    ("m.weights.npz", lambda m, p: m.save_weights(p)),
+    ("w.h5", lambda m, p: legacy_h5.save_weights_to_hdf5(m, p)),
+])
+def test_saved_file_gets_ordinary_permissions(tmp_path, name, save):
     model = make_model()
-    path = tmp_path / "m.keras"
-    model.save(path)
-    mask = os.umask(0)
-    os.umask(mask)
-    assert path.stat().st_mode & 0o777 == 0o666 & ~mask
-    os.chmod(path, 0o640)
-    model.save(path)          # replacing keeps the file's permissions
+    model.build((None, 3))
+    path = tmp_path / name
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")     # the legacy .h5 format warning
+        save(model, path)
+        mask = os.umask(0)
+        os.umask(mask)
+        assert path.stat().st_mode & 0o777 == 0o666 & ~mask
+        os.chmod(path, 0o640)
+        save(model, path)      # replacing keeps the file's permissions
     assert path.stat().st_mode & 0o777 == 0o640
