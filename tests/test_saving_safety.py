@@ -299,3 +299,38 @@ def test_saved_file_gets_ordinary_permissions(tmp_path, name, save):
         os.chmod(path, 0o640)
         save(model, path)      # replacing keeps the file's permissions
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+def _legacy_weights_file(tmp_path):
+    model = nnlite.Sequential([layers.Input((3,)), layers.Dense(2, name="d")], name="seq")
+    path = tmp_path / "w.h5"
+    legacy_h5.save_weights_to_hdf5(model, path)
+    return model, path
+
+
+def test_legacy_h5_refuses_a_dataset_stored_in_another_file(tmp_path):
+    model, path = _legacy_weights_file(tmp_path)
+    outside = tmp_path / "outside.bin"
+    (np.arange(6, dtype=np.float32) * 7).tofile(outside)
+    with h5py.File(path, "a") as f:
+        g = f["d/seq/d"]
+        del g["kernel"]
+        g.create_dataset("kernel", shape=(3, 2), dtype="f4",
+                         external=[(str(outside), 0, 24)])
+    before = model.get_weights()
+    with pytest.raises(ValueError, match="outside the file"):
+        model.load_weights(path)
+    np.testing.assert_array_equal(model.get_weights()[0], before[0])
+
+
+def test_legacy_h5_refuses_an_external_link(tmp_path):
+    model, path = _legacy_weights_file(tmp_path)
+    other = tmp_path / "other.h5"
+    with h5py.File(other, "w") as o:
+        o["k"] = np.full((3, 2), 5.0, dtype=np.float32)
+    with h5py.File(path, "a") as f:
+        g = f["d/seq/d"]
+        del g["kernel"]
+        g["kernel"] = h5py.ExternalLink(str(other), "k")
+    with pytest.raises(ValueError, match="is a link"):
+        model.load_weights(path)

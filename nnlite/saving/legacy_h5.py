@@ -44,10 +44,20 @@ def _open(filepath):
     if not os.path.exists(path):
         raise FileNotFoundError("No such file: '%s'" % path)
     try:
-        return h5py.File(path, "r")
+        f = h5py.File(path, "r")
     except OSError as e:
         raise ValueError("'%s' is not a readable HDF5 file (truncated or corrupted?): %s"
                          % (path, e)) from None
+    from nnlite.saving import saving_lib
+
+    def fail(problem):
+        f.close()
+        raise ValueError("Cannot load %s: %s" % (path, problem))
+    try:
+        saving_lib.check_h5_tree(f, fail)
+    except (OSError, RuntimeError, KeyError) as e:
+        fail("the file is truncated or corrupted (%s)" % (e,))
+    return f
 
 
 def _json_attr(f, name, path, required=True):
