@@ -16,7 +16,6 @@ orthogonal_regularizer = OrthogonalRegularizer
 _CLASSES = [Regularizer, L1, L2, L1L2, OrthogonalRegularizer]
 ALL_OBJECTS_DICT = {c.__name__: c for c in _CLASSES}
 ALL_OBJECTS_DICT.update({to_snake_case(c.__name__): c for c in _CLASSES})
-ALL_OBJECTS_DICT["l1l2"] = L1L2      # Keras's snake case of "L1L2"
 
 
 def serialize(regularizer):
