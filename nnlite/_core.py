@@ -725,7 +725,8 @@ def batchnorm_forward(x, axis, gamma, beta, moving_mean, moving_var, epsilon, mo
     dtype = _float_dtype("x", x)
     _contiguous("x", x)
     if x.ndim == 0:
-        raise ValueError("batchnorm_forward: x must have at least 1 dimension")
+        raise ValueError("batchnorm_forward: x must have at least 1 dimension. "
+                         "Received: x.shape=()")
     axis = axis % x.ndim
     c = x.shape[axis]
     outer = int(np.prod(x.shape[:axis], dtype=np.int64))
@@ -795,7 +796,8 @@ def layernorm_forward(x, gamma, beta, epsilon, rms_scaling=False):
     dtype = _float_dtype("x", x)
     _contiguous("x", x)
     if x.ndim == 0:
-        raise ValueError("layernorm_forward: x must have at least 1 dimension")
+        raise ValueError("layernorm_forward: x must have at least 1 dimension. "
+                         "Received: x.shape=()")
     x2 = _as_2d(x)
     m, n = x2.shape
     _norm_vec("gamma", gamma, dtype, n)
