@@ -32,6 +32,11 @@ class Model(Layer):
         if type(self) is Model:
             raise NotImplementedError("The functional API (Model(inputs, outputs)) is not "
                                       "supported yet; use Sequential.")
+        from nnlite.models.sequential import Sequential
+        if not isinstance(self, Sequential):
+            raise NotImplementedError("Subclassed models (class %s(Model) with its own "
+                                      "`call`) are not supported yet; use Sequential."
+                                      % type(self).__name__)
         super().__init__(*args, **kwargs)
         self.compiled = False
         self.optimizer = None
