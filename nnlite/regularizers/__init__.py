@@ -24,8 +24,8 @@ def serialize(regularizer):
         return None
     if not isinstance(regularizer, Regularizer):
         return getattr(regularizer, "__name__", None)
-    return {"module": "keras.regularizers", "class_name": type(regularizer).__name__,
-            "config": regularizer.get_config(), "registered_name": None}
+    from nnlite.saving import serialization_lib     # registered custom classes too
+    return serialization_lib.serialize_keras_object(regularizer)
 
 
 def deserialize(config, custom_objects=None):
