@@ -832,7 +832,8 @@ def batchnorm_forward(x, axis, gamma, beta, moving_mean, moving_var, epsilon, mo
     dtype = _float_dtype("x", x)
     _contiguous("x", x)
     if x.ndim == 0:
-        raise ValueError("batchnorm_forward: x must have at least 1 dimension")
+        raise ValueError("batchnorm_forward: x must have at least 1 dimension. "
+                         "Received: x.shape=()")
     axis = axis % x.ndim
     c = x.shape[axis]
     outer = int(np.prod(x.shape[:axis], dtype=np.int64))
@@ -859,14 +860,28 @@ def batchnorm_forward(x, axis, gamma, beta, moving_mean, moving_var, epsilon, mo
     return y, mean, invstd
 
 
-def batchnorm_backward(x, axis, gamma, mean, invstd, dy, training=True, need_dx=True,
-                       need_dgamma=True, need_dbeta=True):
-    """Gradients of batch normalization: (dx, dgamma, dbeta), None where not asked."""
+def _norm_backward_dtype(x, dy):
+    """Checks of a normalization backward's `x` and `dy`; returns their dtype."""
     dtype = _float_dtype("x", x)
     _same_dtype(dtype, dy=dy)
     _contiguous("x", x)
     _contiguous("dy", dy)
     _shape("dy", dy, x.shape)
+    return dtype
+
+
+def _norm_grads(x, n, dtype, need_dx, need_dgamma, need_dbeta):
+    """The (dx, dgamma, dbeta) output arrays of a normalization backward,
+    None for those not asked (the C code then skips them)."""
+    return (np.empty_like(x) if need_dx else None,
+            np.empty(n, dtype=dtype) if need_dgamma else None,
+            np.empty(n, dtype=dtype) if need_dbeta else None)
+
+
+def batchnorm_backward(x, axis, gamma, mean, invstd, dy, training=True, need_dx=True,
+                       need_dgamma=True, need_dbeta=True):
+    """Gradients of batch normalization: (dx, dgamma, dbeta), None where not asked."""
+    dtype = _norm_backward_dtype(x, dy)
     axis = axis % x.ndim
     c = x.shape[axis]
     outer = int(np.prod(x.shape[:axis], dtype=np.int64))
@@ -874,9 +889,7 @@ def batchnorm_backward(x, axis, gamma, mean, invstd, dy, training=True, need_dx=
     _norm_vec("gamma", gamma, dtype, c)
     _norm_vec("mean", mean, dtype, c)
     _norm_vec("invstd", invstd, dtype, c)
-    dx = np.empty_like(x) if need_dx else None
-    dgamma = np.empty(c, dtype=dtype) if need_dgamma else None
-    dbeta = np.empty(c, dtype=dtype) if need_dbeta else None
+    dx, dgamma, dbeta = _norm_grads(x, c, dtype, need_dx, need_dgamma, need_dbeta)
     _check(_fn(dtype, "batchnorm_backward")(
         outer, c, inner, 1 if training else 0, _ptr(dtype, x), _ptr(dtype, gamma),
         _ptr(dtype, mean), _ptr(dtype, invstd), _ptr(dtype, dy), _ptr(dtype, dx),
@@ -890,7 +903,8 @@ def layernorm_forward(x, gamma, beta, epsilon, rms_scaling=False):
     dtype = _float_dtype("x", x)
     _contiguous("x", x)
     if x.ndim == 0:
-        raise ValueError("layernorm_forward: x must have at least 1 dimension")
+        raise ValueError("layernorm_forward: x must have at least 1 dimension. "
+                         "Received: x.shape=()")
     x2 = _as_2d(x)
     m, n = x2.shape
     _norm_vec("gamma", gamma, dtype, n)
@@ -908,19 +922,13 @@ def layernorm_forward(x, gamma, beta, epsilon, rms_scaling=False):
 def layernorm_backward(x, gamma, mean, invstd, dy, rms_scaling=False, need_dx=True,
                        need_dgamma=True, need_dbeta=True):
     """Gradients of layer normalization over the last axis: (dx, dgamma, dbeta)."""
-    dtype = _float_dtype("x", x)
-    _same_dtype(dtype, dy=dy)
-    _contiguous("x", x)
-    _contiguous("dy", dy)
-    _shape("dy", dy, x.shape)
+    dtype = _norm_backward_dtype(x, dy)
     x2 = _as_2d(x)
     m, n = x2.shape
     _norm_vec("gamma", gamma, dtype, n)
     _norm_vec("mean", mean, dtype, m)
     _norm_vec("invstd", invstd, dtype, m)
-    dx = np.empty_like(x) if need_dx else None
-    dgamma = np.empty(n, dtype=dtype) if need_dgamma else None
-    dbeta = np.empty(n, dtype=dtype) if need_dbeta else None
+    dx, dgamma, dbeta = _norm_grads(x, n, dtype, need_dx, need_dgamma, need_dbeta)
     _check(_fn(dtype, "layernorm_backward")(
         m, n, 1 if rms_scaling else 0, _ptr(dtype, x), _ptr(dtype, gamma), _ptr(dtype, mean),
         _ptr(dtype, invstd), _ptr(dtype, dy), _ptr(dtype, dx), _ptr(dtype, dgamma),

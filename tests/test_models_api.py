@@ -11,6 +11,8 @@ count_params() of an unbuilt model raises ValueError.
 import numpy as np
 import pytest
 
+import nnlite
+
 from nnlite.layers import Dense, Input
 from nnlite.models import Sequential
 
@@ -100,3 +102,21 @@ def test_get_layer_by_name_and_index():
     assert model.get_layer(name=model.layers[0].name) is model.layers[0]
     with pytest.raises(ValueError, match="No such layer"):
         model.get_layer(name="nope")
+
+
+def test_subclassed_model_is_refused_with_a_clear_error():
+    # before: construction passed and fit() died with AttributeError '_ensure_built'
+    class MyModel(nnlite.Model):
+        def call(self, x):
+            return x
+
+    with pytest.raises(NotImplementedError, match="MyModel.*Subclassed|Subclassed.*MyModel"):
+        MyModel()
+
+
+def test_subclass_of_sequential_is_still_a_model():
+    class MySequential(nnlite.Sequential):
+        pass
+
+    model = MySequential([nnlite.layers.Input((2,)), nnlite.layers.Dense(1)])
+    assert model.count_params() == 3

@@ -101,3 +101,11 @@ def test_custom_regularizer_without_gradient_says_how_to_fix():
             return 0.5 * float(np.sum(x))
     with pytest.raises(NotImplementedError, match="gradient"):
         Half().gradient(W)
+
+
+def test_all_objects_dict_has_keras_keys():
+    # sorted(keras.src.regularizers.ALL_OBJECTS_DICT) in Keras 3.15.1 (/work/kerasenv)
+    from nnlite.regularizers import ALL_OBJECTS_DICT
+    assert sorted(ALL_OBJECTS_DICT) == [
+        "L1", "L1L2", "L2", "OrthogonalRegularizer", "Regularizer", "l1", "l1l2", "l2",
+        "orthogonal_regularizer", "regularizer"]

@@ -5,6 +5,7 @@ import io
 import json
 import os
 import struct
+import warnings
 import zipfile
 
 import h5py
@@ -13,7 +14,7 @@ import pytest
 
 import nnlite
 from nnlite import layers
-from nnlite.saving import saving_lib
+from nnlite.saving import legacy_h5, saving_lib
 
 
 def make_model():
@@ -278,13 +279,58 @@ def test_no_pickle_in_npz_weights(tmp_path):
         model.load_weights(path)
 
 
-def test_saved_file_gets_ordinary_permissions(tmp_path):
+@pytest.mark.parametrize("name, save", [
+    ("m.keras", lambda m, p: m.save(p)),
+    ("m.h5", lambda m, p: m.save(p)),
+    ("m.weights.h5", lambda m, p: m.save_weights(p)),
+    ("m.weights.npz", lambda m, p: m.save_weights(p)),
+    ("w.h5", lambda m, p: legacy_h5.save_weights_to_hdf5(m, p)),
+])
+def test_saved_file_gets_ordinary_permissions(tmp_path, name, save):
     model = make_model()
-    path = tmp_path / "m.keras"
-    model.save(path)
-    mask = os.umask(0)
-    os.umask(mask)
-    assert path.stat().st_mode & 0o777 == 0o666 & ~mask
-    os.chmod(path, 0o640)
-    model.save(path)          # replacing keeps the file's permissions
+    model.build((None, 3))
+    path = tmp_path / name
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")     # the legacy .h5 format warning
+        save(model, path)
+        mask = os.umask(0)
+        os.umask(mask)
+        assert path.stat().st_mode & 0o777 == 0o666 & ~mask
+        os.chmod(path, 0o640)
+        save(model, path)      # replacing keeps the file's permissions
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+def _legacy_weights_file(tmp_path):
+    model = nnlite.Sequential([layers.Input((3,)), layers.Dense(2, name="d")], name="seq")
+    path = tmp_path / "w.h5"
+    legacy_h5.save_weights_to_hdf5(model, path)
+    return model, path
+
+
+def test_legacy_h5_refuses_a_dataset_stored_in_another_file(tmp_path):
+    model, path = _legacy_weights_file(tmp_path)
+    outside = tmp_path / "outside.bin"
+    (np.arange(6, dtype=np.float32) * 7).tofile(outside)
+    with h5py.File(path, "a") as f:
+        g = f["d/seq/d"]
+        del g["kernel"]
+        g.create_dataset("kernel", shape=(3, 2), dtype="f4",
+                         external=[(str(outside), 0, 24)])
+    before = model.get_weights()
+    with pytest.raises(ValueError, match="outside the file"):
+        model.load_weights(path)
+    np.testing.assert_array_equal(model.get_weights()[0], before[0])
+
+
+def test_legacy_h5_refuses_an_external_link(tmp_path):
+    model, path = _legacy_weights_file(tmp_path)
+    other = tmp_path / "other.h5"
+    with h5py.File(other, "w") as o:
+        o["k"] = np.full((3, 2), 5.0, dtype=np.float32)
+    with h5py.File(path, "a") as f:
+        g = f["d/seq/d"]
+        del g["kernel"]
+        g["kernel"] = h5py.ExternalLink(str(other), "k")
+    with pytest.raises(ValueError, match="is a link"):
+        model.load_weights(path)

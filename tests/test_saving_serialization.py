@@ -304,3 +304,24 @@ def test_compile_flags_round_trip_through_the_compile_config():
     again = nnlite.Sequential([nnlite.Input((3,)), nnlite.layers.Dense(2)])
     again.compile_from_config(json.loads(json.dumps(config)))
     assert again.get_compile_config()["steps_per_execution"] == 4
+
+
+def test_registered_custom_regularizer_on_a_layer_survives_get_config():
+    # before: regularizers.serialize wrote module "keras.regularizers" and no
+    # registered_name, so Dense.from_config could not find the class
+    @nnlite.saving.register_keras_serializable(package="hc_clean_test")
+    class HalfL1(nnlite.regularizers.Regularizer):
+        def __init__(self, k=0.5):
+            self.k = k
+
+        def __call__(self, w):
+            return self.k * abs(w).sum()
+
+        def get_config(self):
+            return {"k": self.k}
+
+    assert nnlite.regularizers.serialize(HalfL1(0.25))["registered_name"] == "hc_clean_test>HalfL1"
+    layer = nnlite.layers.Dense(2, kernel_regularizer=HalfL1(0.25))
+    rebuilt = nnlite.layers.Dense.from_config(layer.get_config())
+    assert isinstance(rebuilt.kernel_regularizer, HalfL1)
+    assert rebuilt.kernel_regularizer.k == 0.25

@@ -5,9 +5,13 @@ _uids = {}
 
 
 def to_snake_case(name):
-    """`BatchNormalization` -> `batch_normalization`, `MaxPooling2D` -> `max_pooling2d`."""
+    """Keras's rule: `BatchNormalization` -> `batch_normalization`, `Conv2D` -> `conv2d`,
+    `MaxPooling2D` -> `max_pooling2d`, `PReLU` -> `p_re_lu`, `L1L2` -> `l1l2`.
+
+    A digit does not start a new word (unlike the common recipe, which gives `conv2_d`)."""
+    name = re.sub(r"\W+", "", name)
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    name = re.sub(r"([a-z])([A-Z])", r"\1_\2", name)
     return name.lower()
 
 

@@ -24,8 +24,8 @@ def serialize(constraint):
         return None
     if not isinstance(constraint, Constraint):
         return getattr(constraint, "__name__", None)
-    return {"module": "keras.constraints", "class_name": type(constraint).__name__,
-            "config": constraint.get_config(), "registered_name": None}
+    from nnlite.saving import serialization_lib     # registered custom classes too
+    return serialization_lib.serialize_keras_object(constraint)
 
 
 def deserialize(config, custom_objects=None):

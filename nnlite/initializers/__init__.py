@@ -17,8 +17,8 @@ ALL_OBJECTS_DICT.update({"uniform": RandomUniform, "normal": RandomNormal,
 
 
 def serialize(initializer):
-    return {"module": "keras.initializers", "class_name": type(initializer).__name__,
-            "config": initializer.get_config(), "registered_name": None}
+    from nnlite.saving import serialization_lib     # registered custom classes too
+    return serialization_lib.serialize_keras_object(initializer)
 
 
 def deserialize(config, custom_objects=None):

@@ -20,17 +20,25 @@ ALL_OBJECTS_DICT = {cls.__name__: cls for cls in (
 
 
 def serialize(layer):
-    return {"module": "keras.layers", "class_name": type(layer).__name__,
-            "config": layer.get_config(), "registered_name": None}
+    """Returns the layer's configuration as a Python dict (as
+    `nnlite.saving.serialize_keras_object`)."""
+    from nnlite.saving import serialization_lib
+    return serialization_lib.serialize_keras_object(layer)
 
 
 def deserialize(config, custom_objects=None):
-    name = config["class_name"]
-    cls = (custom_objects or {}).get(name) or ALL_OBJECTS_DICT.get(name)
-    if cls is None:
-        raise ValueError("Unknown layer: %r. Please ensure you are using a `custom_objects` "
-                         "entry for custom layers." % (name,))
-    return cls.from_config(config["config"])
+    """Returns a layer from its serialized configuration.
+
+    Args:
+        config: A dict made by `serialize` (or a Keras layer config).
+        custom_objects: Optional dict of name -> class for custom layers.
+    """
+    from nnlite.saving import serialization_lib
+    obj = serialization_lib.deserialize_keras_object(config, custom_objects=custom_objects)
+    if not isinstance(obj, Layer):
+        raise ValueError("`nnlite.layers.deserialize` was passed a `config` object that is "
+                         "not a layer. Received: config=%r" % (config,))
+    return obj
 
 
 __all__ = ["Activation", "BatchNormalization", "Dense", "Dropout", "ELU", "Flatten", "Input",

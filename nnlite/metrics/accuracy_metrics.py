@@ -1,7 +1,7 @@
 """Accuracy metrics: binary, categorical, sparse categorical and top-k."""
 import numpy as np
 
-from nnlite.metrics.metric import MeanMetricWrapper
+from nnlite.metrics.metric import MeanMetricWrapper, squeeze_to_same_rank
 
 
 def _arrays(y_true, y_pred):
@@ -14,10 +14,7 @@ def _arrays(y_true, y_pred):
 def accuracy(y_true, y_pred):
     """Per element: 1 where `y_true == y_pred` exactly, else 0 (no reduction)."""
     y_true, y_pred = _arrays(y_true, y_pred)
-    if y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
-        y_true = y_true.reshape(y_true.shape[:-1])
-    elif y_pred.ndim == y_true.ndim + 1 and y_pred.shape[-1] == 1:
-        y_pred = y_pred.reshape(y_pred.shape[:-1])
+    y_true, y_pred = squeeze_to_same_rank(y_true, y_pred)
     return (y_true.astype(y_pred.dtype) == y_pred).astype(np.float32)
 
 

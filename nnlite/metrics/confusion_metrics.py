@@ -3,7 +3,7 @@ accumulated as Keras does (keras/src/metrics/confusion_metrics.py)."""
 import numpy as np
 
 from nnlite.backend.naming import auto_name
-from nnlite.metrics.metric import Metric
+from nnlite.metrics.metric import Metric, squeeze_to_same_rank
 
 NEG_INF = -1e10   # Keras's threshold with top_k (every kept prediction is positive)
 _EPSILON = 1e-7
@@ -19,10 +19,7 @@ def _prepare(y_true, y_pred, sample_weight, top_k=None, class_id=None):
     Keras's top-k filtering and class slicing."""
     y_pred = np.asarray(y_pred, dtype=np.float32)
     y_true = np.asarray(y_true)
-    if y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
-        y_true = y_true.reshape(y_true.shape[:-1])
-    elif y_pred.ndim == y_true.ndim + 1 and y_pred.shape[-1] == 1:
-        y_pred = y_pred.reshape(y_pred.shape[:-1])
+    y_true, y_pred = squeeze_to_same_rank(y_true, y_pred)
     if y_true.shape != y_pred.shape:
         raise ValueError("y_true.shape=%s does not match y_pred.shape=%s"
                          % (y_true.shape, y_pred.shape))

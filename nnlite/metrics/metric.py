@@ -4,6 +4,18 @@ import numpy as np
 from nnlite.backend.naming import to_snake_case
 
 
+def squeeze_to_same_rank(y_true, y_pred):
+    """Drops the trailing axis of size 1 of whichever of `y_true` and `y_pred`
+    has one dimension more than the other (labels `(n, 1)` against predictions
+    `(n,)` and the reverse), as Keras's metrics do; other shapes are returned
+    unchanged."""
+    if y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
+        y_true = y_true.reshape(y_true.shape[:-1])
+    elif y_pred.ndim == y_true.ndim + 1 and y_pred.shape[-1] == 1:
+        y_pred = y_pred.reshape(y_pred.shape[:-1])
+    return y_true, y_pred
+
+
 class Metric:
     """Base class of stateful metrics: `update_state`, `result`, `reset_state`.
 

@@ -6,7 +6,7 @@ import numpy as np
 from nnlite.losses.losses import (cosine_similarity, log_cosh, mean_absolute_error,
                                   mean_absolute_percentage_error, mean_squared_error,
                                   mean_squared_logarithmic_error)
-from nnlite.metrics.metric import Mean, MeanMetricWrapper
+from nnlite.metrics.metric import Mean, MeanMetricWrapper, squeeze_to_same_rank
 
 
 class MeanSquaredError(MeanMetricWrapper):
@@ -67,10 +67,7 @@ class RootMeanSquaredError(Mean):
     def update_state(self, y_true, y_pred, sample_weight=None):
         y_pred = np.asarray(y_pred, dtype=np.float64)
         y_true = np.asarray(y_true, dtype=np.float64)
-        if y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
-            y_true = y_true.reshape(y_true.shape[:-1])
-        elif y_pred.ndim == y_true.ndim + 1 and y_pred.shape[-1] == 1:
-            y_pred = y_pred.reshape(y_pred.shape[:-1])
+        y_true, y_pred = squeeze_to_same_rank(y_true, y_pred)
         if y_true.shape != y_pred.shape:
             raise ValueError("root_mean_squared_error: y_true.shape=%s does not match "
                              "y_pred.shape=%s" % (y_true.shape, y_pred.shape))

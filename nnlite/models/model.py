@@ -32,6 +32,11 @@ class Model(Layer):
         if type(self) is Model:
             raise NotImplementedError("The functional API (Model(inputs, outputs)) is not "
                                       "supported yet; use Sequential.")
+        from nnlite.models.sequential import Sequential
+        if not isinstance(self, Sequential):
+            raise NotImplementedError("Subclassed models (class %s(Model) with its own "
+                                      "`call`) are not supported yet; use Sequential."
+                                      % type(self).__name__)
         super().__init__(*args, **kwargs)
         self.compiled = False
         self.optimizer = None
@@ -415,18 +420,27 @@ class Model(Layer):
             return self._run_evaluation(xv, yv, swv, val_source.batch_size, callbacks=cbs)
         return self._evaluate_iter(data_utils.EpochIterator(val_source, validation_steps), cbs)
 
+    @staticmethod
+    def _iter_batches(epoch_iter, on_batch_begin, what):
+        """Yields `(step, x, y, sample_weight)` from an EpochIterator, calling
+        `on_batch_begin(step)` before each batch is drawn; `what` names the
+        caller ("Training", "Evaluation") in the error for batches with no y."""
+        for step in epoch_iter.steps():
+            on_batch_begin(step)
+            batch = epoch_iter.next_batch()
+            if batch is None:
+                return
+            xb, yb, swb = batch
+            if yb is None:
+                raise ValueError("%s needs targets: the generator yielded (x,) "
+                                 "batches with no y" % what)
+            yield step, xb, yb, swb
+
     def _fit_epoch_iter(self, epoch_iter, cbs):
         """One epoch over an EpochIterator (generators, steps_per_epoch)."""
         logs = {}
-        for step in epoch_iter.steps():
-            cbs.on_train_batch_begin(step)
-            batch = epoch_iter.next_batch()
-            if batch is None:
-                break
-            xb, yb, swb = batch
-            if yb is None:
-                raise ValueError("Training needs targets: the generator yielded (x,) "
-                                 "batches with no y")
+        for step, xb, yb, swb in self._iter_batches(epoch_iter, cbs.on_train_batch_begin,
+                                                    "Training"):
             self._train_step(xb, yb, swb)
             logs = self._logs()
             cbs.on_train_batch_end(step, logs)
@@ -439,15 +453,8 @@ class Model(Layer):
         self.reset_metrics()
         cbs.on_test_begin()
         logs = {}
-        for step in epoch_iter.steps():
-            cbs.on_test_batch_begin(step)
-            batch = epoch_iter.next_batch()
-            if batch is None:
-                break
-            xb, yb, swb = batch
-            if yb is None:
-                raise ValueError("Evaluation needs targets: the generator yielded (x,) "
-                                 "batches with no y")
+        for step, xb, yb, swb in self._iter_batches(epoch_iter, cbs.on_test_batch_begin,
+                                                    "Evaluation"):
             self._test_step(xb, yb, swb)
             logs = self._logs()
             cbs.on_test_batch_end(step, logs)

@@ -18,8 +18,8 @@ def serialize(optimizer):
     """The Keras-shaped config dict of an optimizer."""
     if not isinstance(optimizer, Optimizer):
         raise TypeError("Expected an Optimizer. Received: %r" % (optimizer,))
-    return {"module": "keras.optimizers", "class_name": type(optimizer).__name__,
-            "config": optimizer.get_config(), "registered_name": None}
+    from nnlite.saving import serialization_lib     # registered custom classes too
+    return serialization_lib.serialize_keras_object(optimizer)
 
 
 def deserialize(config, custom_objects=None):

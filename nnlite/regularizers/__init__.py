@@ -16,7 +16,6 @@ orthogonal_regularizer = OrthogonalRegularizer
 _CLASSES = [Regularizer, L1, L2, L1L2, OrthogonalRegularizer]
 ALL_OBJECTS_DICT = {c.__name__: c for c in _CLASSES}
 ALL_OBJECTS_DICT.update({to_snake_case(c.__name__): c for c in _CLASSES})
-ALL_OBJECTS_DICT["l1l2"] = L1L2      # Keras's snake case of "L1L2"
 
 
 def serialize(regularizer):
@@ -25,8 +24,8 @@ def serialize(regularizer):
         return None
     if not isinstance(regularizer, Regularizer):
         return getattr(regularizer, "__name__", None)
-    return {"module": "keras.regularizers", "class_name": type(regularizer).__name__,
-            "config": regularizer.get_config(), "registered_name": None}
+    from nnlite.saving import serialization_lib     # registered custom classes too
+    return serialization_lib.serialize_keras_object(regularizer)
 
 
 def deserialize(config, custom_objects=None):

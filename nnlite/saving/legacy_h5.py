@@ -13,9 +13,9 @@ Loading is safe: nothing in a file is ever executed or unpickled (a `Lambda`
 layer's marshalled bytecode is refused), unknown class names are errors, and
 every dataset's declared shape is checked against the model before it is read.
 """
+import io
 import json
 import os
-import tempfile
 import warnings
 
 import numpy as np
@@ -44,10 +44,20 @@ def _open(filepath):
     if not os.path.exists(path):
         raise FileNotFoundError("No such file: '%s'" % path)
     try:
-        return h5py.File(path, "r")
+        f = h5py.File(path, "r")
     except OSError as e:
         raise ValueError("'%s' is not a readable HDF5 file (truncated or corrupted?): %s"
                          % (path, e)) from None
+    from nnlite.saving import saving_lib
+
+    def fail(problem):
+        f.close()
+        raise ValueError("Cannot load %s: %s" % (path, problem))
+    try:
+        saving_lib.check_h5_tree(f, fail)
+    except (OSError, RuntimeError, KeyError) as e:
+        fail("the file is truncated or corrupted (%s)" % (e,))
+    return f
 
 
 def _json_attr(f, name, path, required=True):
@@ -650,21 +660,18 @@ def _write_weights_group(group, model, prefix):
 
 
 def _atomic_write(filepath, overwrite, write):
+    """Calls `write(h5file)` on an in-memory HDF5 file, then writes its bytes
+    with the one atomic writer (`saving_lib.atomic_write`)."""
+    from nnlite.saving import saving_lib
     h5py = _h5py()
     path = os.fspath(filepath)
     if not overwrite and os.path.exists(path):
         raise FileExistsError("File %s exists and overwrite=False" % path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(suffix=".h5.tmp", dir=folder)
-    os.close(fd)
-    try:
-        with h5py.File(tmp, "w") as f:
-            write(f)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    buf = io.BytesIO()
+    with h5py.File(buf, "w") as f:
+        write(f)
+    data = buf.getvalue()
+    saving_lib.atomic_write(path, lambda out: out.write(data))
 
 
 def save_model_to_hdf5(model, filepath, overwrite=True, include_optimizer=True):

@@ -31,6 +31,8 @@ import zipfile
 
 import numpy as np
 
+from nnlite.backend.naming import to_snake_case
+
 CONFIG_FILENAME = "config.json"
 METADATA_FILENAME = "metadata.json"
 VARS_FNAME_H5 = "model.weights.h5"
@@ -44,13 +46,6 @@ MAX_DATASET_BYTES = 1 << 31          # one weight array
 
 
 # -- names -----------------------------------------------------------------
-def to_snake_case(name):
-    """Keras's `naming.to_snake_case` (used for the HDF5 group keys)."""
-    name = re.sub(r"\W+", "", name)
-    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
-
-
 def _layer_keys(layers):
     """`[(key, layer)]` with Keras's keys: `dense`, `dense_1`, `dropout`, ..."""
     used, out = {}, []
@@ -303,20 +298,23 @@ class _WeightsStore:
         except (OSError, ValueError) as e:
             _fail(filepath, "the weights are not a valid HDF5 file: truncated or corrupted "
                             "(%s)" % (e,))
+        try:
+            check_h5_tree(self.file, lambda problem: _fail(filepath, problem))
+        except (OSError, KeyError, RuntimeError) as e:
+            self.file.close()
+            _fail(filepath, "the weights HDF5 file is corrupted (%s)" % (e,))
+        except ValueError:
+            self.file.close()
+            raise
 
     def close(self):
         self.file.close()
 
     def _child(self, parent, name, where):
-        h5py = _h5py()
         try:
             if name not in parent:
                 return None
-            link = parent.get(name, getclass=True, getlink=True)
-            if link in (h5py.ExternalLink, h5py.SoftLink):
-                _fail(self.filepath, "the HDF5 entry %r is a link; links are not allowed"
-                      % where)
-            return parent[name]
+            return parent[name]        # links were refused by check_h5_tree
         except (OSError, KeyError, RuntimeError) as e:
             _fail(self.filepath, "the HDF5 entry %r is corrupted (%s)" % (where, e))
 
@@ -342,9 +340,6 @@ class _WeightsStore:
 
     def _read(self, ds, where):
         try:
-            if ds.external or ds.is_virtual:
-                _fail(self.filepath, "the HDF5 dataset %r refers to data outside the file"
-                      % where)
             if ds.dtype.kind not in "biuf":
                 _fail(self.filepath, "the HDF5 dataset %r has the non-numeric dtype %s"
                       % (where, ds.dtype))
@@ -362,6 +357,32 @@ class _WeightsStore:
         except (OSError, RuntimeError, TypeError) as e:
             _fail(self.filepath, "the HDF5 dataset %r is unreadable: truncated or corrupted "
                                  "(%s)" % (where, e))
+
+
+def check_h5_tree(root, fail):
+    """Walks every entry below `root` (an open h5py File or Group) and calls
+    `fail(problem)` for anything that would make reading leave the file: a soft
+    or external link, or a dataset whose data is external or virtual. Shared by
+    the `.weights.h5` reader and the legacy `.h5` reader."""
+    h5py = _h5py()
+    seen = set()
+    stack = [(root, "")]
+    while stack:
+        group, prefix = stack.pop()
+        if hash(group.id) in seen:        # hard links may form cycles
+            continue
+        seen.add(hash(group.id))
+        for name in list(group.keys()):
+            where = prefix + name
+            link = group.get(name, getclass=True, getlink=True)
+            if link in (h5py.ExternalLink, h5py.SoftLink):
+                fail("the HDF5 entry %r is a link; links are not allowed" % where)
+                continue
+            obj = group[name]
+            if isinstance(obj, h5py.Group):
+                stack.append((obj, where + "/"))
+            elif isinstance(obj, h5py.Dataset) and (obj.external or obj.is_virtual):
+                fail("the HDF5 dataset %r refers to data outside the file" % where)
 
 
 def _match(filepath, where, name, variables, values, errors):

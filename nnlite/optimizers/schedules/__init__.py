@@ -17,9 +17,8 @@ def serialize(learning_rate_schedule):
     if not isinstance(learning_rate_schedule, LearningRateSchedule):
         raise TypeError("Expected a LearningRateSchedule. Received: %r"
                         % (learning_rate_schedule,))
-    return {"module": "keras.optimizers.schedules",
-            "class_name": type(learning_rate_schedule).__name__,
-            "config": learning_rate_schedule.get_config(), "registered_name": None}
+    from nnlite.saving import serialization_lib     # registered custom classes too
+    return serialization_lib.serialize_keras_object(learning_rate_schedule)
 
 
 def deserialize(config, custom_objects=None):

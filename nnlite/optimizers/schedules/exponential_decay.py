@@ -2,7 +2,7 @@
 import numpy as np
 
 from nnlite.optimizers.schedules.learning_rate_schedule import (
-    LearningRateSchedule, _check_decay_steps, _result, _step)
+    LearningRateSchedule, _check_decay_steps, _progress, _result)
 
 
 class ExponentialDecay(LearningRateSchedule):
@@ -35,9 +35,7 @@ class ExponentialDecay(LearningRateSchedule):
         _check_decay_steps("decay_steps", decay_steps)
 
     def __call__(self, step):
-        p = _step(step) / self.decay_steps
-        if self.staircase:
-            p = np.floor(p)
+        p = _progress(step, self.decay_steps, self.staircase)
         return _result(self.initial_learning_rate * np.power(float(self.decay_rate), p))
 
     def get_config(self):

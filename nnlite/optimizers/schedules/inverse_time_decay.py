@@ -1,8 +1,6 @@
 """InverseTimeDecay learning-rate schedule."""
-import numpy as np
-
 from nnlite.optimizers.schedules.learning_rate_schedule import (
-    LearningRateSchedule, _check_decay_steps, _result, _step)
+    LearningRateSchedule, _check_decay_steps, _progress, _result)
 
 
 class InverseTimeDecay(LearningRateSchedule):
@@ -36,9 +34,7 @@ class InverseTimeDecay(LearningRateSchedule):
         _check_decay_steps("decay_steps", decay_steps)
 
     def __call__(self, step):
-        p = _step(step) / self.decay_steps
-        if self.staircase:
-            p = np.floor(p)
+        p = _progress(step, self.decay_steps, self.staircase)
         return _result(self.initial_learning_rate / (1.0 + self.decay_rate * p))
 
     def get_config(self):

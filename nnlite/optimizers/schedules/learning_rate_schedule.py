@@ -39,6 +39,13 @@ def _step(step):
     return np.asarray(value, dtype=np.float64)
 
 
+def _progress(step, decay_steps, staircase):
+    """`step / decay_steps` in float64, floored when `staircase` is true (the
+    exponent of ExponentialDecay, the `p` of InverseTimeDecay)."""
+    p = _step(step) / decay_steps
+    return np.floor(p) if staircase else p
+
+
 def _result(value):
     """A float32 result, as Keras's schedules return (a scalar for a scalar step)."""
     out = np.asarray(value, dtype=np.float32)
