@@ -215,3 +215,11 @@ def test_mean_with_sample_weight_of_zero_weights_is_zero():
 def test_unknown_reduction_names_the_value():
     with pytest.raises(ValueError, match="average"):
         losses.Huber(reduction="average")
+
+
+def test_serialize_a_loss_function_as_keras3_does():
+    # keras.losses.serialize(keras.losses.mean_squared_error) in Keras 3.15.1:
+    keras_form = {"module": "builtins", "class_name": "function",
+                  "config": "mean_squared_error", "registered_name": "function"}
+    assert losses.serialize(losses.mean_squared_error) == keras_form
+    assert losses.deserialize(keras_form) is losses.mean_squared_error

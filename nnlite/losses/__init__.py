@@ -48,18 +48,18 @@ kld = KLD = kl_divergence
 
 
 def serialize(loss):
-    if isinstance(loss, Loss):
-        return {"module": "keras.losses", "class_name": type(loss).__name__,
-                "config": loss.get_config(), "registered_name": None}
-    return getattr(loss, "__name__", loss)
+    """The Keras config of a loss: a class's `{module, class_name, config, ...}`,
+    or for a function `{"module": "builtins", "class_name": "function", ...}`."""
+    from nnlite.saving.serialization_lib import serialize_keras_object
+    return serialize_keras_object(loss)
 
 
 def deserialize(config, custom_objects=None):
+    """A loss from `serialize()`'s output (or Keras's), or from a name."""
     if isinstance(config, dict):
-        cls = (custom_objects or {}).get(config["class_name"]) or ALL_OBJECTS_DICT.get(config["class_name"])
-        if cls is None:
-            raise ValueError("Unknown loss: %r" % (config["class_name"],))
-        return cls.from_config(config.get("config", {}))
+        from nnlite.saving.serialization_lib import deserialize_keras_object
+        return deserialize_keras_object(config, custom_objects=custom_objects,
+                                        module_objects=ALL_OBJECTS_DICT)
     return get(config)
 
 
