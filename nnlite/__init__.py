@@ -9,7 +9,7 @@ __version__ = "0.1.0"
 
 from nnlite import (activations, backend, callbacks, config, constraints, datasets,
                     initializers, layers, losses, metrics, models, ops, optimizers,
-                    regularizers, saving, utils)
+                    regularizers, utils)
 from nnlite.backend.variable import Variable
 from nnlite.layers import Input
 from nnlite.models import Model, Sequential
@@ -17,3 +17,12 @@ from nnlite.models import Model, Sequential
 __all__ = ["Input", "Model", "Sequential", "Variable", "activations", "backend", "callbacks",
            "config", "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models",
            "ops", "optimizers", "regularizers", "saving", "utils"]
+
+
+def __getattr__(name):
+    # `nnlite.saving` is imported on first use: a script that only trains or
+    # predicts does not pay for it at `import nnlite` (PEP 562)
+    if name == "saving":
+        import importlib
+        return importlib.import_module("nnlite.saving")
+    raise AttributeError("module 'nnlite' has no attribute %r" % (name,))

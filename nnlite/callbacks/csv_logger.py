@@ -1,6 +1,5 @@
 """CSVLogger: writes each epoch's logs as a row of a CSV file."""
 import collections
-import csv
 import os
 
 import numpy as np
@@ -66,6 +65,7 @@ class CSVLogger(Callback):
             if self.keys and not any(k.startswith("val_") for k in self.keys):
                 self.keys.extend(["val_" + k for k in self.keys])
         if self.writer is None:
+            import csv      # imported here: most scripts never log to CSV
             sep = self.sep
 
             class Dialect(csv.excel):

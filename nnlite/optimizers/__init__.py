@@ -1,5 +1,5 @@
 """Optimizers, as `keras.optimizers`. String names are matched case-insensitively."""
-from nnlite.optimizers import legacy, schedules
+from nnlite.optimizers import schedules
 from nnlite.optimizers.adadelta import Adadelta
 from nnlite.optimizers.adagrad import Adagrad
 from nnlite.optimizers.adam import Adam
@@ -54,3 +54,11 @@ def get(identifier):
 
 __all__ = ["Optimizer", "SGD", "Adam", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam",
            "AdamW", "schedules", "legacy", "get", "serialize", "deserialize"]
+
+
+def __getattr__(name):
+    # `nnlite.optimizers.legacy` (Keras 2 names) is imported on first use
+    if name == "legacy":
+        import importlib
+        return importlib.import_module("nnlite.optimizers.legacy")
+    raise AttributeError("module 'nnlite.optimizers' has no attribute %r" % (name,))
