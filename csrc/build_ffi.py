@@ -39,7 +39,11 @@ def _compile_args():
         return ["/O2"]
     # Portable: no machine-specific -march flag; SIMD code is chosen at run time.
     return ["-O3", "-std=c99", "-Wall", "-Wextra", "-fno-strict-aliasing", "-fno-math-errno",
-            "-ffp-contract=fast",
+            # no implicit FMA contraction: GCC may contract a loop's vector body
+            # and its scalar peel/epilogue differently, which made elementwise
+            # results depend on where NumPy placed the arrays (1-ulp differences
+            # between identical runs); the GEMM kernels use FMA intrinsics
+            "-ffp-contract=off",
             "-pthread"]
 
 
