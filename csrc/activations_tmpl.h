@@ -1,5 +1,5 @@
 /* activations_tmpl.h - activations forward and backward, written once for
- * any floating type. Included by activations.c with these macros defined:
+ * any floating type. Included through instantiate.h, which defines:
  *   T      the element type (float or double)
  *   NL(x)  the exported name for this type (nl_s##x or nl_d##x)
  *   L(x)   a file-local name for this type

@@ -16,22 +16,5 @@ static inline int dropout_keep(uint64_t key, int64_t i, double rate)
     return (double)(z >> 11) * (1.0 / 9007199254740992.0) >= rate;
 }
 
-#define T float
-#define NL(x) nl_s##x
-#define L(x) s_##x
-#define M(fn) fn##f
-#include "dropout_tmpl.h"
-#undef T
-#undef NL
-#undef L
-#undef M
-
-#define T double
-#define NL(x) nl_d##x
-#define L(x) d_##x
-#define M(fn) fn
-#include "dropout_tmpl.h"
-#undef T
-#undef NL
-#undef L
-#undef M
+#define NL_TEMPLATE "dropout_tmpl.h"
+#include "instantiate.h"
