@@ -10,6 +10,7 @@ from nnlite.layers import Activation, Dense, Input
 from nnlite.models import Sequential, compiled
 from nnlite.optimizers import SGD, Adam
 from nnlite.utils import to_categorical
+from layer_gradcheck import model_finite_differences, sgd_step_gradient
 
 
 @pytest.fixture
@@ -113,33 +114,6 @@ def test_huber_delta_reaches_the_gradient():
 # --------------------------------------------------------------------------
 # whole-model gradients against finite differences
 
-def _gradient_by_one_sgd_step(model, x, y):
-    before = model.get_weights()
-    model.train_on_batch(x, y)
-    after = model.get_weights()
-    model.set_weights(before)
-    return [b - a for b, a in zip(before, after)]
-
-
-def _finite_differences(model, x, y, h=1e-6):
-    base = model.get_weights()
-    grads = []
-    for i, w in enumerate(base):
-        g = np.zeros_like(w)
-        for idx in np.ndindex(w.shape):
-            plus = [v.copy() for v in base]
-            minus = [v.copy() for v in base]
-            plus[i][idx] += h
-            minus[i][idx] -= h
-            model.set_weights(plus)
-            lp = model.test_on_batch(x, y)
-            model.set_weights(minus)
-            lm = model.test_on_batch(x, y)
-            g[idx] = (lp - lm) / (2 * h)
-        grads.append(g)
-    model.set_weights(base)
-    return grads
-
 
 GRAD_CASES = [
     (losses.Huber(delta=0.7), "regression", None),
@@ -157,7 +131,7 @@ GRAD_IDS = [c[0] if isinstance(c[0], str) else type(c[0]).__name__ + str(i)
 
 
 @pytest.mark.parametrize("loss, kind, activation", GRAD_CASES, ids=GRAD_IDS)
-def test_model_gradient_matches_finite_differences(float64, loss, kind, activation):
+def test_model_gradient_matchesmodel_finite_differences(float64, loss, kind, activation):
     x, y = _data(kind, n=6, d=3, k=2, seed=3)
     x, y = x.astype(np.float64), y.astype(np.float64)
     rng = np.random.default_rng(4)
@@ -166,20 +140,20 @@ def test_model_gradient_matches_finite_differences(float64, loss, kind, activati
     weights = [rng.normal(scale=0.5, size=w.shape) for w in model.get_weights()]
     model.set_weights(weights)
     model.compile(optimizer=SGD(learning_rate=1.0), loss=loss)
-    analytic = _gradient_by_one_sgd_step(model, x, y)
-    numeric = _finite_differences(model, x, y)
+    analytic = sgd_step_gradient(model, x, y)
+    numeric = model_finite_differences(model, x, y)
     for a, b in zip(analytic, numeric):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
 
 
-def test_focal_loss_with_sigmoid_dense_output_matches_finite_differences(float64):
+def test_focal_loss_with_sigmoid_dense_output_matchesmodel_finite_differences(float64):
     # the sigmoid is folded into the loss (Keras takes the logits, as for BCE)
     x, y = _data("binary", n=6, d=3, k=2, seed=5)
     x, y = x.astype(np.float64), y.astype(np.float64)
     model = Sequential([Input(shape=(3,)), Dense(2, activation="sigmoid")])
     model.compile(optimizer=SGD(learning_rate=1.0), loss="binary_focal_crossentropy")
-    analytic = _gradient_by_one_sgd_step(model, x, y)
-    numeric = _finite_differences(model, x, y)
+    analytic = sgd_step_gradient(model, x, y)
+    numeric = model_finite_differences(model, x, y)
     for a, b in zip(analytic, numeric):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-8)
 

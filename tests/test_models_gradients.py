@@ -8,6 +8,7 @@ from nnlite.layers import Activation, Dense, Input
 from nnlite.models import Sequential
 from nnlite.optimizers import SGD, Adam
 from nnlite.utils import to_categorical
+from layer_gradcheck import model_finite_differences, sgd_step_gradient
 
 
 @pytest.fixture
@@ -15,36 +16,6 @@ def float64():
     config.set_floatx("float64")
     yield
     config.set_floatx("float32")
-
-
-def _loss_of(model, weights, x, y):
-    model.set_weights(weights)
-    return model.test_on_batch(x, y)
-
-
-def _gradient_by_one_sgd_step(model, x, y):
-    """With SGD(learning_rate=1), w_new = w - grad."""
-    before = model.get_weights()
-    model.train_on_batch(x, y)
-    after = model.get_weights()
-    model.set_weights(before)
-    return [b - a for b, a in zip(before, after)]
-
-
-def _finite_differences(model, x, y, h=1e-6):
-    base = model.get_weights()
-    grads = []
-    for i, w in enumerate(base):
-        g = np.zeros_like(w)
-        for idx in np.ndindex(w.shape):
-            plus = [v.copy() for v in base]
-            minus = [v.copy() for v in base]
-            plus[i][idx] += h
-            minus[i][idx] -= h
-            g[idx] = (_loss_of(model, plus, x, y) - _loss_of(model, minus, x, y)) / (2 * h)
-        grads.append(g)
-    model.set_weights(base)
-    return grads
 
 
 CASES = [
@@ -58,7 +29,7 @@ CASES = [
 
 
 @pytest.mark.parametrize("hidden,out_act,loss,target", [c for c in CASES if c[3] != "skip"])
-def test_model_gradients_match_finite_differences(float64, hidden, out_act, loss, target):
+def test_model_gradients_matchmodel_finite_differences(float64, hidden, out_act, loss, target):
     rng = np.random.default_rng(0)
     n, d, k = 6, 3, 1 if target in ("regression", "binary") else 4
     x = rng.normal(size=(n, d))
@@ -77,20 +48,20 @@ def test_model_gradients_match_finite_differences(float64, hidden, out_act, loss
     model.set_weights(weights)
     model.compile(optimizer=SGD(learning_rate=1.0), loss=loss)
     assert model.get_weights()[0].dtype == np.float64
-    analytic = _gradient_by_one_sgd_step(model, x, y)
-    numeric = _finite_differences(model, x, y)
+    analytic = sgd_step_gradient(model, x, y)
+    numeric = model_finite_differences(model, x, y)
     for a, b in zip(analytic, numeric):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
 
 
-def test_dense_layer_activation_fused_with_crossentropy_matches_finite_differences(float64):
+def test_dense_layer_activation_fused_with_crossentropy_matchesmodel_finite_differences(float64):
     rng = np.random.default_rng(1)
     x = rng.normal(size=(5, 3))
     y = to_categorical(rng.integers(0, 3, size=5), 3)
     model = Sequential([Input(shape=(3,)), Dense(3, activation="softmax")])
     model.compile(optimizer=SGD(learning_rate=1.0), loss="categorical_crossentropy")
-    analytic = _gradient_by_one_sgd_step(model, x, y)
-    numeric = _finite_differences(model, x, y)
+    analytic = sgd_step_gradient(model, x, y)
+    numeric = model_finite_differences(model, x, y)
     for a, b in zip(analytic, numeric):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-8)
 
