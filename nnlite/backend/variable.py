@@ -2,9 +2,10 @@
 import numpy as np
 
 from nnlite import config
+from nnlite.backend.tensor import TensorOperators
 
 
-class Variable:
+class Variable(TensorOperators):
     """A model variable (kernel, bias, optimizer slot), as `keras.Variable`.
 
     The value lives in one C-contiguous NumPy array that never moves, so the C
@@ -24,6 +25,12 @@ class Variable:
         constraint: The projection the optimizer applies after each update
             (`Layer.add_weight(constraint=...)`), or `None`.
     """
+
+    _is_variable = True
+    # identity equality, so a variable can be found in lists and used as a key
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
 
     def __init__(self, initializer, shape=None, dtype=None, trainable=True, name=None):
         dtype = np.dtype(dtype or config.floatx())

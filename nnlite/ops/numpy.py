@@ -3,6 +3,8 @@ import numpy as np
 
 from nnlite import _core
 
+__all__ = ["matmul"]
+
 
 def _operand(x):
     """(C-contiguous 2-D array, transposed?) without copying when x is a

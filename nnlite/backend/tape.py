@@ -1,0 +1,170 @@
+"""The reverse-mode tape: ops record what they did, `gradient` walks it backwards.
+
+Each differentiable op is one function that computes its forward result and
+returns, beside it, a `backward(*output_grads)` closure giving the gradient of
+each input (the state the backward pass needs lives in that closure, so a
+layer can be called many times on one tape). `apply` runs such a function on
+tensors and records it when a tape is active and some input needs a gradient.
+`Tape.gradient` walks the records newest first and *adds* the gradients that
+reach one value along several paths (a value used twice, a shared layer).
+"""
+import threading
+
+import numpy as np
+
+_local = threading.local()
+
+
+def _stack():
+    stack = getattr(_local, "stack", None)
+    if stack is None:
+        stack = _local.stack = []
+    return stack
+
+
+def active_tape():
+    """The innermost recording tape of this thread, or None."""
+    stack = _stack()
+    return stack[-1] if stack else None
+
+
+class Record:
+    """One op call on the tape: its inputs, outputs and backward closure."""
+    __slots__ = ("backward", "inputs", "outputs", "name")
+
+    def __init__(self, name, backward, inputs, outputs):
+        self.name = name
+        self.backward = backward
+        self.inputs = inputs
+        self.outputs = outputs
+
+
+class Tape:
+    """Records differentiable op calls made inside `with Tape() as tape:`.
+
+    Trainable variables are watched automatically (as `tf.GradientTape`
+    does); other values are watched with `watch`. Tapes nest per thread.
+
+    Args:
+        persistent: Keep the records after `gradient` (to call it again).
+            Defaults to `False`.
+    """
+
+    def __init__(self, persistent=False, watch_accessed_variables=True):
+        self.records = []
+        self.persistent = bool(persistent)
+        self.watch_variables = bool(watch_accessed_variables)
+        self._watched = set()
+        self._produced = set()
+
+    def __enter__(self):
+        _stack().append(self)
+        return self
+
+    def __exit__(self, *exc):
+        stack = _stack()
+        if stack and stack[-1] is self:
+            stack.pop()
+        elif self in stack:
+            stack.remove(self)
+        return False
+
+    def watch(self, value):
+        """Marks `value` (a Tensor or Variable, or a list of them) as a source."""
+        if isinstance(value, (list, tuple)):
+            for v in value:
+                self.watch(v)
+            return
+        self._watched.add(id(value))
+
+    def needs_grad(self, value):
+        """Whether `value` is a source or was computed from one on this tape."""
+        key = id(value)
+        if key in self._produced or key in self._watched:
+            return True
+        return self.watch_variables and getattr(value, "_is_variable", False) \
+            and value.trainable
+
+    def record(self, name, backward, inputs, outputs):
+        self.records.append(Record(name, backward, inputs, outputs))
+        for out in outputs:
+            self._produced.add(id(out))
+
+    def gradient(self, target, sources, output_gradients=None):
+        """d target / d each source, as NumPy arrays (None where unconnected).
+
+        Args:
+            target: A Tensor (usually the scalar loss), or a list of them.
+            sources: A Tensor or Variable, or a (nested) list of them.
+            output_gradients: The gradient of each target (defaults to ones).
+        """
+        if self.records is None:
+            raise RuntimeError("A non-persistent Tape can compute gradients only once.")
+        targets = target if isinstance(target, (list, tuple)) else [target]
+        seeds = output_gradients
+        if seeds is not None and not isinstance(seeds, (list, tuple)):
+            seeds = [seeds]
+        grads = {}
+        for i, t in enumerate(targets):
+            value = np.asarray(t)
+            seed = np.ones_like(value) if seeds is None or seeds[i] is None \
+                else np.asarray(seeds[i], dtype=value.dtype).reshape(value.shape)
+            _accumulate(grads, t, seed)
+        for rec in reversed(self.records):
+            outs = [grads.get(id(o)) for o in rec.outputs]
+            if all(g is None for g in outs):
+                continue
+            outs = [np.zeros(o.shape, o.dtype) if g is None else g
+                    for o, g in zip(rec.outputs, outs)]
+            in_grads = rec.backward(*outs)
+            for x, g in zip(rec.inputs, in_grads):
+                if g is not None and x is not None and self.needs_grad(x):
+                    _accumulate(grads, x, g)
+        if not self.persistent:
+            self.records = None
+            self._produced = set()
+        flat = sources if isinstance(sources, (list, tuple)) else [sources]
+        out = [_source_grad(grads, s) for s in flat]
+        return out if isinstance(sources, (list, tuple)) else out[0]
+
+
+def _source_grad(grads, source):
+    if isinstance(source, (list, tuple)):
+        return [_source_grad(grads, s) for s in source]
+    return grads.get(id(source))
+
+
+def _accumulate(grads, value, g):
+    key = id(value)
+    g = np.asarray(g)
+    if g.shape != tuple(value.shape):
+        g = unbroadcast(g, tuple(value.shape))
+    prev = grads.get(key)
+    grads[key] = g if prev is None else prev + g
+
+
+def unbroadcast(g, shape):
+    """Sums `g` down to `shape` (the inverse of NumPy broadcasting)."""
+    g = np.asarray(g)
+    if g.shape == shape:
+        return g
+    extra = g.ndim - len(shape)
+    if extra > 0:
+        g = g.sum(axis=tuple(range(extra)))
+    axes = tuple(i for i, d in enumerate(shape) if d == 1 and g.shape[i] != 1)
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    return g.reshape(shape)
+
+
+class stop_recording:
+    """Context in which ops are not recorded on any tape (inference)."""
+
+    def __enter__(self):
+        self._saved = list(_stack())
+        _stack().clear()
+        return self
+
+    def __exit__(self, *exc):
+        _stack().extend(self._saved)
+        return False

@@ -1,0 +1,2 @@
+"""Neural-network ops, as `keras.ops.nn`."""
+__all__ = []
