@@ -68,7 +68,7 @@ def test_batch_normalization_updates_moving_statistics_with_biased_variance():
     layer.build((None, 3))
     mm0, mv0 = np.array([0.1, 0.2, 0.3]), np.array([1.0, 2.0, 3.0])
     layer.set_weights([np.ones(3), np.zeros(3), mm0, mv0])
-    layer.forward(x, training=True)
+    layer(x, training=True)
     np.testing.assert_allclose(layer.moving_mean.numpy(), mm0 * 0.8 + x.mean(0) * 0.2, rtol=1e-12)
     np.testing.assert_allclose(layer.moving_variance.numpy(), mv0 * 0.8 + x.var(0) * 0.2,
                                rtol=1e-12)
@@ -85,7 +85,7 @@ def test_batch_normalization_inference_uses_moving_statistics_and_leaves_them():
 def test_batch_normalization_not_trainable_runs_in_inference_mode():
     layer = _layer()
     layer.trainable = False
-    y = layer.forward(X, training=True)
+    y = layer(X, training=True)
     expected = GAMMA * (X - MM) / np.sqrt(MV + 0.01) + BETA
     np.testing.assert_allclose(y, expected, rtol=1e-5, atol=1e-6)
     np.testing.assert_array_equal(layer.moving_variance.numpy(), MV)

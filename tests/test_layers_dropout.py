@@ -4,6 +4,7 @@ import warnings
 import numpy as np
 import pytest
 
+from layer_gradcheck import call_with_grad
 from nnlite.backend.naming import clear_session
 from nnlite.layers import Dropout
 from nnlite.utils import set_random_seed
@@ -27,8 +28,9 @@ def test_dropout_is_identity_at_inference():
     x = np.random.default_rng(1).normal(size=(4, 5)).astype("float32")
     layer = Dropout(0.9)
     np.testing.assert_array_equal(layer(x), x)
-    np.testing.assert_array_equal(layer.forward(x, training=False), x)
-    np.testing.assert_array_equal(layer.backward(np.ones_like(x)), np.ones_like(x))
+    y, dx = call_with_grad(layer, x, np.ones_like(x), training=False)
+    np.testing.assert_array_equal(y, x)
+    np.testing.assert_array_equal(dx, np.ones_like(x))
 
 
 def test_seeded_dropout_repeats_its_masks_run_to_run():
@@ -54,10 +56,10 @@ def test_unseeded_dropout_follows_set_random_seed():
 def test_dropout_backward_uses_the_forward_mask():
     x = np.random.default_rng(2).normal(size=(8, 9))
     layer = Dropout(0.4, seed=5, dtype="float64")
-    y = layer.forward(x, training=True)
     dy = np.random.default_rng(3).normal(size=x.shape)
+    y, dx = call_with_grad(layer, x, dy)
     mask = np.where(y == 0, 0.0, 1 / 0.6)
-    np.testing.assert_allclose(layer.backward(dy), dy * mask, rtol=1e-12)
+    np.testing.assert_allclose(dx, dy * mask, rtol=1e-12)
 
 
 def test_dropout_noise_shape_broadcasts_the_mask():
@@ -119,5 +121,5 @@ def test_each_training_call_draws_one_key_from_the_layer_generator():
 def test_dropout_noise_shape_backward_uses_the_broadcast_mask():
     x = np.ones((2, 5, 3))
     layer = Dropout(0.5, noise_shape=(None, 1, 3), seed=1, dtype="float64")
-    y = layer.forward(x, training=True)
-    np.testing.assert_array_equal(layer.backward(np.ones_like(x)), y)
+    y, dx = call_with_grad(layer, x, np.ones_like(x))
+    np.testing.assert_array_equal(dx, y)

@@ -3,7 +3,7 @@ penalties, frozen layers and BatchNormalization's statistics during fit/evaluate
 import numpy as np
 import pytest
 
-from layer_gradcheck import numeric_grad
+from layer_gradcheck import model_tape_gradients, numeric_grad
 from nnlite import config
 from nnlite.layers import (BatchNormalization, Dense, Dropout, Input, LayerNormalization,
                            PReLU)
@@ -38,15 +38,12 @@ def test_whole_model_gradient_with_normalization_dropout_and_penalties(float64):
 
     def total():
         # independent reference: NumPy MSE and the penalties' formulas
-        out = model._forward_train(x)
+        out = np.asarray(model(x, training=True))
         k, b = d0.kernel.value, d0.bias.value
         return (np.mean((out - y) ** 2) + 0.1 * np.sum(k ** 2) + 0.05 * np.sum(np.abs(b))
                 + 0.2 * np.sum(out ** 2) / len(x))
 
-    y_pred = model._forward_train(x)
-    model._resolve_compiled(y, y_pred.shape)
-    _, grad, fused = model._loss_and_grad(y, y_pred, None, True)
-    grads = model._backward(grad, fused)
+    grads, _ = model_tape_gradients(model, x, y)
     weights = model.trainable_weights
     assert len(grads) == len(weights) == 2 + 2 + 2 + 1 + 2
     for w, g in zip(weights, grads):
@@ -158,14 +155,11 @@ def test_activity_penalty_gradient_on_a_fused_softmax_output(float64):
     model.compile(optimizer="sgd", loss="categorical_crossentropy")
 
     def total():
-        p = model._forward_train(x)
+        p = np.asarray(model(x, training=True))
         return -np.mean(np.sum(t * np.log(p), axis=1)) + 0.3 * np.sum(p ** 2) / len(x)
 
-    y_pred = model._forward_train(x)
-    model._resolve_compiled(t, y_pred.shape)
-    _, grad, fused = model._loss_and_grad(t, y_pred, None, True)
-    assert fused
-    grads = model._backward(grad, fused)
+    grads, y_pred = model_tape_gradients(model, x, t)
+    assert y_pred._keras_logits is not None     # the loss is taken on the logits
     for w, g in zip(model.trainable_weights, grads):
         np.testing.assert_allclose(g, numeric_grad(total, w.value), rtol=1e-5, atol=1e-7,
                                    err_msg=w.path)
@@ -231,14 +225,11 @@ def test_activity_penalty_on_an_activation_layer_reaches_the_gradients(float64, 
     model.compile(optimizer="sgd", loss=loss)
 
     def total():
-        p = model._forward_train(x)
+        p = np.asarray(model(x, training=True))
         data = np.mean((p - t) ** 2) if loss == "mse" else \
             -np.mean(np.sum(t * np.log(p), axis=1))
         return data + 0.5 * np.sum(p ** 2) / len(x)
 
-    y_pred = model._forward_train(x)
-    model._resolve_compiled(t, y_pred.shape)
-    _, grad, fused = model._loss_and_grad(t, y_pred, None, True)
-    grads = model._backward(grad, fused)
+    grads, _ = model_tape_gradients(model, x, t)
     for w, g in zip(model.trainable_weights, grads):
         np.testing.assert_allclose(g, numeric_grad(total, w.value), rtol=1e-5, atol=1e-7)

@@ -30,10 +30,11 @@ def active_tape():
 
 class Record:
     """One op call on the tape: its inputs, outputs and backward closure."""
-    __slots__ = ("backward", "inputs", "outputs", "name")
+    __slots__ = ("backward", "inputs", "outputs", "name", "none_grads")
 
-    def __init__(self, name, backward, inputs, outputs):
+    def __init__(self, name, backward, inputs, outputs, none_grads=False):
         self.name = name
+        self.none_grads = none_grads
         self.backward = backward
         self.inputs = inputs
         self.outputs = outputs
@@ -85,8 +86,8 @@ class Tape:
         return self.watch_variables and getattr(value, "_is_variable", False) \
             and value.trainable
 
-    def record(self, name, backward, inputs, outputs):
-        self.records.append(Record(name, backward, inputs, outputs))
+    def record(self, name, backward, inputs, outputs, none_grads=False):
+        self.records.append(Record(name, backward, inputs, outputs, none_grads))
         for out in outputs:
             self._produced.add(id(out))
 
@@ -114,8 +115,9 @@ class Tape:
             outs = [grads.get(id(o)) for o in rec.outputs]
             if all(g is None for g in outs):
                 continue
-            outs = [np.zeros(o.shape, o.dtype) if g is None else g
-                    for o, g in zip(rec.outputs, outs)]
+            if not rec.none_grads:
+                outs = [np.zeros(o.shape, o.dtype) if g is None else g
+                        for o, g in zip(rec.outputs, outs)]
             in_grads = rec.backward(*outs)
             for x, g in zip(rec.inputs, in_grads):
                 if g is not None and x is not None and self.needs_grad(x):

@@ -85,9 +85,13 @@ class TensorOperators:
         return self._ops().greater_equal(self, other)
 
     def __eq__(self, other):
+        if not _coercible(other):
+            return NotImplemented
         return self._ops().equal(self, other)
 
     def __ne__(self, other):
+        if not _coercible(other):
+            return NotImplemented
         return self._ops().not_equal(self, other)
 
     def __invert__(self):
@@ -179,9 +183,57 @@ class Tensor(TensorOperators):
     def astype(self, dtype):
         return self._ops().cast(self, dtype)
 
+    # NumPy-style conveniences (as torch tensors have them)
+    def reshape(self, *shape):
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        return self._ops().reshape(self, shape)
+
+    def _reduce(self, name, axis, keepdims, kwargs):
+        if kwargs.get("out") is not None or kwargs.get("dtype") is not None:
+            return getattr(self._value, name)(axis=axis, keepdims=keepdims, **kwargs)
+        return getattr(self._ops(), name)(self, axis=axis, keepdims=keepdims)
+
+    def sum(self, axis=None, keepdims=False, **kwargs):
+        return self._reduce("sum", axis, keepdims, kwargs)
+
+    def mean(self, axis=None, keepdims=False, **kwargs):
+        return self._reduce("mean", axis, keepdims, kwargs)
+
+    def max(self, axis=None, keepdims=False, **kwargs):
+        return self._reduce("max", axis, keepdims, kwargs)
+
+    def min(self, axis=None, keepdims=False, **kwargs):
+        return self._reduce("min", axis, keepdims, kwargs)
+
+    def argmax(self, axis=None, **kwargs):
+        return self._value.argmax(axis=axis, **kwargs)
+
+    def argmin(self, axis=None, **kwargs):
+        return self._value.argmin(axis=axis, **kwargs)
+
+    def all(self, axis=None, **kwargs):
+        return self._value.all(axis=axis, **kwargs)
+
+    def any(self, axis=None, **kwargs):
+        return self._value.any(axis=axis, **kwargs)
+
+    def item(self):
+        return self._value.item()
+
+    def tolist(self):
+        return self._value.tolist()
+
     def __repr__(self):
         return "<Tensor shape=%s, dtype=%s, numpy=\n%r>" % (self.shape, self.dtype.name,
                                                           self._value)
+
+
+def _coercible(x):
+    """Whether `x` can be an operand of a tensor op (else Python's reflected
+    operator gets its turn, e.g. `pytest.approx`)."""
+    return isinstance(x, (TensorOperators, np.ndarray, np.generic, int, float, bool, complex,
+                          list, tuple))
 
 
 def unwrap(x):
@@ -197,25 +249,37 @@ def is_tensor(x):
     return isinstance(x, Tensor) or getattr(x, "_is_variable", False)
 
 
-def apply(name, fn, inputs, *args, **kwargs):
+def apply(name, fn, inputs, *args, none_grads=False, **kwargs):
     """Runs the op function `fn` and records it on the active tape.
 
     `fn(*arrays, *args, **kwargs)` receives the NumPy values of `inputs` (a
     tuple of Tensors, Variables, arrays or None) and returns
     `(output, backward)` or `((outputs...), backward)`; `backward(*dys)`
     returns one gradient (or None) per input. Returns the output(s) as
-    Tensors.
+    Tensors. With `none_grads`, outputs that no gradient reached are given to
+    `backward` as None (else as zeros).
     """
     arrays = [unwrap(x) for x in inputs]
+    tapes = tape_module._stack()
+    recording = [t for t in tapes if any(x is not None and t.needs_grad(x) for x in inputs)]
+    if getattr(fn, "takes_needs", False):
+        # which inputs need a gradient, so backward computes only those
+        kwargs["needs"] = tuple(x is not None and any(t.needs_grad(x) for t in recording)
+                                for x in inputs)
     result, backward = fn(*arrays, *args, **kwargs)
     multi = isinstance(result, tuple)
     outs = tuple(Tensor(r) for r in result) if multi else (Tensor(result),)
-    tape = tape_module.active_tape()
-    if tape is not None and backward is not None:
-        for active in tape_module._stack():
-            if any(x is not None and active.needs_grad(x) for x in inputs):
-                active.record(name, backward, tuple(inputs), outs)
+    if backward is not None:
+        for active in recording:
+            active.record(name, backward, tuple(inputs), outs, none_grads)
     return outs if multi else outs[0]
+
+
+def takes_needs(fn):
+    """Marks an op function that accepts `needs=` (one bool per input: whether
+    its gradient is wanted), so its backward can skip the others."""
+    fn.takes_needs = True
+    return fn
 
 
 def constant_op(value):

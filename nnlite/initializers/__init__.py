@@ -2,6 +2,8 @@
 from nnlite.backend.naming import to_snake_case
 from nnlite.initializers.constant_initializers import Constant, Ones, Zeros
 from nnlite.initializers.initializer import Initializer
+from nnlite.initializers.orthogonal_initializers import (Identity, IdentityInitializer,
+                                                         Orthogonal, OrthogonalInitializer)
 from nnlite.initializers.random_initializers import (GlorotNormal, GlorotUniform, HeNormal,
                                                      HeUniform, LecunNormal, LecunUniform,
                                                      RandomNormal, RandomUniform,
@@ -9,11 +11,12 @@ from nnlite.initializers.random_initializers import (GlorotNormal, GlorotUniform
 
 _CLASSES = [Constant, Ones, Zeros, GlorotNormal, GlorotUniform, HeNormal, HeUniform,
             LecunNormal, LecunUniform, RandomNormal, RandomUniform, TruncatedNormal,
-            VarianceScaling]
+            VarianceScaling, Orthogonal, Identity]
 ALL_OBJECTS_DICT = {c.__name__: c for c in _CLASSES}
 ALL_OBJECTS_DICT.update({to_snake_case(c.__name__): c for c in _CLASSES})
 ALL_OBJECTS_DICT.update({"uniform": RandomUniform, "normal": RandomNormal,
-                         "one": Ones, "zero": Zeros})
+                         "one": Ones, "zero": Zeros,
+                         "OrthogonalInitializer": Orthogonal, "IdentityInitializer": Identity})
 
 
 def serialize(initializer):
@@ -49,4 +52,6 @@ def get(identifier):
     raise ValueError("Could not interpret initializer identifier: %r" % (identifier,))
 
 
-__all__ = [c.__name__ for c in _CLASSES] + ["Initializer", "get", "serialize", "deserialize"]
+__all__ = [c.__name__ for c in _CLASSES] + ["IdentityInitializer", "Initializer",
+                                            "OrthogonalInitializer", "get", "serialize",
+                                            "deserialize"]

@@ -3,6 +3,7 @@ import numpy as np
 
 from nnlite.layers.activation_ops import ActivationOp
 from nnlite.layers.layer import Layer
+from nnlite.ops import fused
 
 
 class Activation(Layer):
@@ -21,32 +22,12 @@ class Activation(Layer):
         super().__init__(**kwargs)
         self._act = ActivationOp(activation)
         self.activation = self._act.fn
-        self._cache = None
 
-    def call(self, inputs, training=False):
-        return self._act.forward(inputs)
-
-    def forward(self, x, training=False):
-        y = self._act.forward(x)
-        self._cache = (x, y)
-        return self._record_activity(y)
-
-    def cached_preactivation(self):
-        """The input of the last forward pass."""
-        return self._cache[0]
-
-    def backward(self, dy, need_dx=True, from_preactivation=False):
-        x, y = self._cache
-        self.grads = []
-        act_grad = self._activity_grad()
-        if from_preactivation:
-            if act_grad is None:
-                return dy
-            # the output's penalty, taken back through the activation
-            return dy + self._act.backward(x, y, np.ascontiguousarray(act_grad.reshape(y.shape)))
-        if act_grad is not None:
-            dy = np.ascontiguousarray(dy + act_grad.reshape(np.shape(dy)))
-        return self._act.backward(x, y, dy)
+    def call(self, inputs):
+        spec = self._act.spec
+        if spec is None:     # a Python activation, written with ops
+            return self._act.fn(inputs)
+        return fused.activation(inputs, spec[0], spec[1])
 
     def get_config(self):
         config = super().get_config()

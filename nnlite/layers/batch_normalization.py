@@ -3,6 +3,7 @@ import numpy as np
 
 from nnlite import _core, constraints, initializers, regularizers
 from nnlite.layers.layer import Layer
+from nnlite.ops import fused
 
 
 class BatchNormalization(Layer):
@@ -71,7 +72,6 @@ class BatchNormalization(Layer):
         self.beta_constraint = constraints.get(beta_constraint)
         self.gamma_constraint = constraints.get(gamma_constraint)
         self.gamma = self.beta = self.moving_mean = self.moving_variance = None
-        self._cache = None
 
     def build(self, input_shape):
         ndim = len(input_shape)
@@ -114,35 +114,14 @@ class BatchNormalization(Layer):
                              "axis %d of input shape to have value %d, but received input "
                              "with shape %s" % (self.name, self.axis, dim, x.shape))
 
-    def _run(self, x, training):
-        self._check_input(x)
-        x = np.ascontiguousarray(x)
-        batch_stats = bool(training) and self.trainable
-        y, mean, invstd = _core.batchnorm_forward(
-            x, self.axis, self.gamma.value if self.scale else None,
-            self.beta.value if self.center else None, self.moving_mean.value,
-            self.moving_variance.value, self.epsilon, self.momentum, training=batch_stats)
-        return x, y, mean, invstd, batch_stats
-
     def call(self, inputs, training=False):
-        return self._run(inputs, training)[1]
-
-    def forward(self, x, training=False):
-        x, y, mean, invstd, batch_stats = self._run(x, training)
-        self._cache = (x, mean, invstd, batch_stats)
-        return self._record_activity(y)
-
-    def backward(self, dy, need_dx=True):
-        x, mean, invstd, batch_stats = self._cache
-        dy = np.ascontiguousarray(self._add_activity_grad(dy), dtype=x.dtype)
-        want = self.trainable
-        dx, dgamma, dbeta = _core.batchnorm_backward(
-            x, self.axis, self.gamma.value if self.scale else None, mean, invstd, dy,
-            training=batch_stats, need_dx=need_dx, need_dgamma=want and self.scale,
-            need_dbeta=want and self.center)
-        grads = ([dgamma] if self.scale else []) + ([dbeta] if self.center else [])
-        self._set_grads(grads)
-        return dx
+        self._check_input(inputs)
+        # frozen means inference mode, as in Keras 3
+        batch_stats = bool(training) and self.trainable
+        return fused.batch_norm(inputs, self.gamma if self.scale else None,
+                                self.beta if self.center else None, self.axis,
+                                self.moving_mean.value, self.moving_variance.value,
+                                self.epsilon, self.momentum, batch_stats)
 
     def get_config(self):
         config = super().get_config()

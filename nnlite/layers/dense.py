@@ -1,7 +1,8 @@
 """Dense: the fully connected layer `activation(x @ kernel + bias)`."""
 import numpy as np
 
-from nnlite import _core, constraints, initializers, regularizers
+from nnlite import constraints, initializers, regularizers
+from nnlite.ops import fused
 from nnlite.layers.activation_ops import ActivationOp
 from nnlite.layers.layer import Layer
 from nnlite.utils.legacy import warn_deprecated
@@ -82,7 +83,6 @@ class Dense(Layer):
         self.bias_constraint = constraints.get(given["bias_constraint"])
         self.kernel = None
         self.bias = None
-        self._cache = None
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
@@ -103,76 +103,23 @@ class Dense(Layer):
         return tuple(input_shape[:-1]) + (self.units,)
 
     def _check_input(self, x):
-        if x.ndim < 2 or x.shape[-1] != self.kernel.shape[0]:
+        if len(x.shape) < 2 or x.shape[-1] != self.kernel.shape[0]:
             raise ValueError(
                 'Input 0 of layer "%s" is incompatible with the layer: expected axis -1 of '
                 "input shape to have value %d, but received input with shape %s"
-                % (self.name, self.kernel.shape[0], x.shape))
+                % (self.name, self.kernel.shape[0], tuple(x.shape)))
 
-    def _fusable(self):
-        """The C-core activation that can run inside the GEMM's epilogue, if any."""
-        name = self._act.c_name
-        return name if name is not None and name != "softmax" else None
-
-    def _bias(self):
-        return self.bias.value if self.use_bias else None
-
-    def call(self, inputs, training=False):
+    def call(self, inputs):
         self._check_input(inputs)
-        x2 = inputs.reshape(-1, inputs.shape[-1])
-        fused = self._fusable()
-        # one sweep: GEMM, bias and activation per tile, in place
-        _, y = _core.dense_forward(x2, self.kernel.value, self._bias(), fused,
-                                   self._act.spec[1] if fused else 0.0)
-        if fused is None:
-            y = self._act.forward(y, inplace=True)
-        return y.reshape(inputs.shape[:-1] + (self.units,))
-
-    def forward(self, x, training=False):
-        self._check_input(x)
-        x2 = x.reshape(-1, x.shape[-1])
-        fused = self._fusable()
-        if fused is not None and not self._act.is_linear:
-            # z (kept for the backward pass) and y = f(z) in the same sweep
-            z, y = _core.dense_forward(x2, self.kernel.value, self._bias(), fused,
-                                       self._act.spec[1], y=np.empty((len(x2), self.units),
-                                                                     dtype=x2.dtype))
-        else:
-            z, _ = _core.dense_forward(x2, self.kernel.value, self._bias())
-            y = self._act.forward(z)
-        self._cache = (x.shape, x2, z, y)
-        return self._record_activity(y.reshape(x.shape[:-1] + (self.units,)))
-
-    def cached_preactivation(self):
-        """The pre-activation `x @ kernel + bias` of the last forward pass."""
-        return self._cache[2]
-
-    def backward(self, dy, need_dx=True, from_preactivation=False):
-        """Gradients of kernel and bias into `self.grads`; returns d loss / d input.
-
-        With `from_preactivation`, `dy` is already the gradient w.r.t. the
-        pre-activation (fused softmax/sigmoid + cross-entropy).
-        """
-        xshape, x2, z, y = self._cache
-        dy2 = np.ascontiguousarray(dy).reshape(-1, self.units)
-        act_grad = self._activity_grad()
-        if from_preactivation:
-            dz = dy2
-            if act_grad is not None:   # the output's penalty, taken back through f
-                dz = dz + self._act.backward(z, y, np.ascontiguousarray(
-                    act_grad.reshape(dz.shape)))
-        else:
-            if act_grad is not None:
-                dy2 = dy2 + act_grad.reshape(dy2.shape)
-            dz = self._act.backward(z, y, np.ascontiguousarray(dy2))
-        dz = np.ascontiguousarray(dz)
-        grads = [_core.gemm(x2, dz, trans_a=True)]
-        if self.use_bias:
-            grads.append(_core.bias_backward(dz))
-        self._set_grads(grads)
-        if not need_dx:
-            return None
-        return _core.gemm(dz, self.kernel.value, trans_b=True).reshape(xshape)
+        bias = self.bias if self.use_bias else None
+        spec = self._act.spec
+        if spec is None:        # a Python activation, written with ops
+            return self.activation(fused.dense(inputs, self.kernel, bias))
+        name, alpha = spec
+        if name in ("softmax", "sigmoid"):
+            # the logits stay reachable, for a cross-entropy taken on them
+            return fused.dense_with_logits(inputs, self.kernel, bias, name, alpha)[1]
+        return fused.dense(inputs, self.kernel, bias, name, alpha)
 
     def get_config(self):
         from nnlite.saving.serialization_lib import serialize_activation

@@ -4,6 +4,7 @@ import numpy as np
 from nnlite import _core
 from nnlite.backend.random import global_rng, make_rng
 from nnlite.layers.layer import Layer
+from nnlite.ops import fused
 from nnlite.utils.legacy import warn_deprecated
 
 
@@ -49,7 +50,6 @@ class Dropout(Layer):
         self.seed = seed
         self.noise_shape = self._validate_noise_shape(noise_shape)
         self._rng = make_rng(seed) if seed is not None else None
-        self._mask = self._key = None
         self.built = True
 
     @staticmethod
@@ -95,38 +95,13 @@ class Dropout(Layer):
         scale = 0.0 if self.rate >= 1 else 1.0 / (1.0 - self.rate)
         return kept.astype(x.dtype) * x.dtype.type(scale)
 
-    def _apply(self, x, key):
-        """(output, mask or None): the mask is kept only for a noise shape or
-        a dtype the C kernel lacks; otherwise backward recomputes it from the key."""
-        if self.noise_shape is None and x.dtype in (np.float32, np.float64):
-            return _core.dropout_forward(x, key, self.rate), None
-        mask = self._mask_for(x, key)
-        return x * mask, mask
-
     def call(self, inputs, training=False):
-        if training and self.rate > 0:
-            return self._apply(inputs, self.draw_key())[0]
-        return inputs
-
-    def forward(self, x, training=False):
-        self._mask = self._key = None
-        if training and self.rate > 0:
-            self._key = self.draw_key()
-            y, self._mask = self._apply(x, self._key)
-        else:
-            y = x
-        return self._record_activity(y)
-
-    def backward(self, dy, need_dx=True):
-        self.grads = []
-        dy = self._add_activity_grad(dy)
-        if not need_dx:
-            return None
-        if self._mask is not None:
-            return np.ascontiguousarray(dy * self._mask)
-        if self._key is None:
-            return dy
-        return _core.dropout_backward(dy, self._key, self.rate)
+        if not (training and self.rate > 0):
+            return inputs
+        key = self.draw_key()
+        if self.noise_shape is None and inputs.dtype in (np.float32, np.float64):
+            return fused.dropout(inputs, key, self.rate)
+        return fused.dropout(inputs, key, self.rate, mask=self._mask_for(inputs, key))
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)

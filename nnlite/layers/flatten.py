@@ -4,6 +4,7 @@ import math
 import numpy as np
 
 from nnlite.layers.layer import Layer
+from nnlite.ops import fused
 
 
 class Flatten(Layer):
@@ -35,28 +36,14 @@ class Flatten(Layer):
     def _transposed(self, x):
         return self.data_format == "channels_first" and x.ndim > 2
 
-    def call(self, inputs, training=False):
-        x = np.asarray(inputs)
-        if self._transposed(x):
-            x = np.transpose(x, (0,) + tuple(range(2, x.ndim)) + (1,))
-        return np.ascontiguousarray(x).reshape(x.shape[0], -1) if x.ndim != 1 \
-            else x.reshape(-1, 1)
-
-    def forward(self, x, training=False):
-        self._in_shape = x.shape
-        return self._record_activity(self.call(x))
-
-    def backward(self, dy, need_dx=True):
-        self.grads = []
-        dy = self._add_activity_grad(dy)
-        if not need_dx:
-            return None
-        shape = self._in_shape
-        if len(shape) > 2 and self.data_format == "channels_first":
-            moved = (shape[0],) + tuple(shape[2:]) + (shape[1],)
-            dx = np.asarray(dy).reshape(moved)
-            return np.ascontiguousarray(np.moveaxis(dx, -1, 1))
-        return np.ascontiguousarray(dy).reshape(shape)
+    def call(self, inputs):
+        shape = tuple(inputs.shape)
+        if len(shape) == 1:
+            return fused.reshape(inputs, (-1, 1))
+        x = inputs
+        if self.data_format == "channels_first" and len(shape) > 2:
+            x = fused.transpose(x, (0,) + tuple(range(2, len(shape))) + (1,))
+        return fused.reshape(x, (shape[0], -1))
 
     def compute_output_shape(self, input_shape):
         rest = tuple(input_shape[1:])

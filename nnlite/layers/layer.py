@@ -1,19 +1,32 @@
-"""Layer base class: naming, weights, build, call and the training protocol."""
+"""Layer base class: naming, weights, tracking, build and call.
+
+A layer only builds and calls: `build(input_shape)` creates its weights and
+`call(inputs, ...)` computes the output with `nnlite.ops`, whose ops record
+themselves on the tape during training; gradients come from the tape, never
+from the layer. So a layer keeps no per-call state and can be called many
+times (a shared layer).
+"""
+import inspect
+import threading
+
 import numpy as np
 
 from nnlite import config, constraints, initializers, regularizers
 from nnlite.backend.naming import auto_name
+from nnlite.backend.tensor import Tensor, is_tensor
 from nnlite.backend.variable import Variable
+
+_call_context = threading.local()
 
 
 class Layer:
     """Base class of all layers, as `keras.layers.Layer`.
 
     Lifecycle: `__init__` validates the arguments, `build(input_shape)` creates
-    the weights, `call(x)` computes the output. Layers that take part in
-    training also implement `forward(x, training)` (which caches what the
-    backward pass needs) and `backward(dy)` (which stores the gradients of the
-    trainable weights in `self.grads` and returns the gradient of the input).
+    the weights (`add_weight`), `call(inputs)` computes the output with
+    `nnlite.ops`. `__call__` builds on first use and passes `training=` and
+    `mask=` only when `call` accepts them. Layers and variables assigned as
+    attributes are tracked: their weights join this layer's.
 
     Args:
         trainable: Whether the weights are updated by training. Setting it
@@ -26,8 +39,11 @@ class Layer:
             way of declaring the input of a first layer (still accepted).
     """
 
+    _keep_int_inputs = False    # True for layers that take integer indices
+
     def __init__(self, trainable=True, name=None, dtype=None, activity_regularizer=None,
                  **kwargs):
+        object.__setattr__(self, "_tracked", [])
         input_shape = kwargs.pop("input_shape", None)
         input_dim = kwargs.pop("input_dim", None)
         batch_input_shape = kwargs.pop("batch_input_shape", None)
@@ -46,27 +62,45 @@ class Layer:
         if name is not None and not isinstance(name, str):
             raise TypeError("name must be a string. Received: name=%r" % (name,))
         self.name = name or auto_name(type(self).__name__)
-        self.dtype = str(np.dtype(dtype or config.floatx()))
+        self.dtype = str(np.dtype(getattr(dtype, "name", dtype) or config.floatx()))
         if self.dtype not in ("float32", "float64"):
             raise ValueError("Layers compute in float32 or float64. Received: dtype=%r" % (dtype,))
         self._trainable = bool(trainable)
         self.built = False
         self._weights = []
         self._build_input_shape = None
-        self.grads = []
+        self._inbound_nodes = []
         self.activity_regularizer = regularizers.get(activity_regularizer)
-        self._activity_loss = None      # penalty of the last forward pass
-        self._activity_output = None    # the output it was computed on
+        self._call_losses = []          # add_loss() of the last call
+        self._call_signature = _call_parameters(type(self).call)
+
+    def __setattr__(self, name, value):
+        # layers (and lists of layers) assigned as attributes are tracked, in order
+        if not name.startswith("__") and name not in ("_tracked",):
+            tracked = self.__dict__.get("_tracked")
+            if tracked is not None:
+                for layer in _layers_in(value):
+                    if layer is not self and all(layer is not t for t in tracked):
+                        tracked.append(layer)
+        object.__setattr__(self, name, value)
+
+    def _sublayers(self):
+        """The layers whose weights this one holds, in Keras's order."""
+        return list(self.__dict__.get("_tracked", ()))
 
     # -- weights -----------------------------------------------------------
     def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
-                   regularizer=None, constraint=None, name=None):
-        """Creates a weight variable of `shape` filled by `initializer`.
+                   autocast=True, regularizer=None, constraint=None, aggregation="none",
+                   overwrite_with_gradient=False, name=None):
+        """Creates a weight variable of `shape` filled by `initializer`, as Keras 3.
 
-        `regularizer` (a penalty on the weight, reported in `losses` while the
-        weight is trainable) and `constraint` (applied by the optimizer after
-        each update) are stored on the variable.
+        `initializer` defaults to `"glorot_uniform"` for float weights (Keras's
+        default). `regularizer` (a penalty on the weight, reported in `losses`
+        while the weight is trainable) and `constraint` (applied by the
+        optimizer after each update) are stored on the variable.
         """
+        if isinstance(shape, (int, np.integer)):
+            shape = (int(shape),)
         shape = tuple(int(d) for d in (shape or ()))
         init = initializers.get(initializer if initializer is not None else "glorot_uniform")
         var = Variable(init, shape=shape, dtype=dtype or self.dtype, trainable=trainable,
@@ -77,6 +111,13 @@ class Layer:
         self._weights.append(var)
         return var
 
+    def add_variable(self, shape, initializer, dtype=None, trainable=True, autocast=True,
+                     regularizer=None, constraint=None, name=None):
+        """As `add_weight` (Keras 3's other spelling)."""
+        return self.add_weight(shape=shape, initializer=initializer, dtype=dtype,
+                               trainable=trainable, regularizer=regularizer,
+                               constraint=constraint, name=name)
+
     @property
     def trainable(self):
         return self._trainable
@@ -85,106 +126,100 @@ class Layer:
     def trainable(self, value):
         value = bool(value)
         self._trainable = value
-        for layer in getattr(self, "_layers", ()):   # a model's layers, as Keras does
+        for layer in self._sublayers():   # as Keras: sublayers follow
             layer.trainable = value
 
-    # -- regularization ------------------------------------------------------
+    # -- losses --------------------------------------------------------------
+    def add_loss(self, loss):
+        """Adds a scalar loss (a Tensor from ops) to this call's `losses`."""
+        self._call_losses.append(loss)
+
     @property
     def losses(self):
-        """The current penalties, as a list of floats (Keras's `layer.losses`).
-
-        The activity penalty of the last forward pass (`regularizer(output) /
-        batch_size`) first, then one penalty per trainable weight that has a
-        regularizer; a model lists its layers' penalties.
-        """
-        out = [] if self._activity_loss is None else [self._activity_loss]
-        for layer in getattr(self, "_layers", ()):
+        """The current penalties as scalar Tensors (Keras's `layer.losses`):
+        the losses added during the last call (the activity penalty
+        `regularizer(output) / batch_size` among them), then one penalty per
+        trainable weight that has a regularizer; sublayers' follow."""
+        from nnlite.ops import fused
+        out = list(self._call_losses)
+        for w in self._own_weights():
+            if w.trainable and self.trainable and w.regularizer is not None:
+                out.append(fused.penalty(w, w.regularizer))
+        for layer in self._sublayers():
             out.extend(layer.losses)
-        for w in self.trainable_weights if not getattr(self, "_layers", None) else ():
-            if w.regularizer is not None:
-                out.append(float(w.regularizer(w.value)))
         return out
 
-    def _record_activity(self, y):
-        """Records the activity penalty of output `y`; returns `y`."""
-        if self.activity_regularizer is not None:
-            batch = y.shape[0] if y.ndim else 1
-            penalty = float(self.activity_regularizer(y))
-            self._activity_loss = penalty / batch if batch else 0.0
-            self._activity_output = y
-        return y
+    def _clear_losses(self):
+        self._call_losses = []
+        for layer in self._sublayers():
+            layer._clear_losses()
 
-    def _activity_grad(self):
-        """d activity penalty / d output for the last forward pass, or None."""
-        if self.activity_regularizer is None or self._activity_output is None:
-            return None
-        y = self._activity_output
-        batch = y.shape[0] if y.ndim else 1
-        if not batch:
-            return None
-        g = np.asarray(self.activity_regularizer.gradient(y), dtype=y.dtype)
-        return g / y.dtype.type(batch)
-
-    def _add_activity_grad(self, dy):
-        """dy plus the activity penalty's gradient (dy itself when there is none)."""
-        g = self._activity_grad()
-        if g is None:
-            return dy
-        return np.ascontiguousarray(np.asarray(dy) + g.reshape(np.shape(dy)))
-
-    def _set_grads(self, grads):
-        """Stores `grads` (in `trainable_weights` order) with each weight
-        regularizer's gradient added; nothing when the layer is frozen."""
-        if not self.trainable:
-            self.grads = []
-            return
-        weights = self.trainable_weights
-        out = []
-        for w, g in zip(weights, grads):
-            if w.regularizer is not None and g is not None:
-                g = g + np.asarray(w.regularizer.gradient(w.value), dtype=g.dtype)
-            out.append(g)
-        self.grads = out
+    # -- weights -----------------------------------------------------------
+    def _own_weights(self):
+        return self._weights
 
     @property
     def weights(self):
-        """All weights, trainable first, in creation order (Keras's order)."""
-        return self.trainable_weights + self.non_trainable_weights
+        """All weights: this layer's (trainable first, in creation order), then
+        each sublayer's (Keras's order)."""
+        own = self._own_weights()
+        out = [w for w in own if w.trainable] + [w for w in own if not w.trainable]
+        for layer in self._sublayers():
+            out.extend(v for v in layer.weights if all(v is not o for o in out))
+        return out
 
     @property
     def variables(self):
-        return list(self._weights)
+        out = list(self._own_weights())
+        for layer in self._sublayers():
+            out.extend(v for v in layer.variables if all(v is not o for o in out))
+        return out
 
     @property
     def trainable_weights(self):
         if not self._trainable:
             return []
-        return [w for w in self._weights if w.trainable]
+        out = [w for w in self._own_weights() if w.trainable]
+        for layer in self._sublayers():
+            out.extend(v for v in layer.trainable_weights if all(v is not o for o in out))
+        return out
 
     @property
     def non_trainable_weights(self):
         if not self._trainable:
-            return list(self._weights)
-        return [w for w in self._weights if not w.trainable]
+            return self.weights
+        trainable = self.trainable_weights
+        return [w for w in self.weights if all(w is not t for t in trainable)]
+
+    @property
+    def trainable_variables(self):
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self):
+        return self.non_trainable_weights
 
     def get_weights(self):
         """Returns the weights as a list of NumPy arrays (copies)."""
-        return [w.numpy() for w in self._weights]
+        return [w.numpy() for w in self.variables]
 
     def set_weights(self, weights):
-        """Sets the weights from a list of arrays in `get_weights()` order."""
+        """Sets the weights from a list of arrays in `get_weights()` order.
+
+        Every shape is checked before any weight changes."""
         weights = list(weights)
-        if len(weights) != len(self._weights):
+        variables = self.variables
+        if len(weights) != len(variables):
             raise ValueError(
                 "Layer %s expected %d weights, but received %d input weights."
-                % (self.name, len(self._weights), len(weights)))
-        for var, value in zip(self._weights, weights):
+                % (self.name, len(variables), len(weights)))
+        for var, value in zip(variables, weights):
             value = np.asarray(value)
             if value.shape != var.shape:
                 raise ValueError(
                     "Layer %s weight shape %s is not compatible with provided weight shape %s."
                     % (self.name, var.shape, value.shape))
-        for var, value in zip(self._weights, weights):
+        for var, value in zip(variables, weights):
             var.assign(value)
 
     def count_params(self):
@@ -193,46 +228,75 @@ class Layer:
             raise ValueError("You tried to call `count_params` on layer '%s', but the layer "
                              "isn't built. You can build it manually via: "
                              "`layer.build(input_shape)`." % self.name)
-        return int(sum(int(np.prod(w.shape)) for w in self._weights))
+        return int(sum(int(np.prod(w.shape)) for w in self.variables))
 
     # -- lifecycle ---------------------------------------------------------
     def build(self, input_shape):
-        self._build_input_shape = tuple(input_shape)
+        self._build_input_shape = _freeze_shape(input_shape)
         self.built = True
 
     def _maybe_build(self, input_shape):
         if not self.built:
-            self.build(tuple(input_shape))
-            self._build_input_shape = tuple(input_shape)
+            shape = _freeze_shape(input_shape)
+            if _accepts_arg(type(self).build, "input_shape") or \
+                    len(_call_parameters(type(self).build)) >= 2:
+                self.build(shape)
+            else:
+                self.build()
+            self._build_input_shape = shape
             self.built = True
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
 
-    def call(self, inputs, training=False):
+    def call(self, inputs, *args, **kwargs):
         raise NotImplementedError("Layer %s does not implement call()" % type(self).__name__)
 
-    def __call__(self, inputs, training=False):
-        """Runs the layer on an array and returns a NumPy array."""
-        from nnlite.layers.input_layer import KerasTensor
-        if isinstance(inputs, KerasTensor):
-            raise NotImplementedError(
-                "The functional API (calling layers on Input tensors) is not supported yet; "
-                "use Sequential([Input(shape), ...]).")
-        x = _as_input_array(inputs, self.dtype)
-        self._maybe_build((None,) + x.shape[1:])
-        return self._record_activity(self.call(x, training=training))
+    def __call__(self, *args, **kwargs):
+        """Runs the layer: builds it on first use, then `call`s it on Tensors.
 
-    # -- training protocol -------------------------------------------------
-    def forward(self, x, training=False):
-        """Computes the output and caches what `backward` needs."""
-        return self.call(x, training=training)
+        `training` and `mask` reach `call` only when it accepts them; a nested
+        call that gives no `training` inherits the outer call's. Symbolic
+        inputs (`Input(...)`) add a node to the functional graph instead.
+        """
+        if not args and "inputs" not in kwargs:
+            raise TypeError("%s.__call__() missing the inputs" % type(self).__name__)
+        if _has_keras_tensor(args) or _has_keras_tensor(kwargs):
+            from nnlite.models.node import symbolic_call
+            return symbolic_call(self, args, kwargs)
+        if args:
+            inputs, rest = args[0], args[1:]
+        else:
+            inputs, rest = kwargs.pop("inputs"), ()
+        inputs = _convert_inputs(inputs, self.dtype, self._keep_int_inputs)
+        self._maybe_build(_shapes_of(inputs))
+        outer = getattr(_call_context, "training", None)
+        training = kwargs.pop("training", None)
+        if training is None:
+            training = outer
+        params = self._call_signature
+        if "training" in params:
+            kwargs["training"] = bool(training) if training is not None else \
+                _default_of(type(self).call, "training")
+        if "mask" not in params:
+            kwargs.pop("mask", None)
+        _call_context.training = training
+        self._call_losses = []
+        try:
+            outputs = self.call(inputs, *rest, **kwargs)
+        finally:
+            _call_context.training = outer
+        if self.activity_regularizer is not None:
+            self._add_activity_loss(outputs)
+        return outputs
 
-    def backward(self, dy, need_dx=True):
-        """Returns d loss / d input; stores weight gradients in `self.grads`."""
-        raise NotImplementedError(
-            "Layer %s (%s) cannot be trained by nnlite: it has no backward pass."
-            % (self.name, type(self).__name__))
+    def _add_activity_loss(self, outputs):
+        from nnlite.ops import fused
+        for y in _flatten(outputs):
+            if is_tensor(y) or isinstance(y, np.ndarray):
+                batch = y.shape[0] if len(y.shape) else 1
+                self._call_losses.append(fused.penalty(y, self.activity_regularizer,
+                                                       batch if batch else 0))
 
     # -- config --------------------------------------------------------------
     def get_config(self):
@@ -280,11 +344,92 @@ def _shape_tuple(argname, shape):
     return shape
 
 
-def _as_input_array(x, dtype):
-    """A C-contiguous float array of `dtype`, with clear errors for bad data."""
+def _freeze_shape(shape):
+    if isinstance(shape, list):
+        return [_freeze_shape(s) for s in shape]
+    if isinstance(shape, dict):
+        return {k: _freeze_shape(v) for k, v in shape.items()}
+    return tuple(shape)
+
+
+def _call_parameters(fn):
+    try:
+        return dict(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return {}
+
+
+def _accepts_arg(fn, name):
+    params = _call_parameters(fn)
+    return name in params or any(p.kind == p.VAR_KEYWORD for p in params.values())
+
+
+def _default_of(fn, name):
+    p = _call_parameters(fn).get(name)
+    if p is None or p.default is inspect.Parameter.empty:
+        return False
+    return p.default
+
+
+def _layers_in(value):
+    if isinstance(value, Layer):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if isinstance(v, Layer)]
+    if isinstance(value, dict):
+        return [v for v in value.values() if isinstance(v, Layer)]
+    return []
+
+
+def _flatten(x):
+    if isinstance(x, (list, tuple)):
+        return [y for v in x for y in _flatten(v)]
+    if isinstance(x, dict):
+        return [y for v in x.values() for y in _flatten(v)]
+    return [x]
+
+
+def _has_keras_tensor(x):
+    from nnlite.layers.input_layer import KerasTensor
+    if isinstance(x, KerasTensor):
+        return True
+    if isinstance(x, (list, tuple)):
+        return any(_has_keras_tensor(v) for v in x)
+    if isinstance(x, dict):
+        return any(_has_keras_tensor(v) for v in x.values())
+    return False
+
+
+def _convert_inputs(x, dtype, keep_int=False):
+    """Tensors pass through; arrays become Tensors in the layer's dtype
+    (integer arrays stay integers for layers that take indices)."""
+    if isinstance(x, (list, tuple)):
+        return type(x)(_convert_inputs(v, dtype, keep_int) for v in x)
+    if isinstance(x, dict):
+        return {k: _convert_inputs(v, dtype, keep_int) for k, v in x.items()}
+    if x is None:
+        return x
+    if is_tensor(x):
+        if x.dtype != dtype and np.issubdtype(x.dtype, np.floating):
+            from nnlite.ops import core
+            return core.cast(x, dtype)      # autocast, as Keras does
+        return x
     arr = np.asarray(x)
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
         raise TypeError("Expected numeric input data. Received: dtype=%s" % arr.dtype)
     if arr.ndim == 0:
         raise ValueError("Input data must have a batch dimension. Received: shape=()")
-    return np.ascontiguousarray(arr, dtype=dtype)
+    if not (keep_int and np.issubdtype(arr.dtype, np.integer)):
+        arr = np.ascontiguousarray(arr, dtype=dtype)
+    return Tensor(arr)
+
+
+def _shapes_of(x):
+    if isinstance(x, (list, tuple)):
+        return [_shapes_of(v) for v in x]
+    if isinstance(x, dict):
+        return {k: _shapes_of(v) for k, v in x.items()}
+    if x is None:
+        return None
+    shape = tuple(x.shape)
+    return (None,) + shape[1:] if shape else shape

@@ -5,6 +5,7 @@ import numpy as np
 
 from nnlite import _core, constraints, initializers, regularizers
 from nnlite.layers.layer import Layer
+from nnlite.ops import fused
 
 
 class LayerNormalization(Layer):
@@ -64,7 +65,6 @@ class LayerNormalization(Layer):
         self.gamma_constraint = constraints.get(gamma_constraint)
         self.gamma = self.beta = None
         self._axes = None
-        self._cache = None
 
     def _resolve_axes(self, ndim):
         axes = self.axis if isinstance(self.axis, list) else [self.axis]
@@ -103,71 +103,28 @@ class LayerNormalization(Layer):
         return tuple(input_shape)
 
     # The C kernel normalizes rows; other axes are moved last (a copy) and back.
-    def _to_rows(self, x):
-        if x.ndim != len(self._build_input_shape):
+    def call(self, inputs):
+        shape = tuple(inputs.shape)
+        if len(shape) != len(self._build_input_shape):
             raise ValueError('Input 0 of layer "%s" is incompatible with the layer: expected '
                              "ndim=%d, found ndim=%d" % (self.name, len(self._build_input_shape),
-                                                        x.ndim))
+                                                        len(shape)))
         k = len(self._axes)
-        trailing = self._axes == list(range(x.ndim - k, x.ndim))
-        if not trailing:
-            rest = [a for a in range(x.ndim) if a not in self._axes]
-            x = np.ascontiguousarray(np.transpose(x, rest + self._axes))
-        n = int(np.prod(x.shape[x.ndim - k:], dtype=np.int64))
+        ndim = len(shape)
+        order = [a for a in range(ndim) if a not in self._axes] + list(self._axes)
+        trailing = self._axes == list(range(ndim - k, ndim))
+        x = inputs if trailing else fused.transpose(inputs, order)
+        moved = tuple(shape[a] for a in order)
+        n = int(np.prod(moved[ndim - k:], dtype=np.int64))
         expected = int(np.prod([self._build_input_shape[a] for a in self._axes]))
         if n != expected:
             raise ValueError('Input 0 of layer "%s" is incompatible with the layer: the '
                              "normalized axes hold %d values, expected %d"
                              % (self.name, n, expected))
-        return np.ascontiguousarray(x).reshape(-1, n), x.shape, trailing
-
-    def _from_rows(self, y2, moved_shape, trailing):
-        y = y2.reshape(moved_shape)
-        if trailing:
-            return y
-        ndim = len(moved_shape)
-        rest = [a for a in range(ndim) if a not in self._axes]
-        inverse = np.argsort(rest + self._axes)
-        return np.ascontiguousarray(np.transpose(y, inverse))
-
-    def _params(self):
-        gamma = self.gamma.value.reshape(-1) if self.gamma is not None else None
-        beta = self.beta.value.reshape(-1) if self.beta is not None else None
-        return gamma, beta
-
-    def call(self, inputs, training=False):
-        x2, moved, trailing = self._to_rows(inputs)
-        gamma, beta = self._params()
-        y2, _, _ = _core.layernorm_forward(x2, gamma, beta, self.epsilon, self.rms_scaling)
-        return self._from_rows(y2, moved, trailing)
-
-    def forward(self, x, training=False):
-        x2, moved, trailing = self._to_rows(x)
-        gamma, beta = self._params()
-        y2, mean, invstd = _core.layernorm_forward(x2, gamma, beta, self.epsilon,
-                                                   self.rms_scaling)
-        self._cache = (x2, mean, invstd, moved, trailing)
-        return self._record_activity(self._from_rows(y2, moved, trailing))
-
-    def backward(self, dy, need_dx=True):
-        x2, mean, invstd, moved, trailing = self._cache
-        dy = np.asarray(self._add_activity_grad(dy), dtype=x2.dtype)
-        if not trailing:
-            rest = [a for a in range(dy.ndim) if a not in self._axes]
-            dy = np.transpose(dy, rest + self._axes)
-        dy2 = np.ascontiguousarray(dy).reshape(x2.shape)
-        gamma, _ = self._params()
-        want = self.trainable
-        dx2, dgamma, dbeta = _core.layernorm_backward(
-            x2, gamma, mean, invstd, dy2, self.rms_scaling, need_dx=need_dx,
-            need_dgamma=want and self.gamma is not None, need_dbeta=want and self.beta is not None)
-        grads = []
-        if self.gamma is not None:
-            grads.append(None if dgamma is None else dgamma.reshape(self.gamma.shape))
-        if self.beta is not None:
-            grads.append(None if dbeta is None else dbeta.reshape(self.beta.shape))
-        self._set_grads(grads)
-        return self._from_rows(dx2, moved, trailing) if need_dx else None
+        y2 = fused.layer_norm_rows(fused.reshape(x, (-1, n)), self.gamma, self.beta,
+                                   self.epsilon, self.rms_scaling)
+        y = fused.reshape(y2, moved)
+        return y if trailing else fused.transpose(y, list(np.argsort(order)))
 
     def get_config(self):
         config = super().get_config()

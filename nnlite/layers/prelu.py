@@ -2,6 +2,7 @@
 import numpy as np
 
 from nnlite import constraints, initializers, regularizers
+from nnlite.backend.tensor import apply
 from nnlite.layers.layer import Layer
 
 
@@ -37,7 +38,6 @@ class PReLU(Layer):
         else:
             self.shared_axes = list(shared_axes)
         self.alpha = None
-        self._cache = None
 
     def build(self, input_shape):
         param_shape = list(input_shape[1:])
@@ -57,37 +57,14 @@ class PReLU(Layer):
 
     def _check(self, x):
         a = self.alpha.shape
-        if x.ndim != len(a) + 1 or any(d != 1 and d != s for d, s in zip(a, x.shape[1:])):
+        if len(x.shape) != len(a) + 1 or any(d != 1 and d != s
+                                             for d, s in zip(a, x.shape[1:])):
             raise ValueError('Input 0 of layer "%s" is incompatible with the layer: alpha has '
-                             "shape %s, input has shape %s" % (self.name, a, x.shape))
+                             "shape %s, input has shape %s" % (self.name, a, tuple(x.shape)))
 
-    def call(self, inputs, training=False):
+    def call(self, inputs):
         self._check(inputs)
-        return np.where(inputs > 0, inputs, inputs * self.alpha.value).astype(inputs.dtype)
-
-    def forward(self, x, training=False):
-        y = self.call(x)
-        self._cache = x
-        return self._record_activity(y)
-
-    def backward(self, dy, need_dx=True):
-        x = self._cache
-        dy = np.asarray(self._add_activity_grad(dy), dtype=x.dtype)
-        neg = x <= 0
-        if self.trainable:
-            # sum over the batch and every axis where alpha has size 1
-            axes = (0,) + tuple(i + 1 for i, d in enumerate(self.alpha.shape) if d == 1)
-            dalpha = np.sum(np.where(neg, dy * x, 0), axis=axes, keepdims=True)
-            self._set_grads([np.ascontiguousarray(dalpha.reshape(self.alpha.shape),
-                                                  dtype=x.dtype)])
-        else:
-            self.grads = []
-        if not need_dx:
-            return None
-        return np.ascontiguousarray(np.where(neg, dy * self.alpha.value, dy), dtype=x.dtype)
-
-    def compute_output_shape(self, input_shape):
-        return tuple(input_shape)
+        return apply("prelu", _prelu, (inputs, self.alpha))
 
     def get_config(self):
         config = super().get_config()
@@ -104,3 +81,19 @@ class PReLU(Layer):
         # nested initializer/regularizer/constraint configs and the dtype
         # policy are resolved by Layer.from_config
         return super().from_config(config)
+
+
+def _prelu(x, alpha):
+    """max(x, 0) + alpha * min(x, 0), forward and backward (vectorised NumPy; the
+    slope's gradient sums over the batch and the axes where alpha has size 1)."""
+    y = np.where(x > 0, x, x * alpha).astype(x.dtype)
+
+    def backward(dy):
+        dy = np.asarray(dy, dtype=x.dtype)
+        neg = x <= 0
+        axes = (0,) + tuple(i + 1 for i, d in enumerate(alpha.shape) if d == 1)
+        dalpha = np.sum(np.where(neg, dy * x, 0), axis=axes, keepdims=True)
+        dx = np.where(neg, dy * alpha, dy).astype(x.dtype)
+        return (np.ascontiguousarray(dx),
+                np.ascontiguousarray(dalpha.reshape(alpha.shape), dtype=x.dtype))
+    return y, backward

@@ -2,6 +2,7 @@
 import numpy as np
 
 from nnlite import activations
+from nnlite.backend.tensor import apply
 from nnlite.layers.activation_layer_base import ElementwiseActivationLayer
 
 
@@ -50,30 +51,30 @@ class ReLU(ElementwiseActivationLayer):
             return "leaky_relu", float(self.negative_slope)
         return None
 
-    def call(self, inputs, training=False):
+    def call(self, inputs):
         if self._c_spec() is not None:
-            return super().call(inputs, training)
-        return activations.relu(inputs, negative_slope=self.negative_slope,
-                                max_value=self.max_value, threshold=self.threshold)
-
-    def backward(self, dy, need_dx=True):
-        if self._c_spec() is not None:
-            return super().backward(dy, need_dx)
-        self.grads = []
-        x, _ = self._cache
-        dy = np.asarray(self._add_activity_grad(dy), dtype=x.dtype)
-        if not need_dx:
-            return None
-        slope = (x > self.threshold)
-        if self.max_value is not None:
-            slope &= x < self.max_value
-        d = slope.astype(x.dtype)
-        if self.negative_slope != 0:
-            d += x.dtype.type(self.negative_slope) * (x < self.threshold)
-        return np.ascontiguousarray(dy * d)
+            return super().call(inputs)
+        return apply("relu", _general_relu, (inputs,), self.negative_slope, self.max_value,
+                     self.threshold)
 
     def get_config(self):
         config = super().get_config()
         config.update({"max_value": self.max_value, "negative_slope": self.negative_slope,
                        "threshold": self.threshold})
         return config
+
+
+def _general_relu(x, negative_slope, max_value, threshold):
+    """Keras's ReLU with a cap, slope and threshold, forward and backward."""
+    y = activations.relu(x, negative_slope=negative_slope, max_value=max_value,
+                         threshold=threshold)
+
+    def backward(dy):
+        slope = (x > threshold)
+        if max_value is not None:
+            slope &= x < max_value
+        d = slope.astype(x.dtype)
+        if negative_slope != 0:
+            d += x.dtype.type(negative_slope) * (x < threshold)
+        return (np.ascontiguousarray(dy * d),)
+    return np.asarray(y), backward

@@ -4,6 +4,7 @@ import math
 import numpy as np
 
 from nnlite.layers.layer import Layer
+from nnlite.ops import fused
 
 
 class Reshape(Layer):
@@ -56,20 +57,9 @@ class Reshape(Layer):
                              % (tuple(sample_shape), self.target_shape))
         return self.target_shape
 
-    def call(self, inputs, training=False):
-        x = np.asarray(inputs)
-        return np.ascontiguousarray(x).reshape((x.shape[0],) + self._resolve(x.shape[1:]))
-
-    def forward(self, x, training=False):
-        self._in_shape = x.shape
-        return self._record_activity(self.call(x))
-
-    def backward(self, dy, need_dx=True):
-        self.grads = []
-        dy = self._add_activity_grad(dy)
-        if not need_dx:
-            return None
-        return np.ascontiguousarray(dy).reshape(self._in_shape)
+    def call(self, inputs):
+        shape = tuple(inputs.shape)
+        return fused.reshape(inputs, (shape[0],) + self._resolve(shape[1:]))
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0],) + self._resolve(tuple(input_shape[1:]))

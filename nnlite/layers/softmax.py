@@ -1,7 +1,7 @@
 """Softmax: the softmax activation as a layer."""
 import numpy as np
 
-from nnlite import _core
+from nnlite.ops import fused
 from nnlite.layers.activation_layer_base import ElementwiseActivationLayer
 
 
@@ -37,27 +37,14 @@ class Softmax(ElementwiseActivationLayer):
     def _c_spec(self):
         return "softmax", 0.0
 
-    def call(self, inputs, training=False):
-        x = np.asarray(inputs)
-        axis = self._axis(x.ndim)
-        if axis == x.ndim - 1:
-            return _core.activation_forward("softmax", np.ascontiguousarray(x))
-        moved = np.ascontiguousarray(np.moveaxis(x, axis, -1))
-        return np.ascontiguousarray(np.moveaxis(_core.activation_forward("softmax", moved),
-                                                -1, axis))
-
-    def backward(self, dy, need_dx=True):
-        self.grads = []
-        x, y = self._cache
-        dy = np.asarray(self._add_activity_grad(dy), dtype=x.dtype)
-        if not need_dx:
-            return None
-        axis = self._axis(x.ndim)
-        if axis == x.ndim - 1:
-            return _core.activation_backward("softmax", x, y, np.ascontiguousarray(dy))
-        mv = [np.ascontiguousarray(np.moveaxis(a, axis, -1)) for a in (x, y, dy)]
-        dx = _core.activation_backward("softmax", *mv)
-        return np.ascontiguousarray(np.moveaxis(dx, -1, axis))
+    def call(self, inputs, mask=None):
+        axis = self._axis(len(inputs.shape))
+        last = len(inputs.shape) - 1
+        if axis == last:
+            return fused.activation(inputs, "softmax")
+        order = [a for a in range(last + 1) if a != axis] + [axis]
+        moved = fused.activation(fused.transpose(inputs, order), "softmax")
+        return fused.transpose(moved, list(np.argsort(order)))
 
     def get_config(self):
         config = super().get_config()

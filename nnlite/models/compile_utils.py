@@ -46,10 +46,26 @@ def _spec_from(kind, kwargs, reduction="sum_over_batch_size"):
                     reduction, params)
 
 
-def _custom_loss_error(what):
-    return NotImplementedError(
-        "Custom losses (%s) cannot be trained by nnlite yet: nnlite computes loss gradients "
-        "in C for its built-in losses only." % (what,))
+class CustomLoss:
+    """A loss written in Python with `nnlite.ops`: `fn(y_true, y_pred)` gives
+    per-sample values on the tape, reduced as Keras reduces them."""
+
+    def __init__(self, fn, reduction="sum_over_batch_size"):
+        if reduction not in _REDUCTIONS:
+            raise ValueError("Training needs a loss reduced to a scalar; reduction=%r is not "
+                             "supported in compile()" % (reduction,))
+        self.fn = fn
+        self.reduction = reduction
+        self.from_logits = False
+        self.kind = None
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        from nnlite.backend.tensor import Tensor
+        from nnlite.ops import fused
+        values = self.fn(Tensor(np.asarray(y_true, dtype=y_pred.dtype)), y_pred)
+        if not hasattr(values, "shape"):
+            values = Tensor(np.asarray(values, dtype=y_pred.dtype))
+        return fused.weighted_mean(values, sample_weight, self.reduction)
 
 
 def resolve_loss(identifier, y_true, y_pred_shape):
@@ -65,11 +81,11 @@ def resolve_loss(identifier, y_true, y_pred_shape):
         kind = getattr(fn, "_nl_kind", None)
         if (kind is None or not isinstance(obj, LossFunctionWrapper)
                 or type(obj).call is not LossFunctionWrapper.call):
-            raise _custom_loss_error(type(obj).__name__)
+            return CustomLoss(obj.call, obj.reduction)
         return _spec_from(kind, obj._fn_kwargs, obj.reduction)
     kind = getattr(obj, "_nl_kind", None)
     if kind is None:
-        raise _custom_loss_error(repr(getattr(obj, "__name__", obj)))
+        return CustomLoss(obj)
     return LossSpec(kind)
 
 

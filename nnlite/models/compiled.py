@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from nnlite import _core
+from nnlite.models import compile_utils
 from nnlite.backend.random import global_rng
 from nnlite.layers.activation import Activation
 from nnlite.layers.dense import Dense
@@ -31,6 +32,15 @@ from nnlite.optimizers.sgd import SGD
 from nnlite.regularizers.regularizers import L1, L2, L1L2
 
 
+def _fused(model):
+    """True when the output activation and the loss run as one step on logits."""
+    from nnlite.models import compile_utils
+    spec, last = model._loss_spec, model.layers[-1]
+    act = getattr(getattr(last, "_act", None), "c_name", None)
+    return (isinstance(spec, compile_utils.LossSpec) and not spec.from_logits
+            and (act, spec.kind) in compile_utils.FUSABLE)
+
+
 def plan_layers(model):
     """[(dense, activation name, alpha, dropout or None)] when every layer fits
     a plan, else None.
@@ -40,7 +50,7 @@ def plan_layers(model):
     """
     if model.dtype != "float32" or not model.built:
         return None
-    shape = getattr(model._input_layer, "batch_shape", None)
+    shape = getattr(getattr(model, "_input_layer", None), "batch_shape", None)
     if shape is None or len(shape) != 2:
         return None
     out = []
@@ -223,7 +233,7 @@ class TrainingPlan:
         self.keys = DropoutKeys(layers)
         spec = model._loss_spec
         last_act = layers[-1][1]
-        fused = model._fused()
+        fused = _fused(model)
         self.sparse = spec.kind == "sparse_categorical_crossentropy"
         metric, threshold = metric_config(model._metrics)
         self.metric = model._metrics[0] if model._metrics else None
@@ -357,7 +367,8 @@ def training_plan(model, x, y, sample_weight, batch_size, train=True):
         return None
     model._resolve_compiled(y, (None, layers[-1][0].units))
     spec = model._loss_spec
-    if spec is None or spec.label_smoothing or spec.reduction != "sum_over_batch_size":
+    if not isinstance(spec, compile_utils.LossSpec) or spec.label_smoothing \
+            or spec.reduction != "sum_over_batch_size":
         return None
     if spec.kind not in _core.PLAN_LOSSES or spec.params:   # losses the plan lacks
         return None

@@ -1,7 +1,8 @@
-"""Model: compile, fit, evaluate and predict (the trainer), as `keras.Model`.
+"""Model: a Layer with compile, fit, evaluate and predict (the trainer), as `keras.Model`.
 
-Subclasses provide the layer graph through `_forward_train`, `_backward`,
-`_infer` and `_output_layer`; `Sequential` is the one subclass so far.
+`Model(inputs, outputs)` builds a functional model; `Sequential` is a stack;
+a subclass with its own `call` is a subclassed model. A training step runs the
+model's `call` on the tape and takes the gradients from it.
 """
 import time
 import warnings
@@ -12,6 +13,8 @@ from nnlite import losses as losses_module
 from nnlite import metrics as metrics_module
 from nnlite import optimizers as optimizers_module
 from nnlite.backend.random import global_rng
+from nnlite.backend.tape import Tape, active_tape, stop_recording
+from nnlite.ops import fused as fused_ops
 from nnlite.callbacks.callback_list import CallbackList
 from nnlite.layers.layer import Layer
 from nnlite.metrics.metric import Mean, Metric
@@ -22,22 +25,24 @@ from nnlite.models import data as data_utils
 from nnlite.utils.legacy import warn_deprecated
 
 class Model(Layer):
-    """A trainable stack of layers with Keras's training API.
+    """A layer with training: `Model(inputs, outputs)` (functional), `Sequential`,
+    or a subclass that creates its layers in `__init__` and defines `call`."""
 
-    Use `Sequential`; the functional API and subclassed models are not
-    supported yet.
-    """
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            from nnlite.models.functional import Functional
+            return Functional.__new__(Functional)
+        return super().__new__(cls)
 
     def __init__(self, *args, **kwargs):
         if type(self) is Model:
-            raise NotImplementedError("The functional API (Model(inputs, outputs)) is not "
-                                      "supported yet; use Sequential.")
-        from nnlite.models.sequential import Sequential
-        if not isinstance(self, Sequential):
-            raise NotImplementedError("Subclassed models (class %s(Model) with its own "
-                                      "`call`) are not supported yet; use Sequential."
-                                      % type(self).__name__)
-        super().__init__(*args, **kwargs)
+            raise TypeError("Model() needs `inputs` and `outputs` (the functional API), or "
+                            "subclass Model and define `call`.")
+        super().__init__(trainable=kwargs.pop("trainable", True), name=kwargs.pop("name", None),
+                         dtype=kwargs.pop("dtype", None))
+        if kwargs:
+            raise TypeError("Unrecognized keyword arguments passed to %s: %s"
+                            % (type(self).__name__, sorted(kwargs)))
         self.compiled = False
         self.optimizer = None
         self.loss = None
@@ -50,6 +55,20 @@ class Model(Layer):
         self._train_variables = None
         self._plan_cache = {}
         self._allow_plans = True    # False forces the layer-by-layer path (tests)
+
+    @property
+    def layers(self):
+        """The layers this model holds (tracked attributes of a subclassed model)."""
+        return self._sublayers()
+
+    def _output_layer(self):
+        return self.layers[-1] if self.layers else None
+
+    def _ensure_built(self, x):
+        """Builds a model whose weights appear on its first call, from one sample."""
+        if not self.built:
+            with stop_recording():
+                self(x[:1])
 
     # -- compile -------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
@@ -188,22 +207,49 @@ class Model(Layer):
             m.reset_state()
 
     # -- loss and one step ---------------------------------------------------
-    def _fused(self):
-        """True when the output activation and the loss run as one step on logits."""
-        spec, last = self._loss_spec, self._output_layer()
-        act = getattr(getattr(last, "_act", None), "c_name", None)
-        return (spec is not None and not spec.from_logits
-                and (act, spec.kind) in compile_utils.FUSABLE)
+    def _data_loss(self, y, y_pred, sample_weight):
+        """The compiled loss of one batch as a scalar Tensor on the tape.
 
-    def _loss_and_grad(self, y, y_pred, sample_weight, want_grad):
+        A softmax or sigmoid output carries its logits; cross-entropy is then
+        computed from them, as Keras on TensorFlow does."""
         spec = self._loss_spec
         if spec is None:
             raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
-        fused = self._fused()
-        out = self._output_layer().cached_preactivation().reshape(y_pred.shape) if fused else y_pred
-        loss, grad = compile_utils.loss_and_grad(spec, y, out, y_pred.shape, sample_weight,
-                                                 want_grad, fused)
-        return loss, grad, fused
+        if isinstance(spec, compile_utils.CustomLoss):
+            return spec(y, y_pred, sample_weight)
+        logits = getattr(y_pred, "_keras_logits", None)
+        fused = (logits is not None and not spec.from_logits
+                 and (logits[1], spec.kind) in compile_utils.FUSABLE)
+        out = logits[0] if fused else y_pred
+        shape = tuple(y_pred.shape)
+        want_grad = active_tape() is not None
+
+        def loss_fn(out_value):
+            return compile_utils.loss_and_grad(spec, y, out_value, shape, sample_weight,
+                                               want_grad, fused)
+        return fused_ops.compiled_loss(None, out, loss_fn)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The total loss of a batch as a scalar Tensor, as Keras 3's
+        `Model.compute_loss`: the compiled loss of `y_pred` against `y` plus
+        the model's `losses` (penalties and `add_loss`). Differentiable on a
+        tape."""
+        self._assert_compiled()
+        y = np.asarray(y)
+        self._resolve_compiled(y, tuple(y_pred.shape))
+        return self._losses_and_report(y, y_pred, sample_weight)[0]
+
+    def _losses_and_report(self, y, y_pred, sample_weight):
+        """(total loss Tensor, reported float): the data loss plus the layers'
+        penalties (Keras reports both; the weights' penalties before this step)."""
+        loss = self._data_loss(y, y_pred, sample_weight)
+        penalties = self.losses
+        reported = float(loss)
+        if not penalties:
+            return loss, reported
+        values = [float(p) for p in penalties]
+        reported = reported + float(np.sum(values, dtype=np.float64))
+        return fused_ops.add_n([loss] + penalties), reported
 
     def _update_metrics(self, loss_value, y, y_pred, sample_weight, batch_size):
         # As Keras 3: the loss tracker is weighted by the batch size, and the
@@ -214,30 +260,32 @@ class Model(Layer):
             m.update_state(y, y_pred)
 
     def _train_step(self, x, y, sample_weight=None):
-        y_pred = self._forward_train(x)
-        self._resolve_compiled(y, y_pred.shape)
-        loss_value, grad, fused = self._loss_and_grad(y, y_pred, sample_weight, True)
-        # Keras reports data loss + the layers' penalties (weights before this step)
-        penalties = self.losses
-        if penalties:
-            loss_value = loss_value + float(np.sum(penalties, dtype=np.float64))
-        grads = self._backward(grad, fused)
+        with Tape() as tape:
+            y_pred = self(x, training=True)
+            self._resolve_compiled(y, tuple(y_pred.shape))
+            loss, reported = self._losses_and_report(y, y_pred, sample_weight)
         if self._train_variables is None:
             self._train_variables = self.trainable_weights
         if self._train_variables:
+            grads = tape.gradient(loss, self._train_variables)
             self.optimizer.apply(grads, self._train_variables)
         else:   # as Keras: the step still runs and reports, nothing is updated
             warnings.warn("The model does not have any trainable weights.", stacklevel=2)
-        self._update_metrics(loss_value, y, y_pred, sample_weight, len(x))
+        self._update_metrics(reported, y, np.asarray(y_pred), sample_weight, len(x))
 
     def _test_step(self, x, y, sample_weight=None):
-        y_pred = self._forward_train(x, training=False)
-        self._resolve_compiled(y, y_pred.shape)
-        loss_value, _, _ = self._loss_and_grad(y, y_pred, sample_weight, False)
-        penalties = self.losses
-        if penalties:
-            loss_value = loss_value + float(np.sum(penalties, dtype=np.float64))
-        self._update_metrics(loss_value, y, y_pred, sample_weight, len(x))
+        y_pred = self._infer_tensor(x)
+        self._resolve_compiled(y, tuple(y_pred.shape))
+        _, reported = self._losses_and_report(y, y_pred, sample_weight)
+        self._update_metrics(reported, y, np.asarray(y_pred), sample_weight, len(x))
+
+    def _infer_tensor(self, x):
+        with stop_recording():
+            return self(x, training=False)
+
+    def _infer(self, x):
+        """The model's output for the batch `x`, as a NumPy array."""
+        return np.asarray(self._infer_tensor(x))
 
     def _logs(self):
         """Running results, sorted by name as Keras 3 reports them."""
@@ -710,59 +758,16 @@ class Model(Layer):
         self._ensure_built(x)
         return self._infer(x)
 
-    def __call__(self, inputs, training=False):
-        x = self._prepare_x(inputs)
-        self._ensure_built(x)
-        if training:
-            return self._forward_train(x, training=True)
-        return self._infer(x)
-
-    # -- weights ---------------------------------------------------------------
-    def get_weights(self):
-        """All weights of all layers, in layer order, as NumPy arrays (copies)."""
-        return [w.numpy() for layer in self.layers for w in layer.variables]
-
     def set_weights(self, weights):
-        """Sets all weights from a list in `get_weights()` order."""
+        """Sets all weights from a list in `get_weights()` order (every shape is
+        checked before any weight changes)."""
         weights = list(weights)
-        expected = sum(len(layer.variables) for layer in self.layers)
+        expected = len(self.variables)
         if len(weights) != expected:
             raise ValueError("You called `set_weights(weights)` on layer '%s' with a weight list "
                              "of length %d, but the layer was expecting %d weights."
                              % (self.name, len(weights), expected))
-        i = 0
-        for layer in self.layers:
-            k = len(layer.variables)
-            layer.set_weights(weights[i:i + k])
-            i += k
-
-    @property
-    def weights(self):
-        return [w for layer in self.layers for w in layer.weights]
-
-    @property
-    def trainable_weights(self):
-        if not self.trainable:
-            return []
-        return [w for layer in self.layers for w in layer.trainable_weights]
-
-    @property
-    def non_trainable_weights(self):
-        if not self.trainable:
-            return self.weights
-        return [w for layer in self.layers for w in layer.non_trainable_weights]
-
-    @property
-    def variables(self):
-        return [w for layer in self.layers for w in layer.variables]
-
-    def count_params(self):
-        """The number of scalars in all weights of the (built) model."""
-        if not self.built:
-            raise ValueError("You tried to call `count_params` on layer '%s', but the layer "
-                             "isn't built. You can build it manually via: "
-                             "`layer.build(input_shape)`." % self.name)
-        return int(sum(layer.count_params() for layer in self.layers))
+        super().set_weights(weights)
 
     # -- saving ------------------------------------------------------------------
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):

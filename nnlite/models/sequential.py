@@ -148,42 +148,30 @@ class Sequential(Model):
         if self._input_layer is None:
             return x
         expected = self._input_layer.batch_shape
-        if x.ndim == len(expected) - 1 and expected[-1] == 1:
-            x = x.reshape(x.shape + (1,))
-        elif x.ndim == len(expected) + 1 and x.shape[-1] == 1:
-            x = x.reshape(x.shape[:-1])
-        if x.ndim != len(expected) or any(
+        shape = tuple(x.shape)
+        if len(shape) == len(expected) - 1 and expected[-1] == 1:
+            x = _reshape(x, shape + (1,))
+        elif len(shape) == len(expected) + 1 and shape[-1] == 1:
+            x = _reshape(x, shape[:-1])
+        if len(x.shape) != len(expected) or any(
                 e is not None and e != a for e, a in zip(expected[1:], x.shape[1:])):
             raise ValueError(
                 'Input 0 of layer "%s" is incompatible with the layer: expected shape=%s, '
-                "found shape=%s" % (self.name, expected, (None,) + x.shape[1:]))
+                "found shape=%s" % (self.name, expected, (None,) + tuple(x.shape[1:])))
         return x
 
-    # -- passes ------------------------------------------------------------------
-    def _forward_train(self, x, training=True):
-        for layer in self._layers:
-            x = layer.forward(x, training=training)
-        return x
+    # -- call --------------------------------------------------------------------
+    def _sublayers(self):
+        return list(self._layers)
 
-    def _backward(self, grad, fused):
-        """Backpropagates `grad` (w.r.t. the output, or the output's logits when
-        fused); returns the weight gradients in `trainable_weights` order."""
-        last = len(self._layers) - 1
-        for i in range(last, -1, -1):
-            layer = self._layers[i]
-            if i == last and fused:
-                grad = layer.backward(grad, need_dx=i > 0, from_preactivation=True)
-            else:
-                grad = layer.backward(grad, need_dx=i > 0)
-        grads = []
+    def call(self, inputs, training=False):
+        x = inputs
+        if self._input_layer is not None and not isinstance(x, (list, tuple, dict)):
+            x = self._adapt_input(x)
+        if not self.built:
+            self.build((None,) + tuple(x.shape[1:]))
         for layer in self._layers:
-            if layer.trainable_weights:
-                grads.extend(layer.grads)
-        return grads
-
-    def _infer(self, x):
-        for layer in self._layers:
-            x = layer.call(x)
+            x = layer(x, training=training)
         return x
 
     # -- summary and config --------------------------------------------------------
@@ -273,3 +261,10 @@ def _keras_builds(layer):
 def _shape_str(shape):
     return "(" + ", ".join("None" if d is None else str(d) for d in shape) + \
         ("," if len(shape) == 1 else "") + ")"
+
+
+def _reshape(x, shape):
+    if isinstance(x, np.ndarray):
+        return x.reshape(shape)
+    from nnlite.ops import fused
+    return fused.reshape(x, shape)
