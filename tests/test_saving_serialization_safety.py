@@ -264,8 +264,8 @@ def test_custom_objects_must_be_a_dict():
 
 
 
-def test_functional_model_config_says_it_is_unsupported():
+def test_functional_model_config_without_input_layers_is_refused_naming_the_key():
     config = {"module": "keras.src.models.functional", "class_name": "Functional",
               "config": {"name": "f", "layers": []}, "registered_name": "Functional"}
-    with pytest.raises(TypeError, match="only Sequential"):
+    with pytest.raises(TypeError, match="input_layers"):
         deserialize_keras_object(config)

@@ -8,6 +8,10 @@ from nnlite.layers.flatten import Flatten
 from nnlite.layers.input_layer import Input, InputLayer, KerasTensor
 from nnlite.layers.layer import Layer
 from nnlite.layers.layer_normalization import LayerNormalization
+from nnlite.layers.merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply,
+                                   Subtract, add, average, concatenate, dot, maximum, minimum,
+                                   multiply, subtract)
+from nnlite.layers.op_layer import GetItem, OpLayer
 from nnlite.layers.leaky_relu import LeakyReLU
 from nnlite.layers.prelu import PReLU
 from nnlite.layers.relu import ReLU
@@ -16,7 +20,8 @@ from nnlite.layers.softmax import Softmax
 
 ALL_OBJECTS_DICT = {cls.__name__: cls for cls in (
     Activation, BatchNormalization, Dense, Dropout, ELU, Flatten, InputLayer,
-    LayerNormalization, LeakyReLU, PReLU, ReLU, Reshape, Softmax)}
+    LayerNormalization, LeakyReLU, PReLU, ReLU, Reshape, Softmax,
+    Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, OpLayer, GetItem)}
 
 
 def serialize(layer):
@@ -43,4 +48,6 @@ def deserialize(config, custom_objects=None):
 
 __all__ = ["Activation", "BatchNormalization", "Dense", "Dropout", "ELU", "Flatten", "Input",
            "InputLayer", "KerasTensor", "Layer", "LayerNormalization", "LeakyReLU", "PReLU",
-           "ReLU", "Reshape", "Softmax", "serialize", "deserialize"]
+           "ReLU", "Reshape", "Softmax", "serialize", "deserialize",
+           "Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract",
+           "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract"]

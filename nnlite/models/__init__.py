@@ -1,6 +1,8 @@
 """Models, as `keras.models`."""
 from nnlite.models.model import Model
 from nnlite.models.sequential import Sequential
+from nnlite.models.functional import Functional
+from nnlite.models.cloning import clone_model
 
 
 def model_from_json(json_string, custom_objects=None):
@@ -37,4 +39,5 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
                        safe_mode=safe_mode)
 
 
-__all__ = ["Model", "Sequential", "load_model", "model_from_json"]
+__all__ = ["Functional", "Model", "Sequential", "clone_model", "load_model",
+           "model_from_json"]

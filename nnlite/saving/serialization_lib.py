@@ -34,6 +34,7 @@ def _builtin_tables():
         return _TABLES
     from nnlite import (activations, constraints, initializers, layers, losses, metrics,
                         optimizers, regularizers)
+    from nnlite.models.functional import Functional
     from nnlite.models.sequential import Sequential
     from nnlite.optimizers import schedules
 
@@ -52,8 +53,9 @@ def _builtin_tables():
         "keras.optimizers.schedules": sched,
         "keras.losses": classes(losses.ALL_OBJECTS_DICT),
         "keras.metrics": classes(metrics.ALL_OBJECTS_DICT),
-        "keras": {"Sequential": Sequential},
-        "keras.models": {"Sequential": Sequential},
+        "keras.src.models.functional": {"Functional": Functional},
+        "keras": {"Sequential": Sequential, "Functional": Functional},
+        "keras.models": {"Sequential": Sequential, "Functional": Functional},
     }
     # functions saved as {"module": "builtins", "class_name": "function", ...}
     functions = {}
@@ -168,7 +170,8 @@ def _serialize_instance(obj):
 
 
 _LAYERS_WITH_BUILD_CONFIG = ("Dense", "BatchNormalization", "LayerNormalization", "PReLU",
-                              "Flatten")
+                              "Flatten", "Add", "Subtract", "Multiply", "Average", "Maximum",
+                              "Minimum", "Concatenate", "Dot")
 
 
 def _get_build_config(obj):
@@ -375,10 +378,10 @@ def _find_class(class_name, module, registered_name, custom_objects):
             obj = get_registered_object(name, custom_objects)
             if obj is not None:
                 return obj
-    if class_name in ("Functional", "Model"):
-        raise TypeError("Could not locate class '%s': nnlite does not support functional "
-                        "or subclassed models yet; only Sequential models can be loaded."
-                        % class_name)
+    if class_name == "Model":
+        raise TypeError("Could not locate class 'Model': nnlite cannot rebuild a subclassed "
+                        "model from its config; register the subclass with "
+                        "`@nnlite.saving.register_keras_serializable()`.")
     tables = _builtin_tables()
     if module is None:
         # Keras 2 style ({"class_name", "config"} only): try every table

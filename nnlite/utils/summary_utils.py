@@ -32,6 +32,12 @@ _DEFAULT_LINE_LENGTH = 88
 _POSITIONS = (0.45, 0.80, 1.0)
 _HEADER = ("Layer (type)", "Output Shape", "Param #")
 _RIGHT_ALIGNED = (False, False, True)
+# a functional model that is not a plain chain gets a fourth column,
+# `Connected to`, over 108 characters (Keras 3's `print_summary`)
+_FUNCTIONAL_LINE_LENGTH = 108
+_FUNCTIONAL_POSITIONS = (0.3, 0.56, 0.74, 1.0)
+_FUNCTIONAL_HEADER = ("Layer (type)", "Output Shape", "Param #", "Connected to")
+_FUNCTIONAL_RIGHT_ALIGNED = (False, False, True, False)
 _PADDING = 1  # one space each side of a cell, as rich's default
 _UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
 
@@ -53,7 +59,7 @@ def readable_memory_size(num_bytes):
     return f"{size:.2f} {_UNITS[-1]}"
 
 
-def _column_widths(line_length):
+def _column_widths(line_length, positions=_POSITIONS):
     """Returns the width of each column between its borders, padding included.
 
     Keras asks rich for columns of `int(pos * line_length) - previous` cells
@@ -64,7 +70,7 @@ def _column_widths(line_length):
     """
     content = []
     current = 0
-    for pos in _POSITIONS:
+    for pos in positions:
         width = int(pos * line_length) - current
         if width < 4:
             raise ValueError(
@@ -120,7 +126,7 @@ def _wrap(text, width):
     return lines
 
 
-def _render_row(cells, widths, vertical, bottom=False):
+def _render_row(cells, widths, vertical, bottom=False, right_aligned=_RIGHT_ALIGNED):
     """Renders one table row (possibly several lines tall).
 
     Cells are aligned to the top of the row, or to its bottom when `bottom`
@@ -135,7 +141,7 @@ def _render_row(cells, widths, vertical, bottom=False):
     out = []
     for i in range(height):
         parts = []
-        for lines, width, right in zip(wrapped, widths, _RIGHT_ALIGNED):
+        for lines, width, right in zip(wrapped, widths, right_aligned):
             text = lines[i] if i < len(lines) else ""
             inner = width - 2 * _PADDING
             text = text.rjust(inner) if right else text.ljust(inner)
@@ -166,6 +172,7 @@ def print_summary(
     trainable_bytes=None,
     non_trainable_bytes=None,
     optimizer_bytes=None,
+    connections=False,
 ):
     """Prints a summary table of a model, as Keras 3's `summary()`.
 
@@ -210,6 +217,11 @@ def print_summary(
         optimizer_bytes: Size of the optimizer variables in bytes (Keras
             counts its int64 iteration counter as 8 bytes). Defaults to
             `4 * optimizer_params`.
+        connections: Whether the table has the fourth column `Connected to`
+            (a functional model that is not a plain chain). Each row then
+            has a fifth item, the text of that cell (`"-"` for an input,
+            `"dense[0][0], dense_1[0][0]"`), and the line is 108 characters
+            by default. Defaults to `False`.
 
     Example:
 
@@ -238,22 +250,34 @@ def print_summary(
             f"non_trainable={non_trainable}"
         )
 
+    if connections:
+        default_length, positions = _FUNCTIONAL_LINE_LENGTH, _FUNCTIONAL_POSITIONS
+        header, right_aligned = _FUNCTIONAL_HEADER, _FUNCTIONAL_RIGHT_ALIGNED
+        row_form = "(layer_name, class_name, output_shape, params, connected_to)"
+    else:
+        default_length, positions = _DEFAULT_LINE_LENGTH, _POSITIONS
+        header, right_aligned = _HEADER, _RIGHT_ALIGNED
+        row_form = "(layer_name, class_name, output_shape, params)"
     if line_length is None:
-        line_length = min(_DEFAULT_LINE_LENGTH,
+        line_length = min(default_length,
                           shutil.get_terminal_size().columns - 4)
-    widths = _column_widths(line_length)
+    widths = _column_widths(line_length, positions)
 
     lines = [f'Model: "{model_name}"']
     lines.append(_rule(widths, "┏", "━", "┳", "┓"))
-    lines += _render_row(_HEADER, widths, "┃", bottom=True)
+    lines += _render_row(header, widths, "┃", bottom=True,
+                         right_aligned=right_aligned)
     lines.append(_rule(widths, "┡", "━", "╇", "┩"))
     for i, row in enumerate(rows):
         try:
-            layer_name, class_name, output_shape, params = row
+            if connections:
+                layer_name, class_name, output_shape, params, connected = row
+            else:
+                layer_name, class_name, output_shape, params = row
         except (TypeError, ValueError):
             raise ValueError(
                 "Expected each row to be a tuple "
-                "`(layer_name, class_name, output_shape, params)`. "
+                f"`{row_form}`. "
                 f"Received: rows[{i}]={row!r}"
             ) from None
         if params is None:
@@ -262,9 +286,11 @@ def print_summary(
             params_text = f"{params:,}"
         cells = (f"{layer_name} ({class_name})", str(output_shape),
                  params_text)
+        if connections:
+            cells += (str(connected),)
         if i:
             lines.append(_rule(widths, "├", "─", "┼", "┤"))
-        lines += _render_row(cells, widths, "│")
+        lines += _render_row(cells, widths, "│", right_aligned=right_aligned)
     lines.append(_rule(widths, "└", "─", "┴", "┘"))
 
     if trainable_bytes is None:

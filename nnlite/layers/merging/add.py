@@ -1,0 +1,32 @@
+"""Add: the elementwise sum of a list of inputs."""
+from nnlite.layers.merging.base_merge import Merge
+
+
+class Add(Merge):
+    """Adds a list of inputs elementwise: `y = x1 + x2 + ...`.
+
+    Takes a list of tensors whose non-batch dimensions broadcast (see
+    `Merge`) and returns one tensor of the broadcast shape.
+
+    Example:
+
+    >>> x1 = Input((4,)); x2 = Input((4,))
+    >>> y = Add()([Dense(8)(x1), Dense(8)(x2)])     # shape (None, 8)
+    """
+
+    def _merge_function(self, inputs):
+        from nnlite import ops
+        output = inputs[0]
+        for x in inputs[1:]:
+            output = ops.add(output, x)
+        return output
+
+
+def add(inputs, **kwargs):
+    """Functional interface to the `Add` layer: `Add(**kwargs)(inputs)`.
+
+    Args:
+        inputs: A list of input tensors with compatible shapes.
+        **kwargs: Standard layer keyword arguments.
+    """
+    return Add(**kwargs)(inputs)

@@ -1,0 +1,88 @@
+"""Concatenate: joins a list of inputs along one axis."""
+from nnlite.layers.merging.base_merge import Merge, _is_shape_list
+
+
+class Concatenate(Merge):
+    """Concatenates a list of inputs along `axis`.
+
+    All inputs must have the same shape except along the concatenation axis;
+    the output's size there is the sum of the inputs' sizes.
+
+    Args:
+        axis: The axis to concatenate along. Defaults to `-1`.
+        **kwargs: Standard layer keyword arguments.
+
+    Example:
+
+    >>> y = Concatenate()([Input((3,)), Input((5,))])     # shape (None, 8)
+    """
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(axis, bool) or not isinstance(axis, int):
+            raise TypeError("Concatenate expects an integer `axis`. Received: axis=%r" % (axis,))
+        self.axis = axis
+
+    def build(self, input_shape):
+        if not _is_shape_list(input_shape) or len(input_shape) < 1:
+            raise ValueError("A `Concatenate` layer should be called on a list of at least 1 "
+                             "input. Received: input_shape=%s" % (input_shape,))
+        if all(shape is None for shape in input_shape):
+            self.built = True
+            return
+        message = ("A `Concatenate` layer requires inputs with matching shapes except for "
+                   "the concatenation axis. Received: input_shape=%s"
+                   % ([tuple(s) for s in input_shape],))
+        ranks = {len(s) for s in input_shape}
+        if len(ranks) != 1:
+            raise ValueError(message)
+        (rank,) = ranks
+        if not -rank <= self.axis < rank:
+            raise ValueError("Invalid `axis` for Concatenate: inputs have rank %d. Received: "
+                             "axis=%d" % (rank, self.axis))
+        axis = self.axis % rank
+        for d in range(rank):
+            if d == axis:
+                continue
+            sizes = {s[d] for s in input_shape if s[d] is not None}
+            if len(sizes) > 1:
+                raise ValueError(message)
+        self.built = True
+
+    def _merge_function(self, inputs):
+        from nnlite import ops
+        return ops.concatenate(inputs, axis=self.axis)
+
+    def call(self, inputs):
+        if not isinstance(inputs, (list, tuple)):
+            raise ValueError("A `Concatenate` layer should be called on a list of inputs. "
+                             "Received: inputs=%r" % (inputs,))
+        return self._merge_function(list(inputs))
+
+    def compute_output_shape(self, input_shape):
+        if not _is_shape_list(input_shape):
+            raise ValueError("A `Concatenate` layer should be called on a list of inputs. "
+                             "Received: input_shape=%s" % (input_shape,))
+        output_shape = list(input_shape[0])
+        for shape in input_shape[1:]:
+            if output_shape[self.axis] is None or shape[self.axis] is None:
+                output_shape[self.axis] = None
+                break
+            output_shape[self.axis] += shape[self.axis]
+        return tuple(output_shape)
+
+    def get_config(self):
+        config = super().get_config()
+        config["axis"] = self.axis
+        return config
+
+
+def concatenate(inputs, axis=-1, **kwargs):
+    """Functional interface to the `Concatenate` layer.
+
+    Args:
+        inputs: A list of input tensors.
+        axis: The concatenation axis. Defaults to `-1`.
+        **kwargs: Standard layer keyword arguments.
+    """
+    return Concatenate(axis=axis, **kwargs)(inputs)

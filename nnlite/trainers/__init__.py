@@ -1,0 +1,1 @@
+"""Training: the trainer (fit/evaluate/predict) and its executors."""

@@ -1,0 +1,767 @@
+"""The trainer: compile, fit, evaluate, predict and the `*_on_batch` methods, written once.
+
+As Keras's `trainers/trainer.py`: `Model` mixes this in. A training step runs
+the model's `call` on the tape (`_train_step`); where whole epochs run is
+decided in one place, `executors.choose`: the compiled executor (a C program
+running chunks of batches) when the model and data lower to it, otherwise the
+eager executor (ops one by one on the tape).
+"""
+import time
+import warnings
+
+import numpy as np
+
+from nnlite import losses as losses_module
+from nnlite import metrics as metrics_module
+from nnlite import optimizers as optimizers_module
+from nnlite.backend.random import global_rng
+from nnlite.backend.tape import Tape, active_tape, stop_recording
+from nnlite.callbacks.callback import Callback
+from nnlite.callbacks.callback_list import CallbackList
+from nnlite.callbacks.progbar_logger import ProgbarLogger
+from nnlite.metrics.metric import Mean, Metric
+from nnlite.models import compile_utils, compiled
+from nnlite.models import data as data_utils
+from nnlite.ops import fused as fused_ops
+from nnlite.utils.legacy import warn_deprecated
+
+
+class Trainer:
+    """compile / fit / evaluate / predict for a `Model` (a Layer with `call`)."""
+
+    # -- compile -------------------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
+                weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
+                jit_compile="auto", auto_scale_loss=True):
+        """Configures the model for training.
+
+        Args:
+            optimizer: Name or optimizer instance. Defaults to `"rmsprop"`.
+            loss: Name, function or `Loss` instance (`"mse"`,
+                `"categorical_crossentropy"`, ...). Defaults to `None`.
+            metrics: List of metrics (`"accuracy"`, `"mae"`, instances, ...).
+                Defaults to `None`.
+        """
+        if loss_weights is not None or weighted_metrics is not None:
+            raise NotImplementedError("loss_weights and weighted_metrics are not supported yet")
+        self.optimizer = optimizers_module.get(optimizer)
+        if loss is not None and not (isinstance(loss, str) and loss in ("crossentropy", "ce")):
+            losses_module.get(loss)  # unknown names fail here, as in Keras
+        self.loss = loss
+        if metrics is None:
+            metrics = []
+        if isinstance(metrics, (str, Metric)) or callable(metrics) and not isinstance(metrics, type):
+            metrics = [metrics]
+        if isinstance(metrics, dict):
+            raise NotImplementedError("Dicts of metrics (multi-output models) are not supported")
+        metrics = list(metrics)
+        for m in metrics:
+            if not (isinstance(m, str) and m.lower() in ("accuracy", "acc")):
+                metrics_module.get(m)
+        self._compile_metrics = metrics
+        # kept for get_compile_config(); nnlite always runs its own C kernels
+        self._compile_flags = {"run_eagerly": bool(run_eagerly),
+                               "steps_per_execution": int(steps_per_execution),
+                               "jit_compile": jit_compile is True}
+        self._loss_spec = None
+        self._metrics = None
+        self._train_variables = None
+        self._plan_cache = {}
+        self.compiled = True
+
+    def _assert_compiled(self):
+        if not self.compiled:
+            raise RuntimeError("You must call `compile()` before using the model.")
+
+    def _resolve_compiled(self, y, y_pred_shape):
+        """Resolves the loss and metrics once shapes are known (first batch)."""
+        if self._loss_spec is None and self.loss is not None:
+            self._loss_spec = compile_utils.resolve_loss(self.loss, y, y_pred_shape)
+        if self._metrics is None:
+            self._metrics = [compile_utils.resolve_metric(m, y, y_pred_shape) for m in self._compile_metrics]
+
+    @property
+    def metrics(self):
+        return [self._loss_tracker] + list(self._metrics or [])
+
+    @property
+    def metrics_names(self):
+        """As Keras 3: `[]` before compile, `["loss"]`, and
+        `["loss", "compile_metrics"]` when metrics were compiled."""
+        if not self.compiled:
+            return []
+        return ["loss"] + (["compile_metrics"] if self._compile_metrics else [])
+
+    def reset_metrics(self):
+        for m in self.metrics:
+            m.reset_state()
+
+    # -- loss and one step ---------------------------------------------------
+    def _data_loss(self, y, y_pred, sample_weight):
+        """The compiled loss of one batch as a scalar Tensor on the tape.
+
+        A softmax or sigmoid output carries its logits; cross-entropy is then
+        computed from them, as Keras on TensorFlow does."""
+        spec = self._loss_spec
+        if spec is None:
+            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
+        if isinstance(spec, compile_utils.CustomLoss):
+            return spec(y, y_pred, sample_weight)
+        logits = getattr(y_pred, "_keras_logits", None)
+        fused = (logits is not None and not spec.from_logits
+                 and (logits[1], spec.kind) in compile_utils.FUSABLE)
+        out = logits[0] if fused else y_pred
+        shape = tuple(y_pred.shape)
+        want_grad = active_tape() is not None
+
+        def loss_fn(out_value):
+            return compile_utils.loss_and_grad(spec, y, out_value, shape, sample_weight,
+                                               want_grad, fused)
+        return fused_ops.compiled_loss(None, out, loss_fn)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The total loss of a batch as a scalar Tensor, as Keras 3's
+        `Model.compute_loss`: the compiled loss of `y_pred` against `y` plus
+        the model's `losses` (penalties and `add_loss`). Differentiable on a
+        tape."""
+        self._assert_compiled()
+        y = np.asarray(y)
+        self._resolve_compiled(y, tuple(y_pred.shape))
+        return self._losses_and_report(y, y_pred, sample_weight)[0]
+
+    def _losses_and_report(self, y, y_pred, sample_weight):
+        """(total loss Tensor, reported float): the data loss plus the layers'
+        penalties (Keras reports both; the weights' penalties before this step)."""
+        loss = self._data_loss(y, y_pred, sample_weight)
+        penalties = self.losses
+        reported = float(loss)
+        if not penalties:
+            return loss, reported
+        values = [float(p) for p in penalties]
+        reported = reported + float(np.sum(values, dtype=np.float64))
+        return fused_ops.add_n([loss] + penalties), reported
+
+    def _update_metrics(self, loss_value, y, y_pred, sample_weight, batch_size):
+        # As Keras 3: the loss tracker is weighted by the batch size, and the
+        # compiled `metrics` ignore sample weights (only `weighted_metrics`
+        # would use them).
+        self._loss_tracker.update_state(loss_value, sample_weight=batch_size)
+        for m in self._metrics:
+            m.update_state(y, y_pred)
+
+    def _train_step(self, x, y, sample_weight=None):
+        with Tape() as tape:
+            y_pred = self(x, training=True)
+            self._resolve_compiled(y, tuple(y_pred.shape))
+            loss, reported = self._losses_and_report(y, y_pred, sample_weight)
+        if self._train_variables is None:
+            self._train_variables = self.trainable_weights
+        if self._train_variables:
+            grads = tape.gradient(loss, self._train_variables)
+            self.optimizer.apply(grads, self._train_variables)
+        else:   # as Keras: the step still runs and reports, nothing is updated
+            warnings.warn("The model does not have any trainable weights.", stacklevel=2)
+        self._update_metrics(reported, y, np.asarray(y_pred), sample_weight, len(x))
+
+    def _test_step(self, x, y, sample_weight=None):
+        y_pred = self._infer_tensor(x)
+        self._resolve_compiled(y, tuple(y_pred.shape))
+        _, reported = self._losses_and_report(y, y_pred, sample_weight)
+        self._update_metrics(reported, y, np.asarray(y_pred), sample_weight, len(x))
+
+    def _infer_tensor(self, x):
+        with stop_recording():
+            return self(x, training=False)
+
+    def _infer(self, x):
+        """The model's output for the batch `x`, as a NumPy array."""
+        return np.asarray(self._infer_tensor(x))
+
+    def _logs(self):
+        """Running results, sorted by name as Keras 3 reports them."""
+        return {m.name: float(m.value() if isinstance(m, Mean) else m.result())
+                for m in sorted(self.metrics, key=lambda m: m.name)}
+
+    # -- data ------------------------------------------------------------------
+    def _prepare_x(self, x, name="x"):
+        arr = data_utils.as_float_array(name, x, self.dtype)
+        return self._adapt_input(arr)
+
+    def _adapt_input(self, x):
+        return x
+
+    def _prepare_xy(self, x, y, sample_weight, name="x"):
+        x = self._prepare_x(x, name)
+        if y is None:
+            raise ValueError("Training and evaluation need targets: y is None")
+        y = data_utils.as_target_array("y" if name == "x" else name.replace("x", "y"), y)
+        if sample_weight is not None:
+            sample_weight = data_utils.as_float_array("sample_weight", sample_weight, x.dtype)
+        data_utils.check_same_length(x=x, y=y, sample_weight=sample_weight)
+        return x, y, sample_weight
+
+    # -- fit -------------------------------------------------------------------
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1, **kwargs):
+        """Trains the model for a fixed number of epochs.
+
+        Args:
+            x: Input data (array-like, first axis = samples), or a Python
+                generator yielding `(x, y)` or `(x, y, sample_weight)` batches.
+            y: Targets (not with a generator).
+            batch_size: Samples per gradient update. Defaults to `32`.
+            epochs: Index of the last epoch. Defaults to `1`.
+            verbose: `"auto"` (= 1), 0 (silent), 1 (progress bar), 2 (one line
+                per epoch). Defaults to `"auto"`.
+            callbacks: List of `Callback` instances.
+            validation_split: Fraction of the data, taken from the end before
+                shuffling, held out for validation. Defaults to `0.0`.
+            validation_data: `(x_val, y_val)`, `(x_val, y_val, val_sample_weight)`
+                or a generator, evaluated at the end of each epoch; overrides
+                `validation_split`.
+            shuffle: Shuffle the training data every epoch. Defaults to `True`.
+            class_weight: Optional dict mapping class indices to loss weights
+                (classes not listed weigh 1).
+            sample_weight: Optional array of per-sample loss weights.
+            initial_epoch: Epoch at which to start. Defaults to `0`.
+            steps_per_epoch: Batches per epoch. With arrays, one pass over the
+                data carries on across epochs; with a generator, the epoch
+                length. Defaults to `None` (one full pass).
+            validation_steps: Batches evaluated per validation. Defaults to
+                `None` (all).
+            validation_batch_size: Defaults to `batch_size`.
+            validation_freq: Validate every this many epochs (an int), or
+                after the listed epochs (counted from 1). Defaults to `1`.
+
+        Returns:
+            A `History` whose `history` dict holds the per-epoch logs.
+        """
+        if "nb_epoch" in kwargs:
+            warn_deprecated("fit(nb_epoch=...)", "fit(epochs=...)")
+            epochs = kwargs.pop("nb_epoch")
+        generator_class_weight = kwargs.pop("_generator_class_weight", None)
+        if kwargs:
+            raise TypeError("fit() got an unexpected keyword argument %r" % next(iter(kwargs)))
+        self._assert_compiled()
+        verbose = _check_verbose(verbose)
+        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
+            raise ValueError("epochs must be a non-negative integer. Received: epochs=%r"
+                             % (epochs,))
+        _check_validation_freq(validation_freq)
+        steps_per_epoch = _check_steps("steps_per_epoch", steps_per_epoch)
+        validation_steps = _check_steps("validation_steps", validation_steps)
+        rng = global_rng()
+        general = steps_per_epoch is not None
+        val_split = None
+        if data_utils.is_generator(x):
+            _check_generator_args(y, sample_weight, class_weight, validation_split)
+            if shuffle:
+                warnings.warn("`shuffle=True` was passed, but will be ignored since the data "
+                              "`x` was provided as a generator. The generator is expected to "
+                              "yield already-shuffled data.", UserWarning, stacklevel=2)
+            source = data_utils.GeneratorBatches(
+                x, self._batch_converter(generator_class_weight))
+            self._ensure_built(self._prepare_x(source.first_x()))
+            general = True
+            batch_size = data_utils.check_batch_size(batch_size)
+        else:
+            batch_size = data_utils.check_batch_size(batch_size)
+            x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
+            if validation_split and validation_data is None:
+                (x, y, sample_weight), val_split = data_utils.train_validation_split(
+                    (x, y, sample_weight), validation_split)
+            if class_weight is not None:
+                if sample_weight is not None:
+                    raise ValueError("You cannot `class_weight` and `sample_weight` at the "
+                                     "same time.")
+                sample_weight = data_utils.class_weights_to_sample_weights(
+                    y, class_weight).astype(x.dtype)
+            self._ensure_built(x)
+            source = data_utils.ArrayBatches((x, y, sample_weight), batch_size, shuffle, rng)
+
+        val_source = None
+        val_batch_size = data_utils.check_batch_size(validation_batch_size or batch_size)
+        if validation_data is not None:
+            if data_utils.is_generator(validation_data):
+                val_source = data_utils.GeneratorBatches(validation_data,
+                                                         self._batch_converter())
+            else:
+                xv, yv, swv = data_utils.unpack_validation_data(validation_data)
+                val_source = data_utils.ArrayBatches(
+                    self._prepare_xy(xv, yv, swv, name="x_val"), val_batch_size)
+        elif val_split is not None:
+            val_source = data_utils.ArrayBatches(val_split, val_batch_size)
+
+        train_iter = data_utils.EpochIterator(source, steps_per_epoch) if general else None
+        steps = train_iter.num_batches if general else source.num_batches
+        cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
+                           verbose=verbose, epochs=int(epochs), steps=steps)
+        plan = targets = val_plan = None
+        if not general:
+            plan = compiled.training_plan(self, x, y, sample_weight, batch_size)
+            targets = plan.targets(y) if plan is not None else None
+            if targets is None:
+                plan = None
+            if plan is not None and isinstance(val_source, data_utils.ArrayBatches) \
+                    and validation_steps is None and not _wants_batches(cbs, "test"):
+                xv, yv, swv = val_source.arrays
+                val_plan = compiled.training_plan(self, xv, yv, swv, val_source.batch_size,
+                                                  train=False)
+        cbs._wants_train_batches = _wants_batches(cbs, "train")
+        self.stop_training = False
+        cbs.on_train_begin()
+        training_logs = None
+        for epoch in range(int(initial_epoch), int(epochs)):
+            self.reset_metrics()
+            cbs.on_epoch_begin(epoch)
+            if general:
+                logs = self._fit_epoch_iter(train_iter, cbs)
+            else:
+                order = rng.permutation(len(x)) if shuffle else None
+                if plan is not None:
+                    logs = self._fit_epoch_compiled(plan, targets, x, order, batch_size, steps,
+                                                    cbs, verbose)
+                else:
+                    logs = self._fit_epoch_layers(x, y, sample_weight, order, batch_size,
+                                                  steps, cbs)
+            epoch_logs = dict(logs)
+            if val_source is not None and _should_eval(epoch, validation_freq):
+                val_logs = self._validate(val_source, validation_steps, val_plan, cbs)
+                epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
+            cbs.on_epoch_end(epoch, epoch_logs)
+            training_logs = epoch_logs
+            if self.stop_training:
+                break
+        cbs.on_train_end(logs=training_logs)
+        return cbs.history
+
+    def _batch_converter(self, class_weight=None):
+        """Turns a raw generator batch (x, y, sw) into checked arrays."""
+        def convert(batch):
+            xb, yb, swb = batch
+            if yb is None:
+                return self._prepare_x(xb), None, None
+            xb, yb, swb = self._prepare_xy(xb, yb, swb)
+            if class_weight is not None:
+                cw = data_utils.class_weights_to_sample_weights(yb, class_weight)
+                swb = cw.astype(xb.dtype) if swb is None else swb * cw
+            return xb, yb, swb
+        return convert
+
+    def _validate(self, val_source, validation_steps, val_plan, cbs):
+        if validation_steps is None and isinstance(val_source, data_utils.ArrayBatches):
+            xv, yv, swv = val_source.arrays
+            if val_plan is not None and val_plan.targets(yv) is not None:
+                return self._evaluate_compiled(val_plan, xv, yv, cbs)
+            return self._run_evaluation(xv, yv, swv, val_source.batch_size, callbacks=cbs)
+        return self._evaluate_iter(data_utils.EpochIterator(val_source, validation_steps), cbs)
+
+    @staticmethod
+    def _iter_batches(epoch_iter, on_batch_begin, what):
+        """Yields `(step, x, y, sample_weight)` from an EpochIterator, calling
+        `on_batch_begin(step)` before each batch is drawn; `what` names the
+        caller ("Training", "Evaluation") in the error for batches with no y."""
+        for step in epoch_iter.steps():
+            on_batch_begin(step)
+            batch = epoch_iter.next_batch()
+            if batch is None:
+                return
+            xb, yb, swb = batch
+            if yb is None:
+                raise ValueError("%s needs targets: the generator yielded (x,) "
+                                 "batches with no y" % what)
+            yield step, xb, yb, swb
+
+    def _fit_epoch_iter(self, epoch_iter, cbs):
+        """One epoch over an EpochIterator (generators, steps_per_epoch)."""
+        logs = {}
+        for step, xb, yb, swb in self._iter_batches(epoch_iter, cbs.on_train_batch_begin,
+                                                    "Training"):
+            self._train_step(xb, yb, swb)
+            logs = self._logs()
+            cbs.on_train_batch_end(step, logs)
+            if self.stop_training:
+                break
+        return logs
+
+    def _evaluate_iter(self, epoch_iter, cbs):
+        """Evaluation over an EpochIterator (generators, `steps`)."""
+        self.reset_metrics()
+        cbs.on_test_begin()
+        logs = {}
+        for step, xb, yb, swb in self._iter_batches(epoch_iter, cbs.on_test_batch_begin,
+                                                    "Evaluation"):
+            self._test_step(xb, yb, swb)
+            logs = self._logs()
+            cbs.on_test_batch_end(step, logs)
+        cbs.on_test_end(logs)
+        return logs
+
+    def _fit_epoch_layers(self, x, y, sample_weight, order, batch_size, steps, cbs):
+        """One epoch through the layers' own forward and backward (any model)."""
+        n = len(x)
+        logs = {}
+        for step in range(steps):
+            cbs.on_train_batch_begin(step)
+            lo, hi = step * batch_size, min(n, (step + 1) * batch_size)
+            if order is None:
+                xb, yb = x[lo:hi], y[lo:hi]
+                swb = None if sample_weight is None else sample_weight[lo:hi]
+            else:
+                idx = order[lo:hi]
+                xb, yb = x.take(idx, axis=0), y.take(idx, axis=0)
+                swb = None if sample_weight is None else sample_weight.take(idx, axis=0)
+            self._train_step(xb, yb, swb)
+            logs = self._logs()
+            cbs.on_train_batch_end(step, logs)
+            if self.stop_training:
+                break
+        return logs
+
+    def _fit_epoch_compiled(self, plan, targets, x, order, batch_size, steps, cbs, verbose):
+        """One epoch through the compiled plan: many steps per C call, Python in
+        between only as often as callbacks or the progress bar need it."""
+        t, labels = targets
+        index = None if order is None else order.astype(np.int64, copy=False)
+        per_batch = getattr(cbs, "_wants_train_batches", None)
+        if per_batch is None:
+            per_batch = _wants_batches(cbs, "train")
+        chunk = 1 if (per_batch or verbose == 1) else steps
+        opt = self.optimizer
+        step = 0
+        logs = {}
+        while step < steps:
+            ns = 1 if per_batch else min(chunk, steps - step)
+            if per_batch:
+                cbs.on_train_batch_begin(step)
+            plan.sync()
+            params = plan.step_params(ns)
+            keys = plan.keys.draw(ns)
+            started = time.perf_counter()
+            sums = plan.plan.train(x, t, labels, index, batch_size, step, ns, params, keys)
+            elapsed = time.perf_counter() - started
+            opt.iterations.value[...] += ns
+            plan.account(sums)
+            step += ns
+            logs = self._logs()
+            cbs.on_train_batch_end(step - 1, logs)
+            if self.stop_training:
+                break
+            if not per_batch and verbose == 1:
+                # about 20 progress-bar updates a second, as Keras draws them
+                chunk = max(1, min(steps, int(0.05 * ns / max(elapsed, 1e-9))))
+        return logs
+
+    def _evaluate_compiled(self, plan, x, y, callbacks=None):
+        self.reset_metrics()
+        t, labels = plan.targets(y)
+        if callbacks is not None:
+            callbacks.on_test_begin()
+        sums = plan.plan.evaluate(x, t, labels)
+        penalties = self.losses     # weight penalties: the same for every batch
+        if penalties:
+            sums[0] += float(np.sum(penalties, dtype=np.float64)) * sums[1]
+        plan.account(sums)
+        logs = self._logs()
+        if callbacks is not None:
+            callbacks.on_test_batch_end(max(0, callbacks.params.get("steps", 1) - 1)
+                                        if callbacks.params else 0, logs)
+            callbacks.on_test_end(logs=logs)
+        return logs
+
+    def _run_evaluation(self, x, y, sample_weight, batch_size, callbacks=None):
+        self.reset_metrics()
+        n = len(x)
+        steps = -(-n // batch_size)
+        if callbacks is not None:
+            callbacks.on_test_begin()
+        logs = {}
+        for step in range(steps):
+            lo, hi = step * batch_size, min(n, (step + 1) * batch_size)
+            if callbacks is not None:
+                callbacks.on_test_batch_begin(step)
+            self._test_step(x[lo:hi], y[lo:hi],
+                            None if sample_weight is None else sample_weight[lo:hi])
+            if callbacks is not None:
+                logs = self._logs()
+                callbacks.on_test_batch_end(step, logs)
+        logs = self._logs()
+        if callbacks is not None:
+            callbacks.on_test_end(logs=logs)
+        return logs
+
+    # -- evaluate / predict ----------------------------------------------------
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+                 steps=None, callbacks=None, return_dict=False):
+        """Returns the loss (a float), or `[loss, *metrics]` in compile order,
+        or a dict with `return_dict=True`.
+
+        Args:
+            x: Inputs, or a generator yielding `(x, y)` / `(x, y, sample_weight)`.
+            batch_size: Defaults to `32`.
+            verbose: `"auto"` (= 1), 0 or 1. Defaults to `"auto"`.
+            steps: Number of batches to evaluate. Defaults to `None` (all).
+        """
+        self._assert_compiled()
+        verbose = _check_verbose(verbose)
+        steps = _check_steps("steps", steps)
+        if data_utils.is_generator(x):
+            _check_generator_args(y, sample_weight, None, None)
+            source = data_utils.GeneratorBatches(x, self._batch_converter())
+            self._ensure_built(self._prepare_x(source.first_x()))
+        else:
+            batch_size = data_utils.check_batch_size(batch_size)
+            x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
+            self._ensure_built(x)
+            source = data_utils.ArrayBatches((x, y, sample_weight), batch_size)
+        if steps is not None or isinstance(source, data_utils.GeneratorBatches):
+            it = data_utils.EpochIterator(source, steps)
+            cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self,
+                               verbose=verbose, epochs=1, steps=it.num_batches)
+            logs = self._evaluate_iter(it, cbs)
+            return self._format_results(logs, return_dict)
+        cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
+                           epochs=1, steps=source.num_batches)
+        plan = None
+        if not _wants_batches(cbs, "test"):
+            plan = compiled.training_plan(self, x, y, sample_weight, 256, train=False)
+        if plan is not None and plan.targets(y) is not None:
+            logs = self._evaluate_compiled(plan, x, y, cbs)
+        else:
+            logs = self._run_evaluation(x, y, sample_weight, batch_size, callbacks=cbs)
+        return self._format_results(logs, return_dict)
+
+    def _format_results(self, logs, return_dict):
+        if return_dict:
+            return logs
+        ordered = [logs[m.name] for m in self.metrics if m.name in logs]
+        return ordered[0] if len(ordered) == 1 else ordered
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """Returns the model's output for all of `x`, computed in batches.
+
+        Args:
+            x: Inputs, or a generator yielding `(x,)` or `(x, y)` batches.
+            batch_size: Defaults to `32`.
+            verbose: `"auto"` (= 1), 0 or 1. Defaults to `"auto"`.
+            steps: Number of batches to predict. Defaults to `None` (all).
+        """
+        fast = self._plan_cache.get("predict_fast")
+        if fast is not None and verbose == 0 and callbacks is None and batch_size is None \
+                and steps is None and type(x) is np.ndarray and x.dtype == np.float32 \
+                and x.ndim == 2 and x.flags.c_contiguous and x.shape[1] == fast[0] \
+                and 0 < len(x) <= fast[1]:
+            # the quick road for small float32 batches: checks (NaN and infinity
+            # in C), then one C call
+            return fast[2].predict(x)
+        verbose = _check_verbose(verbose)
+        steps = _check_steps("steps", steps)
+        if data_utils.is_generator(x):
+            source = data_utils.GeneratorBatches(x, self._batch_converter(),
+                                                 allow_bare=getattr(self, "_bare_batches",
+                                                                    False))
+            self._ensure_built(self._prepare_x(source.first_x()))
+            return self._predict_iter(data_utils.EpochIterator(source, steps), callbacks,
+                                      verbose)
+        batch_size = data_utils.check_batch_size(batch_size)
+        x = self._prepare_x(x)
+        self._ensure_built(x)
+        if steps is not None:
+            source = data_utils.ArrayBatches((x,), batch_size)
+            return self._predict_iter(data_utils.EpochIterator(source, steps), callbacks,
+                                      verbose)
+        n = len(x)
+        if verbose == 0 and not callbacks and x.ndim == 2 and n:
+            plan = compiled.inference_plan(self, n)
+            if plan is not None:
+                return plan.predict(x)     # one C call, no per-layer Python
+        steps = -(-n // batch_size)
+        cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
+                           epochs=1, steps=steps)
+        cbs.on_predict_begin()
+        out = None
+        for step in range(steps):
+            lo, hi = step * batch_size, min(n, (step + 1) * batch_size)
+            cbs.on_predict_batch_begin(step)
+            yb = self._infer(x[lo:hi])
+            if out is None:
+                out = np.empty((n,) + yb.shape[1:], dtype=yb.dtype)
+            out[lo:hi] = yb
+            cbs.on_predict_batch_end(step, {"outputs": yb})
+        cbs.on_predict_end()
+        if out is None:
+            out = self._empty_output(x)
+        return out
+
+    def _empty_output(self, x):
+        return np.empty((0,) + tuple(self.compute_output_shape((0,) + x.shape[1:]))[1:],
+                        dtype=self.dtype)
+
+    def _predict_iter(self, epoch_iter, callbacks, verbose):
+        cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
+                           epochs=1, steps=epoch_iter.num_batches)
+        cbs.on_predict_begin()
+        outputs = []
+        for step in epoch_iter.steps():
+            cbs.on_predict_batch_begin(step)
+            batch = epoch_iter.next_batch()
+            if batch is None:
+                break
+            yb = self._infer(batch[0])
+            outputs.append(yb)
+            cbs.on_predict_batch_end(step, {"outputs": yb})
+        cbs.on_predict_end()
+        if not outputs:
+            raise ValueError("Unexpected result of `predict_function` (Empty batch_outputs). "
+                             "Please use `Model.compile(..., run_eagerly=True)`, or "
+                             "`tf.config.run_functions_eagerly(True)` for more information "
+                             "of where went wrong, or file a issue/bug to `tf.keras`.")
+        return np.concatenate(outputs, axis=0)
+
+    # -- on-batch API ----------------------------------------------------------
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        """One gradient update on one batch; returns its loss (and metrics)."""
+        self._assert_compiled()
+        x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
+        if class_weight is not None:
+            cw = data_utils.class_weights_to_sample_weights(y, class_weight).astype(x.dtype)
+            sample_weight = cw if sample_weight is None else sample_weight * cw
+        self._ensure_built(x)
+        self.reset_metrics()
+        self._train_step(x, y, sample_weight)
+        return self._format_results(self._logs(), return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """Loss (and metrics) of one batch, without updating the model."""
+        self._assert_compiled()
+        x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
+        self._ensure_built(x)
+        self.reset_metrics()
+        self._test_step(x, y, sample_weight)
+        return self._format_results(self._logs(), return_dict)
+
+    def predict_on_batch(self, x):
+        """The model's output for one batch, as a NumPy array."""
+        x = self._prepare_x(x)
+        self._ensure_built(x)
+        return self._infer(x)
+
+    # -- Keras 2 idioms ------------------------------------------------------------
+    def predict_classes(self, x, batch_size=32, verbose=0):
+        """Keras 2: class indices (argmax), or 0/1 for a single sigmoid output."""
+        warn_deprecated("model.predict_classes(x)",
+                        "np.argmax(model.predict(x), axis=-1) (or (model.predict(x) > 0.5)"
+                        ".astype('int32') for a single sigmoid output)")
+        proba = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if proba.shape[-1] > 1:
+            return proba.argmax(axis=-1)
+        return (proba > 0.5).astype("int32")
+
+    def predict_proba(self, x, batch_size=32, verbose=0):
+        """Keras 2: the model's output (probabilities)."""
+        warn_deprecated("model.predict_proba(x)", "model.predict(x)")
+        preds = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if preds.size and (preds.min() < 0.0 or preds.max() > 1.0):
+            warnings.warn("Network returning invalid probability values. The last layer might "
+                          "not normalize predictions into probabilities (like softmax or "
+                          "sigmoid would).", stacklevel=2)
+        return preds
+
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
+                      callbacks=None, validation_data=None, validation_steps=None,
+                      validation_freq=1, class_weight=None, max_queue_size=10, workers=1,
+                      use_multiprocessing=False, shuffle=True, initial_epoch=0, **kwargs):
+        """Keras 2: `fit` on a generator (its `class_weight` applies per batch)."""
+        warn_deprecated("model.fit_generator(...)", "model.fit(generator, ...)")
+        if "nb_epoch" in kwargs:
+            epochs = kwargs.pop("nb_epoch")
+        if kwargs:
+            raise TypeError("fit_generator() got an unexpected keyword argument %r"
+                            % next(iter(kwargs)))
+        return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs,
+                        verbose=verbose, callbacks=callbacks, validation_data=validation_data,
+                        validation_steps=validation_steps, validation_freq=validation_freq,
+                        shuffle=False, initial_epoch=initial_epoch,
+                        _generator_class_weight=class_weight)
+
+    def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                           workers=1, use_multiprocessing=False, verbose=0):
+        """Keras 2: `evaluate` on a generator."""
+        warn_deprecated("model.evaluate_generator(...)", "model.evaluate(generator, ...)")
+        return self.evaluate(generator, steps=steps, callbacks=callbacks, verbose=verbose)
+
+    def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                          workers=1, use_multiprocessing=False, verbose=0):
+        """Keras 2: `predict` on a generator (bare `x` batches are accepted)."""
+        warn_deprecated("model.predict_generator(...)", "model.predict(generator, ...)")
+        self._bare_batches = True
+        try:
+            return self.predict(generator, steps=steps, callbacks=callbacks, verbose=verbose)
+        finally:
+            self._bare_batches = False
+
+
+def _wants_batches(callbacks, kind):
+    """Whether any callback (other than the progress bar) overrides a per-batch
+    hook of fit ("train") or of evaluation ("test")."""
+    names = (("on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end")
+             if kind == "train" else ("on_test_batch_begin", "on_test_batch_end"))
+    for cb in callbacks.callbacks:
+        if isinstance(cb, ProgbarLogger) or getattr(cb, "_batch_hooks_idle", False):
+            continue
+        if any(getattr(type(cb), h) is not getattr(Callback, h) or h in vars(cb)
+               for h in names):
+            return True
+    return False
+
+
+def _should_eval(epoch, validation_freq):
+    epoch += 1    # validation_freq counts epochs from 1
+    if isinstance(validation_freq, (list, tuple)):
+        return epoch in validation_freq
+    return epoch % validation_freq == 0
+
+
+def _check_validation_freq(validation_freq):
+    if isinstance(validation_freq, (list, tuple)):
+        return
+    if isinstance(validation_freq, bool) or not isinstance(validation_freq, (int, np.integer)) \
+            or validation_freq < 1:
+        raise ValueError("Expected `validation_freq` to be a list or a positive int. Received: "
+                         "validation_freq=%r of the type %s."
+                         % (validation_freq, type(validation_freq)))
+
+
+def _check_steps(name, steps):
+    if steps is None:
+        return None
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError("%s must be a positive integer or None. Received: %s=%r"
+                         % (name, name, steps))
+    return int(steps)
+
+
+def _check_generator_args(y, sample_weight, class_weight, validation_split):
+    if y is not None:
+        raise ValueError("When providing `x` as a generator, `y` should not be passed. "
+                         "Instead, the targets should be included as part of the generator.")
+    if sample_weight is not None:
+        raise ValueError("When providing `x` as a generator, `sample_weights` should not be "
+                         "passed. Instead, the sample weights should be included as part of "
+                         "the generator.")
+    if class_weight is not None:
+        raise ValueError("Argument `class_weight` is not supported for Python generator "
+                         "inputs. Received: class_weight=%r" % (class_weight,))
+    if validation_split:
+        raise ValueError("Argument `validation_split` is only supported for tensors or NumPy "
+                         "arrays. Found incompatible type in the input: [generator]")
+
+
+def _check_verbose(verbose):
+    if verbose == "auto":
+        return 1
+    if verbose not in (0, 1, 2):
+        raise ValueError("verbose must be 'auto', 0, 1 or 2. Received: verbose=%r" % (verbose,))
+    return int(verbose)
