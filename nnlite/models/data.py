@@ -265,3 +265,45 @@ class EpochIterator:
             _out_of_data_warning()
             self._current = None
             return None
+
+
+class Structured:
+    """The inputs of a model with several inputs: a list or dict of arrays with
+    one first axis, sliced and gathered together as one array would be."""
+
+    ndim = None     # not one matrix: the compiled executor leaves it to the eager one
+
+    def __init__(self, parts):
+        self.parts = parts
+        leaves = list(parts.values()) if isinstance(parts, dict) else list(parts)
+        sizes = {len(a) for a in leaves}
+        if len(sizes) > 1:
+            raise ValueError("Data cardinality is ambiguous: the inputs hold %s samples. Make "
+                             "sure all arrays contain the same number of samples."
+                             % sorted(sizes))
+        self._leaves = leaves
+        self.dtype = leaves[0].dtype
+        self.shape = leaves[0].shape
+
+    def _map(self, fn):
+        if isinstance(self.parts, dict):
+            return Structured({k: fn(v) for k, v in self.parts.items()})
+        return Structured([fn(v) for v in self.parts])
+
+    def __len__(self):
+        return len(self._leaves[0])
+
+    def __getitem__(self, key):
+        return self._map(lambda a: a[key])
+
+    def take(self, idx, axis=0):
+        return self._map(lambda a: a.take(idx, axis=axis))
+
+    def value(self):
+        """The list or dict of arrays, as the model's call takes it."""
+        return self.parts
+
+
+def model_inputs(x):
+    """What a model's call takes for prepared data `x`."""
+    return x.parts if isinstance(x, Structured) else x

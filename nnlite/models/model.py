@@ -55,8 +55,9 @@ class Model(Trainer, Layer):
     def _ensure_built(self, x):
         """Builds a model whose weights appear on its first call, from one sample."""
         if not self.built:
+            from nnlite.models.data import model_inputs
             with stop_recording():
-                self(x[:1])
+                self(model_inputs(x[:1]))
 
     # -- configs for saving (Keras 3's formats) ------------------------------
     def get_build_config(self):

@@ -151,7 +151,7 @@ class Trainer:
 
     def _train_step(self, x, y, sample_weight=None):
         with Tape() as tape:
-            y_pred = self(x, training=True)
+            y_pred = self(data_utils.model_inputs(x), training=True)
             self._resolve_compiled(y, tuple(y_pred.shape))
             loss, reported = self._losses_and_report(y, y_pred, sample_weight)
         if self._train_variables is None:
@@ -171,7 +171,7 @@ class Trainer:
 
     def _infer_tensor(self, x):
         with stop_recording():
-            return self(x, training=False)
+            return self(data_utils.model_inputs(x), training=False)
 
     def _infer(self, x):
         """The model's output for the batch `x`, as a NumPy array."""
@@ -184,6 +184,12 @@ class Trainer:
 
     # -- data ------------------------------------------------------------------
     def _prepare_x(self, x, name="x"):
+        several = len(getattr(self, "inputs", None) or ()) > 1
+        if isinstance(x, dict) or (several and isinstance(x, (list, tuple))):
+            items = x.items() if isinstance(x, dict) else enumerate(x)
+            parts = {k: data_utils.as_float_array("%s[%r]" % (name, k), v, self.dtype)
+                     for k, v in items}
+            return data_utils.Structured(parts if isinstance(x, dict) else list(parts.values()))
         arr = data_utils.as_float_array(name, x, self.dtype)
         return self._adapt_input(arr)
 

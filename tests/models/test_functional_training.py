@@ -75,8 +75,6 @@ def test_sgd_step_matches_tape_gradient():
         np.testing.assert_allclose(w0 - w1, g, rtol=1e-6, atol=1e-10)
 
 
-@pytest.mark.xfail(reason="the trainer's data path takes one input array so far "
-                          "(nnlite/models/data.py)", strict=False)
 def test_multi_input_model_fits_on_a_list_of_arrays():
     a, b = Input((3,), name="a"), Input((2,), name="b")
     out = Dense(1)(layers.concatenate([Dense(4, activation="relu")(a), b]))
