@@ -51,7 +51,8 @@ def _floatx():
 
 def _is_weak(x):
     """A Python scalar (weakly typed: it takes the other operand's dtype)."""
-    return isinstance(x, (bool, int, float)) and not isinstance(x, np.generic)
+    return type(x) in (bool, int, float) or (
+        isinstance(x, (bool, int, float)) and not isinstance(x, np.generic))
 
 
 def _const(x, dtype=None):
@@ -84,7 +85,11 @@ def _dtype_of(x):
 
 
 def _promote(dtypes):
-    floats = [d for d in dtypes if np.issubdtype(d, np.inexact)]
+    if len(dtypes) == 1:
+        return dtypes[0]
+    if dtypes[0] == dtypes[1] and len(dtypes) == 2:
+        return dtypes[0]
+    floats = [d for d in dtypes if (np.dtype(d).kind in "fc")]
     if floats:
         return np.result_type(*floats)
     return np.result_type(*dtypes)
@@ -99,7 +104,7 @@ def _result_dtype(*xs):
             return _floatx()
         return np.dtype(np.int32) if int in weak else np.dtype(bool)
     dt = _promote(strong)
-    if float in weak and not np.issubdtype(dt, np.inexact):
+    if float in weak and not (np.dtype(dt).kind in "fc"):
         dt = _floatx()
     elif int in weak and dt == np.bool_:
         dt = np.dtype(np.int32)
@@ -113,11 +118,11 @@ def _inputs(*xs):
 
 
 def _float_dtype(dt):
-    return dt if np.issubdtype(dt, np.inexact) else _floatx()
+    return dt if (np.dtype(dt).kind in "fc") else _floatx()
 
 
 def _is_float(a):
-    return np.issubdtype(a.dtype, np.inexact)
+    return (np.dtype(a.dtype).kind in "fc")
 
 
 def _grad(g, a):
@@ -175,10 +180,11 @@ def _binary(name, x1, x2, f, grads=None, compute_dtype=None):
     dt = compute_dtype(dt) if compute_dtype else dt
 
     def fn(a, b):
-        _broadcast_shape(name, a.shape, b.shape)
+        if a.shape != b.shape:
+            _broadcast_shape(name, a.shape, b.shape)
         ac, bc = a.astype(dt, copy=False), b.astype(dt, copy=False)
         y = np.asarray(f(ac, bc))
-        if grads is None or not np.issubdtype(y.dtype, np.inexact):
+        if grads is None or not (np.dtype(y.dtype).kind in "fc"):
             return y, None
 
         def backward(dy):
@@ -198,7 +204,7 @@ def _unary(name, x, f, grad=None, to_float=False):
     def fn(a):
         ac = a.astype(dt, copy=False)
         y = np.asarray(f(ac))
-        if grad is None or not np.issubdtype(y.dtype, np.inexact):
+        if grad is None or not (np.dtype(y.dtype).kind in "fc"):
             return y, None
 
         def backward(dy):
@@ -375,7 +381,7 @@ def where(condition, x1=None, x2=None):
 
         def backward(dy):
             return _grad(np.where(cond, dy, 0), a), _grad(np.where(cond, 0, dy), b)
-        return y, (backward if np.issubdtype(dt, np.inexact) else None)
+        return y, (backward if (np.dtype(dt).kind in "fc") else None)
     return apply("where", fn, ins)
 
 
@@ -583,7 +589,7 @@ def _matmul(a, b):
         y = _core.gemm(ac, bc, trans_a=ta, trans_b=tb).reshape(out_shape)
     else:
         y = np.matmul(a2, b2).reshape(out_shape)
-    if not np.issubdtype(dt, np.inexact):
+    if not (np.dtype(dt).kind in "fc"):
         return y, None
 
     def backward(dy):
@@ -663,7 +669,7 @@ def _einsum(*arrays, terms, out):
     cs = [a.astype(dt, copy=False) for a in arrays]
     spec = ",".join(terms) + "->" + out
     y = np.asarray(np.einsum(spec, *cs, optimize=len(cs) > 2))
-    if not np.issubdtype(dt, np.inexact):
+    if not (np.dtype(dt).kind in "fc"):
         return y, None
     sizes = {}
     for t, a in zip(terms, cs):
@@ -1070,7 +1076,7 @@ def _concat(*arrays, axis, kind):
     dt = _promote([a.dtype for a in arrays])
     y = (np.concatenate if kind == "concatenate" else np.stack)(
         [a.astype(dt, copy=False) for a in arrays], axis=axis)
-    if not np.issubdtype(dt, np.inexact):
+    if not (np.dtype(dt).kind in "fc"):
         return y, None
 
     def backward(dy):
