@@ -269,7 +269,8 @@ struct nl_train_config {
 
 typedef struct nl_splan nl_splan;
 
-/* NL_OK, NL_EINVAL or NL_ENOMEM; *plan is NULL on failure. */
+/* NL_OK, NL_EINVAL (also when a buffer, max_batch x dims[l] or dims[l] x dims[l+1]
+ * floats, would exceed 2^62 bytes) or NL_ENOMEM; *plan is NULL on failure. */
 int nl_splan_create(nl_splan **plan, int nlayers, const int64_t *dims, const int *acts,
                     const float *act_alphas, int64_t max_batch);
 void nl_splan_free(nl_splan *plan);

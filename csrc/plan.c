@@ -10,6 +10,7 @@
 #include "simd_clones.h"
 
 #define PLAN_MAX_LAYERS 64
+#define PLAN_MAX_BYTES ((int64_t)1 << 62)   /* the largest buffer, in bytes */
 
 struct nl_splan {
     int nl;
@@ -80,6 +81,14 @@ int nl_splan_create(nl_splan **out, int nlayers, const int64_t *dims, const int 
     for (int l = 0; l < nlayers; l++)
         if (acts[l] < NL_ACT_LINEAR || acts[l] > NL_ACT_EXPONENTIAL)
             return NL_EINVAL;
+    /* every buffer (batch x width, fan-in x fan-out) must fit the size
+     * arithmetic below; Python refuses such sizes first, with their names */
+    for (int l = 0; l <= nlayers; l++) {
+        if (max_batch > PLAN_MAX_BYTES / 8 / dims[l])
+            return NL_EINVAL;
+        if (l < nlayers && dims[l] > PLAN_MAX_BYTES / 8 / dims[l + 1])
+            return NL_EINVAL;
+    }
     p = (nl_splan *)calloc(1, sizeof(*p));
     if (!p)
         return NL_ENOMEM;

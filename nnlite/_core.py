@@ -5,6 +5,8 @@ exception naming the problem, and only then passes the arrays to C without
 copying (`ffi.from_buffer`). The rest of nnlite calls these functions and never
 sees `ffi` or `lib`.
 """
+import threading
+
 import numpy as np
 
 from nnlite._nnlite import ffi, lib
@@ -622,10 +624,32 @@ def _f32_rows(name, arr, cols):
     return _ld(name, arr)
 
 
+# the largest byte count of one plan buffer: size_t and int64 products in C stay exact
+_PLAN_MAX_BYTES = 2 ** 62
+
+
+def _plan_sizes(dims, max_batch):
+    """Raises ValueError naming the sizes when a buffer the plan allocates
+    (batch x width, fan-in x fan-out) would overflow the C size arithmetic."""
+    widest = max(dims)
+    products = [("max_batch x widest layer", max_batch, widest)]
+    products += [("layer %d kernel (%d x %d)" % (l, dims[l], dims[l + 1]), dims[l], dims[l + 1])
+                 for l in range(len(dims) - 1)]
+    for what, a, b in products:
+        if a * b * 8 > _PLAN_MAX_BYTES:
+            raise ValueError("Plan: the buffer for %s has %d x %d = %d values, more than the "
+                             "C size arithmetic can hold. Received: dims=%s, max_batch=%d"
+                             % (what, a, b, a * b, list(dims), max_batch))
+
+
 class Plan:
     """A compiled stack of dense layers (float32) that trains, evaluates and
     predicts whole batches in C. Weight and slot arrays are registered by
     reference: the plan keeps them alive and they must not be resized.
+
+    The plan's work buffers are shared by its calls, so a lock serializes the
+    C calls of one plan: threads may predict (or evaluate) through one plan at
+    once, each getting its own rows back.
 
     Args:
         dims: Layer sizes, inputs first: `[784, 128, 128, 10]`.
@@ -638,8 +662,14 @@ class Plan:
         nl = len(activations)
         if len(dims) != nl + 1 or len(alphas) != nl:
             raise ValueError("Plan: %d layers need %d sizes" % (nl, nl + 1))
+        dims = [int(d) for d in dims]
+        max_batch = int(max_batch)
+        if min(dims) < 1 or max_batch < 1:
+            raise ValueError("Plan: sizes and max_batch must be >= 1. Received: dims=%s, "
+                             "max_batch=%d" % (dims, max_batch))
+        _plan_sizes(dims, max_batch)
         out = ffi.new("nl_splan **")
-        status = lib.nl_splan_create(out, nl, ffi.new("int64_t[]", [int(d) for d in dims]),
+        status = lib.nl_splan_create(out, nl, ffi.new("int64_t[]", dims),
                                      ffi.new("int[]", [_act_id(a) for a in activations]),
                                      ffi.new("float[]", [float(a) for a in alphas]),
                                      int(max_batch))
@@ -652,6 +682,7 @@ class Plan:
         self._sums = ffi.new("double[4]")
         self._rates = {}
         self.ndrop = 0
+        self._lock = threading.Lock()
 
     def set_layer(self, layer, kernel, bias, trainable):
         k, n = self.dims[layer], self.dims[layer + 1]
@@ -756,8 +787,14 @@ class Plan:
         uint64 array of shape (nsteps, ndrop)."""
         ldx = _f32_rows("x", x, self.dims[0])
         n = len(x)
+        batch, first_step, nsteps = int(batch), int(first_step), int(nsteps)
+        if n and batch > n:
+            batch = n     # as Keras: a batch is at most all the samples
         if not 1 <= batch <= self.max_batch:
             raise ValueError("Plan: batch %d outside [1, %d]" % (batch, self.max_batch))
+        if first_step < 0 or nsteps < 0 or (first_step + nsteps) * batch >= 2 ** 63:
+            raise ValueError("Plan: steps %d to %d of batch %d overflow the row index"
+                             % (first_step, first_step + nsteps, batch))
         tp, ldt, lp = self._targets(t, labels, n)
         ip = ffi.NULL
         if index is not None:
@@ -776,22 +813,27 @@ class Plan:
                 raise ValueError("Plan: keys must be a contiguous uint64 array of shape (%d, %d)"
                                  % (nsteps, self.ndrop))
             kp = ffi.cast("uint64_t *", keys.ctypes.data)
-        sums = self._sums
-        sums[0] = sums[1] = sums[2] = sums[3] = 0.0
-        status = lib.nl_splan_train(self._plan, self._cfg, _ptr(_F32, x), ldx, tp, ldt, lp, ip,
-                                    n, batch, first_step, nsteps,
-                                    ffi.cast("double *", params.ctypes.data), kp, sums)
+        with self._lock:
+            sums = self._sums
+            sums[0] = sums[1] = sums[2] = sums[3] = 0.0
+            status = lib.nl_splan_train(self._plan, self._cfg, _ptr(_F32, x), ldx, tp, ldt, lp,
+                                        ip, n, batch, first_step, nsteps,
+                                        ffi.cast("double *", params.ctypes.data), kp, sums)
+            result = [sums[0], sums[1], sums[2], sums[3]]
         _check(status, "Plan.train")
-        return [sums[0], sums[1], sums[2], sums[3]]
+        return result
 
     def evaluate(self, x, t, labels):
         ldx = _f32_rows("x", x, self.dims[0])
         tp, ldt, lp = self._targets(t, labels, len(x))
-        sums = self._sums
-        sums[0] = sums[1] = sums[2] = sums[3] = 0.0
-        _check(lib.nl_splan_evaluate(self._plan, self._cfg, _ptr(_F32, x), ldx, tp, ldt, lp,
-                                     len(x), sums), "Plan.evaluate")
-        return [sums[0], sums[1], sums[2], sums[3]]
+        with self._lock:
+            sums = self._sums
+            sums[0] = sums[1] = sums[2] = sums[3] = 0.0
+            status = lib.nl_splan_evaluate(self._plan, self._cfg, _ptr(_F32, x), ldx, tp, ldt,
+                                           lp, len(x), sums)
+            result = [sums[0], sums[1], sums[2], sums[3]]
+        _check(status, "Plan.evaluate")
+        return result
 
     def predict(self, x):
         """The model's output for the rows of x (float32, n x dims[0]) as a new array."""
@@ -802,8 +844,9 @@ class Plan:
             ldx = _f32_rows("x", x, self.dims[0])
         n = x.shape[0]
         out = np.empty((n, self.dims[-1]), dtype=_F32)
-        status = lib.nl_splan_predict(self._plan, _ptr(_F32, x), ldx, n,
-                                      ffi.from_buffer("float[]", out), self.dims[-1])
+        with self._lock:
+            status = lib.nl_splan_predict(self._plan, _ptr(_F32, x), ldx, n,
+                                          ffi.from_buffer("float[]", out), self.dims[-1])
         if status:
             _check(status, "predict: x")
         return out

@@ -22,6 +22,11 @@ def _norms(w, axis):
     return np.sqrt(np.sum(np.square(w), axis=axis, keepdims=True))
 
 
+def _own_math(constraint, builtin):
+    """True while `constraint` projects as the built-in class does."""
+    return type(constraint).__call__ is builtin.__call__
+
+
 class Constraint:
     """Base class of weight constraints: `__call__(w)` returns the projected weight.
 
@@ -34,6 +39,13 @@ class Constraint:
 
     def __call__(self, w):
         return w
+
+    def executor_spec(self):
+        """A plain dict telling the compiled executor what the projection
+        computes (`{"kind": "max_norm", "max_value": 2.0, "axis": 0,
+        "epsilon": 1e-07}`, ...), or None when it cannot be lowered: the base
+        class, and a subclass of a built-in that overrides `__call__`."""
+        return None
 
     def get_config(self):
         return {}
@@ -64,6 +76,12 @@ class MaxNorm(Constraint):
         desired = np.clip(norms, 0, self.max_value)
         return (w * (desired / (config.epsilon() + norms))).astype(w.dtype, copy=False)
 
+    def executor_spec(self):
+        if not _own_math(self, MaxNorm):
+            return None
+        return {"kind": "max_norm", "max_value": self.max_value, "axis": self.axis,
+                "epsilon": config.epsilon()}
+
     def get_config(self):
         return {"max_value": self.max_value, "axis": self.axis}
 
@@ -73,6 +91,9 @@ class NonNeg(Constraint):
 
     def __call__(self, w):
         return np.maximum(_array(w), 0)
+
+    def executor_spec(self):
+        return {"kind": "non_neg"} if _own_math(self, NonNeg) else None
 
 
 class UnitNorm(Constraint):
@@ -88,6 +109,11 @@ class UnitNorm(Constraint):
     def __call__(self, w):
         w = _array(w)
         return (w / (config.epsilon() + _norms(w, self.axis))).astype(w.dtype, copy=False)
+
+    def executor_spec(self):
+        if not _own_math(self, UnitNorm):
+            return None
+        return {"kind": "unit_norm", "axis": self.axis, "epsilon": config.epsilon()}
 
     def get_config(self):
         return {"axis": self.axis}
@@ -119,6 +145,13 @@ class MinMaxNorm(Constraint):
         desired = (self.rate * np.clip(norms, self.min_value, self.max_value)
                    + (1 - self.rate) * norms)
         return (w * (desired / (config.epsilon() + norms))).astype(w.dtype, copy=False)
+
+    def executor_spec(self):
+        if not _own_math(self, MinMaxNorm):
+            return None
+        return {"kind": "min_max_norm", "min_value": self.min_value,
+                "max_value": self.max_value, "rate": self.rate, "axis": self.axis,
+                "epsilon": config.epsilon()}
 
     def get_config(self):
         return {"min_value": self.min_value, "max_value": self.max_value, "rate": self.rate,

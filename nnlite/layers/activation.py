@@ -29,6 +29,18 @@ class Activation(Layer):
             return self._act.fn(inputs)
         return fused.activation(inputs, spec[0], spec[1])
 
+    def executor_spec(self):
+        """What the compiled executor runs for this layer: `{"kind":
+        "activation", "activation" (the C core's name), "alpha"}`, or None (a
+        Python activation, an activity regularizer, a subclass that overrides
+        `call`)."""
+        spec = self._act.spec
+        cls = type(self)
+        if spec is None or self.activity_regularizer is not None \
+                or cls.call is not Activation.call or cls.__call__ is not Activation.__call__:
+            return None
+        return {"kind": "activation", "activation": spec[0], "alpha": float(spec[1])}
+
     def get_config(self):
         config = super().get_config()
         from nnlite.saving.serialization_lib import serialize_activation

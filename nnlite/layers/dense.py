@@ -121,6 +121,19 @@ class Dense(Layer):
             return fused.dense_with_logits(inputs, self.kernel, bias, name, alpha)[1]
         return fused.dense(inputs, self.kernel, bias, name, alpha)
 
+    def executor_spec(self):
+        """What the compiled executor runs for this layer: `{"kind": "dense",
+        "units", "activation" (the C core's name), "alpha", "use_bias"}`, or
+        None when it cannot (a Python activation, an activity regularizer, a
+        subclass that overrides `call`)."""
+        spec = self._act.spec
+        cls = type(self)
+        if spec is None or self.activity_regularizer is not None or cls.call is not Dense.call \
+                or cls.__call__ is not Dense.__call__:
+            return None
+        return {"kind": "dense", "units": self.units, "activation": spec[0],
+                "alpha": float(spec[1]), "use_bias": self.use_bias}
+
     def get_config(self):
         from nnlite.saving.serialization_lib import serialize_activation
         config = super().get_config()

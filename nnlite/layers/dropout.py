@@ -103,6 +103,18 @@ class Dropout(Layer):
             return fused.dropout(inputs, key, self.rate)
         return fused.dropout(inputs, key, self.rate, mask=self._mask_for(inputs, key))
 
+    def executor_spec(self):
+        """What the compiled executor runs for this layer: `{"kind": "dropout",
+        "rate", "noise_shape", "seed_generator"}` (the generator its keys come
+        from, None for the global one, drawn as `draw_key` draws), or None
+        for a subclass that overrides `call` or `draw_key`."""
+        cls = type(self)
+        if self.activity_regularizer is not None or cls.call is not Dropout.call \
+                or cls.draw_key is not Dropout.draw_key or cls.__call__ is not Dropout.__call__:
+            return None
+        return {"kind": "dropout", "rate": float(self.rate), "noise_shape": self.noise_shape,
+                "seed_generator": self._rng}
+
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
 

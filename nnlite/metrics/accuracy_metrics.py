@@ -52,6 +52,14 @@ def sparse_categorical_accuracy(y_true, y_pred):
     return (y_true.astype(np.int64) == np.argmax(y_pred, axis=-1)).astype(np.float32)
 
 
+def _own_math(metric, builtin):
+    """True while `metric` counts as the built-in class does (no override of
+    its update, result or reset)."""
+    cls = type(metric)
+    return all(getattr(cls, name) is getattr(builtin, name)
+               for name in ("update_state", "result", "reset_state", "value"))
+
+
 class Accuracy(MeanMetricWrapper):
     """How often predictions equal labels exactly. (In `compile()`, the string
     `"accuracy"` in any case picks binary, categorical or sparse accuracy.)
@@ -79,6 +87,12 @@ class BinaryAccuracy(MeanMetricWrapper):
         super().__init__(binary_accuracy, name=name, dtype=dtype, threshold=threshold)
         self.threshold = threshold
 
+    def executor_spec(self):
+        """`{"kind": "binary_accuracy", "threshold": 0.5}` (see `Metric`)."""
+        if not _own_math(self, BinaryAccuracy) or self.threshold is None:
+            return None
+        return {"kind": "binary_accuracy", "threshold": float(self.threshold)}
+
 
 class CategoricalAccuracy(MeanMetricWrapper):
     """How often the predicted class matches the one-hot label.
@@ -90,6 +104,10 @@ class CategoricalAccuracy(MeanMetricWrapper):
     def __init__(self, name="categorical_accuracy", dtype=None):
         super().__init__(categorical_accuracy, name=name, dtype=dtype)
 
+    def executor_spec(self):
+        """`{"kind": "categorical_accuracy"}` (see `Metric`)."""
+        return {"kind": "categorical_accuracy"} if _own_math(self, CategoricalAccuracy) else None
+
 
 class SparseCategoricalAccuracy(MeanMetricWrapper):
     """How often the predicted class matches the integer label.
@@ -100,6 +118,12 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
 
     def __init__(self, name="sparse_categorical_accuracy", dtype=None):
         super().__init__(sparse_categorical_accuracy, name=name, dtype=dtype)
+
+    def executor_spec(self):
+        """`{"kind": "sparse_categorical_accuracy"}` (see `Metric`)."""
+        if not _own_math(self, SparseCategoricalAccuracy):
+            return None
+        return {"kind": "sparse_categorical_accuracy"}
 
 
 def _in_top_k(target_scores, y_pred, k):

@@ -41,6 +41,14 @@ class Metric:
         self.update_state(*args, **kwargs)
         return self.result()
 
+    def executor_spec(self):
+        """A plain dict telling the compiled executor what the metric counts
+        (`{"kind": "categorical_accuracy"}`, ...), or None when it cannot be
+        lowered: the base class, and a subclass of a built-in that overrides
+        its math. A lowered metric (a `Mean`) receives the executor's sums
+        in its `total` and `count`."""
+        return None
+
     def get_config(self):
         return {"name": self.name, "dtype": self.dtype}
 

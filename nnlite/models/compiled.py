@@ -1,65 +1,89 @@
 """Compiling a Sequential model of Dense layers into a C plan (nnlite._core.Plan).
 
 The plan runs forward, loss, backward and optimizer update of whole chunks of
-batches in one C call, and prediction with no per-layer Python. Models the
-plan cannot express (other layers, custom activations or losses, sample
-weights, ...) keep using the layer-by-layer path, with the same results.
+batches in one C call, and prediction with no per-layer Python. What the plan
+runs is lowered only from public specs: each layer, optimizer, regularizer,
+constraint and metric says what it computes through `executor_spec()` (a
+plain dict with a `"kind"`, or None when it cannot be lowered), the loss
+through its `compile_utils.LossSpec`. A None spec keeps the model on the
+layer-by-layer (eager) path, with the same results; a spec of a kind this
+module does not know is an error.
 """
-import math
-
 import numpy as np
 
 from nnlite import _core
 from nnlite.models import compile_utils
 from nnlite.backend.random import global_rng
-from nnlite.layers.activation import Activation
-from nnlite.layers.dense import Dense
-from nnlite.layers.dropout import Dropout
-from nnlite.metrics.accuracy_metrics import (BinaryAccuracy, CategoricalAccuracy,
-                                             SparseCategoricalAccuracy)
-from nnlite import config
-from nnlite.backend.variable import Variable
-from nnlite.constraints.constraints import MaxNorm, MinMaxNorm, NonNeg, UnitNorm
-from nnlite.optimizers.adadelta import Adadelta
-from nnlite.optimizers.adagrad import Adagrad
-from nnlite.optimizers.adam import Adam
-from nnlite.optimizers.adamax import Adamax
-from nnlite.optimizers.adamw import AdamW
-from nnlite.optimizers.nadam import Nadam
-from nnlite.optimizers.rmsprop import RMSprop
-from nnlite.optimizers.schedules.learning_rate_schedule import LearningRateSchedule
-from nnlite.optimizers.sgd import SGD
-from nnlite.regularizers.regularizers import L1, L2, L1L2
 
 
-def _fused(model):
+def _unknown(what, spec, known):
+    return ValueError("The compiled executor cannot lower %s: unknown kind %r (spec %r). "
+                      "Known kinds: %s. Return None from executor_spec() to run it on the "
+                      "eager executor." % (what, spec.get("kind"), spec, ", ".join(sorted(known))))
+
+
+def _spec_of(obj):
+    """obj.executor_spec(), None when obj has none; a spec must be a dict."""
+    method = getattr(obj, "executor_spec", None)
+    if method is None:
+        return None
+    spec = method()
+    if spec is not None and not isinstance(spec, dict):
+        raise ValueError("executor_spec() of %r must return a dict or None. Received: %r"
+                         % (obj, spec))
+    return spec
+
+
+def _fused(model, last_act):
     """True when the output activation and the loss run as one step on logits."""
-    from nnlite.models import compile_utils
-    spec, last = model._loss_spec, model.layers[-1]
-    act = getattr(getattr(last, "_act", None), "c_name", None)
+    spec = model._loss_spec
     return (isinstance(spec, compile_utils.LossSpec) and not spec.from_logits
-            and (act, spec.kind) in compile_utils.FUSABLE)
+            and (last_act, spec.kind) in compile_utils.FUSABLE)
+
+
+class PlanLayer:
+    """One dense step of a plan: the Dense layer, its (folded) activation and
+    the dropout that follows it (its spec, or None)."""
+
+    __slots__ = ("dense", "act", "alpha", "dropout", "dropout_spec")
+
+    def __init__(self, dense, act, alpha):
+        self.dense, self.act, self.alpha = dense, act, alpha
+        self.dropout = self.dropout_spec = None
+
+    @property
+    def rate(self):
+        return 0.0 if self.dropout_spec is None else self.dropout_spec["rate"]
+
+
+_LAYER_KINDS = ("dense", "dropout", "activation")
 
 
 def plan_layers(model):
-    """[(dense, activation name, alpha, dropout or None)] when every layer fits
-    a plan, else None.
+    """[PlanLayer] when every layer of a Sequential model fits a plan, else None.
 
     An Activation layer is folded into a linear Dense just before it; one
     Dropout layer (no noise_shape) may follow each Dense but the last.
     """
-    if model.dtype != "float32" or not model.built:
+    from nnlite.models.sequential import Sequential
+    if not isinstance(model, Sequential) or model.dtype != "float32" or not model.built:
         return None
-    shape = getattr(getattr(model, "_input_layer", None), "batch_shape", None)
+    try:
+        shape = model.input_shape
+    except AttributeError:
+        return None
     if shape is None or len(shape) != 2:
         return None
     out = []
     for layer in model.layers:
-        if getattr(layer, "activity_regularizer", None) is not None:
+        spec = _spec_of(layer)
+        if spec is None:
             return None
-        if type(layer) is Dense:
-            spec = layer._act.spec
-            if spec is None or layer.dtype != "float32":
+        kind = spec.get("kind")
+        if kind not in _LAYER_KINDS:
+            raise _unknown("layer %r" % layer.name, spec, _LAYER_KINDS)
+        if kind == "dense":
+            if layer.dtype != "float32":
                 return None
             # other constraints and penalties run only on the layer path
             for var_index, w in enumerate(layer.variables):
@@ -68,63 +92,68 @@ def plan_layers(model):
                 if w.constraint is not None and \
                         constraint_spec(w.constraint, var_index, w.shape) is None:
                     return None
-            out.append([layer, spec[0], float(spec[1]), None])
-        elif type(layer) is Dropout and out and out[-1][3] is None:
-            if layer.noise_shape is not None:
+            out.append(PlanLayer(layer, spec["activation"], float(spec["alpha"])))
+        elif kind == "dropout" and out and out[-1].dropout is None:
+            if spec["noise_shape"] is not None:
                 return None
-            out[-1][3] = layer
-        elif type(layer) is Activation and out and out[-1][1] == "linear" \
-                and out[-1][3] is None:
-            spec = layer._act.spec
-            if spec is None:
-                return None
-            out[-1][1], out[-1][2] = spec[0], float(spec[1])
+            out[-1].dropout, out[-1].dropout_spec = layer, spec
+        elif kind == "activation" and out and out[-1].act == "linear" \
+                and out[-1].dropout is None:
+            out[-1].act, out[-1].alpha = spec["activation"], float(spec["alpha"])
         else:
             return None
-    if not out or out[-1][3] is not None:   # dropout on the model's output
+    if not out or out[-1].dropout is not None:   # dropout on the model's output
         return None
     return out
 
 
+_REGULARIZER_KINDS = ("l1l2",)
+
+
 def penalty_factors(regularizer):
-    """(l1, l2) of an L1, L2 or L1L2 regularizer, else None."""
-    t = type(regularizer)
-    if t is L1:
-        return regularizer.l1, 0.0
-    if t is L2:
-        return 0.0, regularizer.l2
-    if t is L1L2:
-        return regularizer.l1, regularizer.l2
-    return None
+    """(l1, l2) of a regularizer whose spec the plan runs, else None."""
+    spec = _spec_of(regularizer)
+    if spec is None:
+        return None
+    if spec.get("kind") not in _REGULARIZER_KINDS:
+        raise _unknown("regularizer %r" % (regularizer,), spec, _REGULARIZER_KINDS)
+    return spec["l1"], spec["l2"]
+
+
+_CONSTRAINT_KINDS = ("non_neg", "max_norm", "unit_norm", "min_max_norm")
 
 
 def constraint_spec(constraint, var_index, shape):
-    """(kind, min_value, max_value, rate) of a constraint the plan applies to
-    variable var_index (0 kernel, 1 bias) of a Dense layer, else None. Norm
-    constraints: kernel only, axis 0, more than one unit (the column sums are
-    then added row by row, as NumPy adds them)."""
-    t = type(constraint)
-    if t is NonNeg:
-        return "non_neg", 0.0, 0.0, 1.0
-    if t not in (MaxNorm, UnitNorm, MinMaxNorm):
+    """(kind, min_value, max_value, rate, epsilon) of a constraint the plan
+    applies to variable var_index (0 kernel, 1 bias) of a Dense layer, else
+    None. Norm constraints: kernel only, axis 0, more than one unit (the
+    column sums are then added row by row, as NumPy adds them)."""
+    spec = _spec_of(constraint)
+    if spec is None:
         return None
-    axis = constraint.axis
+    kind = spec.get("kind")
+    if kind not in _CONSTRAINT_KINDS:
+        raise _unknown("constraint %r" % (constraint,), spec, _CONSTRAINT_KINDS)
+    if kind == "non_neg":
+        return "non_neg", 0.0, 0.0, 1.0, 0.0
+    axis = spec["axis"]
     if var_index != 0 or len(shape) != 2 or shape[1] < 2 or isinstance(axis, bool) \
             or not isinstance(axis, (int, np.integer)) or axis != 0:
         return None
-    if t is MaxNorm:
-        return "max_norm", 0.0, float(constraint.max_value), 1.0
-    if t is UnitNorm:
-        return "unit_norm", 0.0, 0.0, 1.0
-    return ("min_max_norm", float(constraint.min_value), float(constraint.max_value),
-            float(constraint.rate))
+    eps = float(spec["epsilon"])
+    if kind == "max_norm":
+        return "max_norm", 0.0, float(spec["max_value"]), 1.0, eps
+    if kind == "unit_norm":
+        return "unit_norm", 0.0, 0.0, 1.0, eps
+    return ("min_max_norm", float(spec["min_value"]), float(spec["max_value"]),
+            float(spec["rate"]), eps)
 
 
 def build_plan(model, layers, max_batch):
-    dims = [layers[0][0].kernel.shape[0]] + [spec[0].units for spec in layers]
-    plan = _core.Plan(dims, [spec[1] for spec in layers], [spec[2] for spec in layers],
-                      max_batch)
-    for i, (dense, _, _, _) in enumerate(layers):
+    dims = [layers[0].dense.kernel.shape[0]] + [pl.dense.units for pl in layers]
+    plan = _core.Plan(dims, [pl.act for pl in layers], [pl.alpha for pl in layers], max_batch)
+    for i, pl in enumerate(layers):
+        dense = pl.dense
         plan.set_layer(i, dense.kernel.value, dense.bias.value if dense.use_bias else None,
                        bool(dense.trainable_weights))
     return plan
@@ -133,91 +162,86 @@ def build_plan(model, layers, max_batch):
 class DropoutKeys:
     """Draws the mask keys of the plan's dropout layers for a chunk of steps,
     from the same generators and in the same order as the layer path (step by
-    step, layers in order): one bulk draw per generator, since a Generator
-    gives the same uint64 values in bulk as one at a time."""
+    step, layers in order; `Dropout.draw_key`): one bulk draw per generator,
+    since a Generator gives the same uint64 values in bulk as one at a time."""
 
     def __init__(self, layers):
-        self.dropouts = [spec[3] for spec in layers if spec[3] is not None and spec[3].rate > 0]
+        self.generators = [pl.dropout_spec["seed_generator"] for pl in layers
+                           if pl.rate > 0]
 
     def draw(self, nsteps):
-        if not self.dropouts:
+        if not self.generators:
             return None
         groups = {}
-        for j, layer in enumerate(self.dropouts):
-            rng = layer._rng if layer._rng is not None else global_rng()
+        for j, gen in enumerate(self.generators):
+            rng = gen if gen is not None else global_rng()
             groups.setdefault(id(rng), (rng, []))[1].append(j)
-        keys = np.empty((nsteps, len(self.dropouts)), dtype=np.uint64)
+        keys = np.empty((nsteps, len(self.generators)), dtype=np.uint64)
         for rng, cols in groups.values():
             drawn = rng.integers(0, 2 ** 64, size=nsteps * len(cols), dtype=np.uint64)
             keys[:, cols] = drawn.reshape(nsteps, len(cols))
         return keys
 
 
+# optimizer kind -> (the plan's keyword arguments from the spec's entries, the
+# slots in the order the plan's update kernel reads them)
+_OPTIMIZER_KINDS = {
+    "sgd": ({"momentum": "momentum", "nesterov": "nesterov"}, ("momentum",)),
+    "adam": ({"beta1": "beta_1", "beta2": "beta_2", "epsilon": "epsilon",
+              "amsgrad": "amsgrad"}, ("momentum", "velocity", "velocity_hat")),
+    "rmsprop": ({"rho": "rho", "momentum": "momentum", "epsilon": "epsilon",
+                 "centered": "centered"}, ("velocity", "average_gradient", "momentum")),
+    "adagrad": ({"epsilon": "epsilon"}, ("accumulator",)),
+    "adadelta": ({"rho": "rho", "epsilon": "epsilon"},
+                 ("accumulated_grad", "accumulated_delta_var")),
+    "adamax": ({"beta1": "beta_1", "beta2": "beta_2", "epsilon": "epsilon"},
+               ("momentum", "norm")),
+    "nadam": ({"beta1": "beta_1", "beta2": "beta_2", "epsilon": "epsilon"},
+              ("momentum", "velocity")),
+}
+
+
 def optimizer_config(optimizer):
-    """(plan optimizer name, keyword arguments) for the built-in optimizers, or
-    None when the plan cannot express the optimizer's options (global_clipnorm,
-    a learning rate given as a plain callable)."""
-    if optimizer.global_clipnorm or not isinstance(optimizer._learning_rate,
-                                                   (Variable, LearningRateSchedule)):
+    """(plan optimizer name, keyword arguments) from the optimizer's spec, or
+    None when it cannot be lowered (global_clipnorm, a learning rate given as
+    a plain callable, a custom optimizer)."""
+    spec = _spec_of(optimizer)
+    if spec is None:
         return None
-    extras = {"clipnorm": optimizer.clipnorm, "clipvalue": optimizer.clipvalue,
-              "weight_decay": optimizer.weight_decay}
-    t = type(optimizer)
-    if t is SGD:
-        return "sgd", dict(extras, momentum=optimizer.momentum, nesterov=optimizer.nesterov)
-    if t is Adam or t is AdamW:
-        return "adam", dict(extras, beta1=optimizer.beta_1, beta2=optimizer.beta_2,
-                            epsilon=optimizer.epsilon, amsgrad=optimizer.amsgrad)
-    if t is RMSprop:
-        return "rmsprop", dict(extras, rho=optimizer.rho, momentum=optimizer.momentum,
-                               epsilon=optimizer.epsilon, centered=optimizer.centered)
-    if t is Adagrad:
-        return "adagrad", dict(extras, epsilon=optimizer.epsilon)
-    if t is Adadelta:
-        return "adadelta", dict(extras, rho=optimizer.rho, epsilon=optimizer.epsilon)
-    if t is Adamax or t is Nadam:
-        return ("adamax" if t is Adamax else "nadam",
-                dict(extras, beta1=optimizer.beta_1, beta2=optimizer.beta_2,
-                     epsilon=optimizer.epsilon))
-    return None
+    kind = spec.get("kind")
+    if kind not in _OPTIMIZER_KINDS:
+        raise _unknown("optimizer %r" % (optimizer,), spec, _OPTIMIZER_KINDS)
+    args = {"clipnorm": spec["clipnorm"], "clipvalue": spec["clipvalue"],
+            "weight_decay": spec["weight_decay"]}
+    for plan_name, spec_name in _OPTIMIZER_KINDS[kind][0].items():
+        args[plan_name] = spec[spec_name]
+    return kind, args
 
 
-def optimizer_slots(optimizer, i):
+def optimizer_slots(optimizer, kind, i):
     """The slot arrays of trainable variable i, in the plan's order."""
-    t = type(optimizer)
-    if t is SGD:
-        return [optimizer.momentums[i].value if optimizer.momentum != 0 else None]
-    if t is Adam or t is AdamW:
-        return [optimizer._momentums[i].value, optimizer._velocities[i].value,
-                optimizer._velocity_hats[i].value if optimizer.amsgrad else None]
-    if t is Adagrad:
-        return [optimizer._accumulators[i].value, None, None]
-    if t is Adadelta:
-        return [optimizer._accumulated_grads[i].value,
-                optimizer._accumulated_delta_vars[i].value, None]
-    if t is Adamax:
-        return [optimizer._m[i].value, optimizer._u[i].value, None]
-    if t is Nadam:
-        return [optimizer._momentums[i].value, optimizer._velocities[i].value, None]
-    return [optimizer._velocities[i].value,
-            optimizer._average_gradients[i].value if optimizer.centered else None,
-            optimizer._momentums[i].value if optimizer.momentum > 0 else None]
+    slots = optimizer.executor_slots(i)
+    return [slots[name].value if name in slots else None
+            for name in _OPTIMIZER_KINDS[kind][1]]
+
+
+_METRIC_KINDS = {"binary_accuracy": "binary", "categorical_accuracy": "categorical",
+                 "sparse_categorical_accuracy": "sparse"}
 
 
 def metric_config(metrics):
-    """(plan metric, threshold) for none or one accuracy metric, else None."""
+    """(plan metric, threshold) for none or one lowerable metric, else None."""
     if not metrics:
         return None, 0.5
     if len(metrics) > 1:
         return None
-    m = metrics[0]
-    if type(m) is BinaryAccuracy:
-        return "binary", float(m.threshold)
-    if type(m) is CategoricalAccuracy:
-        return "categorical", 0.5
-    if type(m) is SparseCategoricalAccuracy:
-        return "sparse", 0.5
-    return None
+    spec = _spec_of(metrics[0])
+    if spec is None:
+        return None
+    kind = spec.get("kind")
+    if kind not in _METRIC_KINDS:
+        raise _unknown("metric %r" % (metrics[0],), spec, _METRIC_KINDS)
+    return _METRIC_KINDS[kind], float(spec.get("threshold", 0.5))
 
 
 class TrainingPlan:
@@ -227,13 +251,13 @@ class TrainingPlan:
         self.model = model
         self.layers = layers
         self.plan = build_plan(model, layers, batch_size)
-        for i, spec in enumerate(layers):
-            if spec[3] is not None and spec[3].rate > 0:
-                self.plan.set_dropout(i, spec[3].rate)
+        for i, pl in enumerate(layers):
+            if pl.rate > 0:
+                self.plan.set_dropout(i, pl.rate)
         self.keys = DropoutKeys(layers)
         spec = model._loss_spec
-        last_act = layers[-1][1]
-        fused = _fused(model)
+        last_act = layers[-1].act
+        fused = _fused(model, last_act)
         self.sparse = spec.kind == "sparse_categorical_crossentropy"
         metric, threshold = metric_config(model._metrics)
         self.metric = model._metrics[0] if model._metrics else None
@@ -242,23 +266,24 @@ class TrainingPlan:
             self.plan.configure(spec.kind, from_logits, metric, threshold, "sgd", 0.0, 0)
             return
         opt = model.optimizer
+        kind = optimizer_config(opt)[0]
         variables = model.trainable_weights
         if not opt.built:
             opt.build(variables)
         model._train_variables = variables
         ids = {id(v): i for i, v in enumerate(variables)}
         self.decayed = []      # (layer, var index, variable) of the trainable variables
-        for li, (dense, _, _, _) in enumerate(layers):
+        for li, pl in enumerate(layers):
+            dense = pl.dense
             for var_index, var in enumerate([dense.kernel, dense.bias] if dense.use_bias
                                             else [dense.kernel]):
                 i = ids.get(id(var))
                 if i is not None:
-                    self.plan.set_slots(li, var_index, optimizer_slots(opt, i))
+                    self.plan.set_slots(li, var_index, optimizer_slots(opt, kind, i))
                     if var.constraint is not None:
-                        self.plan.set_constraint(
-                            li, var_index, *constraint_spec(var.constraint, var_index,
-                                                            var.shape),
-                            eps=config.epsilon())
+                        ckind, lo, hi, rate, eps = constraint_spec(var.constraint, var_index,
+                                                                   var.shape)
+                        self.plan.set_constraint(li, var_index, ckind, lo, hi, rate, eps=eps)
                     if var.regularizer is not None:
                         self.plan.set_regularizer(li, var_index,
                                                   *penalty_factors(var.regularizer))
@@ -303,45 +328,23 @@ class TrainingPlan:
         if config != self.opt_config:
             self.opt_config = config
             self.opt_name = config[0]
-            self.plan.configure(*self._loss_args, config[0], opt._lr(),
+            # the learning rate of each step comes with the step's parameters
+            self.plan.configure(*self._loss_args, config[0], 0.0,
                                 int(opt.iterations.value), **config[1])
-        if opt.weight_decay is not None:
+        if config[1]["weight_decay"] is not None:
             for li, vi, var in self.decayed:
-                self.plan.set_decay(li, vi, opt._use_weight_decay(var))
+                self.plan.set_decay(li, vi, opt.applies_weight_decay(var))
 
     def step_params(self, ns):
         """The learning rate and bias corrections of the next ns steps, computed
         as the optimizer's own update_step computes them (float64, ns x 4)."""
-        opt = self.model.optimizer
         params = self._params
         if params is None or len(params) < ns:
             params = self._params = np.zeros((ns, _core.PLAN_STEP_PARAMS))
-        name = self.opt_name
-        varying = opt._uses_schedule()
-        lr = opt._lr()
-        if not varying and name not in ("adam", "adamax", "nadam"):
-            params[:ns, 0] = lr
-            return params
-        it0 = int(opt.iterations.value)
-        b1, b2 = getattr(opt, "beta_1", 0.0), getattr(opt, "beta_2", 0.0)
-        try:
-            for s in range(ns):
-                t = it0 + s + 1
-                if varying or name == "nadam":
-                    opt.iterations.value[...] = it0 + s
-                if varying:
-                    lr = opt._lr()
-                row = params[s]
-                row[0] = lr
-                if name == "adam":
-                    row[1] = lr * math.sqrt(1 - b2 ** t) / (1 - b1 ** t)
-                elif name == "adamax":
-                    row[1] = 1.0 - b1 ** t
-                elif name == "nadam":
-                    opt._prepare_step()      # advances u_product as the steps will
-                    row[1:4] = opt._factors
-        finally:
-            opt.iterations.value[...] = it0
+        out = self.model.optimizer.executor_step_params(ns, params)
+        if out is not params:
+            raise ValueError("executor_step_params() must fill the array it is given "
+                             "(%d x %d float64)" % params.shape)
         return params
 
     def account(self, sums):
@@ -354,9 +357,16 @@ class TrainingPlan:
             self.metric.count += sums[3]
 
 
+def _plan_batch(batch_size, n):
+    """The largest batch a plan for n rows in batches of batch_size sees
+    (Keras clamps batch_size to the number of samples)."""
+    return max(1, min(int(batch_size), int(n)))
+
+
 def training_plan(model, x, y, sample_weight, batch_size, train=True):
     """A TrainingPlan for fit (or, with train=False, for evaluate), or None when
-    the model or data need the slow path."""
+    the model or data need the slow path. Batches larger than x are clamped
+    to len(x)."""
     if not model._allow_plans or sample_weight is not None or x.ndim != 2 \
             or x.dtype != np.float32:
         return None
@@ -365,26 +375,30 @@ def training_plan(model, x, y, sample_weight, batch_size, train=True):
         return None
     if train and (model.optimizer is None or optimizer_config(model.optimizer) is None):
         return None
-    model._resolve_compiled(y, (None, layers[-1][0].units))
+    model._resolve_compiled(y, (None, layers[-1].dense.units))
     spec = model._loss_spec
     if not isinstance(spec, compile_utils.LossSpec) or spec.label_smoothing \
             or spec.reduction != "sum_over_batch_size":
         return None
     if spec.kind not in _core.PLAN_LOSSES or spec.params:   # losses the plan lacks
         return None
-    if spec.from_logits and layers[-1][1] != "linear":
+    if spec.from_logits and layers[-1].act != "linear":
         return None
     if metric_config(model._metrics) is None:
         return None
-    key = (batch_size, id(model.optimizer), tuple(id(s[0]) for s in layers),
-           tuple(s[0].trainable for s in layers), id(spec), tuple(map(id, model._metrics)),
-           tuple(None if s[3] is None else (id(s[3]), s[3].rate) for s in layers))
+    need = _plan_batch(batch_size, len(x))
+    key = (id(model.optimizer), tuple(id(pl.dense) for pl in layers),
+           tuple(pl.dense.trainable for pl in layers), id(spec), tuple(map(id, model._metrics)),
+           tuple(None if pl.dropout is None else (id(pl.dropout), pl.rate) for pl in layers))
     slot = "train" if train else "evaluate"
     cached = model._plan_cache.get(slot)
-    if cached is not None and cached[0] == key:
+    # a cached plan serves when it holds the batch and runs evaluation in the
+    # same chunks (all rows at once, or chunks of batch_size)
+    if cached is not None and cached[0] == key \
+            and need <= cached[1].plan.max_batch <= batch_size:
         plan = cached[1]
     else:
-        plan = TrainingPlan(model, layers, batch_size, train=train)
+        plan = TrainingPlan(model, layers, need, train=train)
         model._plan_cache[slot] = (key, plan)
     return plan
 

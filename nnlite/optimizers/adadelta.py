@@ -48,6 +48,17 @@ class Adadelta(Optimizer):
                               self._accumulated_grads[index].value,
                               self._accumulated_delta_vars[index].value)
 
+    def executor_spec(self):
+        """`{"kind": "adadelta", "rho", "epsilon", ...common}`."""
+        common = self._executor_common(Adadelta)
+        if common is None:
+            return None
+        return dict(common, kind="adadelta", rho=self.rho, epsilon=self.epsilon)
+
+    def executor_slots(self, index):
+        return {"accumulated_grad": self._accumulated_grads[index],
+                "accumulated_delta_var": self._accumulated_delta_vars[index]}
+
     def get_config(self):
         config = super().get_config()
         config.update({"rho": self.rho, "epsilon": self.epsilon})

@@ -47,6 +47,16 @@ class Adagrad(Optimizer):
         _core.adagrad_update(variable.value, gradient, learning_rate, self.epsilon,
                              self._accumulators[index].value)
 
+    def executor_spec(self):
+        """`{"kind": "adagrad", "epsilon", ...common}`."""
+        common = self._executor_common(Adagrad)
+        if common is None:
+            return None
+        return dict(common, kind="adagrad", epsilon=self.epsilon)
+
+    def executor_slots(self, index):
+        return {"accumulator": self._accumulators[index]}
+
     def get_config(self):
         config = super().get_config()
         config.update({"initial_accumulator_value": self.initial_accumulator_value,

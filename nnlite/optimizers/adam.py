@@ -55,6 +55,26 @@ class Adam(Optimizer):
                           self.epsilon, self._momentums[index].value,
                           self._velocities[index].value, vhat)
 
+    def executor_spec(self):
+        """`{"kind": "adam", "beta_1", "beta_2", "epsilon", "amsgrad", ...common}`
+        (AdamW too: its decay is the common `weight_decay`)."""
+        common = self._executor_common(Adam)
+        if common is None:
+            return None
+        return dict(common, kind="adam", beta_1=self.beta_1, beta_2=self.beta_2,
+                    epsilon=self.epsilon, amsgrad=self.amsgrad)
+
+    def executor_slots(self, index):
+        slots = {"momentum": self._momentums[index], "velocity": self._velocities[index]}
+        if self.amsgrad:
+            slots["velocity_hat"] = self._velocity_hats[index]
+        return slots
+
+    _EXECUTOR_FACTORS = True
+
+    def _executor_factors(self, t, lr, row):
+        row[1] = lr * math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
+
     def get_config(self):
         config = super().get_config()
         config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,

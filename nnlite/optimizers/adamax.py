@@ -48,6 +48,22 @@ class Adamax(Optimizer):
                             self.epsilon, 1.0 - self.beta_1 ** t, self._m[index].value,
                             self._u[index].value)
 
+    def executor_spec(self):
+        """`{"kind": "adamax", "beta_1", "beta_2", "epsilon", ...common}`."""
+        common = self._executor_common(Adamax)
+        if common is None:
+            return None
+        return dict(common, kind="adamax", beta_1=self.beta_1, beta_2=self.beta_2,
+                    epsilon=self.epsilon)
+
+    def executor_slots(self, index):
+        return {"momentum": self._m[index], "norm": self._u[index]}
+
+    _EXECUTOR_FACTORS = True
+
+    def _executor_factors(self, t, lr, row):
+        row[1] = 1.0 - self.beta_1 ** t
+
     def get_config(self):
         config = super().get_config()
         config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon})

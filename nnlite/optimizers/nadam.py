@@ -67,6 +67,23 @@ class Nadam(Optimizer):
                            self.epsilon, cm, cg, vcorr, self._momentums[index].value,
                            self._velocities[index].value)
 
+    def executor_spec(self):
+        """`{"kind": "nadam", "beta_1", "beta_2", "epsilon", ...common}`."""
+        common = self._executor_common(Nadam)
+        if common is None:
+            return None
+        return dict(common, kind="nadam", beta_1=self.beta_1, beta_2=self.beta_2,
+                    epsilon=self.epsilon)
+
+    def executor_slots(self, index):
+        return {"momentum": self._momentums[index], "velocity": self._velocities[index]}
+
+    _EXECUTOR_FACTORS = "iterations"
+
+    def _executor_factors(self, t, lr, row):
+        self._prepare_step()      # advances u_product as the step will
+        row[1:4] = self._factors
+
     def get_config(self):
         config = super().get_config()
         config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon})

@@ -198,6 +198,11 @@ class Optimizer:
         self._exclude_ids = set(id(v) for v in var_list) if var_list else set()
         self._exclude_pattern = (re.compile("|".join(set(var_names))) if var_names else None)
 
+    def applies_weight_decay(self, variable):
+        """Whether the decoupled weight decay applies to `variable` (not
+        excluded by `exclude_from_weight_decay`)."""
+        return self._use_weight_decay(variable)
+
     def _use_weight_decay(self, variable):
         if id(variable) in self._exclude_ids:
             return False
@@ -290,6 +295,75 @@ class Optimizer:
 
     def update_step(self, index, gradient, variable, learning_rate):
         raise NotImplementedError
+
+    # -- the compiled executor's view -------------------------------------------
+    def executor_spec(self):
+        """A plain dict that tells the compiled executor what this optimizer's
+        step computes, or None when it cannot be lowered (the eager executor
+        then runs it). The base class returns None; each built-in returns
+        `{"kind": "adam", "beta_1": ..., ...}` plus the common entries of
+        `_executor_common()` (`learning_rate`, `clipnorm`, `clipvalue`,
+        `weight_decay`) while its math is its own (a subclass overriding
+        `update_step`, `apply`, ... gets None)."""
+        return None
+
+    def executor_slots(self, index):
+        """The slot variables of trainable variable `index` by name (the names
+        of the kind's spec; slots the options leave unused are absent)."""
+        raise NotImplementedError("%s has no executor slots" % type(self).__name__)
+
+    def executor_step_params(self, nsteps, out=None):
+        """The per-step scalars of the next `nsteps` steps, as `update_step`
+        computes them: a float64 array (at least nsteps x 4; `out` is reused
+        when large enough) whose row s holds the learning rate of step
+        `iterations + s` and up to three kind-specific factors (adam: the
+        bias-corrected step size; adamax: `1 - beta_1^t`; nadam: the momentum
+        factors and `1 - beta_2^t`). Optimizer-wide state (Nadam's
+        `u_product`) advances as those steps will advance it; `iterations`
+        is left unchanged."""
+        if out is None or out.shape[0] < nsteps or out.shape[1] < 4:
+            out = np.zeros((nsteps, 4))
+        varying = self._uses_schedule()
+        lr = self._lr()
+        if not varying and not self._EXECUTOR_FACTORS:
+            out[:nsteps, 0] = lr
+            return out
+        it0 = int(self._iterations.value)
+        sets_iterations = varying or self._EXECUTOR_FACTORS == "iterations"
+        try:
+            for s in range(nsteps):
+                if sets_iterations:
+                    self._iterations.value[...] = it0 + s
+                if varying:
+                    lr = self._lr()
+                row = out[s]
+                row[0] = lr
+                self._executor_factors(it0 + s + 1, lr, row)
+        finally:
+            self._iterations.value[...] = it0
+        return out
+
+    # False: the step needs only the learning rate; True: factors of t; "iterations":
+    # factors computed from the iterations counter (set to each step's value)
+    _EXECUTOR_FACTORS = False
+
+    def _executor_factors(self, t, lr, row):
+        """Fills row[1:] for step t (counted from 1)."""
+
+    def _executor_common(self, builtin):
+        """The entries every optimizer spec carries, or None when the options
+        or the class leave the built-in math (`builtin`'s) behind."""
+        cls = type(self)
+        for name in ("apply", "_clip_gradients", "_prepare_step", "update_step", "build",
+                     "add_variable_from_reference", "_lr", "executor_step_params",
+                     "_executor_factors"):
+            if getattr(cls, name) is not getattr(builtin, name):
+                return None
+        if self.global_clipnorm or not isinstance(self._learning_rate,
+                                                  (Variable, LearningRateSchedule)):
+            return None
+        return {"learning_rate": self._lr(), "clipnorm": self.clipnorm,
+                "clipvalue": self.clipvalue, "weight_decay": self.weight_decay}
 
     # -- config --------------------------------------------------------------
     def get_config(self):

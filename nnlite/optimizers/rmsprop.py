@@ -45,6 +45,22 @@ class RMSprop(Optimizer):
         _core.rmsprop_update(variable.value, gradient, learning_rate, self.rho, self.momentum,
                              self.epsilon, self.centered, self._velocities[index].value, mg, m)
 
+    def executor_spec(self):
+        """`{"kind": "rmsprop", "rho", "momentum", "epsilon", "centered", ...common}`."""
+        common = self._executor_common(RMSprop)
+        if common is None:
+            return None
+        return dict(common, kind="rmsprop", rho=self.rho, momentum=self.momentum,
+                    epsilon=self.epsilon, centered=self.centered)
+
+    def executor_slots(self, index):
+        slots = {"velocity": self._velocities[index]}
+        if self.centered:
+            slots["average_gradient"] = self._average_gradients[index]
+        if self.momentum > 0:
+            slots["momentum"] = self._momentums[index]
+        return slots
+
     def get_config(self):
         config = super().get_config()
         config.update({"rho": self.rho, "momentum": self.momentum, "epsilon": self.epsilon,

@@ -41,6 +41,16 @@ class SGD(Optimizer):
         _core.sgd_update(variable.value, gradient, learning_rate, self.momentum,
                          self.nesterov, m)
 
+    def executor_spec(self):
+        """`{"kind": "sgd", "momentum", "nesterov", ...common}` (see `Optimizer`)."""
+        common = self._executor_common(SGD)
+        if common is None:
+            return None
+        return dict(common, kind="sgd", momentum=self.momentum, nesterov=self.nesterov)
+
+    def executor_slots(self, index):
+        return {"momentum": self.momentums[index]} if self.momentum != 0 else {}
+
     def get_config(self):
         config = super().get_config()
         config.update({"momentum": self.momentum, "nesterov": self.nesterov})

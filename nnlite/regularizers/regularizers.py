@@ -46,6 +46,19 @@ class Regularizer:
             "The regularizer %s has no `gradient(x)` method, so nnlite cannot train with it. "
             "Define `gradient(x)` (d penalty / d x) on the class." % type(self).__name__)
 
+    def executor_spec(self):
+        """A plain dict telling the compiled executor what the penalty computes
+        (`{"kind": "l1l2", "l1": 0.01, "l2": 0.0}`), or None when it cannot be
+        lowered: the base class, and a subclass of a built-in that overrides
+        `__call__` or `gradient`."""
+        return None
+
+    def _l1l2_spec(self, builtin, l1, l2):
+        cls = type(self)
+        if cls.__call__ is not builtin.__call__ or cls.gradient is not builtin.gradient:
+            return None
+        return {"kind": "l1l2", "l1": l1, "l2": l2}
+
     def get_config(self):
         raise NotImplementedError("%s does not implement get_config()" % (self,))
 
@@ -91,6 +104,9 @@ class L1L2(Regularizer):
             g += x.dtype.type(2.0 * self.l2) * x
         return g
 
+    def executor_spec(self):
+        return self._l1l2_spec(L1L2, self.l1, self.l2)
+
     def get_config(self):
         return {"l1": self.l1, "l2": self.l2}
 
@@ -120,6 +136,9 @@ class L1(Regularizer):
         x = _array(x)
         return x.dtype.type(self.l1) * np.sign(x)
 
+    def executor_spec(self):
+        return self._l1l2_spec(L1, self.l1, 0.0)
+
     def get_config(self):
         return {"l1": self.l1}
 
@@ -145,6 +164,9 @@ class L2(Regularizer):
     def gradient(self, x):
         x = _array(x)
         return x.dtype.type(2.0 * self.l2) * x
+
+    def executor_spec(self):
+        return self._l1l2_spec(L2, 0.0, self.l2)
 
     def get_config(self):
         return {"l2": self.l2}
