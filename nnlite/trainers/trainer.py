@@ -382,9 +382,13 @@ class Trainer:
 
     def _fit_epoch_iter(self, epoch_iter, cbs):
         """One epoch over an EpochIterator (generators, steps_per_epoch)."""
+        return self._fit_batches(self._iter_batches(epoch_iter, cbs.on_train_batch_begin,
+                                                    "Training"), cbs)
+
+    def _fit_batches(self, batches, cbs):
+        """The eager executor's training loop over `(step, x, y, sample_weight)`."""
         logs = {}
-        for step, xb, yb, swb in self._iter_batches(epoch_iter, cbs.on_train_batch_begin,
-                                                    "Training"):
+        for step, xb, yb, swb in batches:
             self._train_step(xb, yb, swb)
             logs = self._logs()
             cbs.on_train_batch_end(step, logs)
@@ -406,25 +410,9 @@ class Trainer:
         return logs
 
     def _fit_epoch_layers(self, x, y, sample_weight, order, batch_size, steps, cbs):
-        """One epoch through the layers' own forward and backward (any model)."""
-        n = len(x)
-        logs = {}
-        for step in range(steps):
-            cbs.on_train_batch_begin(step)
-            lo, hi = step * batch_size, min(n, (step + 1) * batch_size)
-            if order is None:
-                xb, yb = x[lo:hi], y[lo:hi]
-                swb = None if sample_weight is None else sample_weight[lo:hi]
-            else:
-                idx = order[lo:hi]
-                xb, yb = x.take(idx, axis=0), y.take(idx, axis=0)
-                swb = None if sample_weight is None else sample_weight.take(idx, axis=0)
-            self._train_step(xb, yb, swb)
-            logs = self._logs()
-            cbs.on_train_batch_end(step, logs)
-            if self.stop_training:
-                break
-        return logs
+        """One epoch of arrays on the eager executor, in the order `order`."""
+        return self._fit_batches(_array_batches((x, y, sample_weight), order, batch_size,
+                                                steps, cbs.on_train_batch_begin), cbs)
 
     def _fit_epoch_compiled(self, plan, targets, x, order, batch_size, steps, cbs, verbose):
         """One epoch through the compiled plan: many steps per C call, Python in
@@ -707,6 +695,21 @@ class Trainer:
             return self.predict(generator, steps=steps, callbacks=callbacks, verbose=verbose)
         finally:
             self._bare_batches = False
+
+
+def _array_batches(arrays, order, batch_size, steps, on_batch_begin):
+    """Yields `(step, *batch)` slices of `arrays` (gathered by `order` when
+    shuffled), calling `on_batch_begin(step)` before each."""
+    n = len(arrays[0])
+    for step in range(steps):
+        on_batch_begin(step)
+        lo, hi = step * batch_size, min(n, (step + 1) * batch_size)
+        if order is None:
+            batch = tuple(None if a is None else a[lo:hi] for a in arrays)
+        else:
+            idx = order[lo:hi]
+            batch = tuple(None if a is None else a.take(idx, axis=0) for a in arrays)
+        yield (step,) + batch
 
 
 def _wants_batches(callbacks, kind):
