@@ -134,3 +134,162 @@ def loss_and_grad(spec, y, out, y_pred_shape, sample_weight, want_grad, fused):
     else:
         total = float(values.sum(dtype=np.float64))
     return total * scale, grad
+
+
+# -- several outputs: losses, weights and metrics per output, as Keras's
+# CompileLoss / CompileMetrics take them -------------------------------------
+
+def _is_structure(value):
+    return isinstance(value, (list, tuple, dict))
+
+
+def _check_loss_identifier(loss):
+    if loss is not None and not (isinstance(loss, str) and loss in ("crossentropy", "ce")):
+        losses_module.get(loss)     # unknown names fail here, as in Keras
+
+
+def _check_metric_identifier(metric):
+    if not (isinstance(metric, str) and metric.lower() in ("accuracy", "acc")):
+        metrics_module.get(metric)
+
+
+def _metric_list(value):
+    """A list of metric identifiers from one identifier or a list of them."""
+    if value is None:
+        return []
+    if isinstance(value, (str, Metric)) or callable(value) and not isinstance(value, type):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    raise TypeError("Metrics must be a list of metric names, functions or Metric instances. "
+                    "Received: %r" % (value,))
+
+
+class CompileConfig:
+    """What `compile()` was given (`loss`, `loss_weights`, `metrics`), checked
+    for unknown names at once and against the output names as soon as they
+    are known; `resolve` turns it into per-output specs once shapes are."""
+
+    def __init__(self, loss, loss_weights, metrics):
+        if isinstance(loss, dict):
+            for v in loss.values():
+                _check_loss_identifier(v)
+        elif isinstance(loss, (list, tuple)):
+            for v in loss:
+                _check_loss_identifier(v)
+        else:
+            _check_loss_identifier(loss)
+        if loss_weights is not None:
+            if not isinstance(loss_weights, (list, tuple, dict, int, float)) \
+                    or isinstance(loss_weights, bool):
+                raise TypeError("loss_weights must be a list or a dict of numbers. "
+                                "Received: %r" % (loss_weights,))
+            values = loss_weights.values() if isinstance(loss_weights, dict) else (
+                loss_weights if isinstance(loss_weights, (list, tuple)) else [loss_weights])
+            for w in values:
+                if isinstance(w, bool) or not isinstance(w, (int, float, np.number)) \
+                        or not np.isfinite(w):
+                    raise ValueError("loss_weights must hold finite numbers. Received: %r"
+                                     % (loss_weights,))
+        if isinstance(metrics, dict):
+            metrics = {k: _metric_list(v) for k, v in metrics.items()}
+            flat = [m for v in metrics.values() for m in v]
+        else:
+            metrics = _metric_list(metrics)
+            flat = [m for v in metrics for m in (v if isinstance(v, (list, tuple)) else [v])]
+        for m in flat:
+            _check_metric_identifier(m)
+        self.loss, self.loss_weights, self.metrics = loss, loss_weights, metrics
+
+    def per_output(self, names):
+        """(losses, weights, metric lists), one entry per output in `names`
+        order; raises ValueError, as Keras does, for structures that do not
+        match the outputs."""
+        n = len(names)
+        losses = _by_output(self.loss, names, "loss")
+        if self.loss_weights is None:
+            weights = [None] * n
+        else:
+            if not _is_structure(self.loss) and n > 1:
+                raise ValueError("loss_weights must be given with a loss per output (a list or "
+                                 "a dict by output name) when a single loss is used for all "
+                                 "%d outputs. Received: loss=%r, loss_weights=%r"
+                                 % (n, self.loss, self.loss_weights))
+            weights = [None if w is None else float(w)
+                       for w in _by_output(self.loss_weights, names, "loss_weights")]
+        metrics = self.metrics
+        if isinstance(metrics, dict):
+            unknown = sorted(set(metrics) - set(names))
+            if unknown:
+                raise ValueError("In the metrics dict, %s %s not the name of an output. "
+                                 "Expected keys among %s" % (unknown, "is" if len(unknown) == 1
+                                                             else "are", list(names)))
+            per = [list(metrics.get(name, [])) for name in names]
+        elif any(isinstance(m, (list, tuple)) for m in metrics):
+            if len(metrics) != n:
+                raise ValueError("For a model with %d outputs, metrics given as a list of lists "
+                                 "must hold one list per output. Received %d lists"
+                                 % (n, len(metrics)))
+            per = [_metric_list(m) for m in metrics]
+        elif n > 1 and metrics:
+            raise ValueError("For a model with %d outputs %s, metrics must be a dict by output "
+                             "name or a list of lists (one per output). Received: metrics=%r"
+                             % (n, list(names), metrics))
+        else:
+            per = [list(metrics)] + [[] for _ in range(n - 1)]
+        return losses, weights, per
+
+    def resolve(self, names, ys, pred_shapes):
+        """The `ResolvedOutputs` for outputs `names` with targets `ys` and
+        prediction shapes `pred_shapes` (one entry per output)."""
+        losses, weights, metric_lists = self.per_output(names)
+        for i, loss in enumerate(losses):
+            if loss is not None and ys[i] is None:
+                raise ValueError("Output '%s' has a loss but y holds no target for it"
+                                 % names[i])
+        specs = [None if loss is None else resolve_loss(loss, ys[i], pred_shapes[i])
+                 for i, loss in enumerate(losses)]
+        metrics, owners = [], []
+        for i, ids in enumerate(metric_lists):
+            for identifier in ids:
+                if ys[i] is None:
+                    continue
+                m = resolve_metric(identifier, ys[i], pred_shapes[i])
+                if len(names) > 1:      # Keras prefixes the output's name
+                    m.name = "%s_%s" % (names[i], m.name)
+                metrics.append(m)
+                owners.append(i)
+        return ResolvedOutputs(names, specs, weights, metrics, owners)
+
+
+def _by_output(value, names, what):
+    """One entry per output from a single value, a list in output order or a
+    dict by output name (which must name every output)."""
+    n = len(names)
+    if isinstance(value, dict):
+        if set(value) != set(names):
+            raise ValueError("Expected keys %s in %s dict. Received keys: %s"
+                             % (list(names), what, sorted(value)))
+        return [value[name] for name in names]
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            raise ValueError("For a model with %d output(s), %s given as a list must have %d "
+                             "entries (one per output). Received: %r" % (n, what, n, value))
+        return list(value)
+    return [value] * n
+
+
+class ResolvedOutputs:
+    """Per-output loss specs (None: no loss), loss weights (None: 1), the
+    metrics in compile order with the output each reads (`owners`), and a
+    `<output>_loss` tracker per output when more than one output has a loss."""
+
+    def __init__(self, names, specs, weights, metrics, owners):
+        self.names, self.specs, self.weights = list(names), specs, weights
+        self.metrics, self.owners = metrics, owners
+        with_loss = [i for i, s in enumerate(specs) if s is not None]
+        self.trackers = [None] * len(specs)
+        if len(with_loss) > 1:
+            from nnlite.metrics.metric import Mean
+            for i in with_loss:
+                self.trackers[i] = Mean(name="%s_loss" % names[i])

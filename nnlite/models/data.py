@@ -111,6 +111,8 @@ def class_weights_to_sample_weights(y, class_weight):
     if not isinstance(class_weight, dict):
         raise ValueError("class_weight must be a dict mapping class indices to weights. "
                          "Received: class_weight=%r" % (class_weight,))
+    if isinstance(y, Structured):
+        raise ValueError("`class_weight` is only supported for Models with a single output.")
     y = np.asarray(y)
     if y.ndim > 1:
         labels = np.argmax(y, axis=-1) if y.shape[-1] != 1 else np.squeeze(y, axis=-1)

@@ -36,9 +36,10 @@ class Model(Trainer, Layer):
         self.loss = None
         self.stop_training = False
         self.history = None
+        self.loss_weights = None
         self._compile_metrics = []
-        self._loss_spec = None
-        self._metrics = None
+        self._compile_config = None
+        self._forget_resolved()
         self._loss_tracker = Mean(name="loss")
         self._train_variables = None
         self._plan_cache = {}
@@ -87,7 +88,7 @@ class Model(Trainer, Layer):
         metrics = self._compile_metrics if self._compile_metrics else None
         return {"optimizer": serialize_keras_object(self.optimizer),
                 "loss": serialize_keras_object(self.loss),
-                "loss_weights": None,
+                "loss_weights": serialize_keras_object(self.loss_weights),
                 "metrics": serialize_keras_object(metrics),
                 "weighted_metrics": None,
                 **getattr(self, "_compile_flags", {"run_eagerly": False,

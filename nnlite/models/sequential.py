@@ -57,7 +57,7 @@ class Sequential(Model):
             self._input_layer = InputLayer(shape=layer._declared_input_shape,
                                            batch_size=layer._declared_batch_size)
         self._layers.append(layer)
-        self._loss_spec = None
+        self._forget_resolved()
         self._train_variables = None
         self._plan_cache = {}
         if rebuild:
@@ -70,7 +70,7 @@ class Sequential(Model):
         layer = self._layers.pop()
         self._train_variables = None
         self._plan_cache = {}
-        self._loss_spec = None
+        self._forget_resolved()
         self.built = False
         if rebuild:
             self._maybe_rebuild()
@@ -136,6 +136,11 @@ class Sequential(Model):
     @property
     def inputs(self):
         return [self._input_layer.output] if self._input_layer is not None else None
+
+    @property
+    def output_names(self):
+        """The name of the last layer (Keras: the output layers' names)."""
+        return [self._layers[-1].name] if self._layers else []
 
     @property
     def outputs(self):

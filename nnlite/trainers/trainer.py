@@ -42,29 +42,24 @@ class Trainer:
             metrics: List of metrics (`"accuracy"`, `"mae"`, instances, ...).
                 Defaults to `None`.
         """
-        if loss_weights is not None or weighted_metrics is not None:
-            raise NotImplementedError("loss_weights and weighted_metrics are not supported yet")
+        if weighted_metrics is not None:
+            raise NotImplementedError("weighted_metrics is not supported yet")
+        # everything is checked before anything changes (a failed compile leaves
+        # the model, its optimizer and its state as they were)
+        config = compile_utils.CompileConfig(loss, loss_weights, metrics)
+        names = self._known_output_names()
+        if names is not None:
+            config.per_output(names)
         self.optimizer = optimizers_module.get(optimizer)
-        if loss is not None and not (isinstance(loss, str) and loss in ("crossentropy", "ce")):
-            losses_module.get(loss)  # unknown names fail here, as in Keras
         self.loss = loss
-        if metrics is None:
-            metrics = []
-        if isinstance(metrics, (str, Metric)) or callable(metrics) and not isinstance(metrics, type):
-            metrics = [metrics]
-        if isinstance(metrics, dict):
-            raise NotImplementedError("Dicts of metrics (multi-output models) are not supported")
-        metrics = list(metrics)
-        for m in metrics:
-            if not (isinstance(m, str) and m.lower() in ("accuracy", "acc")):
-                metrics_module.get(m)
-        self._compile_metrics = metrics
+        self.loss_weights = loss_weights
+        self._compile_config = config
+        self._compile_metrics = config.metrics
         # kept for get_compile_config(); nnlite always runs its own C kernels
         self._compile_flags = {"run_eagerly": bool(run_eagerly),
                                "steps_per_execution": int(steps_per_execution),
                                "jit_compile": jit_compile is True}
-        self._loss_spec = None
-        self._metrics = None
+        self._forget_resolved()
         self._train_variables = None
         self._plan_cache = {}
         self.compiled = True
@@ -73,16 +68,82 @@ class Trainer:
         if not self.compiled:
             raise RuntimeError("You must call `compile()` before using the model.")
 
-    def _resolve_compiled(self, y, y_pred_shape):
-        """Resolves the loss and metrics once shapes are known (first batch)."""
-        if self._loss_spec is None and self.loss is not None:
-            self._loss_spec = compile_utils.resolve_loss(self.loss, y, y_pred_shape)
-        if self._metrics is None:
-            self._metrics = [compile_utils.resolve_metric(m, y, y_pred_shape) for m in self._compile_metrics]
+    def _forget_resolved(self):
+        """Drops what `_resolve_compiled` found (the outputs' shapes changed)."""
+        self._outputs = None
+        self._loss_spec = None
+        self._metrics = None
+
+    def _known_output_names(self):
+        """The outputs' names when the model already knows them (functional
+        and Sequential models), else None (a subclassed model, before a call)."""
+        names = getattr(self, "output_names", None)
+        return list(names) if names else None
+
+    def _flat_outputs(self, y_pred):
+        """(output names, the outputs as a list), in output order."""
+        if isinstance(y_pred, dict):
+            names = sorted(y_pred)
+            return names, [y_pred[k] for k in names]
+        preds = list(y_pred) if isinstance(y_pred, (list, tuple)) else [y_pred]
+        names = self._known_output_names()
+        if names is None or len(names) != len(preds):
+            names = ["output_%d" % i for i in range(len(preds))] if len(preds) > 1 \
+                else [getattr(self, "name", "output")]
+        return names, preds
+
+    @staticmethod
+    def _flat_targets(y, names, what="y"):
+        """`y` (one array, or a list in output order or a dict by output name)
+        as a list in `names` order; a dict may leave out outputs (None)."""
+        if isinstance(y, data_utils.Structured):
+            y = y.value()
+        if isinstance(y, dict):
+            unknown = sorted(set(y) - set(names))
+            if unknown:
+                raise ValueError("%s has keys %s that are not output names. Expected keys "
+                                 "among %s" % (what, unknown, list(names)))
+            return [y.get(k) for k in names]
+        if isinstance(y, (list, tuple)):
+            if len(y) != len(names):
+                raise ValueError("The model has %d outputs %s, but %s is a list of %d arrays"
+                                 % (len(names), list(names), what, len(y)))
+            return list(y)
+        if len(names) > 1:
+            if y is None:
+                return [None] * len(names)
+            raise ValueError("The model has %d outputs %s: %s must be a list (in output order) "
+                             "or a dict by output name" % (len(names), list(names), what))
+        return [y]
+
+    def _resolve_compiled(self, y, y_pred_shape, names=None):
+        """Resolves the losses and metrics once shapes are known (first batch).
+        `y` and `y_pred_shape` are one target array and one shape, or lists of
+        them in output order (outputs `names`)."""
+        if self._outputs is not None:
+            return
+        single = not isinstance(y_pred_shape, list)
+        shapes = [tuple(y_pred_shape)] if single else [tuple(s) for s in y_pred_shape]
+        ys = [y] if single else list(y)
+        if names is None:
+            names = self._flat_outputs([None] * len(shapes) if len(shapes) > 1 else None)[0]
+        self._outputs = self._compile_config.resolve(names, ys, shapes)
+        self._loss_spec = self._outputs.specs[0] if len(shapes) == 1 else None
+        self._metrics = self._outputs.metrics
+
+    def _resolve_for(self, y, y_pred):
+        """`_resolve_compiled` from a batch's targets and the model's outputs."""
+        if self._outputs is None:
+            names, preds = self._flat_outputs(y_pred)
+            self._resolve_compiled(self._flat_targets(y, names),
+                                   [tuple(p.shape) for p in preds], names)
 
     @property
     def metrics(self):
-        return [self._loss_tracker] + list(self._metrics or [])
+        """The loss tracker, each output's loss tracker (several outputs with a
+        loss), then the compiled metrics, in Keras's order."""
+        trackers = [t for t in self._outputs.trackers if t is not None] if self._outputs else []
+        return [self._loss_tracker] + trackers + list(self._metrics or [])
 
     @property
     def metrics_names(self):
@@ -90,21 +151,20 @@ class Trainer:
         `["loss", "compile_metrics"]` when metrics were compiled."""
         if not self.compiled:
             return []
-        return ["loss"] + (["compile_metrics"] if self._compile_metrics else [])
+        trackers = [t.name for t in self._outputs.trackers if t is not None] \
+            if self._outputs else []
+        return ["loss"] + (["compile_metrics"] if self._compile_metrics else []) + trackers
 
     def reset_metrics(self):
         for m in self.metrics:
             m.reset_state()
 
     # -- loss and one step ---------------------------------------------------
-    def _data_loss(self, y, y_pred, sample_weight):
-        """The compiled loss of one batch as a scalar Tensor on the tape.
+    def _output_loss(self, spec, y, y_pred, sample_weight):
+        """One output's compiled loss as a scalar Tensor on the tape.
 
         A softmax or sigmoid output carries its logits; cross-entropy is then
         computed from them, as Keras on TensorFlow does."""
-        spec = self._loss_spec
-        if spec is None:
-            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
         if isinstance(spec, compile_utils.CustomLoss):
             return spec(y, y_pred, sample_weight)
         logits = getattr(y_pred, "_keras_logits", None)
@@ -119,41 +179,76 @@ class Trainer:
                                                want_grad, fused)
         return fused_ops.compiled_loss(None, out, loss_fn)
 
+    def _data_loss(self, y, y_pred, sample_weight):
+        """(the compiled loss of one batch as a scalar Tensor on the tape, each
+        output's unweighted loss as `{output index: Tensor}`): Σ wᵢ·lossᵢ over
+        the outputs that have a loss, as Keras's CompileLoss."""
+        outputs = self._outputs
+        if outputs is None or all(spec is None for spec in outputs.specs):
+            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
+        names, preds = self._flat_outputs(y_pred)
+        ys = self._flat_targets(y, names)
+        sws = self._flat_targets(sample_weight, names, "sample_weight") \
+            if isinstance(sample_weight, (dict, list, tuple, data_utils.Structured)) \
+            else [sample_weight] * len(names)
+        parts, terms = {}, []
+        for i, spec in enumerate(outputs.specs):
+            if spec is None:
+                continue
+            if ys[i] is None:
+                raise ValueError("Output '%s' has a loss but y holds no target for it"
+                                 % names[i])
+            parts[i] = self._output_loss(spec, ys[i], preds[i], sws[i])
+            w = outputs.weights[i]
+            terms.append(parts[i] if w is None else parts[i] * w)
+        return (terms[0] if len(terms) == 1 else fused_ops.add_n(terms)), parts
+
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """The total loss of a batch as a scalar Tensor, as Keras 3's
         `Model.compute_loss`: the compiled loss of `y_pred` against `y` plus
         the model's `losses` (penalties and `add_loss`). Differentiable on a
         tape."""
         self._assert_compiled()
-        y = np.asarray(y)
-        self._resolve_compiled(y, tuple(y_pred.shape))
+        y = self._targets(y)
+        self._resolve_for(y, y_pred)
         return self._losses_and_report(y, y_pred, sample_weight)[0]
 
     def _losses_and_report(self, y, y_pred, sample_weight):
-        """(total loss Tensor, reported float): the data loss plus the layers'
-        penalties (Keras reports both; the weights' penalties before this step)."""
-        loss = self._data_loss(y, y_pred, sample_weight)
+        """(total loss Tensor, reported float, {output index: its loss as a
+        float}): the data loss plus the layers' penalties (Keras reports both;
+        the weights' penalties before this step)."""
+        loss, parts = self._data_loss(y, y_pred, sample_weight)
+        parts = {i: float(v) for i, v in parts.items()}
         penalties = self.losses
         reported = float(loss)
         if not penalties:
-            return loss, reported
+            return loss, reported, parts
         values = [float(p) for p in penalties]
         reported = reported + float(np.sum(values, dtype=np.float64))
-        return fused_ops.add_n([loss] + penalties), reported
+        return fused_ops.add_n([loss] + penalties), reported, parts
 
-    def _update_metrics(self, loss_value, y, y_pred, sample_weight, batch_size):
-        # As Keras 3: the loss tracker is weighted by the batch size, and the
+    def _update_metrics(self, reported, y, y_pred, sample_weight, batch_size):
+        # As Keras 3: the loss trackers are weighted by the batch size, and the
         # compiled `metrics` ignore sample weights (only `weighted_metrics`
         # would use them).
+        loss_value, parts = reported
         self._loss_tracker.update_state(loss_value, sample_weight=batch_size)
-        for m in self._metrics:
-            m.update_state(y, y_pred)
+        outputs = self._outputs
+        for i, value in parts.items():
+            if outputs.trackers[i] is not None:
+                outputs.trackers[i].update_state(value, sample_weight=batch_size)
+        if not self._metrics:
+            return
+        names, preds = self._flat_outputs(y_pred)
+        ys = self._flat_targets(y, names)
+        for m, i in zip(self._metrics, outputs.owners):
+            m.update_state(ys[i], np.asarray(preds[i]))
 
     def _train_step(self, x, y, sample_weight=None):
         with Tape() as tape:
             y_pred = self(data_utils.model_inputs(x), training=True)
-            self._resolve_compiled(y, tuple(y_pred.shape))
-            loss, reported = self._losses_and_report(y, y_pred, sample_weight)
+            self._resolve_for(y, y_pred)
+            loss, reported, parts = self._losses_and_report(y, y_pred, sample_weight)
         if self._train_variables is None:
             self._train_variables = self.trainable_weights
         if self._train_variables:
@@ -161,21 +256,22 @@ class Trainer:
             self.optimizer.apply(grads, self._train_variables)
         else:   # as Keras: the step still runs and reports, nothing is updated
             warnings.warn("The model does not have any trainable weights.", stacklevel=2)
-        self._update_metrics(reported, y, np.asarray(y_pred), sample_weight, len(x))
+        self._update_metrics((reported, parts), y, y_pred, sample_weight, len(x))
 
     def _test_step(self, x, y, sample_weight=None):
         y_pred = self._infer_tensor(x)
-        self._resolve_compiled(y, tuple(y_pred.shape))
-        _, reported = self._losses_and_report(y, y_pred, sample_weight)
-        self._update_metrics(reported, y, np.asarray(y_pred), sample_weight, len(x))
+        self._resolve_for(y, y_pred)
+        _, reported, parts = self._losses_and_report(y, y_pred, sample_weight)
+        self._update_metrics((reported, parts), y, y_pred, sample_weight, len(x))
 
     def _infer_tensor(self, x):
         with stop_recording():
             return self(data_utils.model_inputs(x), training=False)
 
     def _infer(self, x):
-        """The model's output for the batch `x`, as a NumPy array."""
-        return np.asarray(self._infer_tensor(x))
+        """The model's output for the batch `x`: a NumPy array, or a list or
+        dict of them for a model with several outputs."""
+        return _to_numpy(self._infer_tensor(x))
 
     def _logs(self):
         """Running results, sorted by name as Keras 3 reports them."""
@@ -183,26 +279,43 @@ class Trainer:
                 for m in sorted(self.metrics, key=lambda m: m.name)}
 
     # -- data ------------------------------------------------------------------
+    @staticmethod
+    def _structured(data, several, convert, name):
+        """`data` checked by `convert(name, array)`; a dict, or a list when the
+        model has `several` inputs or outputs, becomes a `Structured`."""
+        if isinstance(data, dict) or (several and isinstance(data, (list, tuple))):
+            items = data.items() if isinstance(data, dict) else enumerate(data)
+            parts = {k: convert("%s[%r]" % (name, k), v) for k, v in items}
+            return data_utils.Structured(parts if isinstance(data, dict)
+                                         else list(parts.values()))
+        return convert(name, data)
+
     def _prepare_x(self, x, name="x"):
         several = len(getattr(self, "inputs", None) or ()) > 1
-        if isinstance(x, dict) or (several and isinstance(x, (list, tuple))):
-            items = x.items() if isinstance(x, dict) else enumerate(x)
-            parts = {k: data_utils.as_float_array("%s[%r]" % (name, k), v, self.dtype)
-                     for k, v in items}
-            return data_utils.Structured(parts if isinstance(x, dict) else list(parts.values()))
-        arr = data_utils.as_float_array(name, x, self.dtype)
-        return self._adapt_input(arr)
+        x = self._structured(x, several, lambda n, v: data_utils.as_float_array(n, v, self.dtype),
+                             name)
+        return x if isinstance(x, data_utils.Structured) else self._adapt_input(x)
 
     def _adapt_input(self, x):
         return x
+
+    def _targets(self, y, name="y"):
+        """Checked targets: one array, or a `Structured` list or dict (in output
+        order, or by output name) for a model with several outputs."""
+        several = len(self._known_output_names() or ()) > 1
+        return self._structured(y, several, data_utils.as_target_array, name)
 
     def _prepare_xy(self, x, y, sample_weight, name="x"):
         x = self._prepare_x(x, name)
         if y is None:
             raise ValueError("Training and evaluation need targets: y is None")
-        y = data_utils.as_target_array("y" if name == "x" else name.replace("x", "y"), y)
+        y = self._targets(y, "y" if name == "x" else name.replace("x", "y"))
         if sample_weight is not None:
-            sample_weight = data_utils.as_float_array("sample_weight", sample_weight, x.dtype)
+            several = isinstance(y, data_utils.Structured) and isinstance(
+                sample_weight, (list, tuple, dict))
+            sample_weight = self._structured(
+                sample_weight, several,
+                lambda n, v: data_utils.as_float_array(n, v, x.dtype), "sample_weight")
         data_utils.check_same_length(x=x, y=y, sample_weight=sample_weight)
         return x, y, sample_weight
 
@@ -305,7 +418,7 @@ class Trainer:
         cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                            verbose=verbose, epochs=int(epochs), steps=steps)
         plan = targets = val_plan = None
-        if not general:
+        if not general and not isinstance(y, data_utils.Structured):
             plan = compiled.training_plan(self, x, y, sample_weight, batch_size)
             targets = plan.targets(y) if plan is not None else None
             if targets is None:
@@ -519,7 +632,7 @@ class Trainer:
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                            epochs=1, steps=source.num_batches)
         plan = None
-        if not _wants_batches(cbs, "test"):
+        if not _wants_batches(cbs, "test") and not isinstance(y, data_utils.Structured):
             plan = compiled.training_plan(self, x, y, sample_weight, 256, train=False)
         if plan is not None and plan.targets(y) is not None:
             logs = self._evaluate_compiled(plan, x, y, cbs)
@@ -575,19 +688,15 @@ class Trainer:
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                            epochs=1, steps=steps)
         cbs.on_predict_begin()
-        out = None
+        outputs = []
         for step in range(steps):
             lo, hi = step * batch_size, min(n, (step + 1) * batch_size)
             cbs.on_predict_batch_begin(step)
             yb = self._infer(x[lo:hi])
-            if out is None:
-                out = np.empty((n,) + yb.shape[1:], dtype=yb.dtype)
-            out[lo:hi] = yb
+            outputs.append(yb)
             cbs.on_predict_batch_end(step, {"outputs": yb})
         cbs.on_predict_end()
-        if out is None:
-            out = self._empty_output(x)
-        return out
+        return _concatenate(outputs) if outputs else self._empty_output(x)
 
     def _empty_output(self, x):
         return np.empty((0,) + tuple(self.compute_output_shape((0,) + x.shape[1:]))[1:],
@@ -612,7 +721,7 @@ class Trainer:
                              "Please use `Model.compile(..., run_eagerly=True)`, or "
                              "`tf.config.run_functions_eagerly(True)` for more information "
                              "of where went wrong, or file a issue/bug to `tf.keras`.")
-        return np.concatenate(outputs, axis=0)
+        return _concatenate(outputs)
 
     # -- on-batch API ----------------------------------------------------------
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
@@ -695,6 +804,24 @@ class Trainer:
             return self.predict(generator, steps=steps, callbacks=callbacks, verbose=verbose)
         finally:
             self._bare_batches = False
+
+
+def _to_numpy(y):
+    if isinstance(y, dict):
+        return {k: np.asarray(v) for k, v in y.items()}
+    if isinstance(y, (list, tuple)):
+        return [np.asarray(v) for v in y]
+    return np.asarray(y)
+
+
+def _concatenate(batches):
+    """Per-batch outputs (arrays, or lists / dicts of them) joined along axis 0."""
+    first = batches[0]
+    if isinstance(first, dict):
+        return {k: np.concatenate([b[k] for b in batches], axis=0) for k in first}
+    if isinstance(first, list):
+        return [np.concatenate([b[i] for b in batches], axis=0) for i in range(len(first))]
+    return np.concatenate(batches, axis=0)
 
 
 def _array_batches(arrays, order, batch_size, steps, on_batch_begin):
