@@ -18,6 +18,8 @@ class Activation(Layer):
     array([[0., 2.]], dtype=float32)
     """
 
+    supports_masking = True
+
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self._act = ActivationOp(activation)

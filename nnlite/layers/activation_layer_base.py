@@ -10,6 +10,8 @@ class ElementwiseActivationLayer(Layer):
     Subclasses give `_c_spec()` -> `(c_name, alpha)`.
     """
 
+    supports_masking = True
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.built = True

@@ -40,6 +40,8 @@ class BatchNormalization(Layer):
     >>> y = layer(np.random.rand(8, 3), training=True)
     """
 
+    supports_masking = True
+
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones",
                  moving_mean_initializer="zeros", moving_variance_initializer="ones",

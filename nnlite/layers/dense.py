@@ -47,6 +47,8 @@ class Dense(Layer):
     (2, 3)
     """
 
+    supports_masking = True
+
     def __init__(self, units=None, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,

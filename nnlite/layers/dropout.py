@@ -35,6 +35,8 @@ class Dropout(Layer):
     array([[2., 0., 0., 0., 2., 0., 0., 2.]])
     """
 
+    supports_masking = True
+
     def __init__(self, rate=None, noise_shape=None, seed=None, **kwargs):
         if "p" in kwargs:
             warn_deprecated("Dropout(p=...)", "Dropout(rate=...)")

@@ -8,6 +8,7 @@ times (a shared layer).
 """
 import inspect
 import threading
+import warnings
 
 import numpy as np
 
@@ -40,6 +41,7 @@ class Layer:
     """
 
     _keep_int_inputs = False    # True for layers that take integer indices
+    supports_masking = False    # True: the input's mask passes on (`compute_mask`)
 
     def __init__(self, trainable=True, name=None, dtype=None, activity_regularizer=None,
                  **kwargs):
@@ -278,7 +280,15 @@ class Layer:
         if "training" in params:
             kwargs["training"] = bool(training) if training is not None else \
                 _default_of(type(self).call, "training")
-        if "mask" not in params:
+        # masks, as Keras: the inputs' masks reach a `call(..., mask=None)`
+        # given none; a layer that `supports_masking` passes its
+        # `compute_mask` on to its outputs, any other drops it (with a warning)
+        previous_mask = _masks_of(inputs)
+        if "mask" in params:
+            if kwargs.get("mask") is None:
+                kwargs["mask"] = previous_mask
+            previous_mask = kwargs["mask"]
+        else:
             kwargs.pop("mask", None)
         _call_context.training = training
         self._call_losses = []
@@ -288,7 +298,29 @@ class Layer:
             _call_context.training = outer
         if self.activity_regularizer is not None:
             self._add_activity_loss(outputs)
+        if self.supports_masking:
+            self._set_output_masks(inputs, outputs, previous_mask)
+        elif any(m is not None for m in _flatten(previous_mask)):
+            warnings.warn("Layer '%s' (of type %s) was passed an input with a mask attached to "
+                          "it. However, this layer does not support masking and will therefore "
+                          "destroy the mask information. Downstream layers will not see the "
+                          "mask." % (self.name, type(self).__name__), stacklevel=2)
         return outputs
+
+    def compute_mask(self, inputs, previous_mask=None):
+        """The mask of the outputs (Keras: the input's mask, unchanged)."""
+        return previous_mask
+
+    def _set_output_masks(self, inputs, outputs, previous_mask):
+        flat = [t for t in _flatten(outputs) if isinstance(t, Tensor)]
+        if not flat or all(t._keras_mask is not None for t in flat):
+            return
+        masks = self.compute_mask(inputs, previous_mask)
+        if masks is None:
+            return
+        for t, m in zip(flat, _flatten(masks)):
+            if t._keras_mask is None and m is not None:
+                t._keras_mask = m
 
     def _add_activity_loss(self, outputs):
         from nnlite.ops import fused
@@ -412,7 +444,10 @@ def _convert_inputs(x, dtype, keep_int=False):
     if is_tensor(x):
         if x.dtype != dtype and np.issubdtype(x.dtype, np.floating):
             from nnlite.ops import core
-            return core.cast(x, dtype)      # autocast, as Keras does
+            mask = getattr(x, "_keras_mask", None)
+            x = core.cast(x, dtype)      # autocast, as Keras does; the mask stays
+            if mask is not None:
+                x._keras_mask = mask
         return x
     arr = np.asarray(x)
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
@@ -422,6 +457,18 @@ def _convert_inputs(x, dtype, keep_int=False):
     if not (keep_int and np.issubdtype(arr.dtype, np.integer)):
         arr = np.ascontiguousarray(arr, dtype=dtype)
     return Tensor(arr)
+
+
+def _masks_of(x):
+    """The `_keras_mask`s of the inputs: one mask, or a list / dict of them;
+    None when no input carries one."""
+    if isinstance(x, (list, tuple)):
+        masks = [_masks_of(v) for v in x]
+        return masks if any(m is not None for m in masks) else None
+    if isinstance(x, dict):
+        masks = {k: _masks_of(v) for k, v in x.items()}
+        return masks if any(m is not None for m in masks.values()) else None
+    return getattr(x, "_keras_mask", None) if is_tensor(x) else None
 
 
 def _shapes_of(x):

@@ -34,6 +34,8 @@ class LayerNormalization(Layer):
     array([[-1.2238, 0., 1.2238]], dtype=float32)
     """
 
+    supports_masking = True
+
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
                  gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, **kwargs):

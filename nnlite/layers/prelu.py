@@ -25,6 +25,8 @@ class PReLU(Layer):
     array([[-1.,  4.]], dtype=float32)
     """
 
+    supports_masking = True
+
     def __init__(self, alpha_initializer="Zeros", alpha_regularizer=None, alpha_constraint=None,
                  shared_axes=None, **kwargs):
         super().__init__(**kwargs)

@@ -261,7 +261,12 @@ class Functional(Model):
         """Runs the graph on `inputs` (arrays or Tensors: one, a list in
         `inputs` order, or a dict by input name) and returns the outputs in the
         structure the model was built with."""
-        values = {id(t): v for t, v in zip(self._input_tensors, self._standardize_inputs(inputs))}
+        flat_inputs = self._standardize_inputs(inputs)
+        if mask is not None:
+            for x, m in zip(flat_inputs, mask if isinstance(mask, (list, tuple)) else [mask]):
+                if m is not None and x is not None:
+                    x._keras_mask = m
+        values = {id(t): v for t, v in zip(self._input_tensors, flat_inputs)}
 
         def value(x):
             return values[id(x)] if isinstance(x, KerasTensor) else x

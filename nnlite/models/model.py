@@ -45,6 +45,12 @@ class Model(Trainer, Layer):
         self._plan_cache = {}
         self._allow_plans = True    # False forces the layer-by-layer path (tests)
 
+    # the inner layers set their outputs' masks; nothing is added to them
+    supports_masking = True
+
+    def compute_mask(self, inputs, previous_mask=None):
+        return None
+
     @property
     def layers(self):
         """The layers this model holds (tracked attributes of a subclassed model)."""
