@@ -4,6 +4,8 @@
 a subclass with its own `call` is a subclassed model. A training step runs the
 model's `call` on the tape and takes the gradients from it.
 """
+import threading
+
 import numpy as np
 
 from nnlite.backend.tape import stop_recording
@@ -31,6 +33,7 @@ class Model(Trainer, Layer):
         if kwargs:
             raise TypeError("Unrecognized keyword arguments passed to %s: %s"
                             % (type(self).__name__, sorted(kwargs)))
+        self._state_lock = threading.RLock()   # see trainer._one_at_a_time
         self.compiled = False
         self.optimizer = None
         self.loss = None

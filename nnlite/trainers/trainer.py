@@ -6,6 +6,7 @@ decided in one place, `executors.choose`: the compiled executor (a C program
 running chunks of batches) when the model and data lower to it, otherwise the
 eager executor (ops one by one on the tape).
 """
+import functools
 import time
 import warnings
 
@@ -26,10 +27,23 @@ from nnlite.ops import fused as fused_ops
 from nnlite.utils.legacy import warn_deprecated
 
 
+def _one_at_a_time(method):
+    """Runs `method` under the model's lock: fit, evaluate and the on-batch
+    calls share the metrics' state and the optimizer, so calls from several
+    threads take turns (predict and `model(x)` keep no such state and run
+    side by side)."""
+    @functools.wraps(method)
+    def locked(self, *args, **kwargs):
+        with self._state_lock:
+            return method(self, *args, **kwargs)
+    return locked
+
+
 class Trainer:
     """compile / fit / evaluate / predict for a `Model` (a Layer with `call`)."""
 
     # -- compile -------------------------------------------------------------
+    @_one_at_a_time
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
                 weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
                 jit_compile="auto", auto_scale_loss=True):
@@ -320,6 +334,7 @@ class Trainer:
         return x, y, sample_weight
 
     # -- fit -------------------------------------------------------------------
+    @_one_at_a_time
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
@@ -600,6 +615,7 @@ class Trainer:
         return logs
 
     # -- evaluate / predict ----------------------------------------------------
+    @_one_at_a_time
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False):
         """Returns the loss (a float), or `[loss, *metrics]` in compile order,
@@ -724,6 +740,7 @@ class Trainer:
         return _concatenate(outputs)
 
     # -- on-batch API ----------------------------------------------------------
+    @_one_at_a_time
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One gradient update on one batch; returns its loss (and metrics)."""
         self._assert_compiled()
@@ -736,6 +753,7 @@ class Trainer:
         self._train_step(x, y, sample_weight)
         return self._format_results(self._logs(), return_dict)
 
+    @_one_at_a_time
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """Loss (and metrics) of one batch, without updating the model."""
         self._assert_compiled()
