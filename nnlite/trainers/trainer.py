@@ -60,6 +60,12 @@ class Trainer:
             raise NotImplementedError("weighted_metrics is not supported yet")
         # everything is checked before anything changes (a failed compile leaves
         # the model, its optimizer and its state as they were)
+        previous = self._compile_config if self.compiled else None
+        if previous is not None:    # as Keras: None keeps the last compile's loss / metrics
+            if loss is None:
+                loss, loss_weights = previous.loss, previous.loss_weights
+            if metrics is None:
+                metrics = previous.metrics
         config = compile_utils.CompileConfig(loss, loss_weights, metrics)
         names = self._known_output_names()
         if names is not None:

@@ -241,3 +241,16 @@ def test_compile_config_round_trips_through_a_keras_file(tmp_path):
     assert loaded.get_compile_config()["loss_weights"] == {"out_a": 1.0, "out_b": 0.5}
     np.testing.assert_allclose(loaded.evaluate(x, [ya, yb], verbose=0),
                                model.evaluate(x, [ya, yb], verbose=0), rtol=1e-6)
+
+
+def test_compile_with_no_loss_or_metrics_keeps_the_previous_ones():
+    """Keras 3's compile replaces only the arguments that are not None."""
+    x, ya, yb = data()
+    model = two_heads()
+    compile_two(model, loss_weights=[1.0, 0.5])
+    model.compile(optimizer="adam")
+    assert model.loss == {"out_a": "binary_crossentropy", "out_b": "mse"}
+    logs = model.evaluate(x, [ya, yb], verbose=0, return_dict=True)
+    assert sorted(logs) == ["loss", "out_a_accuracy", "out_a_loss", "out_b_loss", "out_b_mae"]
+    np.testing.assert_allclose(logs["loss"], logs["out_a_loss"] + 0.5 * logs["out_b_loss"],
+                               rtol=1e-6)
