@@ -4,6 +4,7 @@
 #include "nnlite.h"
 #include "gemm_internal.h"   /* the thread pool */
 #include "simd_clones.h"
+#include "vmath.h"
 
 #define NL_TEMPLATE "activations_tmpl.h"
 #include "instantiate.h"

@@ -6,15 +6,29 @@
  *   M(f)   the <math.h> function for this type (expf or exp)
  */
 
+/* exp and tanh: float32 through vmath.h's vectorizable versions, float64
+ * through libm (the dead branch folds away: sizeof(T) is a constant) */
+static inline T L(vexp)(T x)
+{
+    return sizeof(T) == sizeof(float) ? (T)nl_vexpf((float)x) : M(exp)(x);
+}
+
+static inline T L(vtanh)(T x)
+{
+    return sizeof(T) == sizeof(float) ? (T)nl_vtanhf((float)x) : M(tanh)(x);
+}
+
 /* sigmoid that neither overflows exp() nor loses the small tail */
 static inline T L(sigmoid)(T x)
 {
+    if (sizeof(T) == sizeof(float))
+        return (T)nl_vsigmoidf((float)x);
     if (x >= 0) return (T)1 / ((T)1 + M(exp)(-x));
     T e = M(exp)(x);
     return e / ((T)1 + e);
 }
 
-static void L(softmax_rows)(int64_t m, int64_t n, const T *x, T *y)
+NL_CLONES static void L(softmax_rows)(int64_t m, int64_t n, const T *x, T *y)
 {
     for (int64_t i = 0; i < m; i++) {
         const T *xr = x + i * n;
@@ -22,7 +36,8 @@ static void L(softmax_rows)(int64_t m, int64_t n, const T *x, T *y)
         T mx = xr[0];
         for (int64_t j = 1; j < n; j++) mx = xr[j] > mx ? xr[j] : mx;
         T sum = 0;
-        for (int64_t j = 0; j < n; j++) { yr[j] = M(exp)(xr[j] - mx); sum += yr[j]; }
+        for (int64_t j = 0; j < n; j++) yr[j] = L(vexp)(xr[j] - mx);   /* vectorized */
+        for (int64_t j = 0; j < n; j++) sum += yr[j];
         T inv = (T)1 / sum;
         for (int64_t j = 0; j < n; j++) yr[j] *= inv;
     }
@@ -46,7 +61,7 @@ NL_CLONES static int L(forward_rows)(int act, int64_t m, int64_t n, T alpha, con
         for (i = 0; i < len; i++) y[i] = L(sigmoid)(x[i]);
         break;
     case NL_ACT_TANH:
-        for (i = 0; i < len; i++) y[i] = M(tanh)(x[i]);
+        for (i = 0; i < len; i++) y[i] = L(vtanh)(x[i]);
         break;
     case NL_ACT_SOFTMAX:
         if (n > 0) L(softmax_rows)(m, n, x, y);
@@ -77,7 +92,7 @@ NL_CLONES static int L(forward_rows)(int act, int64_t m, int64_t n, T alpha, con
             const T c = (T)0.79788456080286535587989211986876; /* sqrt(2/pi) */
             for (i = 0; i < len; i++) {
                 T v = x[i];
-                y[i] = (T)0.5 * v * ((T)1 + M(tanh)(c * (v + (T)0.044715 * v * v * v)));
+                y[i] = (T)0.5 * v * ((T)1 + L(vtanh)(c * (v + (T)0.044715 * v * v * v)));
             }
         } else {
             /* Phi(x) = erfc(-x/sqrt2)/2, as TensorFlow: 1 + erf(x/sqrt2) cancels to 0
@@ -94,7 +109,7 @@ NL_CLONES static int L(forward_rows)(int act, int64_t m, int64_t n, T alpha, con
         }
         break;
     case NL_ACT_EXPONENTIAL:
-        for (i = 0; i < len; i++) y[i] = M(exp)(x[i]);
+        for (i = 0; i < len; i++) y[i] = L(vexp)(x[i]);
         break;
     default:
         return NL_EINVAL;
@@ -164,7 +179,7 @@ NL_CLONES static int L(backward_rows)(int act, int64_t m, int64_t n, T alpha, co
             const T c = (T)0.79788456080286535587989211986876;
             for (i = 0; i < len; i++) {
                 T v = x[i];
-                T t = M(tanh)(c * (v + (T)0.044715 * v * v * v));
+                T t = L(vtanh)(c * (v + (T)0.044715 * v * v * v));
                 T sech2 = (T)1 - t * t;
                 /* once tanh saturates, v*v may overflow: 0 * inf would give NaN */
                 T tail = sech2 != 0
