@@ -29,15 +29,18 @@ def active_tape():
 
 
 class Record:
-    """One op call on the tape: its inputs, outputs and backward closure."""
-    __slots__ = ("backward", "inputs", "outputs", "name", "none_grads")
+    """One op call on the tape: its inputs, outputs and backward closure, and
+    which inputs need a gradient (decided when the op ran: a source is
+    watched, or a value produced on the tape, before it is used)."""
+    __slots__ = ("backward", "inputs", "outputs", "name", "none_grads", "needs")
 
-    def __init__(self, name, backward, inputs, outputs, none_grads=False):
+    def __init__(self, name, backward, inputs, outputs, none_grads=False, needs=None):
         self.name = name
         self.none_grads = none_grads
         self.backward = backward
         self.inputs = inputs
         self.outputs = outputs
+        self.needs = needs
 
 
 class Tape:
@@ -86,8 +89,10 @@ class Tape:
         return self.watch_variables and getattr(value, "_is_variable", False) \
             and value.trainable
 
-    def record(self, name, backward, inputs, outputs, none_grads=False):
-        self.records.append(Record(name, backward, inputs, outputs, none_grads))
+    def record(self, name, backward, inputs, outputs, none_grads=False, needs=None):
+        if needs is None:
+            needs = tuple(x is not None and self.needs_grad(x) for x in inputs)
+        self.records.append(Record(name, backward, inputs, outputs, none_grads, needs))
         for out in outputs:
             self._produced.add(id(out))
 
@@ -119,8 +124,8 @@ class Tape:
                 outs = [np.zeros(o.shape, o.dtype) if g is None else g
                         for o, g in zip(rec.outputs, outs)]
             in_grads = rec.backward(*outs)
-            for x, g in zip(rec.inputs, in_grads):
-                if g is not None and x is not None and self.needs_grad(x):
+            for x, g, need in zip(rec.inputs, in_grads, rec.needs):
+                if need and g is not None:
                     _accumulate(grads, x, g)
         if not self.persistent:
             self.records = None
@@ -138,9 +143,11 @@ def _source_grad(grads, source):
 
 def _accumulate(grads, value, g):
     key = id(value)
-    g = np.asarray(g)
-    if g.shape != tuple(value.shape):
-        g = unbroadcast(g, tuple(value.shape))
+    if type(g) is not np.ndarray:
+        g = np.asarray(g)
+    shape = value.shape
+    if g.shape != shape:
+        g = unbroadcast(g, tuple(shape))
     prev = grads.get(key)
     grads[key] = g if prev is None else prev + g
 

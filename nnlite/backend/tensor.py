@@ -259,19 +259,32 @@ def apply(name, fn, inputs, *args, none_grads=False, **kwargs):
     Tensors. With `none_grads`, outputs that no gradient reached are given to
     `backward` as None (else as zeros).
     """
-    arrays = [unwrap(x) for x in inputs]
     tapes = tape_module._stack()
-    recording = [t for t in tapes if any(x is not None and t.needs_grad(x) for x in inputs)]
+    if not tapes:   # nothing records: run the op, keep no history
+        arrays = [x._value if type(x) is Tensor else unwrap(x) for x in inputs]
+        if getattr(fn, "takes_needs", False):
+            kwargs["needs"] = (False,) * len(inputs)
+        result, _ = fn(*arrays, *args, **kwargs)
+        if isinstance(result, tuple):
+            return tuple(Tensor(r) for r in result)
+        return Tensor(result)
+    arrays = [x._value if type(x) is Tensor else unwrap(x) for x in inputs]
+    recording = []      # (tape, which inputs need a gradient on it)
+    for t in tapes:
+        flags = tuple(x is not None and t.needs_grad(x) for x in inputs)
+        if True in flags:
+            recording.append((t, flags))
     if getattr(fn, "takes_needs", False):
         # which inputs need a gradient, so backward computes only those
-        kwargs["needs"] = tuple(x is not None and any(t.needs_grad(x) for t in recording)
-                                for x in inputs)
+        kwargs["needs"] = recording[0][1] if len(recording) == 1 else tuple(
+            any(flags[i] for _, flags in recording) for i in range(len(inputs)))
     result, backward = fn(*arrays, *args, **kwargs)
     multi = isinstance(result, tuple)
     outs = tuple(Tensor(r) for r in result) if multi else (Tensor(result),)
     if backward is not None:
-        for active in recording:
-            active.record(name, backward, tuple(inputs), outs, none_grads)
+        inputs = tuple(inputs)
+        for active, flags in recording:
+            active.record(name, backward, inputs, outs, none_grads, flags)
     return outs if multi else outs[0]
 
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from nnlite import _core
 from nnlite.backend.tape import unbroadcast
-from nnlite.backend.tensor import Tensor, apply, unwrap
+from nnlite.backend.tensor import Tensor, apply, takes_needs, unwrap
 
 __all__ = [
     # arithmetic
@@ -111,8 +111,33 @@ def _result_dtype(*xs):
     return dt
 
 
+def _value_of(x):
+    """The array of a Tensor or Variable, else None."""
+    if type(x) is Tensor:
+        return x._value
+    return x.value if getattr(x, "_is_variable", False) else None
+
+
+def _fast_pair(x1, x2):
+    """`_inputs(x1, x2)` for the common cases, else None: two tensors of one
+    dtype, or a float tensor and a Python number (which takes its dtype)."""
+    v1, v2 = _value_of(x1), _value_of(x2)
+    if v1 is not None:
+        if v2 is not None:
+            return ((x1, x2), v1.dtype) if v1.dtype == v2.dtype else None
+        if type(x2) in (float, int) and v1.dtype.kind == "f":
+            return (x1, np.asarray(x2, v1.dtype)), v1.dtype
+    elif v2 is not None and type(x1) in (float, int) and v2.dtype.kind == "f":
+        return (np.asarray(x1, v2.dtype), x2), v2.dtype
+    return None
+
+
 def _inputs(*xs):
     """(apply inputs, common dtype); weak scalars are made arrays of that dtype."""
+    if len(xs) == 2:
+        fast = _fast_pair(*xs)
+        if fast is not None:
+            return fast
     dt = _result_dtype(*xs)
     return tuple(_const(x, dt) if _is_weak(x) else _input(x) for x in xs), dt
 
@@ -179,18 +204,22 @@ def _binary(name, x1, x2, f, grads=None, compute_dtype=None):
     ins, dt = _inputs(x1, x2)
     dt = compute_dtype(dt) if compute_dtype else dt
 
-    def fn(a, b):
-        if a.shape != b.shape:
-            _broadcast_shape(name, a.shape, b.shape)
+    @takes_needs
+    def fn(a, b, needs):
         ac, bc = a.astype(dt, copy=False), b.astype(dt, copy=False)
-        y = np.asarray(f(ac, bc))
+        try:
+            y = np.asarray(f(ac, bc))
+        except ValueError:
+            if a.shape != b.shape:
+                _broadcast_shape(name, a.shape, b.shape)    # names the op and the shapes
+            raise
         if grads is None or not (np.dtype(y.dtype).kind in "fc"):
             return y, None
 
         def backward(dy):
             ga, gb = grads(dy, ac, bc, y)
-            return (None if ga is None else _grad(ga, a),
-                    None if gb is None else _grad(gb, b))
+            return (None if ga is None or not needs[0] else _grad(ga, a),
+                    None if gb is None or not needs[1] else _grad(gb, b))
         return y, backward
     return apply(name, fn, ins)
 
