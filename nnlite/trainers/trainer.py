@@ -532,15 +532,21 @@ class Trainer:
 
     def _evaluate_iter(self, epoch_iter, cbs):
         """Evaluation over an EpochIterator (generators, `steps`)."""
+        return self._evaluate_batches(self._iter_batches(epoch_iter, cbs.on_test_batch_begin,
+                                                         "Evaluation"), cbs)
+
+    def _evaluate_batches(self, batches, cbs=None):
+        """The eager executor's evaluation loop over `(step, x, y, sample_weight)`."""
         self.reset_metrics()
-        cbs.on_test_begin()
-        logs = {}
-        for step, xb, yb, swb in self._iter_batches(epoch_iter, cbs.on_test_batch_begin,
-                                                    "Evaluation"):
+        if cbs is not None:
+            cbs.on_test_begin()
+        for step, xb, yb, swb in batches:
             self._test_step(xb, yb, swb)
-            logs = self._logs()
-            cbs.on_test_batch_end(step, logs)
-        cbs.on_test_end(logs)
+            if cbs is not None:
+                cbs.on_test_batch_end(step, self._logs())
+        logs = self._logs()
+        if cbs is not None:
+            cbs.on_test_end(logs)
         return logs
 
     def _fit_epoch_layers(self, x, y, sample_weight, order, batch_size, steps, cbs):
@@ -600,25 +606,9 @@ class Trainer:
         return logs
 
     def _run_evaluation(self, x, y, sample_weight, batch_size, callbacks=None):
-        self.reset_metrics()
-        n = len(x)
-        steps = -(-n // batch_size)
-        if callbacks is not None:
-            callbacks.on_test_begin()
-        logs = {}
-        for step in range(steps):
-            lo, hi = step * batch_size, min(n, (step + 1) * batch_size)
-            if callbacks is not None:
-                callbacks.on_test_batch_begin(step)
-            self._test_step(x[lo:hi], y[lo:hi],
-                            None if sample_weight is None else sample_weight[lo:hi])
-            if callbacks is not None:
-                logs = self._logs()
-                callbacks.on_test_batch_end(step, logs)
-        logs = self._logs()
-        if callbacks is not None:
-            callbacks.on_test_end(logs=logs)
-        return logs
+        begin = callbacks.on_test_batch_begin if callbacks is not None else (lambda step: None)
+        return self._evaluate_batches(_array_batches((x, y, sample_weight), None, batch_size,
+                                                     -(-len(x) // batch_size), begin), callbacks)
 
     # -- evaluate / predict ----------------------------------------------------
     @_one_at_a_time
