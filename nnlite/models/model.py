@@ -85,8 +85,19 @@ class Model(Trainer, Layer):
             raise ValueError("build_config must be a dict with an 'input_shape' key. "
                              "Received: %r" % (config,))
         shape = config["input_shape"]
-        if shape is not None and not self.built:
+        if shape is None or self.built:
+            return
+        if type(self).build is not Layer.build:
             self.build(tuple(shape))
+        else:   # a subclassed model's weights appear on its first call
+            if not isinstance(shape, (list, tuple)) or not all(
+                    d is None or (isinstance(d, int) and 0 < d <= 1 << 20) for d in shape):
+                raise ValueError("build_config['input_shape'] must be a list of positive "
+                                 "sizes (or None). Received: %r" % (shape,))
+            sample = np.zeros([1] + [1 if d is None else d for d in shape[1:]],
+                              dtype=self.dtype)
+            with stop_recording():
+                self(sample)
 
     def get_compile_config(self):
         """The arguments of `compile()`, serialized as Keras 3 writes them
@@ -103,6 +114,22 @@ class Model(Trainer, Layer):
                 **getattr(self, "_compile_flags", {"run_eagerly": False,
                                                    "steps_per_execution": 1,
                                                    "jit_compile": False})}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A subclassed model from its `get_config()` dict: `cls(**config)`,
+        as Keras (Functional and Sequential rebuild their graphs instead)."""
+        try:
+            return super().from_config(config)
+        except TypeError as e:
+            raise TypeError("Unable to revive model from config. When overriding the "
+                            "`get_config()` method, make sure that the returned config "
+                            "contains all items used as arguments in the constructor to %s, "
+                            "which is the default behavior. You can override this default "
+                            "behavior by defining a `from_config(cls, config)` class method "
+                            "to specify how to create an instance of %s from its config. "
+                            "Error encountered during deserialization: %s"
+                            % (cls.__name__, cls.__name__, e)) from None
 
     def compile_from_config(self, config):
         """Compiles the model from `get_compile_config()`'s dict (or Keras's)."""
