@@ -294,6 +294,8 @@ class Layer:
         self._call_losses = []
         try:
             outputs = self.call(inputs, *rest, **kwargs)
+        except (ValueError, TypeError) as e:
+            raise _named(e, self) from None
         finally:
             _call_context.training = outer
         if self.activity_regularizer is not None:
@@ -457,6 +459,19 @@ def _convert_inputs(x, dtype, keep_int=False):
     if not (keep_int and np.issubdtype(arr.dtype, np.integer)):
         arr = np.ascontiguousarray(arr, dtype=dtype)
     return Tensor(arr)
+
+
+def _named(error, layer):
+    """`error` with the layer that raised it named first, as Keras 3 does
+    ("Exception encountered when calling ..."), once: an error from a nested
+    layer keeps the innermost layer's name."""
+    if getattr(error, "_nl_layer_named", False) or type(error) not in (ValueError, TypeError):
+        return error
+    named = type(error)("Exception encountered when calling %s.call() of layer '%s'.\n\n%s"
+                        % (type(layer).__name__, layer.name, error))
+    named._nl_layer_named = True
+    named.__cause__ = error.__cause__
+    return named
 
 
 def _masks_of(x):
