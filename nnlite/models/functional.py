@@ -6,6 +6,7 @@ them back from its outputs to its inputs, orders them (deepest first, as
 Keras does) and replays them on real Tensors when it is called.
 """
 import collections
+import inspect
 
 import numpy as np
 
@@ -393,19 +394,26 @@ class Functional(Model):
         output_layers}`; each layer entry adds `name` and `inbound_nodes` (one
         `{"args", "kwargs"}` per call, KerasTensors as `__keras_tensor__`)."""
         from nnlite.saving.serialization_lib import serialize_keras_object
-        reindex = {}
+        # As Keras 3 numbers nodes: a tensor argument names its node among the layer's
+        # nodes in this graph (`arg_index`); input_layers/output_layers do too, but
+        # count one more for a Functional layer (`reindex`: Keras keeps Keras 2's
+        # "pre-existing node" of nested models there, and from_config takes it off).
+        reindex, arg_index = {}, {}
         for layer in self._operations:
-            kept = 1 if isinstance(layer, Functional) else 0
+            offset = 1 if isinstance(layer, Functional) else 0
+            kept = 0
             for i in range(len(layer._inbound_nodes)):
                 if self._in_graph(layer, i):
-                    reindex[(id(layer), i)] = kept
+                    arg_index[(id(layer), i)] = kept
+                    reindex[(id(layer), i)] = kept + offset
                     kept += 1
 
         def tensor_config(t):
             layer, node_index, tensor_index = t._keras_history
             return {"class_name": "__keras_tensor__",
                     "config": {"shape": list(t.shape), "dtype": t.dtype,
-                               "keras_history": [layer.name, reindex[(id(layer), node_index)],
+                               "keras_history": [layer.name,
+                                                 arg_index[(id(layer), node_index)],
                                                  tensor_index]}}
 
         def serialize_arg(x):
@@ -425,7 +433,7 @@ class Functional(Model):
                 if node.is_input:
                     continue
                 inbound.append({"args": serialize_arg(list(node.call_args)),
-                                "kwargs": serialize_arg(node.call_kwargs)})
+                                "kwargs": serialize_arg(_keras_call_kwargs(node))})
             entry = serialize_keras_object(layer)
             entry["name"] = layer.name
             entry["inbound_nodes"] = inbound
@@ -440,7 +448,8 @@ class Functional(Model):
                 "output_layers": map_structure(triple, self._outputs_struct)}
 
     def get_build_config(self):
-        return None
+        # Keras 3 writes this for every Functional (built when it is made)
+        return {"input_shape": None}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
@@ -473,11 +482,13 @@ class Functional(Model):
                                 % (name, nodes))
             pending[name] = list(nodes)
 
-        def get_tensor(name, node_index, tensor_index):
+        def get_tensor(name, node_index, tensor_index, io=False):
+            # `io`: an input_layers/output_layers triple, where Keras 3 (as Keras 2)
+            # counts a nested Functional's nodes from 1; call arguments count from 0
             if name not in created:
                 raise ValueError("The config refers to an unknown layer %r." % (name,))
             layer = created[name]
-            if isinstance(layer, Functional):
+            if io and isinstance(layer, Functional):
                 node_index -= 1
             if node_index >= len(layer._inbound_nodes):
                 raise IndexError(name)
@@ -534,7 +545,7 @@ class Functional(Model):
 
         def map_tensors(x):
             if isinstance(x, list) and len(x) == 3 and isinstance(x[0], str):
-                return get_tensor(*x)
+                return get_tensor(*x, io=True)
             if isinstance(x, dict):
                 return {k: map_tensors(v) for k, v in x.items()}
             if isinstance(x, (list, tuple)):
@@ -553,6 +564,23 @@ class Functional(Model):
 
 
 # -- helpers ----------------------------------------------------------------------------
+def _keras_call_kwargs(node):
+    """A node's call kwargs as Keras 3 records them: a layer whose `call` takes `mask`
+    (Keras's Sequential.call does), called on one tensor argument with no mask, gets
+    `mask` = that input's mask (`None` here) in its recorded kwargs."""
+    from nnlite.models.sequential import Sequential
+    layer, kwargs = node.layer, dict(node.call_kwargs)
+    takes_mask = "mask" in inspect.signature(layer.call).parameters or isinstance(layer, Sequential)
+    if not takes_mask or kwargs.get("mask") is not None:
+        return kwargs
+    tensor_args = [x for x in list(node.call_args) + list(kwargs.values())
+                   if any(isinstance(t, KerasTensor) for t in flatten(x))]
+    if len(tensor_args) == 1 and all(getattr(t, "_keras_mask", None) is None
+                                     for t in flatten(tensor_args[0])):
+        kwargs["mask"] = None
+    return kwargs
+
+
 def _check_structure(what, x):
     leaves = flatten(x)
     if not leaves:

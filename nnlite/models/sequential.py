@@ -87,6 +87,11 @@ class Sequential(Model):
     def _maybe_rebuild(self):
         if self._input_layer is not None and self._layers:
             self.build(self._input_layer.batch_shape)
+        elif len(self._layers) > 1 and isinstance(self._layers[0], Model) and \
+                hasattr(self._layers[0], "input_shape"):
+            # as Keras: a stack that starts with a model (`Sequential([base, Softmax()])`)
+            # is built for the model's input shape (and gets an InputLayer)
+            self.build(self._layers[0].input_shape)
 
     def build(self, input_shape=None):
         """Builds every layer for `input_shape` (with the batch axis, e.g. `(None, 784)`)."""

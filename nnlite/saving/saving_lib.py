@@ -77,9 +77,22 @@ def _model_entries(model):
     """`[(h5 path, object name, variables)]` for the model, its layers and its
     optimizer (when compiled), in the order Keras writes them."""
     entries = [("", model.name, [])]
-    for key, layer in _layer_keys(model.layers):
-        entries.append(("layers/" + key, layer.name, layer_variables(layer)))
+    _layer_entries("layers/", model.layers, entries)
     return entries
+
+
+def _layer_entries(prefix, layers, entries):
+    """Appends the entries of `layers` under `prefix`. A model used as a layer is a
+    container, as Keras writes it: `<key>/vars` (its own variables: none) and its
+    layers under `<key>/layers/<subkey>`."""
+    from nnlite.models.model import Model
+    for key, layer in _layer_keys(layers):
+        path = prefix + key
+        if isinstance(layer, Model) and hasattr(layer, "layers"):
+            entries.append((path, layer.name, []))
+            _layer_entries(path + "/layers/", layer.layers, entries)
+        else:
+            entries.append((path, layer.name, layer_variables(layer)))
 
 
 # -- errors ----------------------------------------------------------------

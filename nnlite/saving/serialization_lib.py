@@ -145,7 +145,9 @@ def _serialize_instance(obj):
     cls = type(obj)
     module = _keras_module_of(cls)
     if module is not None:
-        registered_name = None
+        # Keras names a class outside its public API (Functional, saved under
+        # "keras.src.models.functional") by its registered name, the class name
+        registered_name = cls.__name__ if module.startswith("keras.src.") else None
     else:
         # as Keras 3.15.1 writes custom objects: no module, found again by
         # the registered name ("package>Name") or the class name
