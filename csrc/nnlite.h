@@ -386,4 +386,127 @@ int nl_dlayernorm_backward(int64_t m, int64_t n, int rms, const double *x,
                            const double *gamma, const double *mean, const double *invstd,
                            const double *dy, double *dx, double *dgamma, double *dbeta);
 
+/* ---- convolution (channels-last) -------------------------------------------
+ * x is (n, h, w, c) contiguous, the kernel k is Keras's (kh, kw, c/groups, f),
+ * the output z is (n, oh, ow, f); 1-D convolution is the 2-D one with h = kh
+ * = 1. Output channel j of group g = j / (f/groups) reads input channels
+ * g*c/groups ... Strides (sh, sw), dilations (dh, dw), zero padding of pt
+ * rows on top, pb below, pl columns left, pr right ('valid', 'same' and
+ * 'causal' amounts are computed by the caller); oh = floor((h + pt + pb -
+ * dh*(kh-1) - 1) / sh) + 1, or 0 if negative, likewise ow.
+ *   forward:          z[n,oy,ox,j] = sum_{ky,kx,ci} x[n, oy*sh-pt+ky*dh, ox*sw-pl+kx*dw,
+ *                     g*c/groups+ci] * k[ky,kx,ci,j] + bias[j] (bias may be NULL);
+ *                     y = act(z) as nl_sgemm_bias_act (act -1: none, y unused;
+ *                     y may be z)
+ *   backward_input:   dx = d(sum z*dz)/dx, overwrites dx (n, h, w, c)
+ *   backward_weight:  dk = d(sum z*dz)/dk, overwrites dk (kh, kw, c/groups, f);
+ *                     dbias[j] = sum of dz over n, oy, ox (dbias may be NULL)
+ * dz is the gradient of the pre-activation z (the caller applies
+ * nl_sactivation_backward first). Implicit GEMM on blocks of output rows with
+ * scratch owned by the call; 1x1 stride-1 unpadded convolution is one plain
+ * GEMM. A transposed convolution (Conv2DTranspose, kernel (kh, kw, f_out,
+ * c_in)) is backward_input with dz = its input and c = its output channels;
+ * its gradients are forward (for its input) and backward_weight with x = its
+ * output gradient and dz = its input. Bit-identical for any thread count.
+ * Return NL_OK, NL_EINVAL (a size < 0 or a count past 2^59, c or f not a
+ * multiple of groups) or NL_ENOMEM. */
+int nl_sconv2d_forward(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh, int64_t kw,
+                       int64_t f, int64_t groups, int64_t sh, int64_t sw, int64_t dh,
+                       int64_t dw, int64_t pt, int64_t pb, int64_t pl, int64_t pr,
+                       const float *x, const float *k, const float *bias, int act,
+                       float act_alpha, float *z, float *y);
+int nl_dconv2d_forward(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh, int64_t kw,
+                       int64_t f, int64_t groups, int64_t sh, int64_t sw, int64_t dh,
+                       int64_t dw, int64_t pt, int64_t pb, int64_t pl, int64_t pr,
+                       const double *x, const double *k, const double *bias, int act,
+                       double act_alpha, double *z, double *y);
+int nl_sconv2d_backward_input(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh,
+                              int64_t kw, int64_t f, int64_t groups, int64_t sh, int64_t sw,
+                              int64_t dh, int64_t dw, int64_t pt, int64_t pb, int64_t pl,
+                              int64_t pr, const float *dz, const float *k, float *dx);
+int nl_dconv2d_backward_input(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh,
+                              int64_t kw, int64_t f, int64_t groups, int64_t sh, int64_t sw,
+                              int64_t dh, int64_t dw, int64_t pt, int64_t pb, int64_t pl,
+                              int64_t pr, const double *dz, const double *k, double *dx);
+int nl_sconv2d_backward_weight(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh,
+                               int64_t kw, int64_t f, int64_t groups, int64_t sh, int64_t sw,
+                               int64_t dh, int64_t dw, int64_t pt, int64_t pb, int64_t pl,
+                               int64_t pr, const float *x, const float *dz, float *dk,
+                               float *dbias);
+int nl_dconv2d_backward_weight(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh,
+                               int64_t kw, int64_t f, int64_t groups, int64_t sh, int64_t sw,
+                               int64_t dh, int64_t dw, int64_t pt, int64_t pb, int64_t pl,
+                               int64_t pr, const double *x, const double *dz, double *dk,
+                               double *dbias);
+
+/* Depthwise convolution (DepthwiseConv2D): kernel (kh, kw, c, mult), output
+ * (n, oh, ow, c*mult), channel ci*mult+m = sum_{ky,kx} x[.., ci] * k[ky,kx,ci,m]
+ * (+ bias, act as above). Geometry, dz and the overwrite rules as for
+ * nl_sconv2d_*; its own elementwise-vector kernel, no GEMM. */
+int nl_sdepthwise_conv2d_forward(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh,
+                                 int64_t kw, int64_t mult, int64_t sh, int64_t sw, int64_t dh,
+                                 int64_t dw, int64_t pt, int64_t pb, int64_t pl, int64_t pr,
+                                 const float *x, const float *k, const float *bias, int act,
+                                 float act_alpha, float *z, float *y);
+int nl_ddepthwise_conv2d_forward(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh,
+                                 int64_t kw, int64_t mult, int64_t sh, int64_t sw, int64_t dh,
+                                 int64_t dw, int64_t pt, int64_t pb, int64_t pl, int64_t pr,
+                                 const double *x, const double *k, const double *bias, int act,
+                                 double act_alpha, double *z, double *y);
+int nl_sdepthwise_conv2d_backward_input(int64_t n, int64_t h, int64_t w, int64_t c,
+                                        int64_t kh, int64_t kw, int64_t mult, int64_t sh,
+                                        int64_t sw, int64_t dh, int64_t dw, int64_t pt,
+                                        int64_t pb, int64_t pl, int64_t pr, const float *dz,
+                                        const float *k, float *dx);
+int nl_ddepthwise_conv2d_backward_input(int64_t n, int64_t h, int64_t w, int64_t c,
+                                        int64_t kh, int64_t kw, int64_t mult, int64_t sh,
+                                        int64_t sw, int64_t dh, int64_t dw, int64_t pt,
+                                        int64_t pb, int64_t pl, int64_t pr, const double *dz,
+                                        const double *k, double *dx);
+int nl_sdepthwise_conv2d_backward_weight(int64_t n, int64_t h, int64_t w, int64_t c,
+                                         int64_t kh, int64_t kw, int64_t mult, int64_t sh,
+                                         int64_t sw, int64_t dh, int64_t dw, int64_t pt,
+                                         int64_t pb, int64_t pl, int64_t pr, const float *x,
+                                         const float *dz, float *dk, float *dbias);
+int nl_ddepthwise_conv2d_backward_weight(int64_t n, int64_t h, int64_t w, int64_t c,
+                                         int64_t kh, int64_t kw, int64_t mult, int64_t sh,
+                                         int64_t sw, int64_t dh, int64_t dw, int64_t pt,
+                                         int64_t pb, int64_t pl, int64_t pr, const double *x,
+                                         const double *dz, double *dk, double *dbias);
+
+/* ---- pooling (channels-last) ------------------------------------------------
+ * x (n, h, w, c) -> y (n, oh, ow, c), windows kh x kw, strides (sh, sw),
+ * padding pt, pb, pl, pr (each smaller than the window), oh and ow as for
+ * convolution with dilation 1. Padded positions are left out:
+ *   max:     y = max of the window's valid elements; backward sends dy to the
+ *            first largest (row-major in the window), found again from x
+ *   average: y = sum of the valid elements / their count (Keras 'same');
+ *            backward spreads dy/count over them
+ * Backward overwrites dx (n, h, w, c). 1-D pooling is h = kh = 1; global
+ * pooling is a reduction left to the caller. NL_OK or NL_EINVAL. */
+int nl_smaxpool2d_forward(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh, int64_t kw,
+                          int64_t sh, int64_t sw, int64_t pt, int64_t pb, int64_t pl,
+                          int64_t pr, const float *x, float *y);
+int nl_dmaxpool2d_forward(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh, int64_t kw,
+                          int64_t sh, int64_t sw, int64_t pt, int64_t pb, int64_t pl,
+                          int64_t pr, const double *x, double *y);
+int nl_smaxpool2d_backward(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh, int64_t kw,
+                           int64_t sh, int64_t sw, int64_t pt, int64_t pb, int64_t pl,
+                           int64_t pr, const float *x, const float *dy, float *dx);
+int nl_dmaxpool2d_backward(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh, int64_t kw,
+                           int64_t sh, int64_t sw, int64_t pt, int64_t pb, int64_t pl,
+                           int64_t pr, const double *x, const double *dy, double *dx);
+int nl_savgpool2d_forward(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh, int64_t kw,
+                          int64_t sh, int64_t sw, int64_t pt, int64_t pb, int64_t pl,
+                          int64_t pr, const float *x, float *y);
+int nl_davgpool2d_forward(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh, int64_t kw,
+                          int64_t sh, int64_t sw, int64_t pt, int64_t pb, int64_t pl,
+                          int64_t pr, const double *x, double *y);
+int nl_savgpool2d_backward(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh, int64_t kw,
+                           int64_t sh, int64_t sw, int64_t pt, int64_t pb, int64_t pl,
+                           int64_t pr, const float *dy, float *dx);
+int nl_davgpool2d_backward(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh, int64_t kw,
+                           int64_t sh, int64_t sw, int64_t pt, int64_t pb, int64_t pl,
+                           int64_t pr, const double *dy, double *dx);
+
 #endif /* NNLITE_H */

@@ -977,3 +977,401 @@ def layernorm_backward(x, gamma, mean, invstd, dy, rms_scaling=False, need_dx=Tr
         _ptr(dtype, invstd), _ptr(dtype, dy), _ptr(dtype, dx), _ptr(dtype, dgamma),
         _ptr(dtype, dbeta)), "layernorm_backward")
     return dx, dgamma, dbeta
+
+
+# --------------------------------------------------------------------------
+# convolution and pooling (channels-last; 1-D runs as 2-D with height 1)
+
+_GEOM_MAX = 1 << 59   # csrc/conv_geom.h: largest element count C accepts
+
+
+def _pos_ints(name, value, n):
+    """An int or a tuple of n positive ints, as a tuple of n Python ints."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        value = (int(value),) * n
+    value = tuple(value)
+    if len(value) != n or any(isinstance(v, bool) or not isinstance(v, (int, np.integer))
+                              or v < 1 for v in value):
+        raise ValueError("%s must be %d positive integer(s). Received: %s=%r"
+                         % (name, n, name, value))
+    return tuple(int(v) for v in value)
+
+
+def conv_padding(size, kernel, stride=1, dilation=1, padding="valid"):
+    """Padding amounts (before, after) and output length of one axis, as Keras/TF.
+
+    'valid': none; 'same': output ceil(size / stride), the total padding
+    split with the extra element after (TensorFlow); 'causal': all
+    dilation*(kernel-1) before (Conv1D). Returns (before, after, out).
+    """
+    eff = dilation * (kernel - 1) + 1
+    if padding == "valid":
+        before = after = 0
+    elif padding == "same":
+        out = -(-size // stride)
+        total = max((out - 1) * stride + eff - size, 0)
+        before, after = total // 2, total - total // 2
+    elif padding == "causal":
+        before, after = eff - 1, 0
+    else:
+        raise ValueError("padding must be 'valid', 'same' or 'causal'. Received: padding=%r"
+                         % (padding,))
+    padded = size + before + after
+    out = 0 if padded < eff else (padded - eff) // stride + 1
+    return before, after, out
+
+
+def _pads4(name, pads):
+    """(top, bottom, left, right) of non-negative ints."""
+    pads = tuple(int(p) for p in pads)
+    if len(pads) != 4 or any(p < 0 for p in pads):
+        raise ValueError("%s must be 4 non-negative integers (top, bottom, left, right). "
+                         "Received: %s=%r" % (name, name, pads))
+    return pads
+
+
+def _count(name, *dims):
+    """The product of dims, checked against the C core's limit before any call."""
+    total = 1
+    for d in dims:
+        total *= int(d)
+        if total > _GEOM_MAX:
+            raise ValueError("%s is too large for the C core (more than 2**59 elements)" % name)
+    return total
+
+
+def _nhwc(name, arr, dtype=None):
+    d = _float_dtype(name, arr) if dtype is None else dtype
+    if dtype is not None:
+        _same_dtype(dtype, **{name: arr})
+    _ndim(name, arr, 4)
+    _contiguous(name, arr)
+    return d
+
+
+def _conv_geometry(x_shape, k_shape, strides, dilation, pads, groups, depthwise=False):
+    n, h, w, c = x_shape
+    kh, kw = k_shape[0], k_shape[1]
+    sh, sw = _pos_ints("strides", strides, 2)
+    dh, dw = _pos_ints("dilation_rate", dilation, 2)
+    pt, pb, pl, pr = _pads4("padding", pads)
+    if kh < 1 or kw < 1:
+        raise ValueError("kernel must have a positive window. Received: kernel.shape=%s"
+                         % (tuple(k_shape),))
+    if depthwise:
+        if k_shape[2] != c:
+            raise ValueError("kernel.shape[2] must equal the input channels %d. Received: "
+                             "kernel.shape=%s" % (c, tuple(k_shape)))
+        f = c * k_shape[3]
+    else:
+        if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
+            raise ValueError("groups must be a positive integer. Received: groups=%r" % (groups,))
+        if c == 0 or c % groups:
+            raise ValueError("The input channels must be a positive multiple of groups. "
+                             "Received: channels=%d, groups=%d" % (c, groups))
+        if k_shape[2] != c // groups:
+            raise ValueError("kernel.shape[2] must be channels // groups = %d. Received: "
+                             "kernel.shape=%s" % (c // groups, tuple(k_shape)))
+        f = k_shape[3]
+        if f < 1 or f % groups:
+            raise ValueError("The filters must be a positive multiple of groups. Received: "
+                             "filters=%d, groups=%d" % (f, groups))
+    oh = conv_padding(h + pt + pb, kh, sh, dh)[2]
+    ow = conv_padding(w + pl + pr, kw, sw, dw)[2]
+    _count("x", n, h, w, c)
+    _count("kernel", kh, kw, k_shape[2], k_shape[3])
+    _count("the output", n, oh, ow, f)
+    _count("the im2col block", 1024, kh, kw, k_shape[2])
+    return (n, h, w, c, kh, kw, f, sh, sw, dh, dw, pt, pb, pl, pr), (n, oh, ow, f)
+
+
+def _fused_act(activation):
+    if activation is None or activation == "linear":
+        return -1
+    if activation == "softmax":
+        raise ValueError("softmax is row-wise and cannot be fused into the convolution")
+    return _act_id(activation)
+
+
+def _conv_fwd(kind, x, kernel, bias, strides, dilation, pads, groups, activation, alpha):
+    dtype = _nhwc("x", x)
+    _nhwc("kernel", kernel, dtype)
+    dw = kind == "depthwise_conv2d"
+    geom, out_shape = _conv_geometry(x.shape, kernel.shape, strides, dilation, pads, groups, dw)
+    if bias is not None:
+        _same_dtype(dtype, bias=bias)
+        _shape("bias", bias, (out_shape[3],))
+        _contiguous("bias", bias)
+    act = _fused_act(activation)
+    z = np.empty(out_shape, dtype=dtype)
+    y = z if act < 0 else np.empty(out_shape, dtype=dtype)
+    n, h, w, c, kh, kw, f, sh, sw, dh, dw_, pt, pb, pl, pr = geom
+    second = kernel.shape[3] if dw else f
+    args = (n, h, w, c, kh, kw, second) + (() if dw else (groups,)) + (
+        sh, sw, dh, dw_, pt, pb, pl, pr)
+    if z.size:
+        _check(_fn(dtype, kind + "_forward")(*args, _ptr(dtype, x), _ptr(dtype, kernel),
+                                             _ptr(dtype, bias), act, alpha, _ptr(dtype, z),
+                                             _ptr(dtype, y)), kind + "_forward")
+    return z, y
+
+
+def _conv_bwd_args(kind, x_shape, kernel_shape, dz, dtype, strides, dilation, pads, groups):
+    dw = kind == "depthwise_conv2d"
+    geom, out_shape = _conv_geometry(x_shape, kernel_shape, strides, dilation, pads, groups, dw)
+    _nhwc("dz", dz, dtype)
+    _shape("dz", dz, out_shape)
+    n, h, w, c, kh, kw, f, sh, sw, dh, dw_, pt, pb, pl, pr = geom
+    second = kernel_shape[3] if dw else f
+    return (n, h, w, c, kh, kw, second) + (() if dw else (groups,)) + (
+        sh, sw, dh, dw_, pt, pb, pl, pr)
+
+
+def _conv_bwd_input(kind, x_shape, kernel, dz, strides, dilation, pads, groups):
+    dtype = _nhwc("kernel", kernel)
+    x_shape = tuple(int(d) for d in x_shape)
+    if len(x_shape) != 4:
+        raise ValueError("x_shape must have 4 dimensions. Received: x_shape=%s" % (x_shape,))
+    args = _conv_bwd_args(kind, x_shape, kernel.shape, dz, dtype, strides, dilation, pads, groups)
+    dx = np.empty(x_shape, dtype=dtype)
+    if dx.size:
+        _check(_fn(dtype, kind + "_backward_input")(*args, _ptr(dtype, dz), _ptr(dtype, kernel),
+                                                    _ptr(dtype, dx)), kind + "_backward_input")
+    return dx
+
+
+def _conv_bwd_weight(kind, x, kernel_shape, dz, strides, dilation, pads, groups, need_bias):
+    dtype = _nhwc("x", x)
+    kernel_shape = tuple(int(d) for d in kernel_shape)
+    if len(kernel_shape) != 4:
+        raise ValueError("kernel_shape must have 4 dimensions. Received: kernel_shape=%s"
+                         % (kernel_shape,))
+    args = _conv_bwd_args(kind, x.shape, kernel_shape, dz, dtype, strides, dilation, pads, groups)
+    dk = np.empty(kernel_shape, dtype=dtype)
+    db = np.empty(dz.shape[3], dtype=dtype) if need_bias else None
+    _check(_fn(dtype, kind + "_backward_weight")(*args, _ptr(dtype, x), _ptr(dtype, dz),
+                                                 _ptr(dtype, dk), _ptr(dtype, db)),
+           kind + "_backward_weight")
+    return dk, db
+
+
+def conv2d_forward(x, kernel, bias=None, strides=1, dilation_rate=1, padding=(0, 0, 0, 0),
+                   groups=1, activation=None, alpha=0.0):
+    """Fused 2-D convolution `z = conv(x, kernel) + bias`, `y = f(z)` (NHWC).
+
+    x (n, h, w, c), kernel (kh, kw, c // groups, f) as Keras stores it;
+    padding is (top, bottom, left, right) amounts (see `conv_padding`).
+    `activation` is an elementwise C-core activation name or None.
+    Returns (z, y), y is z without an activation.
+    """
+    return _conv_fwd("conv2d", x, kernel, bias, strides, dilation_rate, padding, groups,
+                     activation, alpha)
+
+
+def conv2d_backward_input(x_shape, kernel, dz, strides=1, dilation_rate=1,
+                          padding=(0, 0, 0, 0), groups=1):
+    """dx of a 2-D convolution of an input of `x_shape`, from dz = dL/dz."""
+    return _conv_bwd_input("conv2d", x_shape, kernel, dz, strides, dilation_rate, padding,
+                           groups)
+
+
+def conv2d_backward_weight(x, kernel_shape, dz, strides=1, dilation_rate=1,
+                           padding=(0, 0, 0, 0), groups=1, need_bias=True):
+    """(dkernel, dbias) of a 2-D convolution; dbias is None without need_bias."""
+    return _conv_bwd_weight("conv2d", x, kernel_shape, dz, strides, dilation_rate, padding,
+                            groups, need_bias)
+
+
+def depthwise_conv2d_forward(x, kernel, bias=None, strides=1, dilation_rate=1,
+                             padding=(0, 0, 0, 0), activation=None, alpha=0.0):
+    """Fused depthwise convolution; kernel (kh, kw, c, depth_multiplier),
+    output channels c * depth_multiplier. Returns (z, y)."""
+    return _conv_fwd("depthwise_conv2d", x, kernel, bias, strides, dilation_rate, padding, 1,
+                     activation, alpha)
+
+
+def depthwise_conv2d_backward_input(x_shape, kernel, dz, strides=1, dilation_rate=1,
+                                    padding=(0, 0, 0, 0)):
+    """dx of a depthwise convolution of an input of `x_shape`."""
+    return _conv_bwd_input("depthwise_conv2d", x_shape, kernel, dz, strides, dilation_rate,
+                           padding, 1)
+
+
+def depthwise_conv2d_backward_weight(x, kernel_shape, dz, strides=1, dilation_rate=1,
+                                     padding=(0, 0, 0, 0), need_bias=True):
+    """(dkernel, dbias) of a depthwise convolution."""
+    return _conv_bwd_weight("depthwise_conv2d", x, kernel_shape, dz, strides, dilation_rate,
+                            padding, 1, need_bias)
+
+
+def _as_2d_image(name, arr):
+    """(n, w, c) viewed as (n, 1, w, c) without a copy."""
+    _ndim(name, arr, 3)
+    return arr.reshape(arr.shape[0], 1, arr.shape[1], arr.shape[2])
+
+
+def _pads_1d(padding):
+    pads = tuple(int(p) for p in padding)
+    if len(pads) != 2:
+        raise ValueError("padding must be 2 integers (left, right). Received: padding=%r"
+                         % (padding,))
+    return (0, 0) + pads
+
+
+def conv1d_forward(x, kernel, bias=None, strides=1, dilation_rate=1, padding=(0, 0), groups=1,
+                   activation=None, alpha=0.0):
+    """Fused 1-D convolution: x (n, w, c), kernel (k, c // groups, f),
+    padding (left, right). Returns (z, y) of shape (n, ow, f)."""
+    _float_dtype("x", x)
+    _float_dtype("kernel", kernel)
+    _ndim("kernel", kernel, 3)
+    z, y = conv2d_forward(_as_2d_image("x", x), kernel[None], bias,
+                          (1,) + _pos_ints("strides", strides, 1),
+                          (1,) + _pos_ints("dilation_rate", dilation_rate, 1),
+                          _pads_1d(padding), groups, activation, alpha)
+    return z[:, 0], y[:, 0]
+
+
+def conv1d_backward_input(x_shape, kernel, dz, strides=1, dilation_rate=1, padding=(0, 0),
+                          groups=1):
+    """dx (n, w, c) of a 1-D convolution."""
+    _float_dtype("kernel", kernel)
+    _ndim("kernel", kernel, 3)
+    n, w, c = (int(d) for d in x_shape)
+    dx = conv2d_backward_input((n, 1, w, c), kernel[None], _as_2d_image("dz", dz),
+                               (1,) + _pos_ints("strides", strides, 1),
+                               (1,) + _pos_ints("dilation_rate", dilation_rate, 1),
+                               _pads_1d(padding), groups)
+    return dx[:, 0]
+
+
+def conv1d_backward_weight(x, kernel_shape, dz, strides=1, dilation_rate=1, padding=(0, 0),
+                           groups=1, need_bias=True):
+    """(dkernel (k, c // groups, f), dbias) of a 1-D convolution."""
+    _float_dtype("x", x)
+    dk, db = conv2d_backward_weight(_as_2d_image("x", x), (1,) + tuple(kernel_shape),
+                                    _as_2d_image("dz", dz),
+                                    (1,) + _pos_ints("strides", strides, 1),
+                                    (1,) + _pos_ints("dilation_rate", dilation_rate, 1),
+                                    _pads_1d(padding), groups, need_bias)
+    return dk[0], db
+
+
+def conv_transpose_padding(size, kernel, stride=1, dilation=1, padding="valid",
+                           output_padding=None):
+    """Output length and (before, after) padding of a transposed convolution
+    axis, as Keras 3 (deconv_output_length and its TF padding): the output is
+    the input of the forward convolution whose input gradient this is.
+    Returns (before, after, out)."""
+    eff = dilation * (kernel - 1) + 1
+    if output_padding is None:
+        out = size * stride + max(eff - stride, 0) if padding == "valid" else size * stride
+    else:
+        pad = eff // 2 if padding == "same" else 0
+        out = (size - 1) * stride + eff - 2 * pad + output_padding
+    if padding == "valid":
+        before = 0
+    elif padding == "same":
+        before = max((size - 1) * stride + eff - out, 0) // 2
+    else:
+        raise ValueError("padding must be 'valid' or 'same'. Received: padding=%r" % (padding,))
+    # the remaining padding makes the forward convolution give `size` outputs
+    after = max((size - 1) * stride + eff - out - before, 0)
+    return before, after, out
+
+
+def conv2d_transpose_forward(x, kernel, out_hw, bias=None, strides=1, dilation_rate=1,
+                             padding=(0, 0, 0, 0)):
+    """2-D transposed convolution (Conv2DTranspose): the input gradient of the
+    convolution of an (n, out_h, out_w, f) image with `kernel` (kh, kw, f, c),
+    taken at dz = x (n, h, w, c). Returns y (n, out_h, out_w, f)."""
+    dtype = _nhwc("x", x)
+    _nhwc("kernel", kernel, dtype)
+    oh, ow = (int(d) for d in out_hw)
+    y = conv2d_backward_input((x.shape[0], oh, ow, kernel.shape[2]), kernel, x, strides,
+                              dilation_rate, padding)
+    if bias is not None:
+        bias_add(y, bias)
+    return y
+
+
+def conv2d_transpose_backward(x, kernel, dy, strides=1, dilation_rate=1, padding=(0, 0, 0, 0),
+                              need_bias=True):
+    """(dx, dkernel, dbias) of conv2d_transpose_forward: dx is the forward
+    convolution of dy, dkernel its weight gradient with the roles of x and dz
+    swapped."""
+    dtype = _nhwc("dy", dy)
+    _nhwc("x", x, dtype)
+    dx = conv2d_forward(dy, kernel, None, strides, dilation_rate, padding)[0]
+    _shape("x", x, dx.shape)
+    dk, _ = conv2d_backward_weight(dy, kernel.shape, x, strides, dilation_rate, padding,
+                                   need_bias=False)
+    db = bias_backward(dy) if need_bias else None
+    return dx, dk, db
+
+
+def _pool_geometry(x_shape, pool_size, strides, pads):
+    n, h, w, c = x_shape
+    kh, kw = _pos_ints("pool_size", pool_size, 2)
+    sh, sw = _pos_ints("strides", strides, 2)
+    pt, pb, pl, pr = _pads4("padding", pads)
+    if pt >= kh or pb >= kh or pl >= kw or pr >= kw:
+        raise ValueError("Pooling padding must be smaller than the window. Received: "
+                         "padding=%r, pool_size=%r" % ((pt, pb, pl, pr), (kh, kw)))
+    oh = conv_padding(h + pt + pb, kh, sh)[2]
+    ow = conv_padding(w + pl + pr, kw, sw)[2]
+    _count("x", n, h, w, c)
+    _count("the output", n, oh, ow, c)
+    return (n, h, w, c, kh, kw, sh, sw, pt, pb, pl, pr), (n, oh, ow, c)
+
+
+def _pool_forward(kind, x, pool_size, strides, padding):
+    dtype = _nhwc("x", x)
+    geom, out_shape = _pool_geometry(x.shape, pool_size, strides, padding)
+    y = np.empty(out_shape, dtype=dtype)
+    if y.size:
+        _check(_fn(dtype, kind + "_forward")(*geom, _ptr(dtype, x), _ptr(dtype, y)),
+               kind + "_forward")
+    return y
+
+
+def max_pool2d_forward(x, pool_size, strides=None, padding=(0, 0, 0, 0)):
+    """2-D max pooling of x (n, h, w, c); padded places are left out."""
+    return _pool_forward("maxpool2d", x, pool_size, pool_size if strides is None else strides,
+                         padding)
+
+
+def avg_pool2d_forward(x, pool_size, strides=None, padding=(0, 0, 0, 0)):
+    """2-D average pooling; each window divides by its count of valid elements."""
+    return _pool_forward("avgpool2d", x, pool_size, pool_size if strides is None else strides,
+                         padding)
+
+
+def max_pool2d_backward(x, dy, pool_size, strides=None, padding=(0, 0, 0, 0)):
+    """dx of max pooling: dy goes to each window's first largest element."""
+    dtype = _nhwc("x", x)
+    geom, out_shape = _pool_geometry(x.shape, pool_size,
+                                     pool_size if strides is None else strides, padding)
+    _nhwc("dy", dy, dtype)
+    _shape("dy", dy, out_shape)
+    dx = np.empty_like(x)
+    if dx.size:
+        _check(_fn(dtype, "maxpool2d_backward")(*geom, _ptr(dtype, x), _ptr(dtype, dy),
+                                                _ptr(dtype, dx)), "maxpool2d_backward")
+    return dx
+
+
+def avg_pool2d_backward(x_shape, dy, pool_size, strides=None, padding=(0, 0, 0, 0)):
+    """dx of average pooling of an input of `x_shape`."""
+    x_shape = tuple(int(d) for d in x_shape)
+    if len(x_shape) != 4:
+        raise ValueError("x_shape must have 4 dimensions. Received: x_shape=%s" % (x_shape,))
+    dtype = _nhwc("dy", dy)
+    geom, out_shape = _pool_geometry(x_shape, pool_size,
+                                     pool_size if strides is None else strides, padding)
+    _shape("dy", dy, out_shape)
+    dx = np.empty(x_shape, dtype=dtype)
+    if dx.size:
+        _check(_fn(dtype, "avgpool2d_backward")(*geom, _ptr(dtype, dy), _ptr(dtype, dx)),
+               "avgpool2d_backward")
+    return dx

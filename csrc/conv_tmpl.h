@@ -1,0 +1,782 @@
+/* conv_tmpl.h - 2-D convolution (1-D is height 1) and depthwise convolution,
+ * forward beside the two backwards, written once for any floating type.
+ * Included through instantiate.h (T, NL(x), L(x), M(f)); conv.c provides
+ * conv_geom.h, gemm_internal.h and the block sizes below.
+ *
+ * Convolution is GEMM on blocks of output pixels. Rows of the flattened
+ * output (image, oy, ox) are cut into blocks of `mb` rows, a size fixed by
+ * the shape alone; each block's im2col slice (mb x kh*kw*cin/groups) goes
+ * into a scratch buffer owned by the task, and the project's GEMM multiplies
+ * it by the kernel, viewed as the (kh*kw*cin/groups) x out matrix it already
+ * is in Keras's layout, with bias and activation fused into its output tiles.
+ *   forward:         Z[block, g]  = col(X)[block, g] . K[:, g]       (+bias, act)
+ *   input gradient:  col(dX)[block, g] = dZ[block, g] . K[:, g]^T, then col2im
+ *   weight gradient: dK[:, g] += col(X)[block, g]^T . dZ[block, g]
+ * A 1x1 stride-1 unpadded convolution needs no im2col: X is the matrix.
+ *
+ * Threads and determinism: the forward splits blocks over tasks (each output
+ * element is computed by exactly one GEMM, whose result depends only on the
+ * block); the input gradient splits whole images (col2im adds overlapping
+ * windows, so one image's dX stays with one task, its blocks in order); the
+ * weight gradient sums a number of fixed chunks of blocks that depends on
+ * the shape only, each chunk into its own partial, then adds the partials in
+ * chunk order. Thread count never changes a rounding. */
+
+/* ---- im2col / col2im on one block of output rows ------------------------- */
+
+/* col[i, (ky*kw + kx)*cg + ci] = x[img, iy, ix, c0 + ci] for output row
+ * r0 + i, zero where the tap falls in the padding. */
+static void L(im2col)(const struct nl_geom *g, int64_t cg, int64_t c0, const T *x,
+                      int64_t r0, int64_t rows, T *__restrict col)
+{
+    const int64_t p = g->oh * g->ow;
+    for (int64_t i = 0; i < rows; i++) {
+        const int64_t r = r0 + i, img = r / p, oy = (r % p) / g->ow, ox = r % g->ow;
+        const int64_t iy0 = oy * g->sh - g->pt, ix0 = ox * g->sw - g->pl;
+        const T *ximg = x + img * g->h * g->w * g->c + c0;
+        T *dst = col + i * g->kh * g->kw * cg;
+        for (int64_t ky = 0; ky < g->kh; ky++) {
+            const int64_t iy = iy0 + ky * g->dh;
+            if (iy < 0 || iy >= g->h) {
+                for (int64_t e = 0; e < g->kw * cg; e++) dst[e] = 0;
+                dst += g->kw * cg;
+                continue;
+            }
+            for (int64_t kx = 0; kx < g->kw; kx++, dst += cg) {
+                const int64_t ix = ix0 + kx * g->dw;
+                if (ix < 0 || ix >= g->w) {
+                    for (int64_t e = 0; e < cg; e++) dst[e] = 0;
+                } else {
+                    const T *src = ximg + (iy * g->w + ix) * g->c;
+                    for (int64_t e = 0; e < cg; e++) dst[e] = src[e];
+                }
+            }
+        }
+    }
+}
+
+/* The adjoint of im2col: dx[img, iy, ix, c0 + ci] += col[i, tap*cg + ci],
+ * rows in order (the order of the additions is fixed by the shape). */
+static void L(col2im)(const struct nl_geom *g, int64_t cg, int64_t c0, const T *col,
+                      int64_t r0, int64_t rows, T *dx)
+{
+    const int64_t p = g->oh * g->ow;
+    for (int64_t i = 0; i < rows; i++) {
+        const int64_t r = r0 + i, img = r / p, oy = (r % p) / g->ow, ox = r % g->ow;
+        const int64_t iy0 = oy * g->sh - g->pt, ix0 = ox * g->sw - g->pl;
+        T *dimg = dx + img * g->h * g->w * g->c + c0;
+        const T *src = col + i * g->kh * g->kw * cg;
+        for (int64_t ky = 0; ky < g->kh; ky++) {
+            const int64_t iy = iy0 + ky * g->dh;
+            if (iy < 0 || iy >= g->h) {
+                src += g->kw * cg;
+                continue;
+            }
+            for (int64_t kx = 0; kx < g->kw; kx++, src += cg) {
+                const int64_t ix = ix0 + kx * g->dw;
+                if (ix >= 0 && ix < g->w) {
+                    T *__restrict d = dimg + (iy * g->w + ix) * g->c;
+                    for (int64_t e = 0; e < cg; e++) d[e] += src[e];
+                }
+            }
+        }
+    }
+}
+
+/* ---- the shared job ------------------------------------------------------- */
+
+struct L(conv_job) {
+    struct nl_geom g;
+    int64_t f, groups, cg, fg, kdim;     /* out channels, groups, per group, K of the GEMM */
+    int64_t rows, mb, nblocks;           /* output rows, block rows, blocks */
+    int64_t nchunks;                     /* weight gradient: partial sums */
+    const T *x, *k, *bias, *dz;
+    int act;
+    T act_alpha;
+    T *z, *y, *dx, *part;
+    int tasks;
+    int status[NL_MAX_TASKS];
+};
+
+/* Checks the sizes and fills the job; NL_EINVAL on a bad or too large size. */
+static int L(conv_setup)(struct L(conv_job) *j, int64_t n, int64_t h, int64_t w, int64_t c,
+                         int64_t kh, int64_t kw, int64_t f, int64_t groups, int64_t sh,
+                         int64_t sw, int64_t dh, int64_t dw, int64_t pt, int64_t pb,
+                         int64_t pl, int64_t pr)
+{
+    int64_t t;
+    int st = geom_init(&j->g, n, h, w, c, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr);
+    if (st != NL_OK)
+        return st;
+    if (f < 1 || groups < 1 || c % groups != 0 || f % groups != 0 || c == 0)
+        return NL_EINVAL;
+    j->f = f; j->groups = groups; j->cg = c / groups; j->fg = f / groups;
+    j->kdim = kh;
+    if (!geom_mul(&j->kdim, kw) || !geom_mul(&j->kdim, j->cg)) return NL_EINVAL;
+    t = j->kdim;                                   /* the kernel: kdim x f */
+    if (!geom_mul(&t, f)) return NL_EINVAL;
+    j->rows = n;                                   /* the output: rows x f */
+    if (!geom_mul(&j->rows, j->g.oh) || !geom_mul(&j->rows, j->g.ow)) return NL_EINVAL;
+    t = j->rows;
+    if (!geom_mul(&t, f)) return NL_EINVAL;
+    /* block rows: about CONV_BLOCK_ELEMS scratch elements, whole GEMM tiles */
+    j->mb = CONV_BLOCK_ELEMS / j->kdim;
+    j->mb = j->mb < CONV_BLOCK_MIN ? CONV_BLOCK_MIN : j->mb > CONV_BLOCK_MAX ? CONV_BLOCK_MAX
+                                                                          : j->mb / 16 * 16;
+    j->nblocks = (j->rows + j->mb - 1) / j->mb;
+    j->x = j->k = j->bias = j->dz = NULL;
+    j->z = j->y = j->dx = j->part = NULL;
+    j->act = -1;
+    j->act_alpha = 0;
+    return NL_OK;
+}
+
+static int L(is_pointwise)(const struct L(conv_job) *j)
+{
+    const struct nl_geom *g = &j->g;
+    return g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->pt == 0 && g->pl == 0
+           && g->oh == g->h && g->ow == g->w;
+}
+
+/* Runs fn over j->tasks tasks and returns the first failure. With one task it
+ * runs on the calling thread outside the pool, so the GEMM inside may still
+ * use the threads (a GEMM's result does not depend on its thread count). */
+static int L(conv_run)(struct L(conv_job) *j, void (*fn)(void *, int))
+{
+    int st = NL_OK;
+    if (j->tasks <= 1) {
+        j->tasks = 1;
+        fn(j, 0);
+    } else {
+        nl_parallel_for(j->tasks, fn, j);
+    }
+    for (int t = 0; t < j->tasks; t++)
+        if (j->status[t] != NL_OK)
+            st = j->status[t];
+    return st;
+}
+
+/* ---- few input channels: direct loops -------------------------------------
+ * A first layer (1-3 channels) gives the GEMM a K of kh*kw*c = 9..27: packing
+ * would cost more than the product. Instead each output pixel accumulates
+ * its taps in order, a vector loop over the f outputs per (tap, channel);
+ * the weight gradient likewise over chunks of output rows. */
+
+static int L(is_direct)(const struct L(conv_job) *j)
+{
+    return j->groups == 1 && j->g.c <= CONV_DIRECT_MAX_C;
+}
+
+/* One output row (image img, row oy): zr[ox, :] = bias + sum of taps, in
+ * groups of CONV_DIRECT_NB outputs held in a fixed-size accumulator (kept in
+ * vector registers across the taps), the rest one by one. */
+NL_CLONES static void L(direct_row)(const struct nl_geom *g, int64_t f, const T *ximg,
+                                    const T *k, const T *bias, int64_t oy, T *zr)
+{
+    const int64_t c = g->c;
+    for (int64_t ox = 0; ox < g->ow; ox++) {
+        T *__restrict zo = zr + ox * f;
+        for (int64_t e0 = 0; e0 < f; e0 += CONV_DIRECT_NB) {
+            const int64_t ne = f - e0 < CONV_DIRECT_NB ? f - e0 : CONV_DIRECT_NB;
+            T acc[CONV_DIRECT_NB];
+            for (int e = 0; e < CONV_DIRECT_NB; e++) acc[e] = 0;
+            if (bias) for (int64_t e = 0; e < ne; e++) acc[e] = bias[e0 + e];
+            for (int64_t ky = 0; ky < g->kh; ky++) {
+                const int64_t iy = oy * g->sh - g->pt + ky * g->dh;
+                if (iy < 0 || iy >= g->h) continue;
+                for (int64_t kx = 0; kx < g->kw; kx++) {
+                    const int64_t ix = ox * g->sw - g->pl + kx * g->dw;
+                    const T *xp, *kp;
+                    if (ix < 0 || ix >= g->w) continue;
+                    xp = ximg + (iy * g->w + ix) * c;
+                    kp = k + (ky * g->kw + kx) * c * f + e0;
+                    for (int64_t ci = 0; ci < c; ci++) {
+                        const T xv = xp[ci];
+                        const T *__restrict kr = kp + ci * f;
+                        if (ne == CONV_DIRECT_NB)
+                            for (int e = 0; e < CONV_DIRECT_NB; e++) acc[e] += xv * kr[e];
+                        else
+                            for (int64_t e = 0; e < ne; e++) acc[e] += xv * kr[e];
+                    }
+                }
+            }
+            for (int64_t e = 0; e < ne; e++) zo[e0 + e] = acc[e];
+        }
+    }
+}
+
+static void L(direct_fwd_task)(void *arg, int t)
+{
+    struct L(conv_job) *j = (struct L(conv_job) *)arg;
+    const struct nl_geom *g = &j->g;
+    int64_t lo, hi;
+    geom_share(g->n * g->oh, t, j->tasks, &lo, &hi);
+    j->status[t] = NL_OK;
+    for (int64_t row = lo; row < hi; row++) {
+        T *zr = j->z + row * g->ow * j->f;
+        L(direct_row)(g, j->f, j->x + (row / g->oh) * g->h * g->w * g->c, j->k, j->bias,
+                      row % g->oh, zr);
+        if (j->act >= 0)
+            NL(activation_forward)(j->act, 1, g->ow * j->f, j->act_alpha, zr,
+                                   j->y + row * g->ow * j->f);
+    }
+}
+
+/* dst[tap, ci, :] += x[tap pixel, ci] * dz[pixel, :] over output rows lo..hi */
+NL_CLONES static void L(direct_wgrad_rows)(const struct nl_geom *g, int64_t f, const T *x,
+                                           const T *dz, int64_t lo, int64_t hi, T *dst)
+{
+    const int64_t c = g->c;
+    for (int64_t row = lo; row < hi; row++) {
+        const int64_t img = row / g->oh, oy = row % g->oh;
+        const T *ximg = x + img * g->h * g->w * c;
+        for (int64_t ox = 0; ox < g->ow; ox++) {
+            const T *__restrict dzo = dz + (row * g->ow + ox) * f;
+            for (int64_t ky = 0; ky < g->kh; ky++) {
+                const int64_t iy = oy * g->sh - g->pt + ky * g->dh;
+                if (iy < 0 || iy >= g->h) continue;
+                for (int64_t kx = 0; kx < g->kw; kx++) {
+                    const int64_t ix = ox * g->sw - g->pl + kx * g->dw;
+                    const T *xp;
+                    if (ix < 0 || ix >= g->w) continue;
+                    xp = ximg + (iy * g->w + ix) * c;
+                    for (int64_t ci = 0; ci < c; ci++) {
+                        const T xv = xp[ci];
+                        T *__restrict d = dst + ((ky * g->kw + kx) * c + ci) * f;
+                        for (int64_t e = 0; e < f; e++) d[e] += xv * dzo[e];
+                    }
+                }
+            }
+        }
+    }
+}
+
+static void L(direct_wgrad_task)(void *arg, int t)
+{
+    struct L(conv_job) *j = (struct L(conv_job) *)arg;
+    const int64_t outrows = j->g.n * j->g.oh, klen = j->kdim * j->f;
+    int64_t lo, hi;
+    geom_share(j->nchunks, t, j->tasks, &lo, &hi);
+    j->status[t] = NL_OK;
+    for (int64_t q = lo; q < hi; q++) {
+        T *dst = j->part + q * klen;
+        for (int64_t e = 0; e < klen; e++) dst[e] = 0;
+        L(direct_wgrad_rows)(&j->g, j->f, j->x, j->dz,
+                             geom_share_start(outrows, (int)q, (int)j->nchunks),
+                             geom_share_start(outrows, (int)q + 1, (int)j->nchunks), dst);
+    }
+}
+
+/* ---- forward ---------------------------------------------------------------- */
+
+static void L(fwd_task)(void *arg, int t)
+{
+    struct L(conv_job) *j = (struct L(conv_job) *)arg;
+    int64_t lo, hi;
+    T *col;
+    int st = NL_OK;
+    geom_share(j->nblocks, t, j->tasks, &lo, &hi);
+    j->status[t] = NL_OK;
+    if (lo >= hi)
+        return;
+    col = (T *)malloc((size_t)(j->mb * j->kdim) * sizeof(T));
+    if (!col) {
+        j->status[t] = NL_ENOMEM;
+        return;
+    }
+    for (int64_t b = lo; b < hi && st == NL_OK; b++) {
+        const int64_t r0 = b * j->mb, rows = j->rows - r0 < j->mb ? j->rows - r0 : j->mb;
+        for (int64_t gi = 0; gi < j->groups && st == NL_OK; gi++) {
+            const int64_t off = r0 * j->f + gi * j->fg;
+            L(im2col)(&j->g, j->cg, gi * j->cg, j->x, r0, rows, col);
+            st = NL(gemm_bias_act)(0, 0, rows, j->fg, j->kdim, 1, col, j->kdim,
+                                   j->k + gi * j->fg, j->f, 0, j->z + off, j->f,
+                                   j->bias ? j->bias + gi * j->fg : NULL, j->act,
+                                   j->act_alpha, j->act >= 0 ? j->y + off : NULL, j->f);
+        }
+    }
+    free(col);
+    j->status[t] = st;
+}
+
+int NL(conv2d_forward)(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh, int64_t kw,
+                       int64_t f, int64_t groups, int64_t sh, int64_t sw, int64_t dh,
+                       int64_t dw, int64_t pt, int64_t pb, int64_t pl, int64_t pr,
+                       const T *x, const T *k, const T *bias, int act, T act_alpha,
+                       T *z, T *y)
+{
+    struct L(conv_job) j;
+    int st = L(conv_setup)(&j, n, h, w, c, kh, kw, f, groups, sh, sw, dh, dw, pt, pb, pl, pr);
+    if (st != NL_OK)
+        return st;
+    if (act == NL_ACT_SOFTMAX || act < -1 || act > NL_ACT_EXPONENTIAL)
+        return NL_EINVAL;
+    if (j.rows == 0)
+        return NL_OK;
+    if (!x || !k || !z || (act >= 0 && !y))
+        return NL_EINVAL;
+    if (L(is_pointwise)(&j)) {
+        /* 1x1: Z[:, g] = X[:, g] . K[:, g], one GEMM per group over all rows */
+        for (int64_t gi = 0; gi < groups && st == NL_OK; gi++)
+            st = NL(gemm_bias_act)(0, 0, j.rows, j.fg, j.cg, 1, x + gi * j.cg, c,
+                                   k + gi * j.fg, f, 0, z + gi * j.fg, f,
+                                   bias ? bias + gi * j.fg : NULL, act, act_alpha,
+                                   act >= 0 ? y + gi * j.fg : NULL, f);
+        return st;
+    }
+    j.x = x; j.k = k; j.bias = bias; j.act = act; j.act_alpha = act_alpha; j.z = z; j.y = y;
+    if (L(is_direct)(&j)) {
+        j.tasks = geom_tasks((double)j.rows * (double)j.kdim * (double)f, n * j.g.oh);
+        return L(conv_run)(&j, L(direct_fwd_task));
+    }
+    j.tasks = geom_tasks((double)j.rows * (double)j.kdim * (double)f, j.nblocks);
+    return L(conv_run)(&j, L(fwd_task));
+}
+
+/* ---- input gradient --------------------------------------------------------- */
+
+static void L(bwd_input_task)(void *arg, int t)
+{
+    struct L(conv_job) *j = (struct L(conv_job) *)arg;
+    const struct nl_geom *g = &j->g;
+    const int64_t p = g->oh * g->ow, img_len = g->h * g->w * g->c;
+    const int64_t mb = p < j->mb ? p : j->mb;
+    int64_t lo, hi;
+    T *col = NULL;
+    int st = NL_OK;
+    geom_share(g->n, t, j->tasks, &lo, &hi);
+    j->status[t] = NL_OK;
+    if (lo >= hi)
+        return;
+    if (p > 0) {
+        col = (T *)malloc((size_t)(mb * j->kdim) * sizeof(T));
+        if (!col) {
+            j->status[t] = NL_ENOMEM;
+            return;
+        }
+    }
+    for (int64_t img = lo; img < hi && st == NL_OK; img++) {
+        T *dimg = j->dx + img * img_len;
+        for (int64_t e = 0; e < img_len; e++) dimg[e] = 0;
+        /* blocks of this image only: its dX is this task's alone */
+        for (int64_t b0 = 0; b0 < p && st == NL_OK; b0 += mb) {
+            const int64_t r0 = img * p + b0, rows = p - b0 < mb ? p - b0 : mb;
+            for (int64_t gi = 0; gi < j->groups && st == NL_OK; gi++) {
+                st = NL(gemm)(0, 1, rows, j->kdim, j->fg, 1, j->dz + r0 * j->f + gi * j->fg,
+                              j->f, j->k + gi * j->fg, j->f, 0, col, j->kdim);
+                if (st == NL_OK)
+                    L(col2im)(g, j->cg, gi * j->cg, col, r0, rows, j->dx);
+            }
+        }
+    }
+    free(col);
+    j->status[t] = st;
+}
+
+int NL(conv2d_backward_input)(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh,
+                              int64_t kw, int64_t f, int64_t groups, int64_t sh, int64_t sw,
+                              int64_t dh, int64_t dw, int64_t pt, int64_t pb, int64_t pl,
+                              int64_t pr, const T *dz, const T *k, T *dx)
+{
+    struct L(conv_job) j;
+    int st = L(conv_setup)(&j, n, h, w, c, kh, kw, f, groups, sh, sw, dh, dw, pt, pb, pl, pr);
+    if (st != NL_OK)
+        return st;
+    if (n * h * w == 0)
+        return NL_OK;
+    if (!dx || (j.rows > 0 && (!dz || !k)))
+        return NL_EINVAL;
+    if (L(is_pointwise)(&j)) {
+        for (int64_t gi = 0; gi < groups && st == NL_OK; gi++)
+            st = NL(gemm)(0, 1, j.rows, j.cg, j.fg, 1, dz + gi * j.fg, f, k + gi * j.fg, f,
+                          0, dx + gi * j.cg, c);
+        return st;
+    }
+    j.dz = dz; j.k = k; j.dx = dx;
+    j.tasks = geom_tasks((double)j.rows * (double)j.kdim * (double)f, n);
+    return L(conv_run)(&j, L(bwd_input_task));
+}
+
+/* ---- weight gradient ------------------------------------------------------------ */
+
+/* Chunk q of the blocks, summed into part + q * kdim * f (overwritten). */
+static int L(wgrad_chunk)(struct L(conv_job) *j, int64_t q, T *col)
+{
+    int64_t lo, hi;
+    T *dst = j->part + q * j->kdim * j->f;
+    int st = NL_OK;
+    lo = geom_share_start(j->nblocks, (int)q, (int)j->nchunks);
+    hi = geom_share_start(j->nblocks, (int)q + 1, (int)j->nchunks);
+    for (int64_t b = lo; b < hi && st == NL_OK; b++) {
+        const int64_t r0 = b * j->mb, rows = j->rows - r0 < j->mb ? j->rows - r0 : j->mb;
+        for (int64_t gi = 0; gi < j->groups && st == NL_OK; gi++) {
+            L(im2col)(&j->g, j->cg, gi * j->cg, j->x, r0, rows, col);
+            st = NL(gemm)(1, 0, j->kdim, j->fg, rows, 1, col, j->kdim,
+                          j->dz + r0 * j->f + gi * j->fg, j->f, b == lo ? 0 : 1,
+                          dst + gi * j->fg, j->f);
+        }
+    }
+    return st;
+}
+
+static void L(bwd_weight_task)(void *arg, int t)
+{
+    struct L(conv_job) *j = (struct L(conv_job) *)arg;
+    int64_t lo, hi;
+    T *col;
+    int st = NL_OK;
+    geom_share(j->nchunks, t, j->tasks, &lo, &hi);
+    j->status[t] = NL_OK;
+    if (lo >= hi)
+        return;
+    col = (T *)malloc((size_t)(j->mb * j->kdim) * sizeof(T));
+    if (!col) {
+        j->status[t] = NL_ENOMEM;
+        return;
+    }
+    for (int64_t q = lo; q < hi && st == NL_OK; q++)
+        st = L(wgrad_chunk)(j, q, col);
+    free(col);
+    j->status[t] = st;
+}
+
+/* db[j] = sum over rows of dz[r, j], rows in order, summed in double. */
+static int L(bias_grad)(int64_t rows, int64_t f, const T *dz, T *db)
+{
+    double *acc = (double *)calloc((size_t)f, sizeof(double));
+    if (!acc)
+        return NL_ENOMEM;
+    for (int64_t r = 0; r < rows; r++) {
+        const T *dr = dz + r * f;
+        for (int64_t e = 0; e < f; e++) acc[e] += dr[e];
+    }
+    for (int64_t e = 0; e < f; e++) db[e] = (T)acc[e];
+    free(acc);
+    return NL_OK;
+}
+
+int NL(conv2d_backward_weight)(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh,
+                               int64_t kw, int64_t f, int64_t groups, int64_t sh, int64_t sw,
+                               int64_t dh, int64_t dw, int64_t pt, int64_t pb, int64_t pl,
+                               int64_t pr, const T *x, const T *dz, T *dk, T *dbias)
+{
+    struct L(conv_job) j;
+    int64_t klen;
+    int st = L(conv_setup)(&j, n, h, w, c, kh, kw, f, groups, sh, sw, dh, dw, pt, pb, pl, pr);
+    if (st != NL_OK)
+        return st;
+    if (!dk || (j.rows > 0 && (!x || !dz)))
+        return NL_EINVAL;
+    klen = j.kdim * f;
+    if (dbias && (st = L(bias_grad)(j.rows, f, dz, dbias)) != NL_OK)
+        return st;
+    if (j.rows == 0) {
+        for (int64_t e = 0; e < klen; e++) dk[e] = 0;
+        return NL_OK;
+    }
+    if (L(is_pointwise)(&j)) {
+        /* one GEMM over all rows per group: the GEMM never splits K */
+        for (int64_t gi = 0; gi < groups && st == NL_OK; gi++)
+            st = NL(gemm)(1, 0, j.cg, j.fg, j.rows, 1, x + gi * j.cg, c, dz + gi * j.fg, f,
+                          0, dk + gi * j.fg, f);
+        return st;
+    }
+    /* the chunk count depends on the shape only; partials bounded in size */
+    j.nchunks = CONV_WGRAD_CHUNKS;
+    if (j.nchunks > (L(is_direct)(&j) ? n * j.g.oh : j.nblocks))
+        j.nchunks = L(is_direct)(&j) ? n * j.g.oh : j.nblocks;
+    if (j.nchunks > CONV_PART_ELEMS / klen) j.nchunks = CONV_PART_ELEMS / klen;
+    if (j.nchunks < 1) j.nchunks = 1;
+    j.x = x; j.dz = dz;
+    if (j.nchunks == 1) {
+        j.part = dk;
+    } else {
+        j.part = (T *)malloc((size_t)(j.nchunks * klen) * sizeof(T));
+        if (!j.part)
+            return NL_ENOMEM;
+    }
+    j.tasks = geom_tasks((double)j.rows * (double)j.kdim * (double)f, j.nchunks);
+    st = L(conv_run)(&j, L(is_direct)(&j) ? L(direct_wgrad_task) : L(bwd_weight_task));
+    if (j.nchunks > 1) {
+        if (st == NL_OK) {
+            for (int64_t e = 0; e < klen; e++) dk[e] = j.part[e];
+            for (int64_t q = 1; q < j.nchunks; q++) {
+                const T *pq = j.part + q * klen;
+                for (int64_t e = 0; e < klen; e++) dk[e] += pq[e];
+            }
+        }
+        free(j.part);
+    }
+    return st;
+}
+
+/* ---- depthwise convolution ---------------------------------------------------
+ * Output channel ci*mult + m of tap (ky, kx) is x[..., ci] * k[ky, kx, ci, m]:
+ * the kernel (kh, kw, c, mult) is kh*kw rows of c*mult. Each output pixel
+ * accumulates its taps in order with elementwise vector loops over channels
+ * (no GEMM: there is no reduction over channels). */
+
+/* y[e] += a[e] * b[e] */
+NL_CLONES static void L(mul_acc)(int64_t len, const T *__restrict a, const T *__restrict b,
+                                 T *__restrict y)
+{
+    for (int64_t e = 0; e < len; e++) y[e] += a[e] * b[e];
+}
+
+/* y[ci*mult + m] += x[ci] * b[ci*mult + m] */
+static void L(mul_acc_mult)(int64_t c, int64_t mult, const T *__restrict x,
+                            const T *__restrict b, T *__restrict y)
+{
+    for (int64_t ci = 0; ci < c; ci++)
+        for (int64_t m = 0; m < mult; m++) y[ci * mult + m] += x[ci] * b[ci * mult + m];
+}
+
+struct L(dw_job) {
+    struct nl_geom g;
+    int64_t mult, f, nchunks, outrows;     /* outrows = n * oh */
+    const T *x, *k, *bias, *dz;
+    int act;
+    T act_alpha;
+    T *z, *y, *dx, *part;
+    int tasks;
+    int status[NL_MAX_TASKS];
+};
+
+static int L(dw_setup)(struct L(dw_job) *j, int64_t n, int64_t h, int64_t w, int64_t c,
+                       int64_t kh, int64_t kw, int64_t mult, int64_t sh, int64_t sw,
+                       int64_t dh, int64_t dw, int64_t pt, int64_t pb, int64_t pl, int64_t pr)
+{
+    int64_t t;
+    int st = geom_init(&j->g, n, h, w, c, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr);
+    if (st != NL_OK)
+        return st;
+    if (mult < 1 || c < 1)
+        return NL_EINVAL;
+    j->mult = mult;
+    j->f = c;
+    if (!geom_mul(&j->f, mult)) return NL_EINVAL;
+    t = kh;
+    if (!geom_mul(&t, kw) || !geom_mul(&t, j->f)) return NL_EINVAL;
+    j->outrows = n;
+    if (!geom_mul(&j->outrows, j->g.oh)) return NL_EINVAL;
+    t = j->outrows;
+    if (!geom_mul(&t, j->g.ow) || !geom_mul(&t, j->f)) return NL_EINVAL;
+    j->x = j->k = j->bias = j->dz = NULL;
+    j->z = j->y = j->dx = j->part = NULL;
+    j->act = -1;
+    j->act_alpha = 0;
+    j->nchunks = 1;
+    return NL_OK;
+}
+
+static int L(dw_run)(struct L(dw_job) *j, void (*fn)(void *, int))
+{
+    int st = NL_OK;
+    nl_parallel_for(j->tasks, fn, j);
+    for (int t = 0; t < j->tasks; t++)
+        if (j->status[t] != NL_OK)
+            st = j->status[t];
+    return st;
+}
+
+static void L(dw_fwd_task)(void *arg, int t)
+{
+    struct L(dw_job) *j = (struct L(dw_job) *)arg;
+    const struct nl_geom *g = &j->g;
+    const int64_t f = j->f, c = g->c;
+    int64_t lo, hi;
+    geom_share(j->outrows, t, j->tasks, &lo, &hi);
+    j->status[t] = NL_OK;
+    for (int64_t row = lo; row < hi; row++) {
+        const int64_t img = row / g->oh, oy = row % g->oh;
+        T *zr = j->z + row * g->ow * f;
+        const T *ximg = j->x + img * g->h * g->w * c;
+        for (int64_t ox = 0; ox < g->ow; ox++) {
+            T *zo = zr + ox * f;
+            for (int64_t e = 0; e < f; e++) zo[e] = j->bias ? j->bias[e] : (T)0;
+            for (int64_t ky = 0; ky < g->kh; ky++) {
+                const int64_t iy = oy * g->sh - g->pt + ky * g->dh;
+                if (iy < 0 || iy >= g->h) continue;
+                for (int64_t kx = 0; kx < g->kw; kx++) {
+                    const int64_t ix = ox * g->sw - g->pl + kx * g->dw;
+                    const T *xp, *kp;
+                    if (ix < 0 || ix >= g->w) continue;
+                    xp = ximg + (iy * g->w + ix) * c;
+                    kp = j->k + (ky * g->kw + kx) * f;
+                    if (j->mult == 1) L(mul_acc)(c, xp, kp, zo);
+                    else L(mul_acc_mult)(c, j->mult, xp, kp, zo);
+                }
+            }
+        }
+        if (j->act >= 0)
+            NL(activation_forward)(j->act, 1, g->ow * f, j->act_alpha, zr,
+                                   j->y + row * g->ow * f);
+    }
+}
+
+int NL(depthwise_conv2d_forward)(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh,
+                                 int64_t kw, int64_t mult, int64_t sh, int64_t sw, int64_t dh,
+                                 int64_t dw, int64_t pt, int64_t pb, int64_t pl, int64_t pr,
+                                 const T *x, const T *k, const T *bias, int act, T act_alpha,
+                                 T *z, T *y)
+{
+    struct L(dw_job) j;
+    int st = L(dw_setup)(&j, n, h, w, c, kh, kw, mult, sh, sw, dh, dw, pt, pb, pl, pr);
+    if (st != NL_OK)
+        return st;
+    if (act == NL_ACT_SOFTMAX || act < -1 || act > NL_ACT_EXPONENTIAL)
+        return NL_EINVAL;
+    if (j.outrows * j.g.ow == 0)
+        return NL_OK;
+    if (!x || !k || !z || (act >= 0 && !y))
+        return NL_EINVAL;
+    j.x = x; j.k = k; j.bias = bias; j.act = act; j.act_alpha = act_alpha; j.z = z; j.y = y;
+    j.tasks = geom_tasks((double)j.outrows * (double)j.g.ow * (double)(kh * kw) * (double)j.f,
+                         j.outrows);
+    return L(dw_run)(&j, L(dw_fwd_task));
+}
+
+static void L(dw_bwd_input_task)(void *arg, int t)
+{
+    struct L(dw_job) *j = (struct L(dw_job) *)arg;
+    const struct nl_geom *g = &j->g;
+    const int64_t f = j->f, c = g->c, mult = j->mult, img_len = g->h * g->w * c;
+    int64_t lo, hi;
+    geom_share(g->n, t, j->tasks, &lo, &hi);
+    j->status[t] = NL_OK;
+    for (int64_t img = lo; img < hi; img++) {
+        T *dimg = j->dx + img * img_len;
+        for (int64_t e = 0; e < img_len; e++) dimg[e] = 0;
+        for (int64_t oy = 0; oy < g->oh; oy++)
+            for (int64_t ox = 0; ox < g->ow; ox++) {
+                const T *dzo = j->dz + ((img * g->oh + oy) * g->ow + ox) * f;
+                for (int64_t ky = 0; ky < g->kh; ky++) {
+                    const int64_t iy = oy * g->sh - g->pt + ky * g->dh;
+                    if (iy < 0 || iy >= g->h) continue;
+                    for (int64_t kx = 0; kx < g->kw; kx++) {
+                        const int64_t ix = ox * g->sw - g->pl + kx * g->dw;
+                        const T *kp;
+                        T *dxp;
+                        if (ix < 0 || ix >= g->w) continue;
+                        kp = j->k + (ky * g->kw + kx) * f;
+                        dxp = dimg + (iy * g->w + ix) * c;
+                        if (mult == 1) {
+                            L(mul_acc)(c, dzo, kp, dxp);
+                        } else {
+                            for (int64_t ci = 0; ci < c; ci++) {
+                                T s = 0;
+                                for (int64_t m = 0; m < mult; m++)
+                                    s += dzo[ci * mult + m] * kp[ci * mult + m];
+                                dxp[ci] += s;
+                            }
+                        }
+                    }
+                }
+            }
+    }
+}
+
+int NL(depthwise_conv2d_backward_input)(int64_t n, int64_t h, int64_t w, int64_t c,
+                                        int64_t kh, int64_t kw, int64_t mult, int64_t sh,
+                                        int64_t sw, int64_t dh, int64_t dw, int64_t pt,
+                                        int64_t pb, int64_t pl, int64_t pr, const T *dz,
+                                        const T *k, T *dx)
+{
+    struct L(dw_job) j;
+    int st = L(dw_setup)(&j, n, h, w, c, kh, kw, mult, sh, sw, dh, dw, pt, pb, pl, pr);
+    if (st != NL_OK)
+        return st;
+    if (n * h * w == 0)
+        return NL_OK;
+    if (!dx || (j.outrows * j.g.ow > 0 && (!dz || !k)))
+        return NL_EINVAL;
+    j.dz = dz; j.k = k; j.dx = dx;
+    j.tasks = geom_tasks((double)j.outrows * (double)j.g.ow * (double)(kh * kw) * (double)j.f,
+                         n);
+    return L(dw_run)(&j, L(dw_bwd_input_task));
+}
+
+/* Chunk q of the output rows into part + q*kh*kw*f (overwritten). */
+static void L(dw_wgrad_chunk)(struct L(dw_job) *j, int64_t q)
+{
+    const struct nl_geom *g = &j->g;
+    const int64_t f = j->f, c = g->c, mult = j->mult, klen = g->kh * g->kw * f;
+    const int64_t lo = geom_share_start(j->outrows, (int)q, (int)j->nchunks);
+    const int64_t hi = geom_share_start(j->outrows, (int)q + 1, (int)j->nchunks);
+    T *dst = j->part + q * klen;
+    for (int64_t e = 0; e < klen; e++) dst[e] = 0;
+    for (int64_t row = lo; row < hi; row++) {
+        const int64_t img = row / g->oh, oy = row % g->oh;
+        const T *ximg = j->x + img * g->h * g->w * c;
+        for (int64_t ox = 0; ox < g->ow; ox++) {
+            const T *dzo = j->dz + (row * g->ow + ox) * f;
+            for (int64_t ky = 0; ky < g->kh; ky++) {
+                const int64_t iy = oy * g->sh - g->pt + ky * g->dh;
+                if (iy < 0 || iy >= g->h) continue;
+                for (int64_t kx = 0; kx < g->kw; kx++) {
+                    const int64_t ix = ox * g->sw - g->pl + kx * g->dw;
+                    const T *xp;
+                    if (ix < 0 || ix >= g->w) continue;
+                    xp = ximg + (iy * g->w + ix) * c;
+                    if (mult == 1) L(mul_acc)(c, dzo, xp, dst + (ky * g->kw + kx) * f);
+                    else L(mul_acc_mult)(c, mult, xp, dzo, dst + (ky * g->kw + kx) * f);
+                }
+            }
+        }
+    }
+}
+
+static void L(dw_bwd_weight_task)(void *arg, int t)
+{
+    struct L(dw_job) *j = (struct L(dw_job) *)arg;
+    int64_t lo, hi;
+    geom_share(j->nchunks, t, j->tasks, &lo, &hi);
+    j->status[t] = NL_OK;
+    for (int64_t q = lo; q < hi; q++)
+        L(dw_wgrad_chunk)(j, q);
+}
+
+int NL(depthwise_conv2d_backward_weight)(int64_t n, int64_t h, int64_t w, int64_t c,
+                                         int64_t kh, int64_t kw, int64_t mult, int64_t sh,
+                                         int64_t sw, int64_t dh, int64_t dw, int64_t pt,
+                                         int64_t pb, int64_t pl, int64_t pr, const T *x,
+                                         const T *dz, T *dk, T *dbias)
+{
+    struct L(dw_job) j;
+    int64_t klen;
+    int st = L(dw_setup)(&j, n, h, w, c, kh, kw, mult, sh, sw, dh, dw, pt, pb, pl, pr);
+    if (st != NL_OK)
+        return st;
+    if (!dk || (j.outrows * j.g.ow > 0 && (!x || !dz)))
+        return NL_EINVAL;
+    klen = kh * kw * j.f;
+    if (dbias && (st = L(bias_grad)(j.outrows * j.g.ow, j.f, dz, dbias)) != NL_OK)
+        return st;
+    if (j.outrows * j.g.ow == 0) {
+        for (int64_t e = 0; e < klen; e++) dk[e] = 0;
+        return NL_OK;
+    }
+    j.nchunks = CONV_WGRAD_CHUNKS;
+    if (j.nchunks > j.outrows) j.nchunks = j.outrows;
+    if (j.nchunks > CONV_PART_ELEMS / klen) j.nchunks = CONV_PART_ELEMS / klen;
+    if (j.nchunks < 1) j.nchunks = 1;
+    j.x = x; j.dz = dz;
+    if (j.nchunks == 1) {
+        j.part = dk;
+    } else {
+        j.part = (T *)malloc((size_t)(j.nchunks * klen) * sizeof(T));
+        if (!j.part)
+            return NL_ENOMEM;
+    }
+    j.tasks = geom_tasks((double)j.outrows * (double)j.g.ow * (double)klen, j.nchunks);
+    st = L(dw_run)(&j, L(dw_bwd_weight_task));
+    if (j.nchunks > 1) {
+        for (int64_t e = 0; e < klen; e++) dk[e] = j.part[e];
+        for (int64_t q = 1; q < j.nchunks; q++) {
+            const T *pq = j.part + q * klen;
+            for (int64_t e = 0; e < klen; e++) dk[e] += pq[e];
+        }
+        free(j.part);
+    }
+    return st;
+}
