@@ -245,6 +245,16 @@ def unwrap(x):
     return x
 
 
+def get_keras_mask(x):
+    """The mask `x` carries (a Tensor, Variable or KerasTensor), else None."""
+    return getattr(x, "_keras_mask", None)
+
+
+def set_keras_mask(x, mask):
+    """Attaches `mask` to the Tensor `x` (the next layers receive it)."""
+    x._keras_mask = mask
+
+
 def is_tensor(x):
     return isinstance(x, Tensor) or getattr(x, "_is_variable", False)
 

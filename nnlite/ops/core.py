@@ -40,6 +40,7 @@ def _dtype(dtype):
 
 
 def _cast(x, dtype):
+    x = np.asarray(x)       # a Python number or list, as Keras accepts
     y = x.astype(dtype)
     floating = np.issubdtype(x.dtype, np.floating) and np.issubdtype(dtype, np.floating)
 

@@ -69,3 +69,9 @@ def test_lists_and_scalars_are_accepted():
     np.testing.assert_allclose(ops.add([1.0, 2.0], 1), [2.0, 3.0])
     assert ops.add([1.0, 2.0], 1).dtype == np.float32
     assert ops.sum([[1, 2], [3, 4]]).dtype == np.int32
+
+
+def test_cast_accepts_a_python_number():
+    from nnlite import ops
+    y = ops.cast(1, "float32")
+    assert y.dtype == "float32" and float(np.asarray(y)) == 1.0

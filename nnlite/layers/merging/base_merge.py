@@ -1,4 +1,5 @@
 """Merge: the base of the elementwise merge layers (Add, Multiply, ...)."""
+from nnlite.backend.tensor import get_keras_mask, set_keras_mask
 from nnlite.layers.layer import Layer
 
 
@@ -98,5 +99,63 @@ class Merge(Layer):
         batch = list(batch_sizes)[0] if len(batch_sizes) == 1 else None
         return (batch,) + tuple(output_shape)
 
+    def compute_mask(self, inputs, previous_mask=None):
+        """Keras: the OR of the inputs' masks, None when any input has none."""
+        masks = checked_masks(inputs, previous_mask)
+        if masks is None or any(m is None for m in masks):
+            return None
+        from nnlite import ops
+        output = masks[0]
+        for m in masks[1:]:
+            output = ops.logical_or(output, m)
+        return output
+
+    def _merge_with_masks(self, op, inputs):
+        """Folds `op` over the inputs where a masked entry takes the other
+        operand's value (so an op with no identity, as max and min, ignores
+        it); when every input has a mask the output carries their OR."""
+        from nnlite import ops
+        output = output_mask = None
+        for x in inputs:
+            mask = feature_mask(x)
+            if output is None:
+                output, output_mask = x, mask
+                continue
+            if mask is not None:
+                x = ops.where(mask, x, output)
+            if output_mask is not None:
+                output = ops.where(output_mask, output, x)
+            output_mask = None if mask is None or output_mask is None else \
+                ops.logical_or(output_mask, mask)
+            output = op(output, x)
+        if output_mask is not None:
+            set_keras_mask(output, ops.any(output_mask, axis=-1))
+        return output
+
     def get_config(self):
         return super().get_config()
+
+
+def feature_mask(x):
+    """x's mask broadcast over its last (feature) axis, or None."""
+    mask = get_keras_mask(x)
+    if mask is None:
+        return None
+    from nnlite import ops
+    return ops.broadcast_to(ops.expand_dims(mask, -1), x.shape)
+
+
+def checked_masks(inputs, masks):
+    """The list of the inputs' masks (None entries kept), or None for no mask;
+    raises as Keras when `masks` and `inputs` are not lists of one length."""
+    if masks is None:
+        return None
+    if not isinstance(masks, (list, tuple)):
+        raise ValueError("`mask` should be a list. Received: mask=%r" % (masks,))
+    if not isinstance(inputs, (list, tuple)):
+        raise ValueError("`inputs` should be a list. Received: inputs=%r" % (inputs,))
+    if len(masks) != len(inputs):
+        raise ValueError("The lists `inputs` and `mask` should have the same length. "
+                         "Received: inputs of length %d, and mask of length %d"
+                         % (len(inputs), len(masks)))
+    return list(masks)

@@ -1,5 +1,5 @@
 """Concatenate: joins a list of inputs along one axis."""
-from nnlite.layers.merging.base_merge import Merge, _is_shape_list
+from nnlite.layers.merging.base_merge import Merge, _is_shape_list, checked_masks
 
 
 class Concatenate(Merge):
@@ -70,6 +70,23 @@ class Concatenate(Merge):
                 break
             output_shape[self.axis] += shape[self.axis]
         return tuple(output_shape)
+
+    def compute_mask(self, inputs, previous_mask=None):
+        """Keras: the inputs' masks (all True for an unmasked input, widened
+        over a missing feature axis) concatenated, then any over the last axis."""
+        masks = checked_masks(inputs, previous_mask)
+        if masks is None or all(m is None for m in masks):
+            return None
+        from nnlite import ops
+        full = []
+        for x, m in zip(inputs, masks):
+            if m is None:
+                full.append(ops.ones_like(x, dtype="bool"))
+            elif len(m.shape) < len(x.shape):
+                full.append(ops.broadcast_to(ops.expand_dims(m, -1), x.shape))
+            else:
+                full.append(m)
+        return ops.any(ops.concatenate(full, axis=self.axis), axis=-1)
 
     def get_config(self):
         config = super().get_config()

@@ -114,6 +114,10 @@ class Dot(Merge):
             x2 = ops.normalize(x2, axis=axes[1])
         return batch_dot(x1, x2, axes)
 
+    def compute_mask(self, inputs, previous_mask=None):
+        """Keras: a dot product's output carries no mask."""
+        return None
+
     def compute_output_shape(self, input_shape):
         shape1, shape2, axes = self._check(input_shape)
         shape1, shape2 = list(shape1), list(shape2)

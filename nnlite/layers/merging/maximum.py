@@ -14,10 +14,7 @@ class Maximum(Merge):
 
     def _merge_function(self, inputs):
         from nnlite import ops
-        output = inputs[0]
-        for x in inputs[1:]:
-            output = ops.maximum(output, x)
-        return output
+        return self._merge_with_masks(ops.maximum, inputs)
 
 
 def maximum(inputs, **kwargs):
