@@ -55,7 +55,8 @@ NL_CLONES static int L(forward_rows)(int act, int64_t m, int64_t n, T alpha, con
         if (y != x) for (i = 0; i < len; i++) y[i] = x[i];
         break;
     case NL_ACT_RELU:
-        for (i = 0; i < len; i++) y[i] = x[i] > 0 ? x[i] : 0;
+        /* written so NaN propagates (as NumPy and TensorFlow): NaN < 0 is false */
+        for (i = 0; i < len; i++) y[i] = x[i] < 0 ? 0 : x[i];
         break;
     case NL_ACT_SIGMOID:
         for (i = 0; i < len; i++) y[i] = L(sigmoid)(x[i]);

@@ -244,3 +244,14 @@ def test_python_list_input_becomes_float32():
 def test_output_has_input_shape_for_3d_input():
     x = np.zeros((2, 3, 4), dtype=np.float32)
     assert activations.tanh(x).shape == (2, 3, 4)
+
+
+def test_relu_propagates_nan_as_numpy():
+    x = np.array([np.nan, -1.0, 2.0], dtype=np.float32)
+    y = activations.relu(x)
+    assert np.isnan(y[0]) and y[1] == 0 and y[2] == 2
+
+
+def test_relu_with_max_value_propagates_nan():
+    y = activations.relu(np.array([np.nan, 7.0]), max_value=6.0)
+    assert np.isnan(y[0]) and y[1] == 6

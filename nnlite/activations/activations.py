@@ -46,8 +46,10 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return _core.activation_forward("relu", x)
     # Keras's composition: x where x > threshold (else 0), clipped to
-    # [0, max_value], minus negative_slope * relu(threshold - x).
-    y = np.where(x > threshold, x, 0).astype(x.dtype)
+    # [0, max_value], minus negative_slope * relu(threshold - x). With no
+    # threshold it is relu itself, so NaN propagates as in Keras.
+    y = np.where(x > threshold, x, 0).astype(x.dtype) if threshold != 0.0 \
+        else _core.activation_forward("relu", x)
     if max_value is not None:
         y = np.clip(y, 0, max_value).astype(x.dtype)
     if negative_slope != 0.0:

@@ -368,10 +368,18 @@ def _shape_tuple(argname, shape):
     if isinstance(shape, (int, np.integer)):
         shape = (int(shape),)
     try:
-        shape = tuple(None if d is None else int(d) for d in shape)
-    except (TypeError, ValueError):
+        dims = tuple(shape)
+    except TypeError:
         raise ValueError("%s must be a tuple of ints. Received: %s=%r"
                          % (argname, argname, shape)) from None
+    for d in dims:
+        # as Keras: floats (8.5, also 8.0) and strings are refused, not truncated
+        if d is not None and (isinstance(d, (bool, np.bool_, str, bytes))
+                              or not isinstance(d, (int, np.integer))):
+            raise ValueError("%s must be a tuple of ints. Cannot convert %r to a shape: found "
+                             "invalid dimension %r of type %s. Received: %s=%r"
+                             % (argname, dims, d, type(d).__name__, argname, shape))
+    shape = tuple(None if d is None else int(d) for d in dims)
     if any(d is not None and d < 0 for d in shape):
         raise ValueError("%s must hold non-negative sizes. Received: %s=%r"
                          % (argname, argname, shape))
@@ -403,6 +411,36 @@ def _default_of(fn, name):
     if p is None or p.default is inspect.Parameter.empty:
         return False
     return p.default
+
+
+# attributes of the Layer machinery that hold layers (the saving walk skips them)
+_MACHINERY = frozenset(("_tracked", "_inbound_nodes", "_layers"))
+
+
+def saveable_children(layer):
+    """`[(attribute, layer or list of layers)]`: the layers `layer` holds as
+    attributes, in the order Keras's saving walk visits them (public names
+    sorted, then private ones); its own variables are `own_variables(layer)`."""
+    attrs = vars(layer)
+    out = []
+    for name in sorted(attrs, key=lambda n: "~" + n if n.startswith("_") else n):
+        if name.startswith("__") or name in _MACHINERY:
+            continue
+        value = attrs[name]
+        if isinstance(value, Layer) and value is not layer:
+            out.append((name, value))
+        elif isinstance(value, (list, tuple)):
+            held = [v for v in value if isinstance(v, Layer) and v is not layer]
+            if held:
+                out.append((name, held))
+    return out
+
+
+def own_variables(layer):
+    """The variables `layer` created itself (not its sublayers'), in Keras's
+    saving order: trainable first, then the others, each in creation order."""
+    own = layer._own_weights()
+    return [v for v in own if v.trainable] + [v for v in own if not v.trainable]
 
 
 def _layers_in(value):

@@ -32,6 +32,7 @@ import zipfile
 import numpy as np
 
 from nnlite.backend.naming import to_snake_case
+from nnlite.layers.layer import own_variables, saveable_children
 
 CONFIG_FILENAME = "config.json"
 METADATA_FILENAME = "metadata.json"
@@ -61,13 +62,6 @@ def _layer_keys(layers):
     return out
 
 
-def layer_variables(layer):
-    """A layer's variables in Keras's saving order: the variables created
-    trainable, then the others (each in creation order)."""
-    variables = layer.variables
-    return [v for v in variables if v.trainable] + [v for v in variables if not v.trainable]
-
-
 def optimizer_variables(optimizer):
     """The optimizer's variables, in Keras's order (each optimizer lists its own so)."""
     return list(optimizer.variables)
@@ -77,22 +71,37 @@ def _model_entries(model):
     """`[(h5 path, object name, variables)]` for the model, its layers and its
     optimizer (when compiled), in the order Keras writes them."""
     entries = [("", model.name, [])]
-    _layer_entries("layers/", model.layers, entries)
+    _layer_entries("layers/", model.layers, entries, set())
     return entries
 
 
-def _layer_entries(prefix, layers, entries):
-    """Appends the entries of `layers` under `prefix`. A model used as a layer is a
-    container, as Keras writes it: `<key>/vars` (its own variables: none) and its
-    layers under `<key>/layers/<subkey>`."""
-    from nnlite.models.model import Model
+def _layer_entries(prefix, layers, entries, seen):
+    """Appends the entries of `layers` under `prefix`, keyed as Keras keys a list."""
     for key, layer in _layer_keys(layers):
-        path = prefix + key
-        if isinstance(layer, Model) and hasattr(layer, "layers"):
-            entries.append((path, layer.name, []))
-            _layer_entries(path + "/layers/", layer.layers, entries)
+        _held_entries(prefix + key, layer, entries, seen)
+
+
+def _held_entries(path, layer, entries, seen):
+    """Appends the entries of `layer` at `path`. A model used as a layer is a
+    container, as Keras writes it: `<path>/vars` (its own variables: none) and
+    its layers under `<path>/layers/<key>`. Any other layer's own variables go
+    to `<path>/vars` and the layers it holds as attributes under
+    `<path>/<attribute>` (a list of them under `<path>/<attribute>/<key>`); a
+    layer held twice is written once, where Keras's walk meets it first."""
+    from nnlite.models.model import Model
+    if id(layer) in seen:
+        return
+    seen.add(id(layer))
+    if isinstance(layer, Model) and hasattr(layer, "layers"):
+        entries.append((path, layer.name, []))
+        _layer_entries(path + "/layers/", layer.layers, entries, seen)
+        return
+    entries.append((path, layer.name, own_variables(layer)))
+    for attr, held in saveable_children(layer):
+        if isinstance(held, list):
+            _layer_entries(path + "/" + attr + "/", held, entries, seen)
         else:
-            entries.append((path, layer.name, layer_variables(layer)))
+            _held_entries(path + "/" + attr, held, entries, seen)
 
 
 # -- errors ----------------------------------------------------------------

@@ -26,3 +26,10 @@ def test_a_nested_layers_error_names_the_innermost_layer_once():
     message = str(info.value)
     assert "layer 'inner'" in message and "layer 'outer'" not in message
     assert message.count("Exception encountered") == 1
+
+
+@pytest.mark.parametrize("bad", [(8.5,), (8.0,), ("8",), (True,)])
+def test_input_shape_refuses_non_integer_dimensions(bad):
+    from nnlite.layers import Dense
+    with pytest.raises(ValueError, match="tuple of ints"):
+        Dense(2, input_shape=bad)
