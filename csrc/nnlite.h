@@ -273,8 +273,23 @@ typedef struct nl_splan nl_splan;
  * floats, would exceed 2^62 bytes) or NL_ENOMEM; *plan is NULL on failure. */
 int nl_splan_create(nl_splan **plan, int nlayers, const int64_t *dims, const int *acts,
                     const float *act_alphas, int64_t max_batch);
+/* A plan over a graph (nl_splan_create makes the chain of nlayers dense nodes):
+ * nnodes nodes in topological order, node i of kind kinds[i] reading nin[i]
+ * inputs taken in turn from inputs[] (earlier nodes' indices, -1 the model's
+ * input of dims[0] columns). NL_PLAN_DENSE: one input, the next layer l
+ * (layers are numbered in node order; dims[l+1] units, acts[l]; its kernel has
+ * as many rows as its input has columns); NL_PLAN_ADD: two or more inputs of
+ * one width, summed left to right; NL_PLAN_CONCAT: its inputs side by side.
+ * The last node is the output and must be dense; every other node must feed a
+ * later one. Gradients that reach a value along several edges are added in
+ * the eager tape's order (see plan.c). NL_EINVAL for a malformed graph or a
+ * buffer over 2^62 bytes. */
+enum nl_plan_node { NL_PLAN_DENSE = 0, NL_PLAN_ADD, NL_PLAN_CONCAT };
+int nl_splan_create_graph(nl_splan **plan, int nnodes, const int *kinds, const int *nin,
+                          const int *inputs, const int64_t *dims, const int *acts,
+                          const float *act_alphas, int64_t max_batch);
 void nl_splan_free(nl_splan *plan);
-/* Layer l's kernel (dims[l] x dims[l+1]) and bias (dims[l+1], or NULL);
+/* Layer l's kernel (its input's columns x dims[l+1]) and bias (dims[l+1], or NULL);
  * trainable == 0 freezes the layer. */
 int nl_splan_set_layer(nl_splan *plan, int layer, float *kernel, float *bias, int trainable);
 /* Optimizer slots of variable v (0 kernel, 1 bias) of a layer, each the size

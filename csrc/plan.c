@@ -1,7 +1,18 @@
-/* plan.c - a compiled multilayer perceptron: forward, loss, backward and the
- * optimizer update of a whole batch (or of many batches) in one call, with
+/* plan.c - a compiled network of dense layers: forward, loss, backward and
+ * the optimizer update of a whole batch (or of many batches) in one call, with
  * every work buffer allocated once. Python builds a plan from a Sequential
- * model of Dense layers and calls it once per chunk of steps.
+ * model (a chain) or a Functional graph of Dense layers joined by Add and
+ * Concatenate, and calls it once per chunk of steps.
+ *
+ * The graph is a list of nodes in topological order (the order the eager
+ * executor runs them): a dense node (one input; a layer with its activation
+ * and, in training, the dropout after it), an add node (the elementwise sum
+ * of k inputs, summed left to right as k - 1 additions) or a concat node (its
+ * inputs side by side, as column slices). Input -1 is the model's input. The
+ * backward pass walks the nodes in reverse and, where a value feeds several
+ * nodes, adds the gradients that reach it in the order the eager tape adds
+ * them (one float addition per element each), so the results are the eager
+ * executor's bit for bit.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -10,14 +21,30 @@
 #include "simd_clones.h"
 
 #define PLAN_MAX_LAYERS 64
+#define PLAN_MAX_NODES 256
+#define PLAN_MAX_EDGES 1024
 #define PLAN_MAX_BYTES ((int64_t)1 << 62)   /* the largest buffer, in bytes */
 
+struct plan_node {
+    int kind;                     /* an nl_plan_node */
+    int first, nin;               /* inputs: edges[first .. first + nin) */
+    int layer;                    /* a dense node's layer, else -1 */
+    int64_t width;                /* columns of the node's output */
+    float *out;                   /* add / concat output, max_batch x width */
+    float *g;                     /* gradient w.r.t. the output (training) */
+    int needs;                    /* a trainable layer at or before it */
+    int started;                  /* g holds its first contribution of the step */
+};
+
 struct nl_splan {
-    int nl;
-    int64_t dims[PLAN_MAX_LAYERS + 1];
+    int nl, nn;                   /* dense layers, nodes */
+    struct plan_node node[PLAN_MAX_NODES];
+    int edges[PLAN_MAX_EDGES];
+    int64_t dims[PLAN_MAX_LAYERS + 1];   /* dims[0] inputs; dims[l+1] layer l's units */
+    int64_t fan_in[PLAN_MAX_LAYERS];     /* layer l's kernel rows */
     int acts[PLAN_MAX_LAYERS];
     float alphas[PLAN_MAX_LAYERS];
-    int64_t max_batch, max_dim;
+    int64_t max_batch, max_dim, max_width;
     float *kernel[PLAN_MAX_LAYERS], *bias[PLAN_MAX_LAYERS];
     int trainable[PLAN_MAX_LAYERS];
     float *slot[PLAN_MAX_LAYERS][2][3];
@@ -29,13 +56,14 @@ struct nl_splan {
     float crate[PLAN_MAX_LAYERS][2], ckeep[PLAN_MAX_LAYERS][2], ceps[PLAN_MAX_LAYERS][2];
     float *cnorm;                 /* column norms, max_dim */
     double drop_rate[PLAN_MAX_LAYERS];   /* dropout on layer l's output (0: none) */
+    int dkey[PLAN_MAX_LAYERS];    /* layer l's key among a step's keys */
     int ndrop;                    /* layers with dropout: keys per training step */
     /* owned buffers */
     float *z[PLAN_MAX_LAYERS];    /* pre-activations, max_batch x dims[l+1] */
     float *y[PLAN_MAX_LAYERS];    /* activations (== z for linear layers) */
     float *drop[PLAN_MAX_LAYERS]; /* activations after dropout (training only) */
     float *dkernel[PLAN_MAX_LAYERS], *dbias[PLAN_MAX_LAYERS];
-    float *grad_a, *grad_b;       /* ping-pong gradients, max_batch x max_dim */
+    float *scratch;               /* a gradient to add, max_batch x max_width (training) */
     float *xb, *tb;               /* gathered rows and targets */
     int64_t *lb;                  /* gathered labels */
     float *losses;                /* per-sample losses */
@@ -58,8 +86,11 @@ void nl_splan_free(nl_splan *p)
         free(p->dbias[l]);
         free(p->drop[l]);
     }
-    free(p->grad_a);
-    free(p->grad_b);
+    for (int i = 0; i < p->nn; i++) {
+        free(p->node[i].out);
+        free(p->node[i].g);
+    }
+    free(p->scratch);
     free(p->xb);
     free(p->tb);
     free(p->lb);
@@ -68,64 +99,181 @@ void nl_splan_free(nl_splan *p)
     free(p);
 }
 
-int nl_splan_create(nl_splan **out, int nlayers, const int64_t *dims, const int *acts,
-                    const float *act_alphas, int64_t max_batch)
+/* Columns of value i (a node's output; -1 the model's input). */
+static int64_t width_of(const nl_splan *p, int i)
+{
+    return i < 0 ? p->dims[0] : p->node[i].width;
+}
+
+static int fits(int64_t rows, int64_t cols)
+{
+    return rows >= 1 && cols >= 1 && rows <= PLAN_MAX_BYTES / 8 / cols;
+}
+
+int nl_splan_create_graph(nl_splan **out, int nnodes, const int *kinds, const int *nin,
+                          const int *inputs, const int64_t *dims, const int *acts,
+                          const float *act_alphas, int64_t max_batch)
 {
     nl_splan *p;
+    int nl = 0, nedges = 0;
     *out = NULL;
-    if (nlayers < 1 || nlayers > PLAN_MAX_LAYERS || max_batch < 1)
+    if (nnodes < 1 || nnodes > PLAN_MAX_NODES || max_batch < 1 || !kinds || !nin || !inputs
+        || !dims)
         return NL_EINVAL;
-    for (int l = 0; l <= nlayers; l++)
-        if (dims[l] < 1)
+    for (int i = 0; i < nnodes; i++) {
+        if (kinds[i] == NL_PLAN_DENSE) {
+            if (nin[i] != 1 || nl >= PLAN_MAX_LAYERS)
+                return NL_EINVAL;
+            nl++;
+        } else if (kinds[i] == NL_PLAN_ADD) {
+            if (nin[i] < 2)
+                return NL_EINVAL;
+        } else if (kinds[i] == NL_PLAN_CONCAT) {
+            if (nin[i] < 1)
+                return NL_EINVAL;
+        } else {
             return NL_EINVAL;
-    for (int l = 0; l < nlayers; l++)
+        }
+        if (nin[i] > PLAN_MAX_EDGES - nedges)
+            return NL_EINVAL;
+        nedges += nin[i];
+    }
+    if (nl < 1 || kinds[nnodes - 1] != NL_PLAN_DENSE)   /* the output is a dense layer */
+        return NL_EINVAL;
+    for (int l = 0; l <= nl; l++)
+        if (!fits(max_batch, dims[l]))
+            return NL_EINVAL;
+    for (int l = 0; l < nl; l++)
         if (acts[l] < NL_ACT_LINEAR || acts[l] > NL_ACT_EXPONENTIAL)
             return NL_EINVAL;
-    /* every buffer (batch x width, fan-in x fan-out) must fit the size
-     * arithmetic below; Python refuses such sizes first, with their names */
-    for (int l = 0; l <= nlayers; l++) {
-        if (max_batch > PLAN_MAX_BYTES / 8 / dims[l])
-            return NL_EINVAL;
-        if (l < nlayers && dims[l] > PLAN_MAX_BYTES / 8 / dims[l + 1])
-            return NL_EINVAL;
-    }
     p = (nl_splan *)calloc(1, sizeof(*p));
     if (!p)
         return NL_ENOMEM;
-    p->nl = nlayers;
     p->max_batch = max_batch;
-    p->max_dim = 0;
-    for (int l = 0; l <= nlayers; l++) {
-        p->dims[l] = dims[l];
-        if (dims[l] > p->max_dim)
-            p->max_dim = dims[l];
+    p->dims[0] = dims[0];
+    p->max_dim = dims[0];
+    p->max_width = dims[0];
+    for (int i = 0, e = 0, l = 0; i < nnodes; i++) {
+        struct plan_node *nd = &p->node[i];
+        nd->kind = kinds[i];
+        nd->first = e;
+        nd->nin = nin[i];
+        nd->layer = -1;
+        for (int j = 0; j < nin[i]; j++, e++) {
+            const int src = inputs[e];
+            if (src < -1 || src >= i)       /* topological order */
+                goto invalid;
+            p->edges[e] = src;
+        }
+        if (kinds[i] == NL_PLAN_DENSE) {
+            const int64_t k = width_of(p, p->edges[nd->first]);
+            nd->layer = l;
+            nd->width = dims[l + 1];
+            if (!fits(k, dims[l + 1]))
+                goto invalid;
+            p->fan_in[l] = k;
+            p->dims[l + 1] = dims[l + 1];
+            p->acts[l] = acts[l];
+            p->alphas[l] = act_alphas[l];
+            l++;
+        } else if (kinds[i] == NL_PLAN_ADD) {
+            nd->width = width_of(p, p->edges[nd->first]);
+            for (int j = 1; j < nd->nin; j++)
+                if (width_of(p, p->edges[nd->first + j]) != nd->width)
+                    goto invalid;
+        } else {
+            int64_t w = 0;
+            for (int j = 0; j < nd->nin; j++) {
+                const int64_t wj = width_of(p, p->edges[nd->first + j]);
+                if (wj > PLAN_MAX_BYTES / 8 - w)
+                    goto invalid;
+                w += wj;
+            }
+            nd->width = w;
+        }
+        if (!fits(max_batch, nd->width))
+            goto invalid;
+        if (nd->width > p->max_width)
+            p->max_width = nd->width;
+        p->nn = i + 1;
+        p->nl = l;
     }
-    for (int l = 0; l < nlayers; l++) {
-        const int64_t n_out = dims[l + 1];
-        p->acts[l] = acts[l];
-        p->alphas[l] = act_alphas[l];
+    /* every node but the output feeds a later one */
+    for (int i = 0; i < nnodes - 1; i++) {
+        int used = 0;
+        for (int e = p->node[i + 1].first; e < nedges && !used; e++)
+            used = p->edges[e] == i;
+        if (!used)
+            goto invalid;
+    }
+    for (int l = 1; l <= nl; l++)
+        if (p->dims[l] > p->max_dim)
+            p->max_dim = p->dims[l];
+    for (int l = 0; l < nl; l++) {
+        const int64_t n_out = p->dims[l + 1];
         p->z[l] = (float *)malloc((size_t)(max_batch * n_out) * sizeof(float));
         p->y[l] = acts[l] == NL_ACT_LINEAR ? p->z[l]
                 : (float *)malloc((size_t)(max_batch * n_out) * sizeof(float));
-        p->dkernel[l] = (float *)malloc((size_t)(dims[l] * n_out) * sizeof(float));
+        p->dkernel[l] = (float *)malloc((size_t)(p->fan_in[l] * n_out) * sizeof(float));
         p->dbias[l] = (float *)malloc((size_t)n_out * sizeof(float));
         if (!p->z[l] || !p->y[l] || !p->dkernel[l] || !p->dbias[l])
             goto nomem;
     }
-    p->grad_a = (float *)malloc((size_t)(max_batch * p->max_dim) * sizeof(float));
-    p->grad_b = (float *)malloc((size_t)(max_batch * p->max_dim) * sizeof(float));
+    for (int i = 0; i < p->nn; i++) {
+        struct plan_node *nd = &p->node[i];
+        if (nd->kind == NL_PLAN_DENSE)
+            continue;
+        nd->out = (float *)malloc((size_t)(max_batch * nd->width) * sizeof(float));
+        if (!nd->out)
+            goto nomem;
+    }
     p->xb = (float *)malloc((size_t)(max_batch * dims[0]) * sizeof(float));
-    p->tb = (float *)malloc((size_t)(max_batch * dims[nlayers]) * sizeof(float));
+    p->tb = (float *)malloc((size_t)(max_batch * dims[nl]) * sizeof(float));
     p->lb = (int64_t *)malloc((size_t)max_batch * sizeof(int64_t));
     p->losses = (float *)malloc((size_t)max_batch * sizeof(float));
-    if (!p->grad_a || !p->grad_b || !p->xb || !p->tb || !p->lb || !p->losses)
+    if (!p->xb || !p->tb || !p->lb || !p->losses)
         goto nomem;
     *out = p;
     return NL_OK;
+invalid:
+    nl_splan_free(p);
+    return NL_EINVAL;
 nomem:
-    p->nl = nlayers;
     nl_splan_free(p);
     return NL_ENOMEM;
+}
+
+int nl_splan_create(nl_splan **out, int nlayers, const int64_t *dims, const int *acts,
+                    const float *act_alphas, int64_t max_batch)
+{
+    int kinds[PLAN_MAX_LAYERS], nin[PLAN_MAX_LAYERS], inputs[PLAN_MAX_LAYERS];
+    *out = NULL;
+    if (nlayers < 1 || nlayers > PLAN_MAX_LAYERS)
+        return NL_EINVAL;
+    for (int l = 0; l < nlayers; l++) {     /* a chain: layer l reads layer l - 1 */
+        kinds[l] = NL_PLAN_DENSE;
+        nin[l] = 1;
+        inputs[l] = l - 1;
+    }
+    return nl_splan_create_graph(out, nlayers, kinds, nin, inputs, dims, acts, act_alphas,
+                                 max_batch);
+}
+
+/* The gradient buffers, allocated by the first training call. */
+static int ensure_grads(nl_splan *p)
+{
+    if (p->scratch)
+        return NL_OK;
+    for (int i = 0; i < p->nn; i++) {
+        struct plan_node *nd = &p->node[i];
+        if (!nd->g) {
+            nd->g = (float *)malloc((size_t)(p->max_batch * nd->width) * sizeof(float));
+            if (!nd->g)
+                return NL_ENOMEM;
+        }
+    }
+    p->scratch = (float *)malloc((size_t)(p->max_batch * p->max_width) * sizeof(float));
+    return p->scratch ? NL_OK : NL_ENOMEM;
 }
 
 int nl_splan_set_layer(nl_splan *p, int layer, float *kernel, float *bias, int trainable)
@@ -158,8 +306,10 @@ int nl_splan_set_dropout(nl_splan *p, int layer, double rate)
         if (!p->drop[layer])
             return NL_ENOMEM;
     }
-    p->ndrop += (rate > 0) - (p->drop_rate[layer] > 0);
     p->drop_rate[layer] = rate;
+    p->ndrop = 0;
+    for (int l = 0; l < p->nl; l++)      /* keys in layer order */
+        p->dkey[l] = p->drop_rate[l] > 0 ? p->ndrop++ : -1;
     return NL_OK;
 }
 
@@ -188,7 +338,7 @@ static double penalty(const nl_splan *p)
     for (int l = 0; l < p->nl; l++)
         for (int v = 0; v < 2; v++) {
             const float *w = v ? p->bias[l] : p->kernel[l];
-            const int64_t len = v ? p->dims[l + 1] : p->dims[l] * p->dims[l + 1];
+            const int64_t len = v ? p->dims[l + 1] : p->fan_in[l] * p->dims[l + 1];
             double s1 = 0, s2 = 0, pen = 0;
             if (!w || (p->l1[l][v] == 0 && p->l2[l][v] == 0))
                 continue;
@@ -303,52 +453,105 @@ static void constrain(nl_splan *p, int l, int v, float *w, int64_t rows, int64_t
 
 /* ---- passes ------------------------------------------------------------------ */
 
+/* Value i (a node's output, -1 the model's input x) and its row stride; in
+ * training a dense layer's output is the one after its dropout. */
+static const float *value(const nl_splan *p, int i, const float *x, int64_t ldx, int training,
+                          int64_t *ld)
+{
+    const struct plan_node *nd;
+    if (i < 0) {
+        *ld = ldx;
+        return x;
+    }
+    nd = &p->node[i];
+    *ld = nd->width;
+    if (nd->kind == NL_PLAN_DENSE)
+        return training && p->drop_rate[nd->layer] > 0 ? p->drop[nd->layer] : p->y[nd->layer];
+    return nd->out;
+}
+
+/* o = a + c over b rows of w columns (o may be a), one float addition each, as
+ * NumPy adds two float32 arrays. */
+static void add_rows(float *o, int64_t ldo, const float *a, int64_t lda, const float *c,
+                     int64_t ldc, int64_t b, int64_t w)
+{
+    for (int64_t r = 0; r < b; r++) {
+        float *orow = o + r * ldo;
+        const float *arow = a + r * lda, *crow = c + r * ldc;
+        for (int64_t j = 0; j < w; j++)
+            orow[j] = arow[j] + crow[j];
+    }
+}
+
+static void copy_rows(float *o, int64_t ldo, const float *a, int64_t lda, int64_t b, int64_t w)
+{
+    for (int64_t r = 0; r < b; r++)
+        memcpy(o + r * ldo, a + r * lda, (size_t)w * sizeof(float));
+}
+
 /* Forward over b rows starting at x; the output is p->y[nl-1] (and, for the
  * last layer, p->z[nl-1] holds the logits). With keys (one per dropout layer,
  * in layer order) the dropout layers apply their masks; without, they are
  * the identity (inference). */
 static int forward(nl_splan *p, const float *x, int64_t ldx, int64_t b, const uint64_t *keys)
 {
-    const float *in = x;
-    int64_t ld_in = ldx;
-    for (int l = 0; l < p->nl; l++) {
-        const int64_t n = p->dims[l + 1];
-        const int act = p->acts[l];
-        int st;
-        if (act == NL_ACT_LINEAR || is_softmax(act)) {
-            st = nl_sgemm_bias_act(0, 0, b, n, p->dims[l], 1.0f, in, ld_in, p->kernel[l], n,
-                                   0.0f, p->z[l], n, p->bias[l], -1, 0.0f, NULL, n);
-            if (st == NL_OK && is_softmax(act))
-                st = nl_sactivation_forward(act, b, n, 0.0f, p->z[l], p->y[l]);
+    const int training = keys != NULL;
+    for (int i = 0; i < p->nn; i++) {
+        const struct plan_node *nd = &p->node[i];
+        const int *in = p->edges + nd->first;
+        int64_t ld_in, ld2;
+        const float *a = value(p, in[0], x, ldx, training, &ld_in);
+        int st = NL_OK;
+        if (nd->kind == NL_PLAN_DENSE) {
+            const int l = nd->layer;
+            const int64_t n = p->dims[l + 1], k = p->fan_in[l];
+            const int act = p->acts[l];
+            if (act == NL_ACT_LINEAR || is_softmax(act)) {
+                st = nl_sgemm_bias_act(0, 0, b, n, k, 1.0f, a, ld_in, p->kernel[l], n,
+                                       0.0f, p->z[l], n, p->bias[l], -1, 0.0f, NULL, n);
+                if (st == NL_OK && is_softmax(act))
+                    st = nl_sactivation_forward(act, b, n, 0.0f, p->z[l], p->y[l]);
+            } else {
+                st = nl_sgemm_bias_act(0, 0, b, n, k, 1.0f, a, ld_in, p->kernel[l], n,
+                                       0.0f, p->z[l], n, p->bias[l], act, p->alphas[l],
+                                       p->y[l], n);
+            }
+            if (st == NL_OK && training && p->drop_rate[l] > 0)
+                st = nl_sdropout_forward(b * n, keys[p->dkey[l]], p->drop_rate[l], p->y[l],
+                                         p->drop[l]);
+        } else if (nd->kind == NL_PLAN_ADD) {
+            /* ((in0 + in1) + in2) + ..., as Add sums its inputs */
+            const float *c = value(p, in[1], x, ldx, training, &ld2);
+            add_rows(nd->out, nd->width, a, ld_in, c, ld2, b, nd->width);
+            for (int j = 2; j < nd->nin; j++) {
+                c = value(p, in[j], x, ldx, training, &ld2);
+                add_rows(nd->out, nd->width, nd->out, nd->width, c, ld2, b, nd->width);
+            }
         } else {
-            st = nl_sgemm_bias_act(0, 0, b, n, p->dims[l], 1.0f, in, ld_in, p->kernel[l], n,
-                                   0.0f, p->z[l], n, p->bias[l], act, p->alphas[l],
-                                   p->y[l], n);
+            int64_t off = 0;
+            for (int j = 0; j < nd->nin; j++) {
+                const int64_t wj = width_of(p, in[j]);
+                const float *c = value(p, in[j], x, ldx, training, &ld2);
+                copy_rows(nd->out + off, nd->width, c, ld2, b, wj);
+                off += wj;
+            }
         }
         if (st != NL_OK)
             return st;
-        in = p->y[l];
-        ld_in = n;
-        if (keys && p->drop_rate[l] > 0) {
-            st = nl_sdropout_forward(b * n, *keys++, p->drop_rate[l], p->y[l], p->drop[l]);
-            if (st != NL_OK)
-                return st;
-            in = p->drop[l];
-        }
     }
     return NL_OK;
 }
 
 /* Loss of b rows (targets in p->tb or p->lb) into p->losses and, with
- * grad_scale > 0, its gradient w.r.t. the last layer's pre-activation into
- * p->grad_a. */
+ * want_grad, its gradient w.r.t. the last layer's pre-activation into the
+ * output node's gradient buffer. */
 static int loss_and_grad(nl_splan *p, const struct nl_train_config *cfg, int64_t b,
                          int want_grad)
 {
     const int last = p->nl - 1;
     const int64_t n = p->dims[p->nl];
     const float *out = cfg->from_logits ? p->z[last] : p->y[last];
-    float *g = want_grad ? p->grad_a : NULL;
+    float *g = want_grad ? p->node[p->nn - 1].g : NULL;
     const float scale = 1.0f / (float)b;
     int st;
     if (cfg->loss_kind == NL_LOSS_SPARSE)
@@ -459,54 +662,125 @@ static void update(const struct nl_train_config *cfg, float *w, float *g, int64_
     }
 }
 
-/* Backward from p->grad_a (gradient w.r.t. the last pre-activation) and the
- * optimizer update of every trainable variable. */
+/* Adds the gradient src (b rows, stride ld) that reaches node t to its
+ * gradient: the first one is copied, later ones added, as the tape does. */
+static void contribute(nl_splan *p, int t, const float *src, int64_t ld, int64_t b)
+{
+    struct plan_node *nd = &p->node[t];
+    if (!nd->started) {
+        copy_rows(nd->g, nd->width, src, ld, b, nd->width);
+        nd->started = 1;
+    } else {
+        add_rows(nd->g, nd->width, nd->g, nd->width, src, ld, b, nd->width);
+    }
+}
+
+/* Which nodes need a gradient: those at or after a trainable layer. */
+static void mark_needs(nl_splan *p)
+{
+    for (int i = 0; i < p->nn; i++) {
+        struct plan_node *nd = &p->node[i];
+        int needs = nd->kind == NL_PLAN_DENSE && p->trainable[nd->layer];
+        for (int j = 0; j < nd->nin && !needs; j++) {
+            const int src = p->edges[nd->first + j];
+            needs = src >= 0 && p->node[src].needs;
+        }
+        nd->needs = needs;
+    }
+}
+
+/* One dense layer's step: penalties, update, constraints. */
+static void update_layer(nl_splan *p, const struct nl_train_config *cfg, int l,
+                         const double *sp)
+{
+    const int64_t n = p->dims[l + 1], k = p->fan_in[l];
+    if (p->l1[l][0] != 0 || p->l2[l][0] != 0)
+        add_penalty_grad(p->dkernel[l], p->kernel[l], k * n, p->l1[l][0], p->l2[l][0]);
+    if (p->bias[l] && (p->l1[l][1] != 0 || p->l2[l][1] != 0))
+        add_penalty_grad(p->dbias[l], p->bias[l], n, p->l1[l][1], p->l2[l][1]);
+    update(cfg, p->kernel[l], p->dkernel[l], k * n, p->slot[l][0], sp, p->decay[l][0]);
+    if (p->bias[l])
+        update(cfg, p->bias[l], p->dbias[l], n, p->slot[l][1], sp, p->decay[l][1]);
+    constrain(p, l, 0, p->kernel[l], k, n);
+    if (p->bias[l])
+        constrain(p, l, 1, p->bias[l], 1, n);
+}
+
+/* Backward from the output node's gradient (w.r.t. the last pre-activation)
+ * and the optimizer update of every trainable variable. Nodes run in reverse;
+ * a node's inputs receive their gradients in the order the eager tape gives
+ * them: a dense layer's one input; an add node's (recorded as k - 1 binary
+ * additions, the last first) inputs k-1, ..., 2, then 0 and 1; a concat
+ * node's in order. */
 static int backward_and_update(nl_splan *p, const struct nl_train_config *cfg,
                                const float *x, int64_t ldx, int64_t b, const double *sp,
                                const uint64_t *keys)
 {
-    float *dz = p->grad_a, *other = p->grad_b;
-    int key = p->ndrop;
-    for (int l = p->nl - 1; l >= 0; l--) {
-        const int64_t n = p->dims[l + 1], k = p->dims[l];
-        const int dropped = l > 0 && p->drop_rate[l - 1] > 0;
-        const float *in = l > 0 ? (dropped ? p->drop[l - 1] : p->y[l - 1]) : x;
-        const int64_t ld_in = l > 0 ? k : ldx;
-        int st;
-        if (p->trainable[l]) {
-            st = nl_sgemm(1, 0, k, n, b, 1.0f, in, ld_in, dz, n, 0.0f, p->dkernel[l], n);
-            if (st != NL_OK)
-                return st;
-            if (p->bias[l])
-                nl_sbias_backward(b, n, dz, n, p->dbias[l]);
+    for (int i = 0; i < p->nn; i++)
+        p->node[i].started = 0;
+    p->node[p->nn - 1].started = 1;
+    for (int i = p->nn - 1; i >= 0; i--) {
+        struct plan_node *nd = &p->node[i];
+        const int *in = p->edges + nd->first;
+        if (!nd->needs || !nd->started)
+            continue;
+        if (nd->kind == NL_PLAN_DENSE) {
+            const int l = nd->layer;
+            const int64_t n = p->dims[l + 1], k = p->fan_in[l];
+            const int src = in[0];
+            float *dz = nd->g;
+            int64_t ld_in;
+            const float *a = value(p, src, x, ldx, 1, &ld_in);
+            int st = NL_OK;
+            if (i != p->nn - 1) {
+                /* from the output to the pre-activation: dropout, activation */
+                if (p->drop_rate[l] > 0)
+                    st = nl_sdropout_backward(b * n, keys[p->dkey[l]], p->drop_rate[l], dz, dz);
+                if (st == NL_OK && p->acts[l] != NL_ACT_LINEAR)
+                    st = nl_sactivation_backward(p->acts[l], b, n, p->alphas[l], p->z[l],
+                                                 p->y[l], dz, dz);
+                if (st != NL_OK)
+                    return st;
+            }
+            if (p->trainable[l]) {
+                st = nl_sgemm(1, 0, k, n, b, 1.0f, a, ld_in, dz, n, 0.0f, p->dkernel[l], n);
+                if (st != NL_OK)
+                    return st;
+                if (p->bias[l])
+                    nl_sbias_backward(b, n, dz, n, p->dbias[l]);
+            }
+            if (src >= 0 && p->node[src].needs) {
+                /* the gradient w.r.t. the input: written in place when it is the
+                 * first to reach it, else added */
+                struct plan_node *t = &p->node[src];
+                float *dst = t->started ? p->scratch : t->g;
+                st = nl_sgemm(0, 1, b, k, n, 1.0f, dz, n, p->kernel[l], n, 0.0f, dst, k);
+                if (st != NL_OK)
+                    return st;
+                if (t->started)
+                    contribute(p, src, dst, k, b);
+                t->started = 1;
+            }
+            /* the update comes after dz was pushed back through this layer's kernel */
+            if (p->trainable[l])
+                update_layer(p, cfg, l, sp);
+        } else if (nd->kind == NL_PLAN_ADD) {
+            for (int j = nd->nin - 1; j >= 0; j--) {
+                /* order: k-1, ..., 2, 0, 1 */
+                const int jj = j >= 2 ? j : 1 - j;
+                const int src = in[jj];
+                if (src >= 0 && p->node[src].needs)
+                    contribute(p, src, nd->g, nd->width, b);
+            }
+        } else {
+            int64_t off = 0;
+            for (int j = 0; j < nd->nin; j++) {
+                const int src = in[j];
+                if (src >= 0 && p->node[src].needs)
+                    contribute(p, src, nd->g + off, nd->width, b);
+                off += width_of(p, src);
+            }
         }
-        if (l > 0) {
-            /* gradient w.r.t. the previous output, then its pre-activation */
-            st = nl_sgemm(0, 1, b, k, n, 1.0f, dz, n, p->kernel[l], n, 0.0f, other, k);
-            if (st == NL_OK && dropped)
-                st = nl_sdropout_backward(b * k, keys[--key], p->drop_rate[l - 1], other, other);
-            if (st == NL_OK && p->acts[l - 1] != NL_ACT_LINEAR)
-                st = nl_sactivation_backward(p->acts[l - 1], b, k, p->alphas[l - 1],
-                                             p->z[l - 1], p->y[l - 1], other, other);
-            if (st != NL_OK)
-                return st;
-        }
-        /* the update comes after dz was pushed back through this layer's kernel */
-        if (p->trainable[l]) {
-            if (p->l1[l][0] != 0 || p->l2[l][0] != 0)
-                add_penalty_grad(p->dkernel[l], p->kernel[l], k * n, p->l1[l][0], p->l2[l][0]);
-            if (p->bias[l] && (p->l1[l][1] != 0 || p->l2[l][1] != 0))
-                add_penalty_grad(p->dbias[l], p->bias[l], n, p->l1[l][1], p->l2[l][1]);
-            update(cfg, p->kernel[l], p->dkernel[l], k * n, p->slot[l][0], sp, p->decay[l][0]);
-            if (p->bias[l])
-                update(cfg, p->bias[l], p->dbias[l], n, p->slot[l][1], sp, p->decay[l][1]);
-            constrain(p, l, 0, p->kernel[l], k, n);
-            if (p->bias[l])
-                constrain(p, l, 1, p->bias[l], 1, n);
-        }
-        float *tmp = dz;
-        dz = other;
-        other = tmp;
     }
     return NL_OK;
 }
@@ -560,6 +834,9 @@ int nl_splan_train(nl_splan *p, const struct nl_train_config *cfg,
     for (int l = 0; l < p->nl; l++)
         if (!p->kernel[l])
             return NL_EINVAL;
+    if (ensure_grads(p) != NL_OK)
+        return NL_ENOMEM;
+    mark_needs(p);
     for (int64_t s = first_step; s < first_step + nsteps; s++) {
         const int64_t lo = s * batch;
         const int64_t b = n - lo < batch ? n - lo : batch;

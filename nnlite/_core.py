@@ -628,13 +628,60 @@ def _f32_rows(name, arr, cols):
 _PLAN_MAX_BYTES = 2 ** 62
 
 
-def _plan_sizes(dims, max_batch):
+PLAN_NODES = {"dense": lib.NL_PLAN_DENSE, "add": lib.NL_PLAN_ADD,
+              "concat": lib.NL_PLAN_CONCAT}
+
+
+def _plan_graph(graph, dims):
+    """(kinds, input counts, inputs, node widths, kernel rows) of a plan's graph:
+    [(kind, [input node indices, -1 the model's input])] in topological order,
+    dense nodes taking dims[1:] in turn; ValueError for a malformed graph."""
+    kinds, nin, inputs, widths, fan_in = [], [], [], [], []
+    for i, (kind, srcs) in enumerate(graph):
+        srcs = [int(s) for s in srcs]
+        if kind not in PLAN_NODES:
+            raise ValueError("Plan: node %d has unknown kind %r. Known: %s"
+                             % (i, kind, sorted(PLAN_NODES)))
+        if any(not -1 <= s < i for s in srcs):
+            raise ValueError("Plan: node %d reads %s; a node reads -1 (the input) or earlier "
+                             "nodes" % (i, srcs))
+        w = [dims[0] if s < 0 else widths[s] for s in srcs]
+        if kind == "dense":
+            if len(srcs) != 1 or len(fan_in) >= len(dims) - 1:
+                raise ValueError("Plan: dense node %d needs one input and a size in dims" % i)
+            fan_in.append(w[0])
+            widths.append(dims[len(fan_in)])
+        elif kind == "add":
+            if len(srcs) < 2 or len(set(w)) != 1:
+                raise ValueError("Plan: add node %d needs 2 or more inputs of one width. "
+                                 "Received widths %s" % (i, w))
+            widths.append(w[0])
+        else:
+            if not srcs:
+                raise ValueError("Plan: concat node %d needs inputs" % i)
+            widths.append(sum(w))
+        kinds.append(PLAN_NODES[kind])
+        nin.append(len(srcs))
+        inputs.extend(srcs)
+    if not kinds or kinds[-1] != lib.NL_PLAN_DENSE or len(fan_in) != len(dims) - 1:
+        raise ValueError("Plan: the graph must end with a dense node and hold one dense node "
+                         "per size in dims[1:]. Received: %r" % (graph,))
+    used = set(inputs)
+    for i in range(len(kinds) - 1):
+        if i not in used:
+            raise ValueError("Plan: node %d feeds no later node" % i)
+    return kinds, nin, inputs, widths, fan_in
+
+
+def _plan_sizes(dims, max_batch, widths=None, fan_in=None):
     """Raises ValueError naming the sizes when a buffer the plan allocates
     (batch x width, fan-in x fan-out) would overflow the C size arithmetic."""
-    widest = max(dims)
+    if fan_in is None:
+        fan_in = dims[:-1]
+    widest = max(list(dims) + list(widths or []))
     products = [("max_batch x widest layer", max_batch, widest)]
-    products += [("layer %d kernel (%d x %d)" % (l, dims[l], dims[l + 1]), dims[l], dims[l + 1])
-                 for l in range(len(dims) - 1)]
+    products += [("layer %d kernel (%d x %d)" % (l, fan_in[l], dims[l + 1]), fan_in[l],
+                  dims[l + 1]) for l in range(len(dims) - 1)]
     for what, a, b in products:
         if a * b * 8 > _PLAN_MAX_BYTES:
             raise ValueError("Plan: the buffer for %s has %d x %d = %d values, more than the "
@@ -643,22 +690,28 @@ def _plan_sizes(dims, max_batch):
 
 
 class Plan:
-    """A compiled stack of dense layers (float32) that trains, evaluates and
-    predicts whole batches in C. Weight and slot arrays are registered by
-    reference: the plan keeps them alive and they must not be resized.
+    """A compiled stack (or graph) of dense layers (float32) that trains,
+    evaluates and predicts whole batches in C. Weight and slot arrays are
+    registered by reference: the plan keeps them alive and they must not be
+    resized.
 
     The plan's work buffers are shared by its calls, so a lock serializes the
     C calls of one plan: threads may predict (or evaluate) through one plan at
     once, each getting its own rows back.
 
     Args:
-        dims: Layer sizes, inputs first: `[784, 128, 128, 10]`.
+        dims: Layer sizes, inputs first: `[784, 128, 128, 10]` (for a graph:
+            the input width, then each dense node's units in node order).
         activations: One C-core activation name per layer.
         alphas: The activations' parameters.
         max_batch: The largest batch it will see.
+        graph: None for a chain, else the nodes in topological order, each
+            `(kind, inputs)`: kind "dense", "add" or "concat", inputs the
+            indices of earlier nodes (-1 the model's input); the last node is
+            a dense one, the output (see nl_splan_create_graph).
     """
 
-    def __init__(self, dims, activations, alphas, max_batch):
+    def __init__(self, dims, activations, alphas, max_batch, graph=None):
         nl = len(activations)
         if len(dims) != nl + 1 or len(alphas) != nl:
             raise ValueError("Plan: %d layers need %d sizes" % (nl, nl + 1))
@@ -667,15 +720,21 @@ class Plan:
         if min(dims) < 1 or max_batch < 1:
             raise ValueError("Plan: sizes and max_batch must be >= 1. Received: dims=%s, "
                              "max_batch=%d" % (dims, max_batch))
-        _plan_sizes(dims, max_batch)
+        if graph is None:       # a chain: layer l reads layer l - 1
+            graph = [("dense", [l - 1]) for l in range(nl)]
+        kinds, nin, inputs, widths, fan_in = _plan_graph(graph, dims)
+        _plan_sizes(dims, max_batch, widths, fan_in)
         out = ffi.new("nl_splan **")
-        status = lib.nl_splan_create(out, nl, ffi.new("int64_t[]", dims),
-                                     ffi.new("int[]", [_act_id(a) for a in activations]),
-                                     ffi.new("float[]", [float(a) for a in alphas]),
-                                     int(max_batch))
+        status = lib.nl_splan_create_graph(out, len(kinds), ffi.new("int[]", kinds),
+                                           ffi.new("int[]", nin), ffi.new("int[]", inputs),
+                                           ffi.new("int64_t[]", dims),
+                                           ffi.new("int[]", [_act_id(a) for a in activations]),
+                                           ffi.new("float[]", [float(a) for a in alphas]),
+                                           int(max_batch))
         _check(status, "Plan")
         self._plan = ffi.gc(out[0], lib.nl_splan_free)
         self.dims = [int(d) for d in dims]
+        self.kernel_shapes = [(int(k), int(n)) for k, n in zip(fan_in, dims[1:])]
         self.max_batch = int(max_batch)
         self._refs = {}
         self._cfg = ffi.new("struct nl_train_config *")
@@ -685,7 +744,7 @@ class Plan:
         self._lock = threading.Lock()
 
     def set_layer(self, layer, kernel, bias, trainable):
-        k, n = self.dims[layer], self.dims[layer + 1]
+        k, n = self.kernel_shapes[layer]
         for name, arr, shape in (("kernel", kernel, (k, n)), ("bias", bias, (n,))):
             if arr is None and name == "bias":
                 continue
@@ -698,7 +757,7 @@ class Plan:
                                       1 if trainable else 0), "Plan.set_layer")
 
     def set_slots(self, layer, var, slots):
-        shape = (self.dims[layer], self.dims[layer + 1]) if var == 0 else (self.dims[layer + 1],)
+        shape = self.kernel_shapes[layer] if var == 0 else (self.dims[layer + 1],)
         slots = list(slots) + [None] * (3 - len(slots))
         for s in slots:
             if s is not None and (type(s) is not np.ndarray or s.dtype != _F32

@@ -21,6 +21,16 @@ class Add(Merge):
             output = ops.add(output, x)
         return output
 
+    def executor_spec(self):
+        """What the compiled executor runs for this layer: `{"kind": "add"}`
+        (the inputs summed left to right), or None for a subclass that
+        overrides how it merges, or with an activity regularizer."""
+        cls = type(self)
+        if self.activity_regularizer is not None or cls._merge_function is not Add._merge_function \
+                or cls.call is not Merge.call or cls.__call__ is not Add.__call__:
+            return None
+        return {"kind": "add"}
+
 
 def add(inputs, **kwargs):
     """Functional interface to the `Add` layer: `Add(**kwargs)(inputs)`.

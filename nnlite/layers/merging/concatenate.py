@@ -59,6 +59,17 @@ class Concatenate(Merge):
                              "Received: inputs=%r" % (inputs,))
         return self._merge_function(list(inputs))
 
+    def executor_spec(self):
+        """What the compiled executor runs for this layer: `{"kind":
+        "concatenate", "axis"}`, or None for a subclass that overrides how it
+        merges, or with an activity regularizer."""
+        cls = type(self)
+        if self.activity_regularizer is not None \
+                or cls._merge_function is not Concatenate._merge_function \
+                or cls.call is not Concatenate.call or cls.__call__ is not Concatenate.__call__:
+            return None
+        return {"kind": "concatenate", "axis": self.axis}
+
     def compute_output_shape(self, input_shape):
         if not _is_shape_list(input_shape):
             raise ValueError("A `Concatenate` layer should be called on a list of inputs. "
