@@ -1,6 +1,8 @@
 """Layers, as `keras.layers`."""
 from nnlite.layers.activation import Activation
 from nnlite.layers.batch_normalization import BatchNormalization
+from nnlite.layers.convolutional import (Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose,
+                                         DepthwiseConv2D, SeparableConv2D)
 from nnlite.layers.dense import Dense
 from nnlite.layers.dropout import Dropout
 from nnlite.layers.elu import ELU
@@ -12,6 +14,14 @@ from nnlite.layers.merging import (Add, Average, Concatenate, Dot, Maximum, Mini
                                    Subtract, add, average, concatenate, dot, maximum, minimum,
                                    multiply, subtract)
 from nnlite.layers.op_layer import GetItem, OpLayer
+from nnlite.layers.pooling import (AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D,
+                                   GlobalAveragePooling2D, GlobalMaxPooling1D,
+                                   GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D)
+from nnlite.layers.pooling import (AvgPool1D, AvgPool2D, GlobalAvgPool1D, GlobalAvgPool2D,
+                                   GlobalMaxPool1D, GlobalMaxPool2D, MaxPool1D, MaxPool2D)
+from nnlite.layers.regularization import SpatialDropout1D, SpatialDropout2D
+from nnlite.layers.reshaping import (Cropping1D, Cropping2D, UpSampling1D, UpSampling2D,
+                                     ZeroPadding1D, ZeroPadding2D)
 from nnlite.layers.leaky_relu import LeakyReLU
 from nnlite.layers.prelu import PReLU
 from nnlite.layers.relu import ReLU
@@ -22,6 +32,14 @@ ALL_OBJECTS_DICT = {cls.__name__: cls for cls in (
     Activation, BatchNormalization, Dense, Dropout, ELU, Flatten, InputLayer,
     LayerNormalization, LeakyReLU, PReLU, ReLU, Reshape, Softmax,
     Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, OpLayer, GetItem)}
+ALL_OBJECTS_DICT.update({cls.__name__: cls for cls in (
+    AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
+    GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D,
+    SpatialDropout1D, SpatialDropout2D,
+    Cropping1D, Cropping2D, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D)})
+
+ALL_OBJECTS_DICT.update({cls.__name__: cls for cls in (
+    Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D)})
 
 
 def serialize(layer):
@@ -51,3 +69,11 @@ __all__ = ["Activation", "BatchNormalization", "Dense", "Dropout", "ELU", "Flatt
            "ReLU", "Reshape", "Softmax", "serialize", "deserialize",
            "Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract",
            "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract"]
+__all__ += ["AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
+            "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
+            "MaxPooling1D", "MaxPooling2D", "SpatialDropout1D", "SpatialDropout2D",
+            "Cropping1D", "Cropping2D", "UpSampling1D", "UpSampling2D", "ZeroPadding1D",
+            "ZeroPadding2D", "AvgPool1D", "AvgPool2D", "GlobalAvgPool1D", "GlobalAvgPool2D",
+            "GlobalMaxPool1D", "GlobalMaxPool2D", "MaxPool1D", "MaxPool2D"]
+__all__ += ["Conv1D", "Conv1DTranspose", "Conv2D", "Conv2DTranspose", "DepthwiseConv2D",
+            "SeparableConv2D"]

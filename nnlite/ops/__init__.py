@@ -3,6 +3,11 @@ its backward in one place (see `nnlite.backend.tensor.apply`)."""
 from nnlite.ops.core import *        # noqa: F401,F403
 from nnlite.ops.numpy import *       # noqa: F401,F403
 from nnlite.ops.nn import *          # noqa: F401,F403
+from nnlite.ops.pooling import average_pool, max_pool   # noqa: F401
+from nnlite.ops import image                               # noqa: F401 (ops.image.resize)
+from nnlite.ops.convolution import conv, conv_transpose, depthwise_conv, separable_conv  # noqa: F401
 from nnlite.ops import core as _core_ops, numpy as _numpy_ops, nn as _nn_ops
 
 __all__ = sorted(set(_core_ops.__all__) | set(_numpy_ops.__all__) | set(_nn_ops.__all__))
+__all__ = sorted(set(__all__) | {"average_pool", "max_pool"})
+__all__ = sorted(set(__all__) | {"conv", "conv_transpose", "depthwise_conv", "separable_conv"})

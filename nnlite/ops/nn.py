@@ -11,12 +11,15 @@ import numpy as np
 from nnlite import _core, config
 from nnlite.backend.tensor import apply as _apply, is_tensor
 from nnlite.ops.core import convert_to_tensor
+from nnlite.ops.convolution import (conv, conv_transpose, depthwise_conv,  # noqa: F401
+                             separable_conv)
 
 __all__ = ["relu", "relu6", "sigmoid", "tanh", "softmax", "log_softmax", "softplus",
            "softsign", "silu", "swish", "gelu", "leaky_relu", "elu", "selu", "celu",
            "hard_sigmoid", "hard_silu", "hard_swish", "log_sigmoid",
            "binary_crossentropy", "categorical_crossentropy",
            "sparse_categorical_crossentropy", "moments", "normalize", "one_hot", "multi_hot"]
+__all__ += ["conv", "conv_transpose", "depthwise_conv", "separable_conv"]
 
 _C_TYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
