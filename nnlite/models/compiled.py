@@ -1,4 +1,5 @@
-"""Compiling a Sequential model of Dense layers into a C plan (nnlite._core.Plan).
+"""Compiling a model of Dense layers (a Sequential chain, or a functional graph with
+Add and Concatenate) into a C plan (nnlite._core.Plan).
 
 The plan runs forward, loss, backward and optimizer update of whole chunks of
 batches in one C call, and prediction with no per-layer Python. What the plan
@@ -57,6 +58,44 @@ class PlanLayer:
 
 
 _LAYER_KINDS = ("dense", "dropout", "activation")
+_GRAPH_KINDS = _LAYER_KINDS + ("add", "concatenate")
+
+
+def _plan_dense(layer, spec):
+    """A PlanLayer for a Dense layer whose weights, penalties and constraints
+    the plan runs, else None."""
+    if layer.dtype != "float32":
+        return None
+    # other constraints and penalties run only on the layer path
+    for var_index, w in enumerate(layer.variables):
+        if w.regularizer is not None and penalty_factors(w.regularizer) is None:
+            return None
+        if w.constraint is not None and constraint_spec(w.constraint, var_index, w.shape) is None:
+            return None
+    return PlanLayer(layer, spec["activation"], float(spec["alpha"]))
+
+
+def _fold(pl, kind, layer, spec):
+    """Folds an Activation (into a linear Dense with no dropout) or a Dropout
+    (one per Dense, no noise_shape) into the PlanLayer before it; False when
+    it does not fold."""
+    if pl is None or pl.dropout is not None:
+        return False
+    if kind == "activation" and pl.act == "linear":
+        pl.act, pl.alpha = spec["activation"], float(spec["alpha"])
+        return True
+    if kind == "dropout" and spec["noise_shape"] is None:
+        pl.dropout, pl.dropout_spec = layer, spec
+        return True
+    return False
+
+
+def _input_is_flat(model):
+    try:
+        shape = model.input_shape
+    except AttributeError:
+        return False
+    return model.dtype == "float32" and model.built and shape is not None and len(shape) == 2
 
 
 def plan_layers(model):
@@ -66,13 +105,7 @@ def plan_layers(model):
     Dropout layer (no noise_shape) may follow each Dense but the last.
     """
     from nnlite.models.sequential import Sequential
-    if not isinstance(model, Sequential) or model.dtype != "float32" or not model.built:
-        return None
-    try:
-        shape = model.input_shape
-    except AttributeError:
-        return None
-    if shape is None or len(shape) != 2:
+    if not isinstance(model, Sequential) or not _input_is_flat(model):
         return None
     out = []
     for layer in model.layers:
@@ -83,28 +116,71 @@ def plan_layers(model):
         if kind not in _LAYER_KINDS:
             raise _unknown("layer %r" % layer.name, spec, _LAYER_KINDS)
         if kind == "dense":
-            if layer.dtype != "float32":
+            pl = _plan_dense(layer, spec)
+            if pl is None:
                 return None
-            # other constraints and penalties run only on the layer path
-            for var_index, w in enumerate(layer.variables):
-                if w.regularizer is not None and penalty_factors(w.regularizer) is None:
-                    return None
-                if w.constraint is not None and \
-                        constraint_spec(w.constraint, var_index, w.shape) is None:
-                    return None
-            out.append(PlanLayer(layer, spec["activation"], float(spec["alpha"])))
-        elif kind == "dropout" and out and out[-1].dropout is None:
-            if spec["noise_shape"] is not None:
-                return None
-            out[-1].dropout, out[-1].dropout_spec = layer, spec
-        elif kind == "activation" and out and out[-1].act == "linear" \
-                and out[-1].dropout is None:
-            out[-1].act, out[-1].alpha = spec["activation"], float(spec["alpha"])
-        else:
+            out.append(pl)
+        elif not _fold(out[-1] if out else None, kind, layer, spec):
             return None
     if not out or out[-1].dropout is not None:   # dropout on the model's output
         return None
     return out
+
+
+def plan_graph(model):
+    """([PlanLayer], graph) for a functional model of one flat input and one
+    output whose layers the plan runs (Dense, Activation and Dropout folded
+    into the Dense before them, Add, Concatenate on the last axis), graph the
+    plan's nodes `[(kind, inputs)]` (see `_core.Plan`); else None."""
+    graph_of = getattr(model, "executor_graph", None)
+    calls = graph_of() if graph_of is not None and _input_is_flat(model) else None
+    if not calls:
+        return None
+    readers = {}
+    for _, sources, _ in calls:
+        for src in sources:
+            readers[src] = readers.get(src, 0) + 1
+    layers, graph, node_of, dense_at = [], [], [], {}
+    for pos, (layer, sources, kwargs) in enumerate(calls):
+        spec = _spec_of(layer)
+        if spec is None or kwargs:
+            return None
+        kind = spec.get("kind")
+        if kind not in _GRAPH_KINDS:
+            raise _unknown("layer %r" % layer.name, spec, _GRAPH_KINDS)
+        srcs = [-1 if s < 0 else node_of[s] for s in sources]
+        if kind in ("activation", "dropout"):
+            # folds only into a Dense no other call reads
+            if readers.get(sources[0]) != 1 or                     not _fold(dense_at.get(srcs[0]), kind, layer, spec):
+                return None
+            node_of.append(srcs[0])
+            continue
+        if kind == "dense":
+            pl = _plan_dense(layer, spec)
+            if pl is None:
+                return None
+            dense_at[len(graph)] = pl
+            layers.append(pl)
+            graph.append(("dense", srcs))
+        elif kind == "add":
+            graph.append(("add", srcs))
+        else:
+            if spec["axis"] not in (-1, 1):
+                return None
+            graph.append(("concat", srcs))
+        node_of.append(len(graph) - 1)
+    last = dense_at.get(len(graph) - 1)
+    if last is None or last.dropout is not None or node_of[-1] != len(graph) - 1:
+        return None
+    return layers, graph
+
+
+def lower(model):
+    """(layers, graph) of a model the plan runs (graph None for a chain), else None."""
+    layers = plan_layers(model)
+    if layers is not None:
+        return layers, None
+    return plan_graph(model)
 
 
 _REGULARIZER_KINDS = ("l1l2",)
@@ -149,9 +225,10 @@ def constraint_spec(constraint, var_index, shape):
             float(spec["rate"]), eps)
 
 
-def build_plan(model, layers, max_batch):
-    dims = [layers[0].dense.kernel.shape[0]] + [pl.dense.units for pl in layers]
-    plan = _core.Plan(dims, [pl.act for pl in layers], [pl.alpha for pl in layers], max_batch)
+def build_plan(model, layers, max_batch, graph=None):
+    dims = [model.input_shape[-1]] + [pl.dense.units for pl in layers]
+    plan = _core.Plan(dims, [pl.act for pl in layers], [pl.alpha for pl in layers], max_batch,
+                      graph=graph)
     for i, pl in enumerate(layers):
         dense = pl.dense
         plan.set_layer(i, dense.kernel.value, dense.bias.value if dense.use_bias else None,
@@ -247,10 +324,10 @@ def metric_config(metrics):
 class TrainingPlan:
     """A plan wired to a compiled model: its weights, optimizer slots, loss and metric."""
 
-    def __init__(self, model, layers, batch_size, train=True):
+    def __init__(self, model, layers, batch_size, train=True, graph=None):
         self.model = model
         self.layers = layers
-        self.plan = build_plan(model, layers, batch_size)
+        self.plan = build_plan(model, layers, batch_size, graph)
         for i, pl in enumerate(layers):
             if pl.rate > 0:
                 self.plan.set_dropout(i, pl.rate)
@@ -367,12 +444,13 @@ def training_plan(model, x, y, sample_weight, batch_size, train=True):
     """A TrainingPlan for fit (or, with train=False, for evaluate), or None when
     the model or data need the slow path. Batches larger than x are clamped
     to len(x)."""
-    if not model._allow_plans or sample_weight is not None or x.ndim != 2 \
-            or x.dtype != np.float32:
+    if not model._allow_plans or sample_weight is not None or not isinstance(x, np.ndarray) \
+            or x.ndim != 2 or x.dtype != np.float32:
         return None
-    layers = plan_layers(model)
-    if layers is None:
+    lowered = lower(model)
+    if lowered is None:
         return None
+    layers, graph = lowered
     if train and (model.optimizer is None or optimizer_config(model.optimizer) is None):
         return None
     model._resolve_compiled(y, (None, layers[-1].dense.units))
@@ -398,7 +476,7 @@ def training_plan(model, x, y, sample_weight, batch_size, train=True):
             and need <= cached[1].plan.max_batch <= batch_size:
         plan = cached[1]
     else:
-        plan = TrainingPlan(model, layers, need, train=train)
+        plan = TrainingPlan(model, layers, need, train=train, graph=graph)
         model._plan_cache[slot] = (key, plan)
     return plan
 
@@ -412,10 +490,10 @@ def inference_plan(model, n):
     cached = model._plan_cache.get(("predict", max_batch))
     if cached is not None:
         return cached
-    layers = plan_layers(model) if model._allow_plans else None
-    if layers is None:
+    lowered = lower(model) if model._allow_plans else None
+    if lowered is None:
         return None
-    plan = build_plan(model, layers, max_batch)
+    plan = build_plan(model, lowered[0], max_batch, lowered[1])
     model._plan_cache[("predict", max_batch)] = plan
     if max_batch <= 64:   # small batches skip the general argument handling next time
         fast = model._plan_cache.get("predict_fast")

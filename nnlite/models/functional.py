@@ -50,8 +50,6 @@ class Functional(Model):
                       and t.dtype in ("float32", "float64")]
             dtype = floats[0] if floats else None
         Model.__init__(self, name=name, trainable=trainable, dtype=dtype)
-        # the compiled C plans cover Sequential chains; a graph runs layer by layer
-        self._allow_plans = False
         self._inputs_struct = _copy_structure(_check_structure("inputs", inputs))
         self._outputs_struct = _copy_structure(_check_structure("outputs", outputs))
         self._input_tensors = flatten(self._inputs_struct)
@@ -146,6 +144,28 @@ class Functional(Model):
                                for n in nodes.values()}
         self._node_list = [n for d in sorted(by_depth, reverse=True) for n in by_depth[d]]
         self._operations = operations
+
+    def executor_graph(self):
+        """The graph as an executor reads it: `[(layer, sources, call_kwargs)]`,
+        one entry per layer call, each after the calls it reads; `sources` are
+        positions in this list, -1 the model's input. None for a model with
+        several inputs or outputs, or with a call of several outputs."""
+        if len(self._input_tensors) != 1 or len(self._output_tensors) != 1:
+            return None
+        where = {id(self._input_tensors[0]): -1}
+        out = []
+        for node in self._node_list:
+            if node.is_input:
+                continue
+            if len(node.output_tensors) != 1 or any(id(t) not in where
+                                                    for t in node.input_tensors):
+                return None
+            out.append((node.layer, [where[id(t)] for t in node.input_tensors],
+                        dict(node.call_kwargs)))
+            where[id(node.output_tensors[0])] = len(out) - 1
+        if where.get(id(self._output_tensors[0])) != len(out) - 1:
+            return None
+        return out
 
     def _in_graph(self, layer, node_index):
         return (id(layer), node_index) in self._network_nodes
