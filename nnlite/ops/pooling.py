@@ -12,7 +12,7 @@ import numpy as np
 
 from nnlite import _core, config
 from nnlite.backend.tensor import apply, is_tensor
-from nnlite.ops.core import convert_to_tensor
+from nnlite.ops.core import cast, convert_to_tensor
 
 __all__ = ["max_pool", "average_pool"]
 
@@ -130,13 +130,15 @@ def _pool(x, kind, pool, strides, padding, channels_first):
 def _pool_op(kind, inputs, pool_size, strides, padding, data_format):
     name = "max_pool" if kind == "max" else "average_pool"
     x = inputs if is_tensor(inputs) else convert_to_tensor(np.asarray(inputs))
+    back = None          # a float dtype the C core lacks (float16): pooled in float32, cast back
     if x.dtype not in _C_TYPES:
         if not (np.issubdtype(x.dtype, np.integer) or x.dtype == np.bool_ or
                 np.issubdtype(x.dtype, np.floating)):
             raise TypeError("%s: inputs must be a real numeric tensor. Received: dtype=%s"
                             % (name, x.dtype))
-        from nnlite.ops.core import cast
-        x = cast(x, config.floatx() if not np.issubdtype(x.dtype, np.floating) else "float32")
+        if np.issubdtype(x.dtype, np.floating):
+            back = x.dtype
+        x = cast(x, "float32" if back is not None else config.floatx())
     rank = len(x.shape) - 2
     if rank not in (1, 2):
         raise ValueError("%s: inputs must have rank 3 (1-D pooling) or 4 (2-D pooling); "
@@ -146,8 +148,8 @@ def _pool_op(kind, inputs, pool_size, strides, padding, data_format):
     strides = pool if strides is None else standardize_tuple(strides, rank, "strides")
     padding = standardize_padding(padding)
     data_format = standardize_data_format(data_format)
-    return apply(name, _pool, (x,), kind, pool, strides, padding,
-                 data_format == "channels_first")
+    y = apply(name, _pool, (x,), kind, pool, strides, padding, data_format == "channels_first")
+    return y if back is None else cast(y, back)
 
 
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):

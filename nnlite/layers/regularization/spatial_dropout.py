@@ -23,10 +23,9 @@ class BaseSpatialDropout(Dropout):
         return tuple(input_shape)
 
     def get_config(self):
-        from nnlite.saving.serialization_lib import serialize_dtype
-        # Keras's SpatialDropout config: no trainable, no noise_shape
-        return {"rate": self.rate, "seed": self.seed, "name": self.name,
-                "dtype": serialize_dtype(self.dtype)}
+        # Keras's SpatialDropout config: no trainable, no noise_shape, and the
+        # dtype as a plain name ("float32"), not a DTypePolicy dict
+        return {"rate": self.rate, "seed": self.seed, "name": self.name, "dtype": self.dtype}
 
 
 class SpatialDropout1D(BaseSpatialDropout):
