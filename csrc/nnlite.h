@@ -524,4 +524,21 @@ int nl_davgpool2d_backward(int64_t n, int64_t h, int64_t w, int64_t c, int64_t k
                            int64_t sh, int64_t sw, int64_t pt, int64_t pb, int64_t pl,
                            int64_t pr, const double *dy, double *dx);
 
+/* ---- embedding (gather / scatter-add of table rows) ------------------------
+ * table is v x d (stride ldt), idx holds n int64 ids:
+ *   forward:  out[i, :] = table[idx[i], :]           (out n x d, stride ldo)
+ *   backward: dtable[idx[i], :] += dy[i, :]          (dy n x d, stride lddy;
+ *             accumulates: the caller zeroes dtable; repeated ids add up in
+ *             index order, bit-identical for any thread count)
+ * Every id is checked before anything is written: NL_ERANGE if one lies
+ * outside [0, v). NL_EINVAL for a negative size or a stride below d. */
+int nl_sembedding_forward(int64_t n, int64_t v, int64_t d, const int64_t *idx,
+                          const float *table, int64_t ldt, float *out, int64_t ldo);
+int nl_dembedding_forward(int64_t n, int64_t v, int64_t d, const int64_t *idx,
+                          const double *table, int64_t ldt, double *out, int64_t ldo);
+int nl_sembedding_backward(int64_t n, int64_t v, int64_t d, const int64_t *idx,
+                           const float *dy, int64_t lddy, float *dtable, int64_t ldt);
+int nl_dembedding_backward(int64_t n, int64_t v, int64_t d, const int64_t *idx,
+                           const double *dy, int64_t lddy, double *dtable, int64_t ldt);
+
 #endif /* NNLITE_H */
