@@ -1434,3 +1434,102 @@ def avg_pool2d_backward(x_shape, dy, pool_size, strides=None, padding=(0, 0, 0, 
         _check(_fn(dtype, "avgpool2d_backward")(*geom, _ptr(dtype, dy), _ptr(dtype, dx)),
                "avgpool2d_backward")
     return dx
+
+
+# --------------------------------------------------------------------------
+# embedding (gather / scatter-add of table rows)
+
+_I64_T = np.dtype(np.int64)
+
+
+def embedding_indices(indices):
+    """`indices` as a C-contiguous int64 array of the same shape.
+
+    Integer arrays of any width are converted; floats are accepted when every
+    value is integral (Keras casts float ids to int), anything else raises.
+    """
+    idx = indices if isinstance(indices, np.ndarray) else np.asarray(indices)
+    if idx.dtype == _I64_T:
+        return idx if idx.flags.c_contiguous else np.ascontiguousarray(idx)
+    if idx.dtype == np.bool_ or not (np.issubdtype(idx.dtype, np.integer)
+                                     or np.issubdtype(idx.dtype, np.floating)):
+        raise TypeError("Embedding indices must be integers. Received: dtype=%s" % idx.dtype)
+    if np.issubdtype(idx.dtype, np.floating):
+        ok = np.isfinite(idx) & (idx == np.trunc(idx))
+        if not ok.all():
+            pos = tuple(int(p) for p in np.argwhere(~ok)[0])
+            raise ValueError("Embedding indices must be integers; a floating-point index is "
+                             "accepted only when it holds an integral value. Received: "
+                             "indices[%s] = %r" % (",".join(map(str, pos)), float(idx[pos])))
+        if idx.size and (idx.min() < -2.0 ** 63 or idx.max() >= 2.0 ** 63):
+            bad = idx.min() if idx.min() < -2.0 ** 63 else idx.max()
+            raise ValueError("Embedding index %r is out of range" % float(bad))
+    elif idx.dtype == np.uint64 and idx.size and idx.max() > np.iinfo(np.int64).max:
+        raise ValueError("Embedding index %d is out of range" % int(idx.max()))
+    return np.ascontiguousarray(idx, dtype=np.int64)
+
+
+def _embedding_range_error(idx, vocab, what):
+    bad = (idx < 0) | (idx >= vocab)
+    pos = tuple(int(p) for p in np.argwhere(bad)[0]) if bad.any() else ()
+    value = int(idx[pos]) if pos else None
+    return ValueError("%s: indices[%s] = %s is not in [0, %d): every index must be "
+                      "non-negative and smaller than the vocabulary size (input_dim=%d)"
+                      % (what, ",".join(map(str, pos)), value, vocab, vocab))
+
+
+def embedding_forward(table, indices):
+    """out[..., :] = table[indices[...], :]: rows of the (V, D) `table` gathered
+    by integer `indices` of any shape; returns shape `indices.shape + (D,)`.
+
+    Raises ValueError (before anything is computed) when an index is negative
+    or not smaller than V.
+    """
+    dtype = _float_dtype("table", table)
+    _ndim("table", table, 2)
+    idx = embedding_indices(indices)
+    v, d = table.shape
+    out = np.empty(idx.shape + (d,), dtype=dtype)
+    n = idx.size
+    if n == 0:
+        return out
+    if not table.flags.c_contiguous and d > 1 and table.strides[1] != table.itemsize:
+        table = np.ascontiguousarray(table)
+    ldt = d if table.flags.c_contiguous else _ld("table", table)
+    status = _fn(dtype, "embedding_forward")(
+        n, v, d, ffi.cast("int64_t *", idx.ctypes.data), _ptr(dtype, table), max(ldt, 1),
+        _ptr(dtype, out), max(d, 1))
+    if status == lib.NL_ERANGE:
+        raise _embedding_range_error(idx, v, "embedding_forward")
+    _check(status, "embedding_forward")
+    return out
+
+
+def embedding_backward(indices, dy, vocab):
+    """dtable (vocab, D) with dtable[indices[...], :] += dy[..., :]: the gradient
+    of `embedding_forward` with respect to the table. Repeated indices add up,
+    in index order (the same bits for any thread count).
+
+    `dy` has shape `indices.shape + (D,)`.
+    """
+    dtype = _float_dtype("dy", dy)
+    if isinstance(vocab, bool) or not isinstance(vocab, (int, np.integer)) or vocab < 0:
+        raise ValueError("vocab must be a non-negative integer. Received: vocab=%r" % (vocab,))
+    vocab = int(vocab)
+    idx = embedding_indices(indices)
+    if dy.ndim != idx.ndim + 1 or dy.shape[:-1] != idx.shape:
+        raise ValueError("dy must have shape indices.shape + (D,) = %s + (D,). Received: "
+                         "dy.shape=%s" % (idx.shape, dy.shape))
+    d = dy.shape[-1]
+    dtable = np.zeros((vocab, d), dtype=dtype)
+    n = idx.size
+    if n == 0:
+        return dtable
+    dy = dy if dy.flags.c_contiguous else np.ascontiguousarray(dy)
+    status = _fn(dtype, "embedding_backward")(
+        n, vocab, d, ffi.cast("int64_t *", idx.ctypes.data), _ptr(dtype, dy), max(d, 1),
+        _ptr(dtype, dtable), max(d, 1))
+    if status == lib.NL_ERANGE:
+        raise _embedding_range_error(idx, vocab, "embedding_backward")
+    _check(status, "embedding_backward")
+    return dtable

@@ -12,6 +12,7 @@ import numpy as np
 from nnlite import _core
 from nnlite.backend.tape import unbroadcast
 from nnlite.backend.tensor import Tensor, apply, takes_needs, unwrap
+from nnlite.ops import embedding as _embedding
 
 __all__ = [
     # arithmetic
@@ -1220,14 +1221,26 @@ def take(x, indices, axis=None):
     if not np.issubdtype(idx.dtype, np.integer):
         raise TypeError("take: indices must be integers. Received dtype %s" % idx.dtype)
 
-    def fn(a):
-        ax = None if axis is None else _axis("take", axis, a.ndim)
+    def check(a, ax):
         n = a.size if ax is None else a.shape[ax]
         if idx.size and (idx.max() >= n or idx.min() < -n):
             raise IndexError("take: index out of range for axis of size %d (x.shape=%s)"
                              % (n, a.shape))
+        return n
+
+    x = _input(x)
+    value = unwrap(x)
+    if axis is not None and _embedding.is_lookup_table(value) and \
+            _axis("take", axis, value.ndim) == 0:
+        # rows of a float table: the C gather, whose backward is a scatter-add
+        n = check(value, 0)
+        return _embedding.embedding_lookup(x, np.where(idx < 0, idx + n, idx))
+
+    def fn(a):
+        ax = None if axis is None else _axis("take", axis, a.ndim)
+        check(a, ax)
         return _gather("take", a, lambda v: np.take(v, idx, axis=ax))
-    return apply("take", fn, (_input(x),))
+    return apply("take", fn, (x,))
 
 
 def take_along_axis(x, indices, axis=None):
