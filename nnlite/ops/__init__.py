@@ -11,3 +11,5 @@ from nnlite.ops import core as _core_ops, numpy as _numpy_ops, nn as _nn_ops
 __all__ = sorted(set(_core_ops.__all__) | set(_numpy_ops.__all__) | set(_nn_ops.__all__))
 __all__ = sorted(set(__all__) | {"average_pool", "max_pool"})
 __all__ = sorted(set(__all__) | {"conv", "conv_transpose", "depthwise_conv", "separable_conv"})
+from nnlite.ops.embedding import embedding_lookup                # noqa: F401
+__all__ = sorted(set(__all__) | {"embedding_lookup"})
