@@ -9,14 +9,14 @@ __version__ = "0.1.0"
 
 from nnlite import (activations, backend, callbacks, config, constraints, datasets,
                     initializers, layers, losses, metrics, models, ops, optimizers,
-                    regularizers, utils)
+                    preprocessing, regularizers, utils)
 from nnlite.backend.variable import Variable
 from nnlite.layers import Input
 from nnlite.models import Model, Sequential
 
 __all__ = ["Input", "Model", "Sequential", "Variable", "activations", "backend", "callbacks",
            "config", "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models",
-           "ops", "optimizers", "regularizers", "saving", "utils"]
+           "ops", "optimizers", "preprocessing", "regularizers", "saving", "utils"]
 
 
 def __getattr__(name):

@@ -5,9 +5,12 @@ shape (float64 stays float64, anything else becomes `floatx()`). Functions the
 C core implements carry a `_nl_spec = (c_name, alpha)` attribute, which layers
 use to run forward and backward passes in C.
 """
+import functools
+
 import numpy as np
 
 from nnlite import _core, config
+from nnlite.backend.tensor import is_tensor
 
 
 def _as_float(x):
@@ -20,9 +23,18 @@ def _as_float(x):
 
 
 def _spec(c_name, alpha=0.0):
+    """Marks an activation the C core runs; called on a tensor with its
+    default arguments it is the differentiable op (on the tape, as Keras's
+    activations are ops), on arrays the plain function."""
     def mark(fn):
-        fn._nl_spec = (c_name, alpha)
-        return fn
+        @functools.wraps(fn)
+        def activation(x, *args, **kwargs):
+            if not args and not kwargs and is_tensor(x):
+                from nnlite.ops import fused
+                return fused.activation(x, c_name, alpha)
+            return fn(x, *args, **kwargs)
+        activation._nl_spec = (c_name, alpha)
+        return activation
     return mark
 
 

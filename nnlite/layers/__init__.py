@@ -6,6 +6,7 @@ from nnlite.layers.convolutional import (Conv1D, Conv1DTranspose, Conv2D, Conv2D
 from nnlite.layers.dense import Dense
 from nnlite.layers.dropout import Dropout
 from nnlite.layers.elu import ELU
+from nnlite.layers.embedding import Embedding
 from nnlite.layers.flatten import Flatten
 from nnlite.layers.input_layer import Input, InputLayer, KerasTensor
 from nnlite.layers.layer import Layer
@@ -22,6 +23,12 @@ from nnlite.layers.pooling import (AvgPool1D, AvgPool2D, GlobalAvgPool1D, Global
 from nnlite.layers.regularization import SpatialDropout1D, SpatialDropout2D
 from nnlite.layers.reshaping import (Cropping1D, Cropping2D, UpSampling1D, UpSampling2D,
                                      ZeroPadding1D, ZeroPadding2D)
+from nnlite.layers.rnn import (GRU, LSTM, RNN, Bidirectional, GRUCell, LSTMCell, SimpleRNN,
+                               SimpleRNNCell, TimeDistributed)
+from nnlite.layers.masking import Masking
+from nnlite.layers.permute import Permute
+from nnlite.layers.repeat_vector import RepeatVector
+from nnlite.layers.wrapper import Wrapper
 from nnlite.layers.leaky_relu import LeakyReLU
 from nnlite.layers.prelu import PReLU
 from nnlite.layers.relu import ReLU
@@ -38,6 +45,9 @@ ALL_OBJECTS_DICT.update({cls.__name__: cls for cls in (
     SpatialDropout1D, SpatialDropout2D,
     Cropping1D, Cropping2D, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D)})
 
+ALL_OBJECTS_DICT.update({cls.__name__: cls for cls in (
+    GRU, GRUCell, LSTM, LSTMCell, RNN, SimpleRNN, SimpleRNNCell, Bidirectional, TimeDistributed,
+    Masking, Permute, RepeatVector, Embedding)})
 ALL_OBJECTS_DICT.update({cls.__name__: cls for cls in (
     Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D)})
 
@@ -77,3 +87,5 @@ __all__ += ["AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
             "GlobalMaxPool1D", "GlobalMaxPool2D", "MaxPool1D", "MaxPool2D"]
 __all__ += ["Conv1D", "Conv1DTranspose", "Conv2D", "Conv2DTranspose", "DepthwiseConv2D",
             "SeparableConv2D"]
+__all__ += ["Bidirectional", "Embedding", "GRU", "GRUCell", "LSTM", "LSTMCell", "Masking", "Permute", "RNN",
+            "RepeatVector", "SimpleRNN", "SimpleRNNCell", "TimeDistributed", "Wrapper"]

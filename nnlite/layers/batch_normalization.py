@@ -41,6 +41,7 @@ class BatchNormalization(Layer):
     """
 
     supports_masking = True
+    uses_batch_statistics = True    # training mixes the samples of a batch
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones",

@@ -248,6 +248,33 @@ class Layer:
             self._build_input_shape = shape
             self.built = True
 
+    def build_from_config(self, config):
+        """Builds the layer from the `build_config` Keras saves with it:
+        `{"input_shape": shape}`, or `{"shapes_dict": {"<arg>_shape": shape}}`
+        for a `build` of several arguments (an RNN given initial states)."""
+        if not isinstance(config, dict) or not ("input_shape" in config or
+                                                 isinstance(config.get("shapes_dict"), dict)):
+            raise TypeError("build_config must be a dict with an 'input_shape' key. "
+                            "Received: %r" % (config,))
+        shapes = config["shapes_dict"] if "input_shape" not in config else \
+            {"input_shape": config["input_shape"]}
+        for name, shape in shapes.items():
+            if not isinstance(shape, (list, tuple)):
+                raise TypeError("build_config[%r] must be a list. Received: %r" % (name, shape))
+        if "input_shape" in config or len(shapes) == 1:
+            self._maybe_build(_json_shape(next(iter(shapes.values()))))
+            return
+        params = _call_parameters(type(self).build)
+        unknown = [n for n in shapes if n not in params]
+        if unknown:
+            raise TypeError("build_config['shapes_dict'] names %s, which %s.build does not "
+                            "take" % (unknown, type(self).__name__))
+        if not self.built:
+            frozen = {n: _json_shape(s) for n, s in shapes.items()}
+            self.build(**frozen)
+            self._build_input_shape = next(iter(frozen.values()))
+            self.built = True
+
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
 
@@ -392,6 +419,14 @@ def _freeze_shape(shape):
     if isinstance(shape, dict):
         return {k: _freeze_shape(v) for k, v in shape.items()}
     return tuple(shape)
+
+
+def _json_shape(shape):
+    """A shape read from JSON: a list of dims becomes a tuple, a list of
+    shapes a list of tuples."""
+    if all(d is None or isinstance(d, int) for d in shape):
+        return tuple(shape)
+    return [_json_shape(s) for s in shape]
 
 
 def _call_parameters(fn):

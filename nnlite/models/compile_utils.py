@@ -111,6 +111,23 @@ def resolve_metric(identifier, y_true, y_pred_shape):
     return obj
 
 
+def masked_weights(sample_weight, mask, reduction):
+    """The sample weights of a loss whose output carries `mask`, as Keras 3's
+    `apply_mask`: masked values weigh 0 and, for the mean reductions, the
+    others `total / valid`, so the loss is the mean over the valid values."""
+    mask = np.asarray(mask, dtype=np.float32)
+    if reduction in ("mean", "sum_over_batch_size"):
+        mask = mask * np.float32(mask.size / (float(mask.sum()) + 1e-7))
+    if sample_weight is None:
+        return mask
+    sw = np.asarray(sample_weight, dtype=np.float32)
+    if sw.ndim < mask.ndim:
+        sw = sw.reshape(sw.shape + (1,) * (mask.ndim - sw.ndim))
+    elif sw.ndim > mask.ndim:
+        mask = mask.reshape(mask.shape + (1,) * (sw.ndim - mask.ndim))
+    return sw * mask
+
+
 def loss_and_grad(spec, y, out, y_pred_shape, sample_weight, want_grad, fused):
     """(scalar loss, gradient w.r.t. `out` or None) for one batch; `out` is the
     model's output, or its logits when `fused`."""

@@ -118,7 +118,13 @@ class Model(Trainer, Layer):
     @classmethod
     def from_config(cls, config, custom_objects=None):
         """A subclassed model from its `get_config()` dict: `cls(**config)`,
-        as Keras (Functional and Sequential rebuild their graphs instead)."""
+        as Keras (Functional and Sequential rebuild their graphs instead); a
+        functional config given to `Model.from_config` rebuilds the graph, as
+        Keras 3 does."""
+        if cls is Model and isinstance(config, dict) and all(
+                k in config for k in ("name", "layers", "input_layers", "output_layers")):
+            from nnlite.models.functional import Functional
+            return Functional.from_config(config, custom_objects=custom_objects)
         try:
             return super().from_config(config)
         except TypeError as e:

@@ -26,6 +26,10 @@ DTYPE_POLICY_MODULE = "keras"
 # ---------------------------------------------------------------------------
 # the built-in objects, by Keras module
 # ---------------------------------------------------------------------------
+_BACKEND_OPTIMIZERS = tuple("keras.src.backend.%s.optimizers." % b
+                            for b in ("torch", "jax", "tensorflow", "numpy"))
+
+
 def _builtin_tables():
     """{keras module string: {class or function name: object}}, built on first use
     (the areas import nnlite.saving indirectly, so not at import time)."""
@@ -203,14 +207,7 @@ def _build_from_config(obj, build_config):
         return
     from nnlite.layers.layer import Layer
     if isinstance(obj, Layer):
-        if not isinstance(build_config, dict) or "input_shape" not in build_config:
-            raise TypeError("build_config must be a dict with an 'input_shape' key. "
-                            "Received: %r" % (build_config,))
-        shape = build_config["input_shape"]
-        if not isinstance(shape, (list, tuple)):
-            raise TypeError("build_config['input_shape'] must be a list. Received: %r"
-                            % (shape,))
-        obj._maybe_build(tuple(shape))
+        obj.build_from_config(build_config)
 
 
 def serialize_activation(fn):
@@ -392,6 +389,10 @@ def _find_class(class_name, module, registered_name, custom_objects):
                 return table[class_name]
     else:
         table = tables.get(module)
+        if table is None and module.startswith(_BACKEND_OPTIMIZERS):
+            # Keras on PyTorch or JAX writes its backend's optimizer subclass
+            # (e.g. keras.src.backend.torch.optimizers.torch_adam.Adam)
+            table = tables.get("keras.optimizers")
         if table is None and module.startswith("keras.src."):
             # Keras writes the private module for some classes (e.g. Functional)
             table = {}

@@ -184,7 +184,13 @@ class Trainer:
         """One output's compiled loss as a scalar Tensor on the tape.
 
         A softmax or sigmoid output carries its logits; cross-entropy is then
-        computed from them, as Keras on TensorFlow does."""
+        computed from them, as Keras on TensorFlow does. An output that
+        carries a mask (a sequence from a masked RNN) weights its values by
+        it, as Keras's `apply_mask`."""
+        mask = getattr(y_pred, "_keras_mask", None)
+        if mask is not None:
+            sample_weight = compile_utils.masked_weights(
+                sample_weight, mask, getattr(spec, "reduction", "sum_over_batch_size"))
         if isinstance(spec, compile_utils.CustomLoss):
             return spec(y, y_pred, sample_weight)
         logits = getattr(y_pred, "_keras_logits", None)

@@ -1,0 +1,71 @@
+"""The fused recurrent op: SimpleRNN, LSTM or GRU over a whole sequence in one C
+call forward and one backward (through time), on the tape like any op.
+
+`rnn_sequence` is what the built-in recurrent layers call; a custom cell runs
+step by step through ordinary ops instead (`nnlite.layers.RNN`).
+"""
+import numpy as np
+
+from nnlite import _core
+from nnlite.backend.tensor import apply, takes_needs
+
+FUSED_AVAILABLE = hasattr(_core, "rnn_forward")   # TEMP until the kernel lands
+CELLS = ("simple", "lstm", "gru")
+# the activations the C kernel runs inside its gate pass
+ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "hard_sigmoid")
+
+
+@takes_needs
+def _rnn_op(x, kernel, recurrent_kernel, bias, h0, c0, cell, mask, recurrent_mask,
+            activation, recurrent_activation, go_backwards, reset_after, zero_output_for_mask,
+            needs=(True,) * 6):
+    opts = dict(activation=activation, recurrent_activation=recurrent_activation,
+                go_backwards=go_backwards, reset_after=reset_after,
+                zero_output_for_mask=zero_output_for_mask)
+    keep = any(needs)
+    y, hn, cn, saved = _core.rnn_forward(cell, x, kernel, recurrent_kernel, bias, h0, c0,
+                                         mask=mask, recurrent_mask=recurrent_mask, keep=keep,
+                                         **opts)
+    outs = (y, hn) if cell != "lstm" else (y, hn, cn)
+    if not keep:
+        return outs, None
+
+    def backward(dy, dhn, dcn=None):
+        grads = _core.rnn_backward(cell, x, kernel, recurrent_kernel, saved, dy, dhn, dcn,
+                                   mask=mask, recurrent_mask=recurrent_mask,
+                                   has_bias=bias is not None, has_h0=h0 is not None,
+                                   has_c0=c0 is not None, **opts)
+        return tuple(g if need else None for g, need in zip(grads, needs))
+
+    return outs, backward
+
+
+def rnn_sequence(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, mask=None,
+                 recurrent_mask=None, activation="tanh", recurrent_activation="sigmoid",
+                 go_backwards=False, reset_after=True, zero_output_for_mask=False):
+    """`(outputs, h)` (SimpleRNN, GRU) or `(outputs, h, c)` (LSTM) of a whole
+    sequence `x` (batch, time, features), outputs (batch, time, units) in
+    processing order (Keras's `return_sequences`), h and c the last states.
+
+    Weights in Keras's layouts and gate orders (LSTM i f c o, GRU z r h; GRU
+    bias (2, 3u) with `reset_after`). `mask` (batch, time) of booleans: a
+    masked step keeps the state and repeats the previous output (zeros
+    before the first real step, or always zeros with `zero_output_for_mask`).
+    `recurrent_mask` (batch, units): the recurrent dropout mask applied to
+    the state entering every step. Differentiable in x, the weights and the
+    initial states.
+    """
+    if cell not in CELLS:
+        raise ValueError("rnn_sequence: unknown cell %r. Known: %s" % (cell, ", ".join(CELLS)))
+    for name, act in (("activation", activation), ("recurrent_activation",
+                                                    recurrent_activation)):
+        if act not in ACTIVATIONS:
+            raise ValueError("rnn_sequence: %s must be one of %s. Received: %r"
+                             % (name, ", ".join(ACTIVATIONS), act))
+    if mask is not None:
+        mask = np.asarray(mask)
+        if mask.dtype != np.bool_:
+            mask = mask.astype(bool)
+    return apply("rnn_" + cell, _rnn_op, (x, kernel, recurrent_kernel, bias, h0, c0), cell,
+                 mask, recurrent_mask, activation, recurrent_activation, bool(go_backwards),
+                 bool(reset_after), bool(zero_output_for_mask), none_grads=True)
