@@ -30,7 +30,7 @@
 
 /* ---- gate nonlinearities ----------------------------------------------------- */
 
-static inline T L(r_sigmoid)(T x)
+RNN_INLINE T L(r_sigmoid)(T x)
 {
     if (sizeof(T) == sizeof(float))
         return (T)nl_vsigmoidf((float)x);
@@ -39,14 +39,14 @@ static inline T L(r_sigmoid)(T x)
     return e / ((T)1 + e);
 }
 
-static inline T L(r_tanh)(T x)
+RNN_INLINE T L(r_tanh)(T x)
 {
     return sizeof(T) == sizeof(float) ? (T)nl_vtanhf((float)x) : M(tanh)(x);
 }
 
 /* y = act(x) over n contiguous elements (y may be x); the switch sits outside
  * the loops so each loop vectorizes. */
-static inline void L(act_vec)(int act, int64_t n, const T *x, T *y)
+RNN_INLINE void L(act_vec)(int act, int64_t n, const T *x, T *y)
 {
     int64_t i;
     switch (act) {
@@ -74,7 +74,7 @@ static inline void L(act_vec)(int act, int64_t n, const T *x, T *y)
 /* dx = dy * act'(x), written from the activation's output y = act(x): every
  * activation accepted here has a derivative that y determines (relu: y > 0;
  * hard_sigmoid: 0 < y < 1). dx may be dy. */
-static inline void L(dact_vec)(int act, int64_t n, const T *y, const T *dy, T *dx)
+RNN_INLINE void L(dact_vec)(int act, int64_t n, const T *y, const T *dy, T *dx)
 {
     int64_t i;
     switch (act) {
