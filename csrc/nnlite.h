@@ -541,4 +541,64 @@ int nl_sembedding_backward(int64_t n, int64_t v, int64_t d, const int64_t *idx,
 int nl_dembedding_backward(int64_t n, int64_t v, int64_t d, const int64_t *idx,
                            const double *dy, int64_t lddy, double *dtable, int64_t ldt);
 
+/* ---- recurrent layers (rnn.c) -----------------------------------------------
+ * SimpleRNN, LSTM and GRU over a whole sequence in one call each way, as
+ * Keras 3 defines them. x (b, t, f) row-major; U = u units; G gates (1
+ * simple, 4 lstm in order i f c o, 3 gru in order z r h); N = G*u.
+ * kernel w (f, N), recurrent r (u, N); bias (N), or (2, N) for gru with
+ * NL_RNN_RESET_AFTER (row 0 input, row 1 recurrent), or NULL.
+ *   simple: h = act(x W + h' R + b)
+ *   lstm:   i, f, o = ract(.), g = act(.); c = f*c + i*g; h = o*act(c)
+ *   gru:    z = ract(xz_z + hz_z), r = ract(xz_r + hz_r), h = z*h + (1-z)*hh,
+ *           reset_after: hh = act(xz_h + r*(h' R_h + b1_h)) (hz = h' R + b1),
+ *           else hh = act(xz_h + (r*h') R_h), xz = x W + b
+ * h' is h times the recurrent dropout mask rmask (b, u), or gate g's mask
+ * rmask[g] of (G, b, u) with NL_RNN_GATE_MASKS; NULL: none. mask (b, t),
+ * by original time, NULL = all on: a masked step keeps the states and
+ * outputs the previous output (zeros before the first; always zeros with
+ * NL_RNN_ZERO_OUTPUT_FOR_MASK). NL_RNN_GO_BACKWARDS runs t-1 ... 0; y (b, t, u)
+ * is in processing order. NL_RNN_PROJECTED: x is already x W (b, t, N), w and
+ * f unused (pass f = 0), the bias is still added.
+ * act, ract: NL_ACT_LINEAR, RELU, SIGMOID, TANH or HARD_SIGMOID.
+ * forward: writes y, hn (b, u) and, for lstm, cn (b, u); h0, c0 NULL = zeros.
+ *   gates (b, t, N) non-NULL keeps what backward needs: the gate activations
+ *   there, hs (b, t, u) the h before each step; lstm: cs (b, t, u) the c
+ *   before each step and aux (b, t, u) act(c) after it; gru reset_after: aux
+ *   the recurrent h part h' R_h + b1_h. gates NULL: inference, hs, cs, aux
+ *   unused.
+ * backward: from forward's saved arrays and dy (b, t, u), dhn, dcn (b, u)
+ *   (each NULL = zeros) overwrites dx (b, t, f; projected: b, t, N), dw, dr,
+ *   dbias (the bias's shape), dh0, dc0 (b, u); any output may be NULL
+ *   (skipped). Bit-identical for any thread count.
+ * Return NL_OK, NL_EINVAL (unknown cell, activation or flag, t < 1, u < 1, a
+ * missing array, a count past 2^59) or NL_ENOMEM. */
+enum nl_rnn_cell { NL_RNN_SIMPLE = 0, NL_RNN_LSTM, NL_RNN_GRU };
+#define NL_RNN_GO_BACKWARDS 1
+#define NL_RNN_RESET_AFTER 2
+#define NL_RNN_ZERO_OUTPUT_FOR_MASK 4
+#define NL_RNN_PROJECTED 8
+#define NL_RNN_GATE_MASKS 16
+int nl_srnn_forward(int cell, int act, int ract, int flags, int64_t b, int64_t t, int64_t f,
+                    int64_t u, const float *x, const float *w, const float *r,
+                    const float *bias, const float *h0, const float *c0, const uint8_t *mask,
+                    const float *rmask, float *y, float *hn, float *cn, float *gates,
+                    float *hs, float *cs, float *aux);
+int nl_drnn_forward(int cell, int act, int ract, int flags, int64_t b, int64_t t, int64_t f,
+                    int64_t u, const double *x, const double *w, const double *r,
+                    const double *bias, const double *h0, const double *c0,
+                    const uint8_t *mask, const double *rmask, double *y, double *hn,
+                    double *cn, double *gates, double *hs, double *cs, double *aux);
+int nl_srnn_backward(int cell, int act, int ract, int flags, int64_t b, int64_t t, int64_t f,
+                     int64_t u, const float *x, const float *w, const float *r,
+                     const uint8_t *mask, const float *rmask, const float *gates,
+                     const float *hs, const float *cs, const float *aux, const float *dy,
+                     const float *dhn, const float *dcn, float *dx, float *dw, float *dr,
+                     float *dbias, float *dh0, float *dc0);
+int nl_drnn_backward(int cell, int act, int ract, int flags, int64_t b, int64_t t, int64_t f,
+                     int64_t u, const double *x, const double *w, const double *r,
+                     const uint8_t *mask, const double *rmask, const double *gates,
+                     const double *hs, const double *cs, const double *aux, const double *dy,
+                     const double *dhn, const double *dcn, double *dx, double *dw,
+                     double *dr, double *dbias, double *dh0, double *dc0);
+
 #endif /* NNLITE_H */

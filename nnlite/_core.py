@@ -1533,3 +1533,200 @@ def embedding_backward(indices, dy, vocab):
         raise _embedding_range_error(idx, vocab, "embedding_backward")
     _check(status, "embedding_backward")
     return dtable
+
+# recurrent layers (whole sequences, one C call each way; see csrc/rnn_tmpl.h)
+
+RNN_CELLS = {"simple": lib.NL_RNN_SIMPLE, "lstm": lib.NL_RNN_LSTM, "gru": lib.NL_RNN_GRU}
+_RNN_GATES = {"simple": 1, "lstm": 4, "gru": 3}
+RNN_ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "hard_sigmoid")
+
+
+def _rnn_cell(cell):
+    if not isinstance(cell, str) or cell not in RNN_CELLS:
+        raise ValueError("cell must be one of %s. Received: cell=%r" % (tuple(RNN_CELLS), cell))
+    return RNN_CELLS[cell], _RNN_GATES[cell]
+
+
+def _rnn_act(name, value):
+    if not isinstance(value, str) or value not in RNN_ACTIVATIONS:
+        raise ValueError("%s must be one of %s for the fused recurrent kernel. Received: %s=%r"
+                         % (name, RNN_ACTIVATIONS, name, value))
+    return ACTIVATIONS[value]
+
+
+def _rnn_array(name, arr, dtype, shape):
+    """Checks dtype and shape; returns a C-contiguous array (a copy if needed)."""
+    if arr is None:
+        return None
+    _same_dtype(dtype, **{name: arr})
+    _shape(name, arr, shape)
+    return np.ascontiguousarray(arr)
+
+
+def _rnn_setup(cell, x, kernel, recurrent_kernel, mask, recurrent_mask, activation,
+               recurrent_activation, go_backwards, reset_after, zero_output_for_mask, projected):
+    """The checks forward and backward share. Returns (args, arrays): the C call's
+    leading integer arguments and the checked x, kernel, recurrent kernel and masks."""
+    cell_id, g = _rnn_cell(cell)
+    act = _rnn_act("activation", activation)
+    ract = _rnn_act("recurrent_activation", recurrent_activation)
+    dtype = _float_dtype("x", x)
+    _ndim("x", x, 3)
+    b, t, f = (int(d) for d in x.shape)
+    if t == 0:
+        raise ValueError("x must hold at least one time step. Received: x.shape=%s" % (x.shape,))
+    rk = recurrent_kernel
+    _float_dtype("recurrent_kernel", rk)
+    _same_dtype(dtype, recurrent_kernel=rk)
+    _ndim("recurrent_kernel", rk, 2)
+    u = int(rk.shape[0])
+    if u < 1:
+        raise ValueError("recurrent_kernel must have at least one unit. Received: "
+                         "recurrent_kernel.shape=%s" % (rk.shape,))
+    n = g * u
+    _shape("recurrent_kernel", rk, (u, n))
+    if projected:
+        if kernel is not None:
+            raise ValueError("kernel must be None with projected=True (x is the projection)")
+        if f != n:
+            raise ValueError("With projected=True, x must have shape (batch, time, %d) for %s "
+                             "with %d units. Received: x.shape=%s" % (n, cell, u, x.shape))
+        f = 0
+    else:
+        if kernel is None:
+            raise ValueError("kernel is required unless projected=True")
+        _float_dtype("kernel", kernel)
+        kernel = _rnn_array("kernel", kernel, dtype, (f, n))
+    _count("x", b, t, max(f, n))
+    if mask is not None:
+        mask = np.asarray(mask)
+        if mask.dtype != np.bool_ and not np.issubdtype(mask.dtype, np.integer):
+            raise TypeError("mask must be a boolean array. Received: dtype=%s" % (mask.dtype,))
+        _shape("mask", mask, (b, t))
+        mask = np.ascontiguousarray(mask != 0).view(np.uint8)
+    flags = 0
+    if recurrent_mask is not None:
+        _float_dtype("recurrent_mask", recurrent_mask)
+        _same_dtype(dtype, recurrent_mask=recurrent_mask)
+        if recurrent_mask.ndim == 3:
+            _shape("recurrent_mask", recurrent_mask, (g, b, u))
+            flags |= lib.NL_RNN_GATE_MASKS
+        else:
+            _shape("recurrent_mask", recurrent_mask, (b, u))
+        recurrent_mask = np.ascontiguousarray(recurrent_mask)
+    if go_backwards:
+        flags |= lib.NL_RNN_GO_BACKWARDS
+    if reset_after and cell == "gru":
+        flags |= lib.NL_RNN_RESET_AFTER
+    if zero_output_for_mask:
+        flags |= lib.NL_RNN_ZERO_OUTPUT_FOR_MASK
+    if projected:
+        flags |= lib.NL_RNN_PROJECTED
+    args = (cell_id, act, ract, flags, b, t, f, u)
+    return args, dtype, (np.ascontiguousarray(x), kernel, np.ascontiguousarray(rk), mask,
+                         recurrent_mask)
+
+
+def _rnn_bias_shape(cell, n, reset_after):
+    return (2, n) if cell == "gru" and reset_after else (n,)
+
+
+def _u8_ptr(arr):
+    return ffi.NULL if arr is None else ffi.from_buffer("uint8_t[]", arr)
+
+
+def rnn_forward(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, mask=None,
+                recurrent_mask=None, keep=True, activation="tanh",
+                recurrent_activation="sigmoid", go_backwards=False, reset_after=True,
+                zero_output_for_mask=False, projected=False):
+    """A whole recurrent layer over a sequence in one C call (Keras 3 semantics).
+
+    cell is "simple", "lstm" (gates i, f, c, o) or "gru" (gates z, r, h).
+    x (B, T, F); kernel (F, G*U), recurrent_kernel (U, G*U); bias (G*U,), or
+    (2, 3U) for gru with reset_after, or None. h0, c0 (B, U) or None (zeros;
+    c0 for lstm only). mask (B, T) bool by original time; recurrent_mask (B, U)
+    or per gate (G, B, U). With projected=True, x is already x @ kernel
+    (B, T, G*U) and kernel is None. y is in processing order (reversed with
+    go_backwards). keep=False skips what backward needs.
+
+    Returns (y (B, T, U), hn (B, U), cn (B, U) or None, saved or None).
+    """
+    args, dtype, (x, kernel, rk, mask, rmask) = _rnn_setup(
+        cell, x, kernel, recurrent_kernel, mask, recurrent_mask, activation,
+        recurrent_activation, go_backwards, reset_after, zero_output_for_mask, projected)
+    b, t, u = args[4], args[5], args[7]
+    n = rk.shape[1]
+    lstm = cell == "lstm"
+    if bias is not None:
+        bias = _rnn_array("bias", bias, dtype, _rnn_bias_shape(cell, n, reset_after))
+    h0 = _rnn_array("h0", h0, dtype, (b, u))
+    if c0 is not None and not lstm:
+        raise ValueError("c0 is only used by the lstm cell. Received: cell=%r" % (cell,))
+    c0 = _rnn_array("c0", c0, dtype, (b, u))
+    y = np.empty((b, t, u), dtype=dtype)
+    hn = np.empty((b, u), dtype=dtype)
+    cn = np.empty((b, u), dtype=dtype) if lstm else None
+    saved = None
+    if keep:
+        gru_ra = cell == "gru" and reset_after
+        saved = (np.empty((b, t, n), dtype=dtype), np.empty((b, t, u), dtype=dtype),
+                 np.empty((b, t, u), dtype=dtype) if lstm else None,
+                 np.empty((b, t, u), dtype=dtype) if lstm or gru_ra else None)
+    p = lambda a: _ptr(dtype, a)  # noqa: E731
+    gates, hs, cs, aux = saved if keep else (None,) * 4
+    _check(_fn(dtype, "rnn_forward")(*args, p(x), p(kernel), p(rk), p(bias), p(h0), p(c0),
+                                     _u8_ptr(mask), p(rmask), p(y), p(hn), p(cn), p(gates),
+                                     p(hs), p(cs), p(aux)), "rnn_forward")
+    return y, hn, cn, saved
+
+
+def rnn_backward(cell, x, kernel, recurrent_kernel, saved, dy=None, dhn=None, dcn=None,
+                 mask=None, recurrent_mask=None, has_bias=True, has_h0=True, has_c0=True,
+                 activation="tanh", recurrent_activation="sigmoid", go_backwards=False,
+                 reset_after=True, zero_output_for_mask=False, projected=False):
+    """Backpropagation through time of `rnn_forward` (same arguments and flags).
+
+    dy (B, T, U) in processing order, dhn, dcn (B, U); each None means zeros.
+    Returns (dx, dkernel, drecurrent_kernel, dbias, dh0, dc0): dx is d(x), or
+    d(projection) with projected=True, where dkernel is None; dbias None unless
+    has_bias, dh0 None unless has_h0, dc0 None unless lstm and has_c0.
+    """
+    args, dtype, (x, kernel, rk, mask, rmask) = _rnn_setup(
+        cell, x, kernel, recurrent_kernel, mask, recurrent_mask, activation,
+        recurrent_activation, go_backwards, reset_after, zero_output_for_mask, projected)
+    b, t, f, u = args[4], args[5], args[6], args[7]
+    n = rk.shape[1]
+    lstm = cell == "lstm"
+    gru_ra = cell == "gru" and reset_after
+    if not isinstance(saved, tuple) or len(saved) != 4:
+        raise TypeError("saved must be the tuple rnn_forward returned with keep=True. "
+                        "Received: %s" % (type(saved).__name__,))
+    need = (True, True, lstm, lstm or gru_ra)
+    shapes = ((b, t, n), (b, t, u), (b, t, u), (b, t, u))
+    checked = []
+    for name, arr, needed, shape in zip(("saved[0]", "saved[1]", "saved[2]", "saved[3]"),
+                                        saved, need, shapes):
+        if needed:
+            if arr is None:
+                raise ValueError("%s is missing: saved does not match cell=%r" % (name, cell))
+            _float_dtype(name, arr)
+            arr = _rnn_array(name, arr, dtype, shape)
+        checked.append(arr if needed else None)
+    gates, hs, cs, aux = checked
+    dy = _rnn_array("dy", dy, dtype, (b, t, u))
+    dhn = _rnn_array("dhn", dhn, dtype, (b, u))
+    if dcn is not None and not lstm:
+        raise ValueError("dcn is only used by the lstm cell. Received: cell=%r" % (cell,))
+    dcn = _rnn_array("dcn", dcn, dtype, (b, u))
+    dx = np.empty((b, t, n if projected else x.shape[2]), dtype=dtype)
+    dk = None if projected else np.empty((f, n), dtype=dtype)
+    dr = np.empty((u, n), dtype=dtype)
+    db = np.empty(_rnn_bias_shape(cell, n, reset_after), dtype=dtype) if has_bias else None
+    dh0 = np.empty((b, u), dtype=dtype) if has_h0 else None
+    dc0 = np.empty((b, u), dtype=dtype) if lstm and has_c0 else None
+    p = lambda a: _ptr(dtype, a)  # noqa: E731
+    _check(_fn(dtype, "rnn_backward")(*args, p(x), p(kernel), p(rk), _u8_ptr(mask), p(rmask),
+                                      p(gates), p(hs), p(cs), p(aux), p(dy), p(dhn), p(dcn),
+                                      p(dx), p(dk), p(dr), p(db), p(dh0), p(dc0)),
+           "rnn_backward")
+    return dx, dk, dr, db, dh0, dc0

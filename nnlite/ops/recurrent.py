@@ -9,7 +9,6 @@ import numpy as np
 from nnlite import _core
 from nnlite.backend.tensor import apply, takes_needs
 
-FUSED_AVAILABLE = hasattr(_core, "rnn_forward")   # TEMP until the kernel lands
 CELLS = ("simple", "lstm", "gru")
 # the activations the C kernel runs inside its gate pass
 ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "hard_sigmoid")

@@ -6,7 +6,6 @@ from nnlite.backend.tensor import Tensor
 from nnlite.backend.variable import Variable
 from nnlite.layers.layer import Layer
 from nnlite.layers.rnn.dropout_rnn_cell import DropoutRNNCell
-from nnlite.ops import recurrent
 from nnlite.ops.recurrent import rnn_sequence
 
 
@@ -155,8 +154,6 @@ class RNN(Layer):
                                  "Received: %s" % (self.name, tuple(sequences.shape[:2]),
                                                    mask.shape))
         spec = self.cell.fused_spec() if hasattr(self.cell, "fused_spec") else None
-        if not recurrent.FUSED_AVAILABLE:   # TEMP until the kernel lands
-            spec = None
         cell = self.cell
         try:
             if spec is not None and (not training or cell.dropout_mask_count is None) \

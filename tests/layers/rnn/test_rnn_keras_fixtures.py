@@ -9,7 +9,6 @@ import pytest
 
 import nnlite
 from nnlite.layers.rnn.cell_base import RecurrentCell
-from nnlite.ops import recurrent
 from rnn_fixture_cases import BATCH, CASES, NAMES, inputs, keras_file, record, series, targets
 
 PATHS = ("fused", "stepwise")
@@ -18,8 +17,6 @@ pytestmark = pytest.mark.filterwarnings("ignore:Skipping variable loading for op
 
 @pytest.fixture(params=PATHS)
 def path(request, monkeypatch):
-    if request.param == "fused" and not recurrent.FUSED_AVAILABLE:   # TEMP
-        pytest.skip("the fused kernel has not landed")
     if request.param == "stepwise":
         monkeypatch.setattr(RecurrentCell, "fused_spec", lambda self: None)
     return request.param

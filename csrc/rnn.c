@@ -1,0 +1,41 @@
+/* rnn.c - fused recurrent layers (SimpleRNN, LSTM, GRU) over a whole
+ * sequence, forward and backward through time, for float32 and float64 from
+ * one template (rnn_tmpl.h), on the project's GEMM and thread pool. */
+/* Selects (vmath.h's range reductions, relu, the clamp of hard_sigmoid) become
+ * vector blends only when the compiler may ignore floating-point traps. GCC
+ * takes that per function (pool.c does it with an attribute); here it covers
+ * the whole file, vmath.h's inline functions included, because GCC will not
+ * inline a function into one whose optimization options differ, and a call
+ * per element is slower than the scalar loop. Only the exception flags
+ * change, never a result. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-trapping-math")
+#endif
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "nnlite.h"
+#include "gemm_internal.h"
+#include "simd_clones.h"
+#include "vmath.h"
+
+/* Largest element count of any array or scratch buffer (as conv_geom.h):
+ * every byte count of 8-byte doubles and every index stays inside int64_t. */
+#define RNN_MAX_ELEMS ((int64_t)1 << 59)
+
+/* An elementwise pass over a batch row of G*U gates costs about this many
+ * multiply-adds an element (exp, division, the state update), for deciding
+ * whether splitting rows over threads pays. */
+#define RNN_ROW_WORK 24.0
+
+/* The gate loops must be inlined into the NL_CLONES passes that call them, so
+ * each clone vectorizes them for its own ISA (an out-of-line helper would be
+ * built for the baseline only, where the selects of vmath.h stay scalar). */
+#if defined(__GNUC__)
+#define RNN_INLINE static inline __attribute__((always_inline))
+#else
+#define RNN_INLINE static inline
+#endif
+
+#define NL_TEMPLATE "rnn_tmpl.h"
+#include "instantiate.h"

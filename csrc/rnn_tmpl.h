@@ -1,0 +1,712 @@
+/* rnn_tmpl.h - SimpleRNN, LSTM and GRU over a whole sequence, forward beside
+ * backward (BPTT), written once for any floating type. Included through
+ * instantiate.h (T, NL(x), L(x), M(f)); rnn.c provides vmath.h, the thread
+ * pool and the limits.
+ *
+ * Layout: x (B, T, F) and every per-step saved array (B, T, ...) are indexed
+ * by the ORIGINAL time t, row b*T + t; y (B, T, U) is in processing order
+ * (step s reads time t = s, or T-1-s with NL_RNN_GO_BACKWARDS). G gates of U
+ * units each, N = G*U columns, Keras's gate order (lstm i f c o, gru z r h).
+ *
+ * Forward: P = X W + b for all steps as one GEMM (B*T x F times F x N; with
+ * NL_RNN_PROJECTED x already is X W and only the bias is added); then each
+ * step one recurrent GEMM Z = h' R (B x U times U x N; one per gate when the
+ * recurrent dropout mask is per gate; gru without reset_after multiplies the
+ * h gate's (r*h') R_h after r is known) and one elementwise pass over the
+ * rows that applies the gates, updates the states, handles the time mask and
+ * overwrites P's row with the gate activations (what backward needs).
+ *
+ * Backward: each step in reverse processing order, an elementwise pass writes
+ * the pre-activation gradients dZ of the step into a B*T x N buffer and one
+ * GEMM dZ R^T carries dh to the previous step. After the loop the weight
+ * gradients are one GEMM each over all steps: dW = X^T dZ, dR = H'^T dZ,
+ * db = column sums, dx = dZ W^T. For gru with reset_after the recurrent part
+ * of the h gate differs from the input part (d(hz_h) = d(hh_pre) * r), so dZ
+ * holds the recurrent version and a B*T x U buffer the input h part.
+ *
+ * Threads: the elementwise passes split batch rows over tasks (each row is
+ * computed by one task, in the same order); GEMMs split M/N, never K. Results
+ * are bit-identical for any thread count. */
+
+/* ---- gate nonlinearities ----------------------------------------------------- */
+
+RNN_INLINE T L(r_sigmoid)(T x)
+{
+    if (sizeof(T) == sizeof(float))
+        return (T)nl_vsigmoidf((float)x);
+    if (x >= 0) return (T)1 / ((T)1 + M(exp)(-x));
+    T e = M(exp)(x);
+    return e / ((T)1 + e);
+}
+
+RNN_INLINE T L(r_tanh)(T x)
+{
+    return sizeof(T) == sizeof(float) ? (T)nl_vtanhf((float)x) : M(tanh)(x);
+}
+
+/* y = act(x) over n contiguous elements (y may be x); the switch sits outside
+ * the loops so each loop vectorizes. */
+RNN_INLINE void L(act_vec)(int act, int64_t n, const T *x, T *y)
+{
+    int64_t i;
+    switch (act) {
+    case NL_ACT_LINEAR:
+        if (y != x) for (i = 0; i < n; i++) y[i] = x[i];
+        break;
+    case NL_ACT_RELU:
+        for (i = 0; i < n; i++) y[i] = x[i] < 0 ? 0 : x[i];
+        break;
+    case NL_ACT_SIGMOID:
+        for (i = 0; i < n; i++) y[i] = L(r_sigmoid)(x[i]);
+        break;
+    case NL_ACT_TANH:
+        for (i = 0; i < n; i++) y[i] = L(r_tanh)(x[i]);
+        break;
+    default:   /* NL_ACT_HARD_SIGMOID, Keras 3: relu6(x + 3) / 6 */
+        for (i = 0; i < n; i++) {
+            T v = x[i] / (T)6 + (T)0.5;
+            y[i] = v < 0 ? 0 : (v > 1 ? 1 : v);
+        }
+        break;
+    }
+}
+
+/* dx = dy * act'(x), written from the activation's output y = act(x): every
+ * activation accepted here has a derivative that y determines (relu: y > 0;
+ * hard_sigmoid: 0 < y < 1). dx may be dy. */
+RNN_INLINE void L(dact_vec)(int act, int64_t n, const T *y, const T *dy, T *dx)
+{
+    int64_t i;
+    switch (act) {
+    case NL_ACT_LINEAR:
+        if (dx != dy) for (i = 0; i < n; i++) dx[i] = dy[i];
+        break;
+    case NL_ACT_RELU:
+        for (i = 0; i < n; i++) dx[i] = y[i] > 0 ? dy[i] : 0;
+        break;
+    case NL_ACT_SIGMOID:
+        for (i = 0; i < n; i++) dx[i] = dy[i] * (y[i] * ((T)1 - y[i]));
+        break;
+    case NL_ACT_TANH:
+        for (i = 0; i < n; i++) dx[i] = dy[i] * ((T)1 - y[i] * y[i]);
+        break;
+    default:   /* NL_ACT_HARD_SIGMOID */
+        for (i = 0; i < n; i++) dx[i] = (y[i] > 0 && y[i] < 1) ? dy[i] / (T)6 : 0;
+        break;
+    }
+}
+
+/* ---- the call's state ---------------------------------------------------------- */
+
+struct L(rnn) {
+    int cell, act, ract, flags, tasks;
+    int64_t b, t, f, u, g, n;
+    const T *x, *w, *r, *bias, *rmask;
+    const uint8_t *mask;
+    /* forward */
+    T *y, *h, *c;               /* y (B,T,U); running states h, c (B,U): hn, cn */
+    T *p;                       /* B*T x N: projection, then gate activations */
+    T *z;                       /* B x N: this step's recurrent product */
+    T *hm;                      /* B x U: masked h (or r*h' for gru's h gate) */
+    T *hs, *cs, *aux, *tmp;     /* saved per (b, t) rows; tmp B x U scratch */
+    /* backward */
+    const T *gates, *dy;
+    T *d, *dxh;                 /* dZ (B*T x N); gru reset_after: input h part (B*T x U) */
+    T *dh, *dc, *carry, *q, *q2;
+    int64_t s, tt;              /* the step: processing index and original time */
+};
+
+static inline int L(row_on)(const struct L(rnn) *c, int64_t b)
+{
+    return c->mask == NULL || c->mask[b * c->t + c->tt] != 0;
+}
+
+/* The recurrent dropout mask of gate g for row b (NULL: none). */
+static inline const T *L(rmask_row)(const struct L(rnn) *c, int64_t g, int64_t b)
+{
+    if (c->rmask == NULL)
+        return NULL;
+    if (c->flags & NL_RNN_GATE_MASKS)
+        return c->rmask + (g * c->b + b) * c->u;
+    return c->rmask + b * c->u;
+}
+
+static inline void L(rows)(const struct L(rnn) *c, int task, int64_t *lo, int64_t *hi)
+{
+    const int64_t per = c->b / c->tasks, extra = c->b % c->tasks;
+    *lo = task * per + (task < extra ? task : extra);
+    *hi = *lo + per + (task < extra ? 1 : 0);
+}
+
+static void L(run)(struct L(rnn) *c, void (*fn)(void *, int))
+{
+    if (c->tasks <= 1)
+        fn(c, 0);
+    else
+        nl_parallel_for(c->tasks, fn, c);
+}
+
+/* Z[:, g0*U .. g1*U) = sum over those gates of (h * m_g) R_g (+ bias), as one
+ * GEMM unless the masks differ per gate. h is B x U (ld U); premasked means h
+ * already carries its mask. */
+static int L(rec_forward)(struct L(rnn) *c, const T *h, int premasked, int64_t g0,
+                          int64_t g1, const T *bias)
+{
+    const int64_t B = c->b, U = c->u, N = c->n;
+    int st = NL_OK;
+    if (premasked || c->rmask == NULL)
+        return NL(gemm_bias_act)(0, 0, B, (g1 - g0) * U, U, 1, h, U, c->r + g0 * U, N, 0,
+                                 c->z + g0 * U, N, bias ? bias + g0 * U : NULL, -1, 0, NULL, 0);
+    if (!(c->flags & NL_RNN_GATE_MASKS)) {
+        for (int64_t i = 0; i < B * U; i++) c->hm[i] = h[i] * c->rmask[i];
+        return NL(gemm_bias_act)(0, 0, B, (g1 - g0) * U, U, 1, c->hm, U, c->r + g0 * U, N, 0,
+                                 c->z + g0 * U, N, bias ? bias + g0 * U : NULL, -1, 0, NULL, 0);
+    }
+    for (int64_t g = g0; g < g1 && st == NL_OK; g++) {
+        const T *m = c->rmask + g * B * U;
+        for (int64_t i = 0; i < B * U; i++) c->hm[i] = h[i] * m[i];
+        st = NL(gemm_bias_act)(0, 0, B, U, U, 1, c->hm, U, c->r + g * U, N, 0, c->z + g * U, N,
+                               bias ? bias + g * U : NULL, -1, 0, NULL, 0);
+    }
+    return st;
+}
+
+/* ---- forward ------------------------------------------------------------------ */
+
+/* The output of a step whose row is masked: the previous step's output (zeros
+ * before the first), or zeros with NL_RNN_ZERO_OUTPUT_FOR_MASK. */
+static inline void L(masked_output)(const struct L(rnn) *c, int64_t b, T *yrow)
+{
+    const int64_t U = c->u;
+    if (c->s == 0 || (c->flags & NL_RNN_ZERO_OUTPUT_FOR_MASK))
+        for (int64_t j = 0; j < U; j++) yrow[j] = 0;
+    else
+        memcpy(yrow, yrow - U, (size_t)U * sizeof(T));
+    (void)b;
+}
+
+/* One step of every cell but gru without reset_after, on rows [lo, hi). */
+NL_CLONES static void L(fwd_task)(void *arg, int task)
+{
+    struct L(rnn) *c = (struct L(rnn) *)arg;
+    const int64_t U = c->u, N = c->n;
+    int64_t lo, hi;
+    L(rows)(c, task, &lo, &hi);
+    for (int64_t b = lo; b < hi; b++) {
+        const int64_t row = b * c->t + c->tt;
+        T *__restrict pg = c->p + row * N;
+        const T *__restrict zr = c->z + b * N;
+        T *__restrict h = c->h + b * U;
+        T *__restrict yrow = c->y + (b * c->t + c->s) * U;
+        if (c->hs) memcpy(c->hs + row * U, h, (size_t)U * sizeof(T));
+        if (!L(row_on)(c, b)) {
+            if (c->hs) {   /* backward never reads these; keep them finite */
+                for (int64_t j = 0; j < N; j++) pg[j] = 0;
+                if (c->aux) for (int64_t j = 0; j < U; j++) c->aux[row * U + j] = 0;
+            }
+            if (c->cs) memcpy(c->cs + row * U, c->c + b * U, (size_t)U * sizeof(T));
+            L(masked_output)(c, b, yrow);
+            continue;
+        }
+        if (c->cell == NL_RNN_SIMPLE) {
+            for (int64_t j = 0; j < U; j++) pg[j] = pg[j] + zr[j];
+            L(act_vec)(c->act, U, pg, pg);
+            memcpy(h, pg, (size_t)U * sizeof(T));
+        } else if (c->cell == NL_RNN_LSTM) {
+            T *__restrict cc = c->c + b * U;
+            T *__restrict ac = c->aux ? c->aux + row * U : c->tmp + b * U;
+            const T *ig = pg, *fg = pg + U, *gg = pg + 2 * U, *og = pg + 3 * U;
+            for (int64_t j = 0; j < N; j++) pg[j] = pg[j] + zr[j];
+            L(act_vec)(c->ract, 2 * U, pg, pg);
+            L(act_vec)(c->act, U, pg + 2 * U, pg + 2 * U);
+            L(act_vec)(c->ract, U, pg + 3 * U, pg + 3 * U);
+            if (c->cs) memcpy(c->cs + row * U, cc, (size_t)U * sizeof(T));
+            for (int64_t j = 0; j < U; j++) cc[j] = fg[j] * cc[j] + ig[j] * gg[j];
+            L(act_vec)(c->act, U, cc, ac);
+            for (int64_t j = 0; j < U; j++) h[j] = og[j] * ac[j];
+        } else {   /* gru, reset_after: z carries the recurrent bias */
+            T *__restrict pre = c->tmp + b * U;
+            const T *zg = pg, *rg = pg + U;
+            T *hh = pg + 2 * U;
+            for (int64_t j = 0; j < 2 * U; j++) pg[j] = pg[j] + zr[j];
+            L(act_vec)(c->ract, 2 * U, pg, pg);
+            if (c->aux) memcpy(c->aux + row * U, zr + 2 * U, (size_t)U * sizeof(T));
+            for (int64_t j = 0; j < U; j++) pre[j] = hh[j] + rg[j] * zr[2 * U + j];
+            L(act_vec)(c->act, U, pre, hh);
+            for (int64_t j = 0; j < U; j++) h[j] = zg[j] * h[j] + ((T)1 - zg[j]) * hh[j];
+        }
+        memcpy(yrow, h, (size_t)U * sizeof(T));
+    }
+}
+
+/* gru without reset_after, first half: z and r from P + Z, and hm = r * h'
+ * (h' = h times the h gate's mask) for the h gate's recurrent GEMM. */
+NL_CLONES static void L(gru_zr_task)(void *arg, int task)
+{
+    struct L(rnn) *c = (struct L(rnn) *)arg;
+    const int64_t U = c->u, N = c->n;
+    int64_t lo, hi;
+    L(rows)(c, task, &lo, &hi);
+    for (int64_t b = lo; b < hi; b++) {
+        T *__restrict pg = c->p + (b * c->t + c->tt) * N;
+        const T *__restrict zr = c->z + b * N;
+        const T *__restrict h = c->h + b * U;
+        const T *m = L(rmask_row)(c, 2, b);
+        T *__restrict hm = c->hm + b * U;
+        for (int64_t j = 0; j < 2 * U; j++) pg[j] = pg[j] + zr[j];
+        L(act_vec)(c->ract, 2 * U, pg, pg);
+        if (m)
+            for (int64_t j = 0; j < U; j++) hm[j] = pg[U + j] * (h[j] * m[j]);
+        else
+            for (int64_t j = 0; j < U; j++) hm[j] = pg[U + j] * h[j];
+    }
+}
+
+/* gru without reset_after, second half: hh = act(P_h + (r*h') R_h), update. */
+NL_CLONES static void L(gru_h_task)(void *arg, int task)
+{
+    struct L(rnn) *c = (struct L(rnn) *)arg;
+    const int64_t U = c->u, N = c->n;
+    int64_t lo, hi;
+    L(rows)(c, task, &lo, &hi);
+    for (int64_t b = lo; b < hi; b++) {
+        const int64_t row = b * c->t + c->tt;
+        T *__restrict pg = c->p + row * N;
+        const T *__restrict zr = c->z + b * N;
+        T *__restrict h = c->h + b * U;
+        T *__restrict yrow = c->y + (b * c->t + c->s) * U;
+        const T *zg = pg;
+        T *hh = pg + 2 * U;
+        if (c->hs) memcpy(c->hs + row * U, h, (size_t)U * sizeof(T));
+        if (!L(row_on)(c, b)) {
+            if (c->hs) for (int64_t j = 0; j < N; j++) pg[j] = 0;
+            L(masked_output)(c, b, yrow);
+            continue;
+        }
+        for (int64_t j = 0; j < U; j++) hh[j] = hh[j] + zr[2 * U + j];
+        L(act_vec)(c->act, U, hh, hh);
+        for (int64_t j = 0; j < U; j++) h[j] = zg[j] * h[j] + ((T)1 - zg[j]) * hh[j];
+        memcpy(yrow, h, (size_t)U * sizeof(T));
+    }
+}
+
+static int L(check)(int cell, int act, int ract, int flags, int64_t b, int64_t t, int64_t f,
+                    int64_t u, int64_t *g)
+{
+    int64_t n;
+    const int ok_act = (1 << NL_ACT_LINEAR) | (1 << NL_ACT_RELU) | (1 << NL_ACT_SIGMOID) |
+                       (1 << NL_ACT_TANH) | (1 << NL_ACT_HARD_SIGMOID);
+    if (cell != NL_RNN_SIMPLE && cell != NL_RNN_LSTM && cell != NL_RNN_GRU)
+        return NL_EINVAL;
+    if (act < 0 || act > 30 || !((ok_act >> act) & 1) || ract < 0 || ract > 30 ||
+        !((ok_act >> ract) & 1))
+        return NL_EINVAL;
+    if (flags & ~(NL_RNN_GO_BACKWARDS | NL_RNN_RESET_AFTER | NL_RNN_ZERO_OUTPUT_FOR_MASK |
+                  NL_RNN_PROJECTED | NL_RNN_GATE_MASKS))
+        return NL_EINVAL;
+    if (b < 0 || t < 1 || f < 0 || u < 1)
+        return NL_EINVAL;
+    *g = cell == NL_RNN_SIMPLE ? 1 : (cell == NL_RNN_LSTM ? 4 : 3);
+    if (u > RNN_MAX_ELEMS / 4 || f > RNN_MAX_ELEMS || t > RNN_MAX_ELEMS)
+        return NL_EINVAL;
+    n = *g * u;
+    if (b > 0 && (t > RNN_MAX_ELEMS / b || b * t > RNN_MAX_ELEMS / n ||
+                  b * t > RNN_MAX_ELEMS / (f > 0 ? f : 1) ||
+                  (f > 0 && f > RNN_MAX_ELEMS / n) || u > RNN_MAX_ELEMS / n))
+        return NL_EINVAL;
+    return NL_OK;
+}
+
+static int L(tasks_for)(int64_t b, int64_t n)
+{
+    int tasks = nl_threads_for((double)b * (double)n * RNN_ROW_WORK);
+    if (tasks > b) tasks = (int)b;
+    return tasks < 1 ? 1 : tasks;
+}
+
+int NL(rnn_forward)(int cell, int act, int ract, int flags, int64_t b, int64_t t, int64_t f,
+                    int64_t u, const T *x, const T *w, const T *r, const T *bias, const T *h0,
+                    const T *c0, const uint8_t *mask, const T *rmask, T *y, T *hn, T *cn,
+                    T *gates, T *hs, T *cs, T *aux)
+{
+    struct L(rnn) c;
+    int64_t g, N, BT;
+    int st = L(check)(cell, act, ract, flags, b, t, f, u, &g);
+    const int projected = (flags & NL_RNN_PROJECTED) != 0;
+    const int gru_ra = cell == NL_RNN_GRU && (flags & NL_RNN_RESET_AFTER);
+    const int keep = gates != NULL;
+    T *scratch;
+    size_t elems;
+    if (st != NL_OK)
+        return st;
+    if (b == 0)
+        return NL_OK;
+    if (!x || !r || !y || !hn || (cell == NL_RNN_LSTM && !cn) || (!projected && f > 0 && !w))
+        return NL_EINVAL;
+    if (keep && (!hs || (cell == NL_RNN_LSTM && (!cs || !aux)) || (gru_ra && !aux)))
+        return NL_EINVAL;
+    N = g * u;
+    BT = b * t;
+    memset(&c, 0, sizeof c);
+    c.cell = cell; c.act = act; c.ract = ract; c.flags = flags;
+    c.b = b; c.t = t; c.f = f; c.u = u; c.g = g; c.n = N;
+    c.x = x; c.w = w; c.r = r; c.bias = bias; c.rmask = rmask; c.mask = mask;
+    c.y = y; c.h = hn; c.c = cell == NL_RNN_LSTM ? cn : NULL;
+    c.hs = keep ? hs : NULL;
+    c.cs = keep && cell == NL_RNN_LSTM ? cs : NULL;
+    c.aux = keep && (cell == NL_RNN_LSTM || gru_ra) ? aux : NULL;
+    c.tasks = L(tasks_for)(b, N);
+
+    /* scratch: Z (B x N), hm and tmp (B x U each), and P unless kept */
+    elems = (size_t)(b * N + 2 * b * u) + (keep ? 0 : (size_t)(BT * N));
+    scratch = (T *)malloc(elems * sizeof(T));
+    if (!scratch)
+        return NL_ENOMEM;
+    c.z = scratch;
+    c.hm = c.z + b * N;
+    c.tmp = c.hm + b * u;
+    c.p = keep ? gates : c.tmp + b * u;
+
+    /* the input projection of every step, with the (input) bias */
+    if (projected) {
+        for (int64_t i = 0; i < BT; i++) {
+            const T *xi = x + i * N;
+            T *pi = c.p + i * N;
+            if (bias)
+                for (int64_t j = 0; j < N; j++) pi[j] = xi[j] + bias[j];
+            else
+                memcpy(pi, xi, (size_t)N * sizeof(T));
+        }
+    } else {
+        st = NL(gemm_bias_act)(0, 0, BT, N, f, 1, x, f > 0 ? f : 1, w, N, 0, c.p, N, bias, -1,
+                               0, NULL, 0);
+    }
+    if (h0) memcpy(hn, h0, (size_t)(b * u) * sizeof(T));
+    else memset(hn, 0, (size_t)(b * u) * sizeof(T));
+    if (c.c) {
+        if (c0) memcpy(c.c, c0, (size_t)(b * u) * sizeof(T));
+        else memset(c.c, 0, (size_t)(b * u) * sizeof(T));
+    }
+
+    for (int64_t s = 0; s < t && st == NL_OK; s++) {
+        c.s = s;
+        c.tt = (flags & NL_RNN_GO_BACKWARDS) ? t - 1 - s : s;
+        if (cell == NL_RNN_GRU && !gru_ra) {
+            st = L(rec_forward)(&c, c.h, 0, 0, 2, NULL);
+            if (st != NL_OK) break;
+            L(run)(&c, L(gru_zr_task));
+            st = L(rec_forward)(&c, c.hm, 1, 2, 3, NULL);
+            if (st != NL_OK) break;
+            L(run)(&c, L(gru_h_task));
+        } else {
+            st = L(rec_forward)(&c, c.h, 0, 0, g, gru_ra && bias ? bias + N : NULL);
+            if (st != NL_OK) break;
+            L(run)(&c, L(fwd_task));
+        }
+    }
+    free(scratch);
+    return st;
+}
+
+/* ---- backward ----------------------------------------------------------------- */
+
+/* Q = sum over gates [g0, g1) of (D_g R_g^T) (* m_g unless unmasked), D the
+ * step's rows of dZ (ld T*N); out B x U. */
+static int L(rec_backward)(struct L(rnn) *c, const T *d, int unmasked, int64_t g0, int64_t g1,
+                           T *out)
+{
+    const int64_t B = c->b, U = c->u, N = c->n, ldd = c->t * N;
+    int st;
+    if (unmasked || c->rmask == NULL || !(c->flags & NL_RNN_GATE_MASKS)) {
+        st = NL(gemm)(0, 1, B, U, (g1 - g0) * U, 1, d + g0 * U, ldd, c->r + g0 * U, N, 0, out,
+                      U);
+        if (st == NL_OK && !unmasked && c->rmask)
+            for (int64_t i = 0; i < B * U; i++) out[i] *= c->rmask[i];
+        return st;
+    }
+    for (int64_t i = 0; i < B * U; i++) out[i] = 0;
+    for (int64_t g = g0; g < g1; g++) {
+        const T *m = c->rmask + g * B * U;
+        st = NL(gemm)(0, 1, B, U, U, 1, d + g * U, ldd, c->r + g * U, N, 0, c->q2, U);
+        if (st != NL_OK) return st;
+        for (int64_t i = 0; i < B * U; i++) out[i] += c->q2[i] * m[i];
+    }
+    return NL_OK;
+}
+
+/* The step's pre-activation gradients of every row [lo, hi) into dZ; dh is
+ * replaced by the part of dh_prev that does not pass through R (gru: dh*z,
+ * else 0); dc by dc_prev. Masked rows: zero dZ, states' gradients pass. */
+NL_CLONES static void L(bwd_task)(void *arg, int task)
+{
+    struct L(rnn) *c = (struct L(rnn) *)arg;
+    const int64_t U = c->u, N = c->n;
+    int64_t lo, hi;
+    L(rows)(c, task, &lo, &hi);
+    for (int64_t b = lo; b < hi; b++) {
+        const int64_t row = b * c->t + c->tt;
+        const T *__restrict gy = c->dy ? c->dy + (b * c->t + c->s) * U : NULL;
+        const T *__restrict gt = c->gates + row * N;
+        const T *__restrict hp = c->hs + row * U;
+        T *__restrict dz = c->d + row * N;
+        T *__restrict dh = c->dh + b * U;
+        T *__restrict cy = c->carry + b * U;
+        T *__restrict t2 = c->tmp + b * U;
+        if (!L(row_on)(c, b)) {
+            for (int64_t j = 0; j < N; j++) dz[j] = 0;
+            if (c->dxh) for (int64_t j = 0; j < U; j++) c->dxh[row * U + j] = 0;
+            if (gy && !(c->flags & NL_RNN_ZERO_OUTPUT_FOR_MASK))
+                for (int64_t j = 0; j < U; j++) cy[j] += gy[j];
+            continue;
+        }
+        /* the output of this step is the new h: its gradient joins the state's */
+        if (c->mask) {
+            for (int64_t j = 0; j < U; j++) { dh[j] += cy[j]; cy[j] = 0; }
+        }
+        if (gy) for (int64_t j = 0; j < U; j++) dh[j] += gy[j];
+        if (c->cell == NL_RNN_SIMPLE) {
+            L(dact_vec)(c->act, U, gt, dh, dz);
+            for (int64_t j = 0; j < U; j++) dh[j] = 0;
+        } else if (c->cell == NL_RNN_LSTM) {
+            const T *ig = gt, *fg = gt + U, *gg = gt + 2 * U, *og = gt + 3 * U;
+            const T *__restrict ac = c->aux + row * U, *__restrict cp = c->cs + row * U;
+            T *__restrict dc = c->dc + b * U;
+            for (int64_t j = 0; j < U; j++) t2[j] = dh[j] * og[j];
+            L(dact_vec)(c->act, U, ac, t2, t2);
+            for (int64_t j = 0; j < U; j++) dc[j] += t2[j];
+            for (int64_t j = 0; j < U; j++) t2[j] = dh[j] * ac[j];
+            L(dact_vec)(c->ract, U, og, t2, dz + 3 * U);
+            for (int64_t j = 0; j < U; j++) t2[j] = dc[j] * gg[j];
+            L(dact_vec)(c->ract, U, ig, t2, dz);
+            for (int64_t j = 0; j < U; j++) t2[j] = dc[j] * cp[j];
+            L(dact_vec)(c->ract, U, fg, t2, dz + U);
+            for (int64_t j = 0; j < U; j++) t2[j] = dc[j] * ig[j];
+            L(dact_vec)(c->act, U, gg, t2, dz + 2 * U);
+            for (int64_t j = 0; j < U; j++) dc[j] *= fg[j];
+            for (int64_t j = 0; j < U; j++) dh[j] = 0;
+        } else {
+            const T *zg = gt, *rg = gt + U, *hh = gt + 2 * U;
+            for (int64_t j = 0; j < U; j++) t2[j] = dh[j] * (hp[j] - hh[j]);
+            L(dact_vec)(c->ract, U, zg, t2, dz);
+            for (int64_t j = 0; j < U; j++) t2[j] = dh[j] * ((T)1 - zg[j]);
+            if (c->dxh) {   /* reset_after: d(hh_pre) is the input part */
+                T *__restrict dxh = c->dxh + row * U;
+                const T *__restrict hzh = c->aux + row * U;
+                L(dact_vec)(c->act, U, hh, t2, dxh);
+                for (int64_t j = 0; j < U; j++) t2[j] = dxh[j] * hzh[j];
+                L(dact_vec)(c->ract, U, rg, t2, dz + U);
+                for (int64_t j = 0; j < U; j++) dz[2 * U + j] = dxh[j] * rg[j];
+            } else {        /* d(r) needs d(hh_pre) R_h^T first: gru_r_task */
+                L(dact_vec)(c->act, U, hh, t2, dz + 2 * U);
+            }
+            for (int64_t j = 0; j < U; j++) dh[j] = dh[j] * zg[j];
+        }
+    }
+}
+
+/* gru without reset_after: with q = d(hh_pre) R_h^T (in c->q), the gradient
+ * of r*h' is q: dr = q * h', and dh_prev gains q * r * m_h. */
+NL_CLONES static void L(gru_r_task)(void *arg, int task)
+{
+    struct L(rnn) *c = (struct L(rnn) *)arg;
+    const int64_t U = c->u, N = c->n;
+    int64_t lo, hi;
+    L(rows)(c, task, &lo, &hi);
+    for (int64_t b = lo; b < hi; b++) {
+        const int64_t row = b * c->t + c->tt;
+        const T *__restrict rg = c->gates + row * N + U;
+        const T *__restrict hp = c->hs + row * U;
+        const T *__restrict q = c->q + b * U;
+        const T *m = L(rmask_row)(c, 2, b);
+        T *__restrict dz = c->d + row * N;
+        T *__restrict dh = c->dh + b * U;
+        T *__restrict t2 = c->tmp + b * U;
+        if (!L(row_on)(c, b))
+            continue;
+        if (m) {
+            for (int64_t j = 0; j < U; j++) t2[j] = q[j] * (hp[j] * m[j]);
+            for (int64_t j = 0; j < U; j++) dh[j] += (q[j] * rg[j]) * m[j];
+        } else {
+            for (int64_t j = 0; j < U; j++) t2[j] = q[j] * hp[j];
+            for (int64_t j = 0; j < U; j++) dh[j] += q[j] * rg[j];
+        }
+        L(dact_vec)(c->ract, U, rg, t2, dz + U);
+    }
+}
+
+/* dh += Q on the unmasked rows (Q = the gradient through R, in c->q2 or q). */
+static void L(add_q_task)(void *arg, int task)
+{
+    struct L(rnn) *c = (struct L(rnn) *)arg;
+    const int64_t U = c->u;
+    int64_t lo, hi;
+    L(rows)(c, task, &lo, &hi);
+    for (int64_t b = lo; b < hi; b++) {
+        const T *__restrict q = c->q + b * U;
+        T *__restrict dh = c->dh + b * U;
+        if (!L(row_on)(c, b))
+            continue;
+        for (int64_t j = 0; j < U; j++) dh[j] += q[j];
+    }
+}
+
+/* dst = hs * m (rows b*T + t use mask row b of gate g), or with r too:
+ * dst = r * hs * m for gru's h gate (r from the saved gates). */
+static void L(masked_states)(const struct L(rnn) *c, int64_t g, int with_r, T *dst)
+{
+    const int64_t U = c->u, N = c->n;
+    for (int64_t b = 0; b < c->b; b++) {
+        const T *m = L(rmask_row)(c, g, b);
+        for (int64_t tt = 0; tt < c->t; tt++) {
+            const int64_t row = b * c->t + tt;
+            const T *__restrict hp = c->hs + row * U;
+            const T *__restrict rg = c->gates + row * N + U;
+            T *__restrict o = dst + row * U;
+            if (with_r && m) for (int64_t j = 0; j < U; j++) o[j] = rg[j] * (hp[j] * m[j]);
+            else if (with_r) for (int64_t j = 0; j < U; j++) o[j] = rg[j] * hp[j];
+            else if (m) for (int64_t j = 0; j < U; j++) o[j] = hp[j] * m[j];
+            else memcpy(o, hp, (size_t)U * sizeof(T));
+        }
+    }
+}
+
+int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t t, int64_t f,
+                     int64_t u, const T *x, const T *w, const T *r, const uint8_t *mask,
+                     const T *rmask, const T *gates, const T *hs, const T *cs, const T *aux,
+                     const T *dy, const T *dhn, const T *dcn, T *dx, T *dw, T *dr, T *dbias,
+                     T *dh0, T *dc0)
+{
+    struct L(rnn) c;
+    int64_t g, N, BT;
+    int st = L(check)(cell, act, ract, flags, b, t, f, u, &g);
+    const int projected = (flags & NL_RNN_PROJECTED) != 0;
+    const int gru_ra = cell == NL_RNN_GRU && (flags & NL_RNN_RESET_AFTER);
+    const int gru_rf = cell == NL_RNN_GRU && !gru_ra;
+    T *scratch, *hm = NULL;
+    size_t elems;
+    if (st != NL_OK)
+        return st;
+    N = g * u;
+    BT = b * t;
+    if (b == 0) {
+        if (dw && !projected) memset(dw, 0, (size_t)(f * N) * sizeof(T));
+        if (dr) memset(dr, 0, (size_t)(u * N) * sizeof(T));
+        if (dbias) memset(dbias, 0, (size_t)((gru_ra ? 2 : 1) * N) * sizeof(T));
+        return NL_OK;
+    }
+    if (!r || !gates || !hs || (cell == NL_RNN_LSTM && (!cs || !aux)) || (gru_ra && !aux))
+        return NL_EINVAL;
+    if (!projected && f > 0 && ((dw && !x) || (dx && !w)))
+        return NL_EINVAL;
+    memset(&c, 0, sizeof c);
+    c.cell = cell; c.act = act; c.ract = ract; c.flags = flags;
+    c.b = b; c.t = t; c.f = f; c.u = u; c.g = g; c.n = N;
+    c.x = x; c.w = w; c.r = r; c.rmask = rmask; c.mask = mask;
+    c.gates = gates; c.hs = (T *)hs; c.cs = (T *)cs; c.aux = (T *)aux; c.dy = dy;
+    c.tasks = L(tasks_for)(b, N);
+
+    /* scratch: dZ (B*T x N), gru reset_after's input h part (B*T x U), and
+     * dh, dc, carry, q, q2, tmp (B x U each); later the masked states */
+    elems = (size_t)(BT * N) + (gru_ra ? (size_t)(BT * u) : 0) + (size_t)(6 * b * u);
+    scratch = (T *)malloc(elems * sizeof(T));
+    if (!scratch)
+        return NL_ENOMEM;
+    c.d = scratch;
+    c.dxh = gru_ra ? c.d + BT * N : NULL;
+    c.dh = c.d + BT * N + (gru_ra ? BT * u : 0);
+    c.dc = c.dh + b * u;
+    c.carry = c.dc + b * u;
+    c.q = c.carry + b * u;
+    c.q2 = c.q + b * u;
+    c.tmp = c.q2 + b * u;
+    if (dhn) memcpy(c.dh, dhn, (size_t)(b * u) * sizeof(T));
+    else memset(c.dh, 0, (size_t)(b * u) * sizeof(T));
+    if (cell == NL_RNN_LSTM && dcn) memcpy(c.dc, dcn, (size_t)(b * u) * sizeof(T));
+    else memset(c.dc, 0, (size_t)(b * u) * sizeof(T));
+    memset(c.carry, 0, (size_t)(b * u) * sizeof(T));
+
+    for (int64_t s = t - 1; s >= 0 && st == NL_OK; s--) {
+        const T *ds;
+        c.s = s;
+        c.tt = (flags & NL_RNN_GO_BACKWARDS) ? t - 1 - s : s;
+        ds = c.d + c.tt * N;
+        L(run)(&c, L(bwd_task));
+        if (gru_rf) {
+            st = L(rec_backward)(&c, ds, 1, 2, 3, c.q);
+            if (st != NL_OK) break;
+            L(run)(&c, L(gru_r_task));
+            st = L(rec_backward)(&c, ds, 0, 0, 2, c.q);
+        } else {
+            st = L(rec_backward)(&c, ds, 0, 0, g, c.q);
+        }
+        if (st != NL_OK) break;
+        L(run)(&c, L(add_q_task));
+    }
+    if (st == NL_OK) {
+        if (dh0) memcpy(dh0, c.dh, (size_t)(b * u) * sizeof(T));
+        if (dc0 && cell == NL_RNN_LSTM) memcpy(dc0, c.dc, (size_t)(b * u) * sizeof(T));
+    }
+
+    /* the weight gradients, one GEMM each over all steps; dZ's input part is
+     * D, except gru reset_after's h gate whose input part is dxh */
+    if (st == NL_OK && dx) {
+        if (projected) {
+            for (int64_t i = 0; i < BT; i++) {
+                T *o = dx + i * N;
+                memcpy(o, c.d + i * N, (size_t)N * sizeof(T));
+                if (gru_ra) memcpy(o + 2 * u, c.dxh + i * u, (size_t)u * sizeof(T));
+            }
+        } else if (f > 0) {
+            if (gru_ra) {
+                st = NL(gemm)(0, 1, BT, f, 2 * u, 1, c.d, N, w, N, 0, dx, f);
+                if (st == NL_OK)
+                    st = NL(gemm)(0, 1, BT, f, u, 1, c.dxh, u, w + 2 * u, N, 1, dx, f);
+            } else {
+                st = NL(gemm)(0, 1, BT, f, N, 1, c.d, N, w, N, 0, dx, f);
+            }
+        }
+    }
+    if (st == NL_OK && dw && !projected && f > 0) {
+        if (gru_ra) {
+            st = NL(gemm)(1, 0, f, 2 * u, BT, 1, x, f, c.d, N, 0, dw, N);
+            if (st == NL_OK)
+                st = NL(gemm)(1, 0, f, u, BT, 1, x, f, c.dxh, u, 0, dw + 2 * u, N);
+        } else {
+            st = NL(gemm)(1, 0, f, N, BT, 1, x, f, c.d, N, 0, dw, N);
+        }
+    }
+    if (st == NL_OK && dbias) {
+        if (gru_ra) {
+            NL(bias_backward)(BT, 2 * u, c.d, N, dbias);
+            NL(bias_backward)(BT, u, c.dxh, u, dbias + 2 * u);
+            NL(bias_backward)(BT, N, c.d, N, dbias + N);
+        } else {
+            NL(bias_backward)(BT, N, c.d, N, dbias);
+        }
+    }
+    if (st == NL_OK && dr) {
+        const int need_hm = rmask != NULL || gru_rf;
+        if (need_hm) {
+            hm = (T *)malloc((size_t)(BT * u) * sizeof(T));
+            if (!hm) st = NL_ENOMEM;
+        }
+        if (st == NL_OK && (rmask == NULL || !(flags & NL_RNN_GATE_MASKS))) {
+            const int64_t gl = gru_rf ? 2 : g;   /* gates sharing one H' */
+            const T *hsrc = hs;
+            if (rmask) { L(masked_states)(&c, 0, 0, hm); hsrc = hm; }
+            st = NL(gemm)(1, 0, u, gl * u, BT, 1, hsrc, u, c.d, N, 0, dr, N);
+        } else if (st == NL_OK) {
+            for (int64_t gi = 0; gi < (gru_rf ? 2 : g) && st == NL_OK; gi++) {
+                L(masked_states)(&c, gi, 0, hm);
+                st = NL(gemm)(1, 0, u, u, BT, 1, hm, u, c.d + gi * u, N, 0, dr + gi * u, N);
+            }
+        }
+        if (st == NL_OK && gru_rf) {
+            L(masked_states)(&c, 2, 1, hm);
+            st = NL(gemm)(1, 0, u, u, BT, 1, hm, u, c.d + 2 * u, N, 0, dr + 2 * u, N);
+        }
+        free(hm);
+    }
+    free(scratch);
+    return st;
+}
