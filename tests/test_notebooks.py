@@ -23,7 +23,8 @@ DATA_DIR = os.path.join(NB_DIR, "data")
 
 NOTEBOOKS = ["01_regression.ipynb", "02_binary_classification.ipynb",
              "03_multiclass_digits.ipynb", "04_early_stopping.ipynb",
-             "05_regularization.ipynb", "06_optimizers_compared.ipynb"]
+             "05_regularization.ipynb", "06_optimizers_compared.ipynb",
+             "07_sequences.ipynb"]
 
 # Notebooks that need features other helpers are adding. Each test of these must
 # fail today (strict xfail); once the feature is merged the tests XPASS, which
@@ -330,3 +331,28 @@ def test_optimizers_notebook_ranks_as_keras_does():
         assert r[name]["val_accuracy"] >= 0.9, name
         assert r[name]["loss"] < r["SGD"]["loss"] < r["Adagrad"]["loss"] < r["Adadelta"]["loss"]
     assert r["Adadelta"]["loss"] > 1.5
+
+
+# --------------------------------------------------------------------------- 07 sequences
+
+def test_sequences_notebook_recurrent_forecasts_beat_the_naive_one():
+    namespace, _ = _run("07_sequences.ipynb")
+    best = min(val_loss for _, val_loss, _ in namespace["results"].values())
+    assert best < namespace["naive_mse"]
+
+
+def test_sequences_notebook_counts_keras_parameters():
+    namespace, _ = _run("07_sequences.ipynb")
+    params = {name: p for name, (_, _, p) in namespace["results"].items()}
+    assert params == {"SimpleRNN": 305, "LSTM": 1169, "GRU": 929}   # as Keras 3.15.1 printed
+
+
+def test_sequences_notebook_classifier_reaches_keras_accuracy():
+    namespace, _ = _run("07_sequences.ipynb")
+    assert namespace["test_accuracy"] > 0.95       # Keras 3.15.1: 1.000
+
+
+def test_sequences_notebook_padding_is_skipped():
+    namespace, _ = _run("07_sequences.ipynb")
+    assert namespace["padding_effect"] < 1e-5
+
