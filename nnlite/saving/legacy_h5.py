@@ -6,7 +6,9 @@ model, `training_config` (JSON: optimizer, loss, metrics). The weights live in
 the group `model_weights`: its attribute `layer_names` lists the layers, each
 layer has a group whose attribute `weight_names` lists its weights, stored as
 datasets at those paths relative to the layer group (Keras 3:
-`<model>/<layer>/kernel`; tf.keras 2: `<layer>/kernel:0`). A weights-only file
+`<model>/<layer>/kernel`, a sublayer's weight below its layer's path, as
+`<model>/bidirectional/forward_lstm/lstm_cell/kernel`; tf.keras 2:
+`<layer>/kernel:0`). A weights-only file
 (tf.keras 2 `save_weights("w.h5")`) has the same layout at its root.
 
 Loading is safe: nothing in a file is ever executed or unpickled (a `Lambda`
@@ -110,14 +112,22 @@ def _str_list(group, name, path):
 
 
 # -- config conversion (Keras 2 and Keras 3 legacy configs -> nnlite) ----------------
-def _dtype_name(value, where):
+# An InputLayer may also declare integer or boolean inputs (token ids for an Embedding)
+_INPUT_DTYPES = ("float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16",
+                 "uint32", "uint64", "bool")
+
+
+def _dtype_name(value, where, allowed=("float32", "float64")):
     if value is None:
         return None
     if isinstance(value, dict):     # Keras 3 DTypePolicy
         value = (value.get("config") or {}).get("name")
     if not isinstance(value, str):
         raise ValueError("%s: unsupported dtype %r" % (where, value))
-    if value not in ("float32", "float64"):
+    if value not in allowed:
+        if allowed == _INPUT_DTYPES:
+            raise ValueError("%s: input dtype %r is not supported by nnlite (%s)"
+                             % (where, value, ", ".join(allowed)))
         raise ValueError("%s: dtype %r is not supported by nnlite (float32 and float64 only)"
                          % (where, value))
     return value
@@ -154,7 +164,9 @@ def _layer_kwargs(class_name, config, where):
     kw = {}
     for key, value in config.items():
         if key == "dtype":
-            value = _dtype_name(value, where)
+            value = _dtype_name(value, where,
+                                _INPUT_DTYPES if class_name == "InputLayer" else
+                                ("float32", "float64"))
             if value is None:
                 continue
         elif key.endswith(_OBJECT_KEYS) and isinstance(value, dict):
@@ -174,8 +186,13 @@ def _layer_kwargs(class_name, config, where):
             raise NotImplementedError("%s: BatchNormalization over several axes %r is not "
                                       "supported" % (where, kw["axis"]))
         kw["axis"] = int(kw["axis"][0])
-    if class_name == "Dense":
+    if class_name in ("Dense", "Embedding"):
         kw.pop("quantization_config", None)
+    if "time_major" in kw:                  # tf.keras 2 recurrent layers
+        if kw.pop("time_major"):
+            raise NotImplementedError("%s: time_major=True (inputs shaped (time, batch, ...)) "
+                                      "is not supported" % (where,))
+        kw.pop("implementation", None)
     for key in ("batch_input_shape", "input_shape"):
         if kw.get(key) is not None:
             kw[key] = tuple(kw[key])
@@ -221,9 +238,22 @@ def _build_layer(entry, custom_objects, safe_mode, where):
                                                         ", ".join(sorted(
                                                             layers_module.ALL_OBJECTS_DICT))))
     kw = _layer_kwargs(name, config, where)
+    from nnlite.layers.wrapper import Wrapper
+    from nnlite.saving.object_registration import custom_object_scope
     try:
+        if isinstance(cls, type) and issubclass(cls, Wrapper):
+            # the wrapped layers (Bidirectional: `layer` and `backward_layer`) are
+            # rebuilt with the same checks as the model's own layers
+            for key in ("layer", "backward_layer"):
+                if isinstance(kw.get(key), dict):
+                    kw[key] = _build_layer(kw[key], custom_objects, safe_mode,
+                                           "%s, %s" % (where, key))
+            with custom_object_scope(custom):   # Bidirectional copies its layer by config
+                return cls(**kw)
         return cls.from_config(kw)
     except (TypeError, ValueError, NotImplementedError) as e:
+        if str(e).startswith(where):            # a wrapped layer's error names itself
+            raise
         raise type(e)("%s: cannot rebuild the layer from its config: %s" % (where, e)) from None
 
 
@@ -574,6 +604,40 @@ def _drop_keras3_defaults(value):
     return value
 
 
+def _wrapped_build_configs(entry, layer):
+    """Keras writes a `build_config` for the recurrent layers a wrapper holds
+    (a Bidirectional's `layer` and `backward_layer`, a TimeDistributed's LSTM);
+    it is added where nnlite's config has none."""
+    from nnlite.layers.rnn.rnn import RNN
+    from nnlite.layers.wrapper import Wrapper
+    if not isinstance(layer, Wrapper):
+        return
+    held = {"layer": getattr(layer, "forward_layer", layer.layer),
+            "backward_layer": getattr(layer, "backward_layer", None)}
+    for key, inner in held.items():
+        nested = entry["config"].get(key)
+        if not isinstance(nested, dict) or inner is None:
+            continue
+        shape = getattr(inner, "_build_input_shape", None)
+        if "build_config" not in nested and isinstance(inner, RNN) and shape is not None:
+            entry["config"][key] = dict(nested, build_config={"input_shape": list(shape)})
+        if isinstance(inner, Wrapper) and isinstance(nested.get("config"), dict):
+            _wrapped_build_configs(nested, inner)
+
+
+def _plain_dtypes(cfg):
+    """A layer config with its DTypePolicy dicts as plain strings, and the same
+    for the layers it wraps (`layer`, `backward_layer`)."""
+    cfg = dict(cfg)
+    if isinstance(cfg.get("dtype"), dict):
+        cfg["dtype"] = _dtype_name(cfg["dtype"], "layer %s" % cfg.get("name"))
+    for key in ("layer", "backward_layer"):
+        inner = cfg.get(key)
+        if isinstance(inner, dict) and isinstance(inner.get("config"), dict):
+            cfg[key] = dict(inner, config=_plain_dtypes(inner["config"]))
+    return cfg
+
+
 def _model_config(model):
     """The model's config in the form both readers accept: Keras 3's legacy
     loader converts tf.keras 2 configs, but tf.keras 2 rejects Keras 3's
@@ -582,11 +646,11 @@ def _model_config(model):
     config = dict(model.get_config())
     config["dtype"] = model.dtype
     config["layers"] = [_layer_entry(entry) for entry in config["layers"]]
+    by_name = {layer.name: layer for layer in model.layers}
     for entry in config["layers"]:
-        cfg = _drop_keras3_defaults(dict(entry["config"]))
+        cfg = _plain_dtypes(_drop_keras3_defaults(dict(entry["config"])))
         entry["config"] = cfg
-        if isinstance(cfg.get("dtype"), dict):
-            cfg["dtype"] = _dtype_name(cfg["dtype"], "layer %s" % cfg.get("name"))
+        _wrapped_build_configs(entry, by_name.get(cfg.get("name")))
         if entry["class_name"] == "InputLayer":
             cfg["batch_input_shape"] = cfg.pop("batch_shape")
             cfg.setdefault("ragged", False)
@@ -643,6 +707,23 @@ def _training_config(model):
             "optimizer_config": {"class_name": opt["class_name"], "config": opt_config}}
 
 
+def _weight_paths(layer):
+    """Keras's paths of `layer.variables` below the model: `<layer>/<name>`, and
+    for the weights of a sublayer `<layer>/<sublayer>/.../<name>` (an RNN's
+    `gru/gru_cell/kernel`, a Bidirectional's `bidirectional/forward_lstm/lstm_cell/
+    kernel`, a TimeDistributed's `time_distributed/dense/kernel`)."""
+    paths = {}
+
+    def walk(owner, prefix):
+        prefix = prefix + owner.name + "/"
+        for var in owner._own_weights():
+            paths.setdefault(id(var), prefix + var.name)
+        for sub in owner._sublayers():
+            walk(sub, prefix)
+    walk(layer, "")
+    return [paths.get(id(v), "%s/%s" % (layer.name, v.name)) for v in layer.variables]
+
+
 def _write_weights_group(group, model, prefix):
     """`layer_names`, one group per layer with `weight_names` and its datasets."""
     names = [layer.name for layer in model.layers]
@@ -651,7 +732,10 @@ def _write_weights_group(group, model, prefix):
     group.attrs["keras_version"] = _KERAS_VERSION
     for layer in model.layers:
         g = group.create_group(layer.name)
-        wnames = ["%s%s/%s" % (prefix, layer.name, v.name) for v in layer.variables]
+        wnames = [prefix + p for p in _weight_paths(layer)]
+        if len(set(wnames)) != len(wnames):
+            raise ValueError("Layer '%s' has several weights of the same path (%s); give its "
+                             "sublayers distinct names." % (layer.name, wnames))
         g.attrs["weight_names"] = np.array([n.encode("utf-8") for n in wnames], dtype="S")
         for wname, var in zip(wnames, layer.variables):
             g.create_dataset(wname, data=var.numpy())

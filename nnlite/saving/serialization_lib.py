@@ -177,7 +177,8 @@ def _serialize_instance(obj):
 
 _LAYERS_WITH_BUILD_CONFIG = ("Dense", "BatchNormalization", "LayerNormalization", "PReLU",
                               "Flatten", "Add", "Subtract", "Multiply", "Average", "Maximum",
-                              "Minimum", "Concatenate", "Dot")
+                              "Minimum", "Concatenate", "Dot", "SimpleRNN", "LSTM", "GRU", "RNN",
+                              "Bidirectional", "TimeDistributed")
 
 
 def _get_build_config(obj):
