@@ -19,11 +19,10 @@ renders it; both are optional dependencies of nnlite.
 import html
 import os
 
-_INSTALL_HINT = (
-    "Install pydot with `pip install pydot` (or `pip install nnlite[plot]`) and "
-    "the Graphviz `dot` program, e.g. `apt-get install graphviz` (Debian/Ubuntu), "
-    "`brew install graphviz` (macOS) or `conda install graphviz`; see "
-    "https://graphviz.org/download/."
+_GRAPHVIZ_HINT = (
+    "Install Graphviz, which provides `dot`, e.g. with `apt-get install graphviz` "
+    "(Debian/Ubuntu), `brew install graphviz` (macOS) or `conda install graphviz`; "
+    "see https://graphviz.org/download/."
 )
 
 
@@ -32,8 +31,8 @@ def _import_pydot(caller):
         import pydot
     except ImportError as e:
         raise ImportError(
-            f"You must install pydot (`pip install pydot`) for `{caller}` to work. "
-            + _INSTALL_HINT
+            f"You must install pydot (`pip install pydot`) for `{caller}` to work; "
+            "drawing the image also needs the Graphviz `dot` program. " + _GRAPHVIZ_HINT
         ) from e
     return pydot
 
@@ -451,7 +450,7 @@ def plot_model(
     if not check_graphviz():
         raise ImportError(
             "You must install Graphviz for `plot_model` to work: its `dot` program "
-            "was not found on PATH or failed to run. " + _INSTALL_HINT
+            "was not found on PATH or failed to run. " + _GRAPHVIZ_HINT
         )
     dot = model_to_dot(
         model, show_shapes=show_shapes, show_dtype=show_dtype,
