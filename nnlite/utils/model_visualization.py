@@ -461,12 +461,14 @@ def plot_model(
     to_file = os.fspath(to_file)
     extension = os.path.splitext(to_file)[1][1:] or "png"
     dot.write(to_file, format=extension)
-    if extension.lower() not in ("png", "jpg", "jpeg", "gif", "svg"):
+    kind = extension.lower()
+    if kind not in ("png", "jpg", "jpeg", "gif", "svg"):
         return None
     try:
         from IPython import display
     except ImportError:
         return None
-    if extension.lower() == "svg":
+    if kind == "svg":
         return display.SVG(filename=to_file)
-    return display.Image(filename=to_file)
+    # the format is passed: IPython guesses it from the name, which may have none
+    return display.Image(filename=to_file, format=kind)
