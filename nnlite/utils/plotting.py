@@ -199,18 +199,18 @@ def _as_image_batch(images):
 
 
 def _display_range(x):
-    """The data range shown from black to white: 0..255 for integer images,
-    0..1 for floats within it, else the batch's own min..max."""
+    """The data range shown from black to white: 0..1 for floats within it,
+    0..max for non-negative integers (uint8 photos reach 255, the digits data
+    set 16), else the batch's own min..max."""
     if x.dtype == bool:
         return 0.0, 1.0
-    if np.issubdtype(x.dtype, np.integer):
-        return 0.0, 255.0
-    finite = x[np.isfinite(x)]
+    finite = x[np.isfinite(x)] if np.issubdtype(x.dtype, np.floating) else x
     if finite.size == 0:
         return 0.0, 1.0
     lo, hi = float(finite.min()), float(finite.max())
-    if lo >= 0.0 and hi <= 1.0:
+    if np.issubdtype(x.dtype, np.floating) and lo >= 0.0 and hi <= 1.0:
         return 0.0, 1.0
+    lo = min(lo, 0.0) if np.issubdtype(x.dtype, np.integer) else lo
     return lo, hi if hi > lo else lo + 1.0
 
 
@@ -251,9 +251,10 @@ def plot_images(images, labels=None, predictions=None, class_names=None, to_file
     Args:
         images: Array of shape `(n, h, w)` or `(n, h, w, c)` with 1, 3 or 4
             channels (channels-first `(n, c, h, w)` and flattened square
-            images `(n, h*w)` are recognised too). Integer images are shown on
-            0..255, floats on 0..1 if they lie within it, else over the
-            batch's range.
+            images `(n, h*w)` are recognised too). Floats within 0..1 are
+            shown on 0..1, non-negative integers on 0..their maximum (255 for
+            a uint8 photo, 16 for the digits data set), anything else over
+            the batch's range.
         labels: True classes: indices `(n,)`/`(n, 1)` or one-hot `(n, k)`,
             or `None`. Defaults to `None`.
         predictions: Predicted classes: indices, or the model's outputs
