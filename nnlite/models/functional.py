@@ -185,6 +185,19 @@ class Functional(Model):
     def operations(self):
         return list(self._operations)
 
+    def graph_nodes(self):
+        """The layer calls of this model's graph, as `Node`s, each after the
+        nodes it reads (the order `call` runs them); an InputLayer's node
+        (no inputs, `node.is_input`) comes before the calls that read it.
+
+        Each node has `layer`, `input_tensors`, `output_tensors` (KerasTensors,
+        flattened, with `shape` and `dtype`) and `parent_nodes` (the node that
+        produced each input tensor, in the same order). Calls of a shared
+        layer made outside this model are not included. `plot_model` draws
+        the graph from these.
+        """
+        return list(self._node_list)
+
     # -- inputs and outputs ----------------------------------------------------------
     @property
     def inputs(self):
