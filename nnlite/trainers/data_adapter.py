@@ -102,9 +102,13 @@ class DatasetBatches:
                 i += 1
         order = global_rng().permutation(self.num_batches) if self.shuffle \
             else range(self.num_batches)
-        for i in order:
-            yield ds[int(i)]
-        ds.on_epoch_end()
+        for step, i in enumerate(order):
+            batch = ds[int(i)]
+            if step == self.num_batches - 1:
+                # the epoch iterator stops after the last step without asking
+                # for more, so the pass ends once the last batch is read
+                ds.on_epoch_end()
+            yield batch
 
     def iterator(self):
         for batch in self._raw():
