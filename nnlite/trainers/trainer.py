@@ -23,8 +23,8 @@ from nnlite.callbacks.progbar_logger import ProgbarLogger
 from nnlite.metrics.metric import Mean, Metric
 from nnlite.models import compile_utils, compiled
 from nnlite.models import data as data_utils
-from nnlite.trainers import data_adapter
 from nnlite.ops import fused as fused_ops
+from nnlite.trainers import data_adapter
 from nnlite.utils.legacy import warn_deprecated
 
 
