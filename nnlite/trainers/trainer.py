@@ -24,6 +24,7 @@ from nnlite.metrics.metric import Mean, Metric
 from nnlite.models import compile_utils, compiled
 from nnlite.models import data as data_utils
 from nnlite.ops import fused as fused_ops
+from nnlite.trainers import data_adapter
 from nnlite.utils.legacy import warn_deprecated
 
 
@@ -401,7 +402,14 @@ class Trainer:
         rng = global_rng()
         general = steps_per_epoch is not None
         val_split = None
-        if data_utils.is_generator(x):
+        if data_adapter.is_dataset(x):
+            data_adapter.check_dataset_args(x, y, sample_weight, validation_split)
+            source = data_adapter.DatasetBatches(x, self._batch_converter(class_weight), shuffle,
+                                                 allow_bare=False)
+            self._ensure_built(self._prepare_x(source.first_x()))
+            general = True
+            batch_size = data_utils.check_batch_size(batch_size)
+        elif data_utils.is_generator(x):
             _check_generator_args(y, sample_weight, class_weight, validation_split)
             if shuffle:
                 warnings.warn("`shuffle=True` was passed, but will be ignored since the data "
@@ -430,7 +438,9 @@ class Trainer:
         val_source = None
         val_batch_size = data_utils.check_batch_size(validation_batch_size or batch_size)
         if validation_data is not None:
-            if data_utils.is_generator(validation_data):
+            if data_adapter.is_dataset(validation_data):
+                val_source = data_adapter.DatasetBatches(validation_data, self._batch_converter())
+            elif data_utils.is_generator(validation_data):
                 val_source = data_utils.GeneratorBatches(validation_data,
                                                          self._batch_converter())
             else:
@@ -632,7 +642,11 @@ class Trainer:
         self._assert_compiled()
         verbose = _check_verbose(verbose)
         steps = _check_steps("steps", steps)
-        if data_utils.is_generator(x):
+        if data_adapter.is_dataset(x):
+            data_adapter.check_dataset_args(x, y, sample_weight)
+            source = data_adapter.DatasetBatches(x, self._batch_converter(), allow_bare=False)
+            self._ensure_built(self._prepare_x(source.first_x()))
+        elif data_utils.is_generator(x):
             _check_generator_args(y, sample_weight, None, None)
             source = data_utils.GeneratorBatches(x, self._batch_converter())
             self._ensure_built(self._prepare_x(source.first_x()))
@@ -641,7 +655,8 @@ class Trainer:
             x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
             self._ensure_built(x)
             source = data_utils.ArrayBatches((x, y, sample_weight), batch_size)
-        if steps is not None or isinstance(source, data_utils.GeneratorBatches):
+        if steps is not None or isinstance(source, (data_utils.GeneratorBatches,
+                                                    data_adapter.DatasetBatches)):
             it = data_utils.EpochIterator(source, steps)
             cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self,
                                verbose=verbose, epochs=1, steps=it.num_batches)
@@ -683,6 +698,11 @@ class Trainer:
             return fast[2].predict(x)
         verbose = _check_verbose(verbose)
         steps = _check_steps("steps", steps)
+        if data_adapter.is_dataset(x):
+            source = data_adapter.DatasetBatches(x, self._batch_converter())
+            self._ensure_built(self._prepare_x(source.first_x()))
+            return self._predict_iter(data_utils.EpochIterator(source, steps), callbacks,
+                                      verbose)
         if data_utils.is_generator(x):
             source = data_utils.GeneratorBatches(x, self._batch_converter(),
                                                  allow_bare=getattr(self, "_bare_batches",
