@@ -53,6 +53,8 @@ class Functional(Model):
         self._inputs_struct = _copy_structure(_check_structure("inputs", inputs))
         self._outputs_struct = _copy_structure(_check_structure("outputs", outputs))
         self._input_tensors = flatten(self._inputs_struct)
+        # a model taking text gets its inputs as given; each is converted by its Input
+        self._raw_inputs = any(t.dtype == "string" for t in self._input_tensors)
         self._output_tensors = flatten(self._outputs_struct)
         for t in self._input_tensors:
             if not isinstance(t._keras_history[0], InputLayer):

@@ -122,5 +122,10 @@ class DataLayer(Layer):
 
     _raw_inputs = True
 
+    def __call__(self, inputs, *args, **kwargs):
+        if isinstance(inputs, (list, tuple, str, bytes, int, float)):
+            inputs = np.asarray(inputs)      # one data tensor, given as Python values
+        return super().__call__(inputs, *args, **kwargs)
+
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
