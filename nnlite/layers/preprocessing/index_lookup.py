@@ -276,6 +276,8 @@ class IndexLookup(DataLayer):
             arr = arr.reshape(1)
         if arr.ndim == 1:
             arr = arr[None, :]
+        if arr.shape[0] == 0:
+            return []
         return list(arr.reshape(arr.shape[0], -1))
 
     def update_state(self, data):

@@ -206,9 +206,7 @@ class TextVectorization(DataLayer):
             ids = lookup._lookup(docs)
             if self._output_mode != "int":
                 return as_output(lookup._encode(ids))
-            if ids.ndim == 1:
-                ids = ids[:, None]
-            return as_output(self._fit_length(ids))
+            return as_output(self._fit_length(ids))      # the input's shape, as Keras
         ids = [lookup._lookup(d) if d.size else np.zeros((0,), np.int64) for d in docs]
         if self._output_mode == "one_hot":
             raise NotImplementedError("TextVectorization(output_mode='one_hot') needs "
@@ -235,8 +233,8 @@ class TextVectorization(DataLayer):
     def compute_output_shape(self, input_shape):
         batch = tuple(input_shape)[0] if input_shape else None
         if self._output_mode == "int":
-            if self._split is None:
-                return (batch, self._output_sequence_length or 1)
+            if self._split is None and self._output_sequence_length is None:
+                return tuple(input_shape)
             return (batch, self._output_sequence_length)
         return (batch, self._lookup_layer._depth())
 
