@@ -27,6 +27,9 @@ from nnlite.layers.rnn import (GRU, LSTM, RNN, Bidirectional, GRUCell, LSTMCell,
                                SimpleRNNCell, TimeDistributed)
 from nnlite.layers.masking import Masking
 from nnlite.layers.permute import Permute
+from nnlite.layers.preprocessing import (CategoryEncoding, CenterCrop, Discretization, Hashing,
+                                         IntegerLookup, Normalization, Rescaling, Resizing,
+                                         StringLookup, TextVectorization)
 from nnlite.layers.repeat_vector import RepeatVector
 from nnlite.layers.wrapper import Wrapper
 from nnlite.layers.leaky_relu import LeakyReLU
@@ -50,6 +53,9 @@ ALL_OBJECTS_DICT.update({cls.__name__: cls for cls in (
     Masking, Permute, RepeatVector, Embedding)})
 ALL_OBJECTS_DICT.update({cls.__name__: cls for cls in (
     Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D)})
+ALL_OBJECTS_DICT.update({cls.__name__: cls for cls in (
+    CategoryEncoding, CenterCrop, Discretization, Hashing, IntegerLookup, Normalization,
+    Rescaling, Resizing, StringLookup, TextVectorization)})
 
 
 def serialize(layer):
@@ -89,3 +95,5 @@ __all__ += ["Conv1D", "Conv1DTranspose", "Conv2D", "Conv2DTranspose", "Depthwise
             "SeparableConv2D"]
 __all__ += ["Bidirectional", "Embedding", "GRU", "GRUCell", "LSTM", "LSTMCell", "Masking", "Permute", "RNN",
             "RepeatVector", "SimpleRNN", "SimpleRNNCell", "TimeDistributed", "Wrapper"]
+__all__ += ["CategoryEncoding", "CenterCrop", "Discretization", "Hashing", "IntegerLookup",
+            "Normalization", "Rescaling", "Resizing", "StringLookup", "TextVectorization"]

@@ -17,6 +17,8 @@ def _standardize_dtype(dtype):
     from nnlite import config
     if dtype is None:
         return config.floatx()
+    if dtype in ("string", "str", str):
+        return "string"      # raw text: NumPy str/object arrays
     try:
         name = np.dtype(getattr(dtype, "name", dtype)).name
     except TypeError:

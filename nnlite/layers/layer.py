@@ -41,6 +41,7 @@ class Layer:
     """
 
     _keep_int_inputs = False    # True for layers that take integer indices
+    _raw_inputs = False         # True: `call` gets the data as given (strings)
     supports_masking = False    # True: the input's mask passes on (`compute_mask`)
 
     def __init__(self, trainable=True, name=None, dtype=None, activity_regularizer=None,
@@ -297,7 +298,8 @@ class Layer:
             inputs, rest = args[0], args[1:]
         else:
             inputs, rest = kwargs.pop("inputs"), ()
-        inputs = _convert_inputs(inputs, self.dtype, self._keep_int_inputs)
+        if not self._raw_inputs:
+            inputs = _convert_inputs(inputs, self.dtype, self._keep_int_inputs)
         self._maybe_build(_shapes_of(inputs))
         outer = getattr(_call_context, "training", None)
         training = kwargs.pop("training", None)

@@ -53,6 +53,8 @@ class Functional(Model):
         self._inputs_struct = _copy_structure(_check_structure("inputs", inputs))
         self._outputs_struct = _copy_structure(_check_structure("outputs", outputs))
         self._input_tensors = flatten(self._inputs_struct)
+        # a model taking text gets its inputs as given; each is converted by its Input
+        self._raw_inputs = any(t.dtype == "string" for t in self._input_tensors)
         self._output_tensors = flatten(self._outputs_struct)
         for t in self._input_tensors:
             if not isinstance(t._keras_history[0], InputLayer):
@@ -276,14 +278,23 @@ class Functional(Model):
                 return None
             raise ValueError("Input %d (%s) of model '%s' is None but is not optional."
                              % (i, t.name, self.name))
-        if not ops.is_tensor(x) or x.dtype != np.dtype(t.dtype):
-            x = ops.convert_to_tensor(x, dtype=t.dtype)
+        if t.dtype == "string":
+            # raw text stays a NumPy array of str for the layers that take it
+            x = np.asarray(x)
+            if x.dtype.kind not in "USO":
+                raise TypeError("Input %d (%s) of model '%s' takes strings. Received: "
+                                "dtype=%s" % (i, t.name, self.name, x.dtype))
+            expand, squeeze = np.expand_dims, np.squeeze
+        else:
+            if not ops.is_tensor(x) or x.dtype != np.dtype(t.dtype):
+                x = ops.convert_to_tensor(x, dtype=t.dtype)
+            expand, squeeze = ops.expand_dims, ops.squeeze
         expected = t.shape
         shape = tuple(x.shape)
         if len(shape) == len(expected) - 1 and expected[-1] == 1:
-            x = ops.expand_dims(x, -1)
+            x = expand(x, -1)
         elif len(shape) == len(expected) + 1 and shape[-1] == 1:
-            x = ops.squeeze(x, -1)
+            x = squeeze(x, -1)
         shape = tuple(x.shape)
         if len(shape) != len(expected) or any(
                 e is not None and e != a for e, a in zip(expected, shape)):

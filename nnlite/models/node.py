@@ -131,7 +131,8 @@ def output_spec(layer, args, kwargs):
     if _overrides_compute_output_shape(layer) and all(
             _is_keras_tensor(t) for t in flatten(inputs)):
         out = layer.compute_output_shape(shapes)
-        return _shape_structure(out, layer.dtype)
+        # a layer whose outputs differ from its dtype (lookups give int64) says so
+        return _shape_structure(out, getattr(layer, "output_dtype", None) or layer.dtype)
     return _dry_run(layer, args, kwargs)
 
 

@@ -153,6 +153,12 @@ class Sequential(Model):
             return None
         return [KerasTensor(self.output_shape, self.dtype, "keras_tensor", None)]
 
+    @property
+    def _raw_inputs(self):
+        # a model taking text (`Input(dtype="string")`) gets its input as given
+        layer = self.__dict__.get("_input_layer")
+        return layer is not None and layer.dtype == "string"
+
     def _adapt_input(self, x):
         """Matches the input's rank to the model's, as Keras does for a trailing axis of 1."""
         if self._input_layer is None:
@@ -176,6 +182,8 @@ class Sequential(Model):
 
     def call(self, inputs, training=False):
         x = inputs
+        if self._raw_inputs:
+            x = np.asarray(x)
         if self._input_layer is not None and not isinstance(x, (list, tuple, dict)):
             x = self._adapt_input(x)
         if not self.built:

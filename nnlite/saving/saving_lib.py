@@ -2,7 +2,11 @@
 
 A `.keras` file is a zip archive (entries stored, as Keras writes them) of
 `metadata.json`, `config.json` (`serialize_keras_object(model)`) and
-`model.weights.h5`. The HDF5 file holds Keras's layout:
+`model.weights.h5`, then the files layers keep beside their variables (a
+lookup's adapted vocabulary) at `assets/<h5 path>/<file>`, handed to and taken
+from `asset_files()` / `load_asset_files(files)` as bytes. A layer with
+`save_own_variables(store)` / `load_own_variables(store)` (Keras's hook) fills
+or reads its `vars` group as a dict by name. The HDF5 file holds Keras's layout:
 
     vars                      (attribute `name` = the model's name)
     layers/<key>/vars/<i>     one dataset per variable of a layer
@@ -44,6 +48,8 @@ MAX_JSON_BYTES = 16 << 20            # config.json / metadata.json
 MAX_WEIGHTS_BYTES = 1 << 31          # model.weights.h5 inside a .keras archive
 MAX_COMPRESSION_RATIO = 1000         # uncompressed / stored, for entries above 1 MiB
 MAX_DATASET_BYTES = 1 << 31          # one weight array
+MAX_ASSET_BYTES = 1 << 30            # one file under assets/ (a vocabulary)
+ASSETS_DIRNAME = "assets"
 
 
 # -- names -----------------------------------------------------------------
@@ -68,9 +74,9 @@ def optimizer_variables(optimizer):
 
 
 def _model_entries(model):
-    """`[(h5 path, object name, variables)]` for the model, its layers and its
-    optimizer (when compiled), in the order Keras writes them."""
-    entries = [("", model.name, [])]
+    """`[(h5 path, object name, variables, object)]` for the model and its
+    layers, in the order Keras writes them."""
+    entries = [("", model.name, [], model)]
     _layer_entries("layers/", model.layers, entries, set())
     return entries
 
@@ -93,10 +99,10 @@ def _held_entries(path, layer, entries, seen):
         return
     seen.add(id(layer))
     if isinstance(layer, Model) and hasattr(layer, "layers"):
-        entries.append((path, layer.name, []))
+        entries.append((path, layer.name, [], layer))
         _layer_entries(path + "/layers/", layer.layers, entries, seen)
         return
-    entries.append((path, layer.name, own_variables(layer)))
+    entries.append((path, layer.name, own_variables(layer), layer))
     for attr, held in saveable_children(layer):
         if isinstance(held, list):
             _layer_entries(path + "/" + attr + "/", held, entries, seen)
@@ -120,17 +126,51 @@ def write_weights_h5(model, fileobj):
     layout to a path or a binary file object."""
     h5py = _h5py()
     with h5py.File(fileobj, "w") as f:
-        for path, name, variables in _model_entries(model):
+        for path, name, variables, obj in _model_entries(model):
             group = f.create_group(path + "/vars" if path else "vars")
             group.attrs["name"] = name
-            for i, v in enumerate(variables):
-                group[str(i)] = np.asarray(v.value)
+            for key, value in _own_store(obj, variables).items():
+                group[key] = value
         optimizer = getattr(model, "optimizer", None)
         if optimizer is not None:
             group = f.create_group("optimizer/vars")
             group.attrs["name"] = optimizer.name
             for i, v in enumerate(optimizer_variables(optimizer)):
                 group[str(i)] = np.asarray(v.value)
+
+
+def _own_store(obj, variables):
+    """`{dataset name: array}` of one object's `vars` group: `"0"`, `"1"`, ...
+    for its variables, or what its `save_own_variables(store)` puts in the
+    dict (Keras's hook: the lookup layers store `idf_weights` by name)."""
+    if hasattr(obj, "save_own_variables"):
+        store = {}
+        obj.save_own_variables(store)
+        return {str(k): np.asarray(v) for k, v in store.items()}
+    return {str(i): np.asarray(v.value) for i, v in enumerate(variables)}
+
+
+def _asset_entries(model):
+    """`[(zip entry name, bytes)]` of the files layers keep outside the
+    weights (`asset_files()` -> `{file name: bytes}`, such as a lookup's
+    `vocabulary.txt`), at Keras's `assets/<h5 path>/<file name>`."""
+    out = []
+    for path, _, _, obj in _model_entries(model):
+        if path and hasattr(obj, "asset_files"):
+            for fname, data in obj.asset_files().items():
+                out.append(("%s/%s/%s" % (ASSETS_DIRNAME, path, fname), bytes(data)))
+    return out
+
+
+def _load_assets(model, assets):
+    """Hands each layer with `load_asset_files(files)` the files of its
+    `assets/<h5 path>/` folder (`{file name: bytes}`)."""
+    for path, _, _, obj in _model_entries(model):
+        if path and hasattr(obj, "load_asset_files"):
+            prefix = "%s/%s/" % (ASSETS_DIRNAME, path)
+            files = {name[len(prefix):]: data for name, data in assets.items()
+                     if name.startswith(prefix) and "/" not in name[len(prefix):]}
+            obj.load_asset_files(files)
 
 
 def _weights_h5_bytes(model):
@@ -197,12 +237,15 @@ def save_model(model, filepath):
     config_json = json.dumps(serialize_model(model))
     metadata_json = json.dumps(_metadata())
     weights = _weights_h5_bytes(model)
+    assets = _asset_entries(model)
 
     def write(f):
         with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED) as zf:
             zf.writestr(METADATA_FILENAME, metadata_json)
             zf.writestr(CONFIG_FILENAME, config_json)
             zf.writestr(VARS_FNAME_H5, weights)
+            for name, data in assets:
+                zf.writestr(name, data)
 
     atomic_write(filepath, write)
 
@@ -297,6 +340,22 @@ def read_archive(filepath):
     if not isinstance(config, dict) or "class_name" not in config:
         _fail(filepath, "%s does not describe a model (no `class_name`)" % CONFIG_FILENAME)
     return config, weights
+
+
+def read_assets(filepath):
+    """`{entry name: bytes}` of the archive's `assets/...` files (names and
+    sizes checked as `read_archive` checks them; nothing is extracted)."""
+    out = {}
+    try:
+        zf = zipfile.ZipFile(os.fspath(filepath), "r")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as e:
+        _fail(filepath, "not a valid `.keras` file (%s)" % (e,))
+    with zf:
+        for info in zf.infolist():
+            if info.filename.startswith(ASSETS_DIRNAME + "/") and not info.is_dir():
+                _check_entry_name(filepath, info.filename)
+                out[info.filename] = _read_entry(filepath, zf, info, MAX_ASSET_BYTES)
+    return out
 
 
 def _parse_json(filepath, name, raw):
@@ -440,11 +499,14 @@ def load_weights_into(model, store, skip_mismatch=False, load_optimizer=True):
     compiled model) has only `iterations` and `learning_rate`, so its state is
     skipped with a warning (`load_model` builds the optimizer first)."""
     filepath = store.filepath
-    errors, pairs = [], []
-    for where, name, variables in _model_entries(model):
+    errors, pairs, custom = [], [], []
+    for where, name, variables, obj in _model_entries(model):
         if not where:
             continue
         values = store.group(where)
+        if hasattr(obj, "load_own_variables"):     # Keras's hook, given the group's dict
+            custom.append((obj, values))
+            continue
         got = _match(filepath, where, name, variables, values, errors)
         pairs.extend(got)
     if errors:
@@ -473,6 +535,8 @@ def load_weights_into(model, store, skip_mismatch=False, load_optimizer=True):
                                      % (filepath, opt_errors[0]))
     for v, arr in pairs + opt_pairs:
         v.assign(arr.astype(v.value.dtype, copy=False))
+    for obj, values in custom:
+        obj.load_own_variables(values)
     if opt_pairs:
         model._plan_cache = {}
 
@@ -506,6 +570,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         load_weights_into(model, store)
     finally:
         store.close()
+    _load_assets(model, read_assets(filepath))
     return model
 
 
