@@ -1,5 +1,6 @@
 """ModelCheckpoint: saves the model (or its weights) during training."""
 import os
+import string
 import warnings
 
 import numpy as np
@@ -70,6 +71,36 @@ class ModelCheckpoint(MonitorCallback):
     def on_train_batch_end(self, batch, logs=None):
         if self._should_save_on_batch(batch):
             self._save_model(self._current_epoch, batch, logs)
+
+    def on_train_begin(self, logs=None):
+        self._check_template()
+
+    def _check_template(self):
+        """Refuses, before the first epoch, a filepath template that could
+        never be filled in: a bad format spec, or a name the logs will not
+        hold (checked once the model's metrics are known)."""
+        try:
+            fields = [(name, spec) for _, name, spec, _ in string.Formatter().parse(self.filepath)
+                      if name is not None]
+        except ValueError as e:
+            raise ValueError('ModelCheckpoint cannot use the filepath template "%s": %s'
+                             % (self.filepath, e)) from None
+        metric_names = [m.name for m in getattr(self.model, "metrics", [])]
+        known = None
+        if len(metric_names) > 1 or "compile_metrics" not in self.model.metrics_names:
+            known = {"epoch", "batch", "learning_rate", "lr"}
+            known.update(metric_names)
+            known.update("val_" + n for n in metric_names)
+        for name, spec in fields:
+            if known is not None and name not in known:
+                raise ValueError('ModelCheckpoint cannot fill in "{%s}" in the filepath "%s": '
+                                 "the logs will hold %s" % (name, self.filepath, sorted(known)))
+            sample = 1 if name in ("epoch", "batch") else 0.5
+            try:
+                ("{0:%s}" % spec if spec else "{0}").format(sample)
+            except ValueError as e:
+                raise ValueError('ModelCheckpoint cannot format "{%s:%s}" in the filepath "%s": '
+                                 "%s" % (name, spec, self.filepath, e)) from None
 
     def on_epoch_begin(self, epoch, logs=None):
         self._current_epoch = epoch

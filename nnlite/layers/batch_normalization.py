@@ -55,7 +55,13 @@ class BatchNormalization(Layer):
                                       "Received: axis=%r" % (axis,))
         if renorm:
             raise NotImplementedError("renorm=True is not supported by nnlite yet")
+        if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+            raise TypeError("axis must be an integer. Received: axis=%r" % (axis,))
         self.axis = int(axis)
+        for arg, value in (("momentum", momentum), ("epsilon", epsilon)):
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer,
+                                                                 np.floating)):
+                raise TypeError("%s must be a number. Received: %s=%r" % (arg, arg, value))
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)
         if not self.epsilon >= 0:

@@ -86,7 +86,12 @@ class Dropout(Layer):
         if len(self.noise_shape) != x.ndim:
             raise ValueError("noise_shape %s must have the input's rank %d"
                              % (self.noise_shape, x.ndim))
-        return tuple(x.shape[i] if d is None else d for i, d in enumerate(self.noise_shape))
+        shape = tuple(x.shape[i] if d is None else d for i, d in enumerate(self.noise_shape))
+        if any(d not in (1, n) for d, n in zip(shape, x.shape)):
+            raise ValueError("noise_shape %s of layer '%s' does not broadcast to its input of "
+                             "shape %s: each entry must be None, 1 or the input's size"
+                             % (self.noise_shape, self.name, tuple(x.shape)))
+        return shape
 
     def _mask_for(self, x, key):
         """A multiplier array of the noise shape: 0 where dropped, 1/(1-rate) where kept."""

@@ -210,19 +210,28 @@ class Layer:
         """Sets the weights from a list of arrays in `get_weights()` order.
 
         Every shape is checked before any weight changes."""
-        weights = list(weights)
+        weights = _weight_list(weights)
         variables = self.variables
         if len(weights) != len(variables):
             raise ValueError(
                 "Layer %s expected %d weights, but received %d input weights."
                 % (self.name, len(variables), len(weights)))
+        arrays = []
         for var, value in zip(variables, weights):
             value = np.asarray(value)
             if value.shape != var.shape:
                 raise ValueError(
                     "Layer %s weight shape %s is not compatible with provided weight shape %s."
                     % (self.name, var.shape, value.shape))
-        for var, value in zip(variables, weights):
+            if value.dtype.kind not in "biuf":
+                raise TypeError("Layer %s weight %r must be set from real numbers. Received: "
+                                "dtype=%s" % (self.name, var.name, value.dtype))
+            if value.dtype.kind == "f" and not np.isfinite(value).all():
+                raise ValueError("Layer %s weight %r would be set to NaN or infinite values "
+                                 "(%d of %d)" % (self.name, var.name,
+                                                 int((~np.isfinite(value)).sum()), value.size))
+            arrays.append(value)
+        for var, value in zip(variables, arrays):
             var.assign(value)
 
     def count_params(self):
@@ -570,3 +579,11 @@ def _shapes_of(x):
         return None
     shape = tuple(x.shape)
     return (None,) + shape[1:] if shape else shape
+
+
+def _weight_list(weights):
+    """`set_weights`'s argument as a list of arrays (a list or tuple)."""
+    if not isinstance(weights, (list, tuple)):
+        raise TypeError("set_weights expects a list of arrays (as get_weights() returns). "
+                        "Received: %r" % (type(weights).__name__,))
+    return list(weights)

@@ -64,6 +64,11 @@ def prepare_labels(y_true, y_pred):
         if not np.all(np.isfinite(t)) or np.any(t != np.floor(t)):
             raise ValueError("sparse_categorical_crossentropy expects integer class labels; "
                              "y_true holds non-integer values.")
+    n = y_pred.shape[-1]
+    if t.size and (t.min() < 0 or t.max() >= n):
+        # reported from the labels as given (a huge uint64 would wrap in int64)
+        raise ValueError("sparse_categorical_crossentropy: labels must lie in [0, %d). "
+                         "Received labels from %s to %s" % (n, t.min(), t.max()))
     return t.astype(np.int64)
 
 

@@ -345,10 +345,9 @@ class TrainingPlan:
         opt = model.optimizer
         kind = optimizer_config(opt)[0]
         variables = model.trainable_weights
-        if not opt.built:
-            opt.build(variables)
+        opt.build_for(variables)
         model._train_variables = variables
-        ids = {id(v): i for i, v in enumerate(variables)}
+        ids = {id(v): opt.index_of(v) for v in variables}
         self.decayed = []      # (layer, var index, variable) of the trainable variables
         for li, pl in enumerate(layers):
             dense = pl.dense
@@ -381,12 +380,11 @@ class TrainingPlan:
             if not np.issubdtype(labels.dtype, np.integer):
                 if np.any(labels != np.floor(labels)):
                     return None
-            labels = np.ascontiguousarray(labels, dtype=np.int64)
             if labels.size and (labels.min() < 0 or labels.max() >= n_out):
                 raise ValueError("sparse_categorical_crossentropy: labels must lie in [0, %d). "
-                                 "Received labels from %d to %d"
+                                 "Received labels from %s to %s"
                                  % (n_out, labels.min(), labels.max()))
-            return None, labels
+            return None, np.ascontiguousarray(labels, dtype=np.int64)
         t = y
         if t.ndim == 1 and n_out == 1:
             t = t.reshape(-1, 1)

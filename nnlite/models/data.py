@@ -13,6 +13,25 @@ def all_finite(arr):
     return bool(np.isfinite(arr.sum())) or bool(np.isfinite(arr).all())
 
 
+def check_numeric(name, arr):
+    """Real numbers or booleans with a batch axis; times, dates, complex
+    numbers, strings and objects are refused by name."""
+    kind = arr.dtype.kind
+    if kind not in "biufc":
+        raise TypeError("%s must hold numbers. Received: dtype=%s" % (name, arr.dtype))
+    if kind == "c":
+        raise TypeError("%s must be real-valued. Received: dtype=%s" % (name, arr.dtype))
+    if arr.ndim == 0:
+        raise ValueError("%s must have a batch axis. Received: shape=()" % name)
+
+
+def check_not_empty(x):
+    """As Keras: training and evaluation need at least one sample."""
+    if len(x) == 0:
+        raise ValueError("Expect x to be a non-empty array or dataset. Received: x with %d "
+                         "samples (shape %s)" % (len(x), tuple(x.shape)))
+
+
 def as_float_array(name, data, dtype):
     """A C-contiguous array of `dtype`; clear errors for non-numeric data, NaN or inf."""
     if type(data) is np.ndarray and data.dtype == dtype and data.flags.c_contiguous \
@@ -30,12 +49,7 @@ def as_float_array(name, data, dtype):
         arr = np.asarray(data)
     except ValueError as e:
         raise ValueError("%s cannot be converted to an array: %s" % (name, e)) from None
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
-        raise TypeError("%s must hold numbers. Received: dtype=%s" % (name, arr.dtype))
-    if np.issubdtype(arr.dtype, np.complexfloating):
-        raise TypeError("%s must be real-valued. Received: dtype=%s" % (name, arr.dtype))
-    if arr.ndim == 0:
-        raise ValueError("%s must have a batch axis. Received: shape=()" % name)
+    check_numeric(name, arr)
     arr = np.ascontiguousarray(arr, dtype=dtype)
     if np.issubdtype(arr.dtype, np.floating) and not all_finite(arr):
         raise ValueError("%s contains NaN or infinite values" % name)
@@ -46,11 +60,11 @@ def as_target_array(name, data):
     """Targets keep integer dtypes (class labels); floats become float32/64."""
     if data is None:
         raise ValueError("%s is None" % name)
-    arr = np.asarray(data)
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
-        raise TypeError("%s must hold numbers. Received: dtype=%s" % (name, arr.dtype))
-    if arr.ndim == 0:
-        raise ValueError("%s must have a batch axis. Received: shape=()" % name)
+    try:
+        arr = np.asarray(data)
+    except ValueError as e:
+        raise ValueError("%s cannot be converted to an array: %s" % (name, e)) from None
+    check_numeric(name, arr)
     if np.issubdtype(arr.dtype, np.floating) and not np.isfinite(arr).all():
         raise ValueError("%s contains NaN or infinite values" % name)
     if arr.dtype == np.bool_ or np.issubdtype(arr.dtype, np.floating) and arr.dtype not in (
@@ -79,7 +93,9 @@ def check_batch_size(batch_size, default=32):
 
 def train_validation_split(arrays, validation_split):
     """Splits off the last `validation_split` fraction, before any shuffling (as Keras)."""
-    if not 0.0 < validation_split < 1.0:
+    if isinstance(validation_split, bool) or not isinstance(
+            validation_split, (int, float, np.integer, np.floating)) \
+            or not 0.0 < validation_split < 1.0:
         raise ValueError("validation_split must be between 0 and 1. Received: "
                          "validation_split=%r" % (validation_split,))
     n = len(arrays[0])
@@ -118,11 +134,30 @@ def class_weights_to_sample_weights(y, class_weight):
         labels = np.argmax(y, axis=-1) if y.shape[-1] != 1 else np.squeeze(y, axis=-1)
     else:
         labels = y
-    labels = np.round(labels).astype(np.int32).reshape(len(y))
+    labels = np.round(labels).astype(np.int64).reshape(len(y))
     weights = np.ones(len(y), dtype=np.float32)
-    for k, v in class_weight.items():
-        weights[labels == int(k)] = v
+    for k, v in _checked_class_weight(class_weight):
+        weights[labels == k] = v
     return weights
+
+
+def _checked_class_weight(class_weight):
+    """The (class index, weight) pairs of a class_weight dict: integer keys,
+    finite real weights."""
+    pairs = []
+    for k, v in class_weight.items():
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) and not (
+                isinstance(k, (float, np.floating)) and float(k).is_integer()):
+            raise ValueError("class_weight keys must be integer class indices. Received: "
+                             "class_weight=%r (key %r)" % (class_weight, k))
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+            raise TypeError("class_weight values must be numbers. Received: class_weight=%r "
+                            "(value %r for class %r)" % (class_weight, v, k))
+        if not math.isfinite(v):
+            raise ValueError("class_weight values must be finite. Received: class_weight=%r "
+                             "(value %r for class %r)" % (class_weight, v, k))
+        pairs.append((int(k), float(v)))
+    return pairs
 
 
 # -- batch sources and the epoch iterator (steps_per_epoch, generators) -------

@@ -174,9 +174,8 @@ class Model(Trainer, Layer):
     def set_weights(self, weights):
         """Sets all weights from a list in `get_weights()` order (every shape is
         checked before any weight changes)."""
-        weights = list(weights)
         expected = len(self.variables)
-        if len(weights) != expected:
+        if isinstance(weights, (list, tuple)) and len(weights) != expected:
             raise ValueError("You called `set_weights(weights)` on layer '%s' with a weight list "
                              "of length %d, but the layer was expecting %d weights."
                              % (self.name, len(weights), expected))

@@ -1,6 +1,6 @@
 """Adadelta: steps scaled by running RMS of past updates over past gradients."""
 from nnlite import _core
-from nnlite.optimizers.optimizer import Optimizer
+from nnlite.optimizers.optimizer import Optimizer, check_decay_rate, check_nonneg
 
 
 class Adadelta(Optimizer):
@@ -26,8 +26,8 @@ class Adadelta(Optimizer):
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, name=None, **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
-        self.rho = rho
-        self.epsilon = epsilon
+        self.rho = check_decay_rate("rho", rho, upper_inclusive=True)
+        self.epsilon = check_nonneg("epsilon", epsilon)
         self._accumulated_grads, self._accumulated_delta_vars = [], []
 
     def build(self, variables):

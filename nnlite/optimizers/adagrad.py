@@ -1,6 +1,6 @@
 """Adagrad: per-parameter learning rates from the sum of squared gradients."""
 from nnlite import _core
-from nnlite.optimizers.optimizer import Optimizer
+from nnlite.optimizers.optimizer import Optimizer, check_nonneg
 
 
 class Adagrad(Optimizer):
@@ -29,8 +29,9 @@ class Adagrad(Optimizer):
         if initial_accumulator_value < 0:
             raise ValueError("`initial_accumulator_value` must be >= 0. Received: "
                              "initial_accumulator_value=%r" % (initial_accumulator_value,))
-        self.initial_accumulator_value = initial_accumulator_value
-        self.epsilon = epsilon
+        self.initial_accumulator_value = check_nonneg("initial_accumulator_value",
+                                                      initial_accumulator_value)
+        self.epsilon = check_nonneg("epsilon", epsilon)
         self._accumulators = []
 
     def build(self, variables):

@@ -2,7 +2,7 @@
 import math
 
 from nnlite import _core
-from nnlite.optimizers.optimizer import Optimizer
+from nnlite.optimizers.optimizer import Optimizer, check_decay_rate, check_nonneg
 
 
 class Adam(Optimizer):
@@ -28,8 +28,9 @@ class Adam(Optimizer):
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  amsgrad=False, name=None, **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
-        self.beta_1, self.beta_2 = float(beta_1), float(beta_2)
-        self.epsilon = float(epsilon)
+        self.beta_1 = check_decay_rate("beta_1", beta_1)
+        self.beta_2 = check_decay_rate("beta_2", beta_2)
+        self.epsilon = float(check_nonneg("epsilon", epsilon))
         self.amsgrad = bool(amsgrad)
         self._momentums, self._velocities, self._velocity_hats = [], [], []
 

@@ -1,7 +1,7 @@
 """Nadam: Adam with Nesterov momentum, in Keras's momentum-cache form."""
 from nnlite import _core
 from nnlite.backend.variable import Variable
-from nnlite.optimizers.optimizer import Optimizer
+from nnlite.optimizers.optimizer import Optimizer, check_decay_rate, check_nonneg
 
 
 class Nadam(Optimizer):
@@ -31,9 +31,9 @@ class Nadam(Optimizer):
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name=None,
                  **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
+        self.beta_1 = check_decay_rate("beta_1", beta_1)
+        self.beta_2 = check_decay_rate("beta_2", beta_2)
+        self.epsilon = check_nonneg("epsilon", epsilon)
         self._momentums, self._velocities = [], []
         self._u_product = None
         self._factors = None

@@ -67,7 +67,7 @@ class Optimizer:
         if decay is not None:
             warn_deprecated("decay=", "learning_rate=keras.optimizers.schedules."
                             "InverseTimeDecay(learning_rate, 1, decay)", stacklevel=4)
-            self._decay = _check_nonneg("decay", decay)
+            self._decay = check_nonneg("decay", decay)
         for arg, value in (("loss_scale_factor", loss_scale_factor),
                            ("gradient_accumulation_steps", gradient_accumulation_steps)):
             if value is not None:
@@ -77,11 +77,11 @@ class Optimizer:
             raise NotImplementedError("use_ema=True is not supported by nnlite yet "
                                       "(exponential moving average of the weights)")
         self.weight_decay = (None if weight_decay is None
-                             else _check_nonneg("weight_decay", weight_decay))
-        self.clipnorm = None if clipnorm is None else _check_nonneg("clipnorm", clipnorm)
-        self.clipvalue = None if clipvalue is None else _check_nonneg("clipvalue", clipvalue)
+                             else check_nonneg("weight_decay", weight_decay))
+        self.clipnorm = None if clipnorm is None else check_nonneg("clipnorm", clipnorm)
+        self.clipvalue = None if clipvalue is None else check_nonneg("clipvalue", clipvalue)
         self.global_clipnorm = (None if global_clipnorm is None
-                                else _check_nonneg("global_clipnorm", global_clipnorm))
+                                else check_nonneg("global_clipnorm", global_clipnorm))
         if sum(a is not None for a in (clipnorm, clipvalue, global_clipnorm)) > 1:
             raise ValueError(
                 "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
@@ -98,6 +98,7 @@ class Optimizer:
         self._learning_rate = self._make_learning_rate(learning_rate)
         self._exclude_ids, self._exclude_pattern = set(), None
         self._variables_ids = None
+        self._slot_owners = None
         self.built = False
 
     # -- learning rate and iterations ---------------------------------------
@@ -117,9 +118,10 @@ class Optimizer:
         lr = self._learning_rate
         if isinstance(lr, Variable):
             return lr
-        if isinstance(lr, LearningRateSchedule):
-            return np.float32(lr(self._iterations))
-        return np.float32(lr())
+        value = lr(self._iterations) if isinstance(lr, LearningRateSchedule) else lr()
+        if isinstance(value, Variable):
+            value = value.value
+        return np.float32(_check_lr(value))
 
     @learning_rate.setter
     def learning_rate(self, value):
@@ -171,13 +173,54 @@ class Optimizer:
     def build(self, variables):
         """Creates the slots (moments, velocities, ...) for `variables`."""
         self._variables_ids = [id(v) for v in variables]
+        self._variable_index = {vid: i for i, vid in enumerate(self._variables_ids)}
         self._trainable_variables = list(variables)
+        self._slot_owners = {}
         self.built = True
 
     def add_variable_from_reference(self, reference_variable, name, initial=0.0):
         value = np.full(reference_variable.shape, initial, dtype=reference_variable.value.dtype)
-        return Variable(value, dtype=value.dtype, trainable=False,
+        slot = Variable(value, dtype=value.dtype, trainable=False,
                         name="%s_%s" % (reference_variable.name, name))
+        if self._slot_owners is not None:
+            self._slot_owners[id(slot)] = (id(reference_variable), name)
+        return slot
+
+    def build_for(self, variables):
+        """Builds the optimizer for `variables`, or, when it is built already
+        and some of them are new (a layer added after training), builds it
+        again for all of them, keeping every slot and counter of the
+        variables it already had. A subset (a layer frozen) needs nothing."""
+        if not self.built:
+            self.build(list(variables))
+            return
+        new = [v for v in variables if id(v) not in self._variable_index]
+        if not new:
+            return
+        kept = {self._slot_owners.get(id(s)): np.array(s.value, copy=True)
+                for s in self._slot_variables()}
+        shared = [np.array(v.value, copy=True) for v in self.variables
+                  if id(v) not in self._slot_owners]
+        self.build(self._trainable_variables + new)
+        for slot in self._slot_variables():
+            owner = self._slot_owners.get(id(slot))
+            if owner in kept and owner is not None:
+                slot.value[...] = kept[owner]
+        unowned = [v for v in self.variables if id(v) not in self._slot_owners]
+        if len(unowned) == len(shared):
+            for var, value in zip(unowned, shared):
+                if var.value.shape == value.shape:
+                    var.value[...] = value
+
+    def index_of(self, variable):
+        """The position of `variable` among the variables the optimizer was
+        built for (what `update_step` and `executor_slots` take)."""
+        try:
+            return self._variable_index[id(variable)]
+        except KeyError:
+            raise ValueError("The optimizer does not know the variable %r: it was built for "
+                             "other variables. Use a new optimizer for another model."
+                             % (getattr(variable, "path", variable),)) from None
 
     @property
     def variables(self):
@@ -254,11 +297,9 @@ class Optimizer:
                              % (len(grads), len(trainable_variables)))
         if not self.built:
             self.build(trainable_variables)
-        elif [id(v) for v in trainable_variables] != self._variables_ids:
-            raise ValueError("This optimizer was built for a different set of variables. "
-                             "Create a new optimizer for a different model.")
+        indexes = [self.index_of(v) for v in trainable_variables]
         pairs, missing = [], []
-        for i, (g, v) in enumerate(zip(grads, trainable_variables)):
+        for i, g, v in zip(indexes, grads, trainable_variables):
             if g is None:
                 missing.append(v.path)
                 continue
@@ -412,14 +453,27 @@ def _check_lr(value):
                         "Received: learning_rate=%r" % (value,))
     if not np.isfinite(value) or value < 0:
         raise ValueError("learning_rate must be a finite number >= 0. Received: "
-                         "learning_rate=%r" % (value,))
+                         "learning_rate=%r" % (float(value),))
     return float(value)
 
 
-def _check_nonneg(name, value):
+def check_nonneg(name, value):
     if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
         raise TypeError("`%s` must be a number. Received: %s=%r" % (name, name, value))
     if not np.isfinite(value) or value < 0:
         raise ValueError("`%s` must be a finite number >= 0. Received: %s=%r"
                          % (name, name, value))
+    return value
+
+
+def check_decay_rate(name, value, upper_inclusive=False):
+    """A moment's decay rate (`beta_1`, `rho`, `momentum`, ...) as a float in
+    [0, 1), or [0, 1] where 1 is meaningful; anything else is refused by name
+    (1 would divide by zero in Adam's bias correction)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError("`%s` must be a number. Received: %s=%r" % (name, name, value))
+    value = float(value)
+    if not (0.0 <= value < 1.0 or upper_inclusive and value == 1.0):
+        raise ValueError("`%s` must be a number in [0, 1%s. Received: %s=%r"
+                         % (name, "]" if upper_inclusive else ")", name, value))
     return value

@@ -1,6 +1,6 @@
 """RMSprop, Keras's default optimizer in `compile()`."""
 from nnlite import _core
-from nnlite.optimizers.optimizer import Optimizer
+from nnlite.optimizers.optimizer import Optimizer, check_decay_rate, check_nonneg
 
 
 class RMSprop(Optimizer):
@@ -24,8 +24,10 @@ class RMSprop(Optimizer):
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
                  centered=False, name=None, **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
-        self.rho, self.momentum = float(rho), float(momentum)
-        self.epsilon, self.centered = float(epsilon), bool(centered)
+        self.rho = check_decay_rate("rho", rho, upper_inclusive=True)
+        self.momentum = check_decay_rate("momentum", momentum, upper_inclusive=True)
+        self.epsilon = float(check_nonneg("epsilon", epsilon))
+        self.centered = bool(centered)
         self._velocities, self._momentums, self._average_gradients = [], [], []
 
     def build(self, variables):

@@ -1,6 +1,6 @@
 """Stochastic gradient descent, with momentum and Nesterov momentum."""
 from nnlite import _core
-from nnlite.optimizers.optimizer import Optimizer
+from nnlite.optimizers.optimizer import Optimizer, check_decay_rate
 
 
 class SGD(Optimizer):
@@ -21,10 +21,7 @@ class SGD(Optimizer):
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name=None, **kwargs):
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
-        if not 0 <= momentum <= 1:
-            raise ValueError("`momentum` must be a float between [0, 1]. Received: "
-                             "momentum=%r" % (momentum,))
-        self.momentum = float(momentum)
+        self.momentum = check_decay_rate("momentum", momentum, upper_inclusive=True)
         self.nesterov = bool(nesterov)
         self.momentums = []
 

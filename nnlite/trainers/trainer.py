@@ -254,6 +254,37 @@ class Trainer:
         reported = reported + float(np.sum(values, dtype=np.float64))
         return fused_ops.add_n([loss] + penalties), reported, parts
 
+    def _check_targets_first(self, y, sample_weight):
+        """Runs each output's built-in loss over the whole `y` (and
+        `sample_weight`) against a stand-in prediction of the output's shape,
+        so that a label out of range or a target or weight shape the loss
+        refuses is found before a first step changes anything (weights,
+        optimizer state, moving statistics). Outputs whose shape is not known
+        yet, or that have a custom loss, are checked at their step instead."""
+        outputs = getattr(self, "outputs", None)
+        names = self._known_output_names()
+        if not outputs or not names or len(names) != len(outputs):
+            return
+        shapes = [tuple(o.shape) for o in outputs]
+        ys = self._flat_targets(y, names)
+        sws = self._flat_targets(sample_weight, names, "sample_weight") \
+            if isinstance(sample_weight, (dict, list, tuple, data_utils.Structured)) \
+            else [sample_weight] * len(names)
+        self._resolve_compiled(ys[0] if len(names) == 1 else ys,
+                               shapes[0] if len(names) == 1 else shapes, names)
+        for spec, yi, swi, shape in zip(self._outputs.specs, ys, sws, shapes):
+            if not isinstance(spec, compile_utils.LossSpec) or yi is None \
+                    or any(d is None for d in shape[1:]):
+                continue
+            per_row = max(1, int(np.prod(shape[1:])))
+            rows = max(1, (1 << 20) // per_row)
+            for lo in range(0, len(yi), rows):
+                hi = min(len(yi), lo + rows)
+                stand_in = np.full((hi - lo,) + shape[1:], 1.0 / max(1, shape[-1]),
+                                   dtype=self.dtype)
+                compile_utils.loss_and_grad(spec, yi[lo:hi], stand_in, stand_in.shape,
+                                            None if swi is None else swi[lo:hi], False, False)
+
     def _update_metrics(self, reported, y, y_pred, sample_weight, batch_size):
         # As Keras 3: the loss trackers are weighted by the batch size, and the
         # compiled `metrics` ignore sample weights (only `weighted_metrics`
@@ -272,18 +303,23 @@ class Trainer:
             m.update_state(ys[i], np.asarray(preds[i]))
 
     def _train_step(self, x, y, sample_weight=None):
+        # the step's learning rate (a schedule's or a callable's) is checked
+        # before the forward pass changes moving statistics
+        float(self.optimizer.learning_rate)
         with Tape() as tape:
             y_pred = self(data_utils.model_inputs(x), training=True)
             self._resolve_for(y, y_pred)
             loss, reported, parts = self._losses_and_report(y, y_pred, sample_weight)
+        # metrics first: a metric that refuses the batch leaves the weights as they were
+        self._update_metrics((reported, parts), y, y_pred, sample_weight, len(x))
         if self._train_variables is None:
             self._train_variables = self.trainable_weights
+            self.optimizer.build_for(self._train_variables)
         if self._train_variables:
             grads = tape.gradient(loss, self._train_variables)
             self.optimizer.apply(grads, self._train_variables)
         else:   # as Keras: the step still runs and reports, nothing is updated
             warnings.warn("The model does not have any trainable weights.", stacklevel=2)
-        self._update_metrics((reported, parts), y, y_pred, sample_weight, len(x))
 
     def _test_step(self, x, y, sample_weight=None):
         y_pred = self._infer_tensor(x)
@@ -396,6 +432,10 @@ class Trainer:
         if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
             raise ValueError("epochs must be a non-negative integer. Received: epochs=%r"
                              % (epochs,))
+        if isinstance(initial_epoch, bool) or not isinstance(initial_epoch, (int, np.integer)) \
+                or initial_epoch < 0:
+            raise ValueError("initial_epoch must be a non-negative integer. Received: "
+                             "initial_epoch=%r" % (initial_epoch,))
         _check_validation_freq(validation_freq)
         steps_per_epoch = _check_steps("steps_per_epoch", steps_per_epoch)
         validation_steps = _check_steps("validation_steps", validation_steps)
@@ -423,6 +463,7 @@ class Trainer:
         else:
             batch_size = data_utils.check_batch_size(batch_size)
             x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
+            data_utils.check_not_empty(x)
             if validation_split and validation_data is None:
                 (x, y, sample_weight), val_split = data_utils.train_validation_split(
                     (x, y, sample_weight), validation_split)
@@ -433,10 +474,12 @@ class Trainer:
                 sample_weight = data_utils.class_weights_to_sample_weights(
                     y, class_weight).astype(x.dtype)
             self._ensure_built(x)
+            self._check_targets_first(y, sample_weight)
             source = data_utils.ArrayBatches((x, y, sample_weight), batch_size, shuffle, rng)
 
         val_source = None
-        val_batch_size = data_utils.check_batch_size(validation_batch_size or batch_size)
+        val_batch_size = data_utils.check_batch_size(
+            batch_size if validation_batch_size is None else validation_batch_size)
         if validation_data is not None:
             if data_adapter.is_dataset(validation_data):
                 val_source = data_adapter.DatasetBatches(validation_data, self._batch_converter())
@@ -444,9 +487,10 @@ class Trainer:
                 val_source = data_utils.GeneratorBatches(validation_data,
                                                          self._batch_converter())
             else:
-                xv, yv, swv = data_utils.unpack_validation_data(validation_data)
-                val_source = data_utils.ArrayBatches(
-                    self._prepare_xy(xv, yv, swv, name="x_val"), val_batch_size)
+                xv, yv, swv = self._prepare_xy(*data_utils.unpack_validation_data(
+                    validation_data), name="x_val")
+                self._check_targets_first(yv, swv)
+                val_source = data_utils.ArrayBatches((xv, yv, swv), val_batch_size)
         elif val_split is not None:
             val_source = data_utils.ArrayBatches(val_split, val_batch_size)
 
@@ -454,6 +498,7 @@ class Trainer:
         steps = train_iter.num_batches if general else source.num_batches
         cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                            verbose=verbose, epochs=int(epochs), steps=steps)
+        self._train_variables = None    # layers may have been frozen or added since
         plan = targets = val_plan = None
         if not general and not isinstance(y, data_utils.Structured):
             plan = compiled.training_plan(self, x, y, sample_weight, batch_size)
@@ -503,6 +548,7 @@ class Trainer:
             if class_weight is not None:
                 cw = data_utils.class_weights_to_sample_weights(yb, class_weight)
                 swb = cw.astype(xb.dtype) if swb is None else swb * cw
+            self._check_targets_first(yb, swb)
             return xb, yb, swb
         return convert
 
@@ -653,7 +699,9 @@ class Trainer:
         else:
             batch_size = data_utils.check_batch_size(batch_size)
             x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
+            data_utils.check_not_empty(x)
             self._ensure_built(x)
+            self._check_targets_first(y, sample_weight)
             source = data_utils.ArrayBatches((x, y, sample_weight), batch_size)
         if steps is not None or isinstance(source, (data_utils.GeneratorBatches,
                                                     data_adapter.DatasetBatches)):
@@ -771,6 +819,8 @@ class Trainer:
             cw = data_utils.class_weights_to_sample_weights(y, class_weight).astype(x.dtype)
             sample_weight = cw if sample_weight is None else sample_weight * cw
         self._ensure_built(x)
+        self._check_targets_first(y, sample_weight)
+        self._train_variables = None    # layers may have been frozen or added since
         self.reset_metrics()
         self._train_step(x, y, sample_weight)
         return self._format_results(self._logs(), return_dict)
@@ -781,6 +831,7 @@ class Trainer:
         self._assert_compiled()
         x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
         self._ensure_built(x)
+        self._check_targets_first(y, sample_weight)
         self.reset_metrics()
         self._test_step(x, y, sample_weight)
         return self._format_results(self._logs(), return_dict)

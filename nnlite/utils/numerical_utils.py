@@ -26,16 +26,23 @@ def to_categorical(x, num_classes=None):
     if np.issubdtype(x.dtype, np.floating):
         if not np.all(np.isfinite(x)) or np.any(x != np.floor(x)):
             raise ValueError("to_categorical expects integer labels; x holds non-integer values")
+    if num_classes is not None and (isinstance(num_classes, bool) or not isinstance(
+            num_classes, (int, np.integer)) or num_classes < 1):
+        raise ValueError("num_classes must be a positive integer. Received: num_classes=%r"
+                         % (num_classes,))
+    if x.size and x.min() < 0:
+        raise ValueError("to_categorical expects labels >= 0. Received: min(x)=%s" % x.min())
+    if x.size and num_classes is not None and x.max() >= num_classes:
+        # checked on the labels as given: a huge uint64 label would wrap in int64
+        raise ValueError("Label %s is out of range for num_classes=%d" % (x.max(), num_classes))
+    if num_classes is None and x.size and x.max() >= 2 ** 31:
+        raise ValueError("to_categorical would need %s classes for label %s; pass num_classes"
+                         % (x.max() + 1, x.max()))
     labels = x.astype(np.int64)
     if labels.ndim > 1 and labels.shape[-1] == 1:
         labels = labels.reshape(labels.shape[:-1])
-    if labels.size and labels.min() < 0:
-        raise ValueError("to_categorical expects labels >= 0. Received: min(x)=%d" % labels.min())
     if num_classes is None:
         num_classes = int(labels.max()) + 1 if labels.size else 0
-    elif labels.size and labels.max() >= num_classes:
-        raise ValueError("Label %d is out of range for num_classes=%d"
-                         % (labels.max(), num_classes))
     out = np.zeros(labels.shape + (int(num_classes),), dtype=np.float64)
     np.put_along_axis(out, labels[..., None], 1.0, axis=-1)
     return out
