@@ -19,6 +19,10 @@ def model_from_json(json_string, custom_objects=None):
         config = json.loads(json_string)
     except (TypeError, ValueError) as e:
         raise ValueError("model_from_json expects a JSON string. %s" % e) from None
+    if not isinstance(config, dict):
+        raise ValueError("model_from_json expects the JSON of a model config (an object with "
+                         "'class_name' and 'config'). Received JSON of a %s"
+                         % type(config).__name__)
     return deserialize_keras_object(config, custom_objects=custom_objects)
 
 
