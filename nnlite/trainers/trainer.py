@@ -25,6 +25,7 @@ from nnlite.models import compile_utils, compiled
 from nnlite.models import data as data_utils
 from nnlite.ops import fused as fused_ops
 from nnlite.trainers import data_adapter
+from nnlite.trainers.interrupts import DeferredInterrupt
 from nnlite.utils.legacy import warn_deprecated
 
 
@@ -624,30 +625,35 @@ class Trainer:
         per_batch = getattr(cbs, "_wants_train_batches", None)
         if per_batch is None:
             per_batch = _wants_batches(cbs, "train")
-        chunk = 1 if (per_batch or verbose == 1) else steps
+        # Chunks of about 0.05 s of work with the progress bar (20 updates a
+        # second, as Keras draws them), else of about 0.1 s: a Ctrl-C waits
+        # for the end of the chunk, where the model is consistent.
+        seconds = 0.05 if verbose == 1 else 0.1
+        chunk = 1
         opt = self.optimizer
         step = 0
         logs = {}
-        while step < steps:
-            ns = 1 if per_batch else min(chunk, steps - step)
-            if per_batch:
-                cbs.on_train_batch_begin(step)
-            plan.sync()
-            params = plan.step_params(ns)
-            keys = plan.keys.draw(ns)
-            started = time.perf_counter()
-            sums = plan.plan.train(x, t, labels, index, batch_size, step, ns, params, keys)
-            elapsed = time.perf_counter() - started
-            opt.iterations.value[...] += ns
-            plan.account(sums)
-            step += ns
-            logs = self._logs()
-            cbs.on_train_batch_end(step - 1, logs)
-            if self.stop_training:
-                break
-            if not per_batch and verbose == 1:
-                # about 20 progress-bar updates a second, as Keras draws them
-                chunk = max(1, min(steps, int(0.05 * ns / max(elapsed, 1e-9))))
+        with DeferredInterrupt() as interrupt:
+            while step < steps:
+                ns = 1 if per_batch else min(chunk, steps - step)
+                if per_batch:
+                    cbs.on_train_batch_begin(step)
+                plan.sync()
+                params = plan.step_params(ns)
+                keys = plan.keys.draw(ns)
+                started = time.perf_counter()
+                sums = plan.plan.train(x, t, labels, index, batch_size, step, ns, params, keys)
+                elapsed = time.perf_counter() - started
+                opt.iterations.value[...] += ns
+                plan.account(sums)
+                step += ns
+                logs = self._logs()
+                interrupt.check()
+                cbs.on_train_batch_end(step - 1, logs)
+                if self.stop_training:
+                    break
+                if not per_batch:
+                    chunk = max(1, min(steps, 2 * ns, int(seconds * ns / max(elapsed, 1e-9))))
         return logs
 
     def _evaluate_compiled(self, plan, x, y, callbacks=None):
