@@ -25,6 +25,28 @@ def check_numeric(name, arr):
         raise ValueError("%s must have a batch axis. Received: shape=()" % name)
 
 
+def from_table(name, data, arr):
+    """`arr = np.asarray(data)`, except for a pandas DataFrame or Series whose
+    columns NumPy merges into `object` (bool beside float, nullable
+    integers): its values as float64 with missing values as NaN (which the
+    caller then refuses as NaN). Non-numeric columns are named."""
+    if arr.dtype != object or not hasattr(data, "to_numpy"):
+        return arr
+    dtypes = getattr(data, "dtypes", None)
+    if hasattr(dtypes, "items"):
+        columns = list(dtypes.items())
+    elif hasattr(data, "dtype"):
+        columns = [(getattr(data, "name", None), data.dtype)]
+    else:
+        return arr
+    bad = [str(c) for c, d in columns if getattr(d, "kind", "O") not in "biuf"]
+    if bad:
+        raise TypeError("%s must hold numbers. Received: a %s with non-numeric columns %s "
+                        "(dtypes %s)" % (name, type(data).__name__, bad,
+                                         [str(d) for c, d in columns if str(c) in bad]))
+    return data.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
 def check_not_empty(x):
     """As Keras: training and evaluation need at least one sample."""
     if len(x) == 0:
@@ -46,7 +68,7 @@ def as_float_array(name, data, dtype):
         raise ValueError("%s is a list of arrays of different shapes; models with several "
                          "inputs or outputs are not supported yet" % name)
     try:
-        arr = np.asarray(data)
+        arr = from_table(name, data, np.asarray(data))
     except ValueError as e:
         raise ValueError("%s cannot be converted to an array: %s" % (name, e)) from None
     check_numeric(name, arr)
@@ -61,7 +83,7 @@ def as_target_array(name, data):
     if data is None:
         raise ValueError("%s is None" % name)
     try:
-        arr = np.asarray(data)
+        arr = from_table(name, data, np.asarray(data))
     except ValueError as e:
         raise ValueError("%s cannot be converted to an array: %s" % (name, e)) from None
     check_numeric(name, arr)
