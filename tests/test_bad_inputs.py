@@ -348,6 +348,8 @@ MODEL_CASES = [
     ("train-on-batch-cw-nan", _train_on_batch(class_weight={0: float("nan")}), ValueError,
      r"class_weight"),
     ("train-on-batch-y-short", _train_on_batch(y=Y[:7]), ValueError, r"cardinality|samples"),
+    ("train-on-batch-empty", _train_on_batch(x=X[:0], y=Y[:0]), ValueError, r"non-empty"),
+    ("test-on-batch-empty", _test_on_batch(x=X[:0], y=Y[:0]), ValueError, r"non-empty"),
     ("test-on-batch-label", _test_on_batch(y=_with(Y[:8], 0, -3)), ValueError,
      r"label|class|range"),
     ("test-on-batch-x-inf", _test_on_batch(x=_with(X[:8], (1, 1), np.inf)), ValueError,

@@ -821,6 +821,7 @@ class Trainer:
         """One gradient update on one batch; returns its loss (and metrics)."""
         self._assert_compiled()
         x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
+        data_utils.check_not_empty(x)
         if class_weight is not None:
             cw = data_utils.class_weights_to_sample_weights(y, class_weight).astype(x.dtype)
             sample_weight = cw if sample_weight is None else sample_weight * cw
@@ -836,6 +837,7 @@ class Trainer:
         """Loss (and metrics) of one batch, without updating the model."""
         self._assert_compiled()
         x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
+        data_utils.check_not_empty(x)
         self._ensure_built(x)
         self._check_targets_first(y, sample_weight)
         self.reset_metrics()
