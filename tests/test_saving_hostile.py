@@ -22,7 +22,6 @@ import pytest
 
 import nnlite
 from nnlite import layers
-from nnlite.backend.variable import Variable, WeightBudgetExceeded, weight_budget
 from nnlite.saving import saving_lib
 from nnlite.saving.serialization_lib import deserialize_keras_object
 
@@ -113,6 +112,7 @@ def test_config_with_huge_build_shape_is_refused_before_building(tmp_path):
 
 
 def test_weight_budget_refuses_before_allocating():
+    from nnlite.backend.variable import Variable, WeightBudgetExceeded, weight_budget
     with weight_budget(100) as state:
         Variable(np.zeros(60, "float32"))
         with pytest.raises(WeightBudgetExceeded) as info:
