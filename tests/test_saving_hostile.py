@@ -449,6 +449,7 @@ def temporaries(folder, target):
                   if re.match(r"^\.%s\.\d+\.[0-9a-f]+\.tmp$" % re.escape(target), n))
 
 
+@pytest.mark.filterwarnings("ignore:Skipping variable loading")
 def test_a_killed_save_leaves_a_temporary_the_next_save_removes(tmp_path):
     target = tmp_path / "m.keras"
     env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(nnlite.__file__)))
@@ -500,3 +501,34 @@ def test_saving_into_a_missing_folder_names_the_target_and_folder(tmp_path):
         assert str(path) in msg and str(tmp_path / "missing") in msg
         assert ".tmp" not in msg
     assert os.listdir(tmp_path) == []
+
+
+def test_weights_file_declaring_unstored_datasets_does_not_raise_the_budget(tmp_path):
+    # a chunked dataset that is never written declares 10**10 values in a
+    # few bytes; the budget must not believe it
+    entries = entries_of(small_model(), tmp_path)
+    path = tmp_path / "w.h5"
+    path.write_bytes(entries["model.weights.h5"])
+    with h5py.File(path, "a") as f:
+        f.create_dataset("padding/vars/0", shape=(10 ** 10,), dtype="float32",
+                         chunks=(1 << 16,))
+    entries["model.weights.h5"] = path.read_bytes()
+    config = json.loads(entries["config.json"])
+    set_units(20_000_000)(config)
+    entries["config.json"] = json.dumps(config).encode()
+    refused(write_zip(tmp_path / "padded.keras", entries), "padding/vars/0.*declares")
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "sgd", "rmsprop", "nadam", "adagrad"])
+def test_budget_is_the_model_s_weights_slots_are_not_counted(tmp_path, optimizer):
+    # a compiled, never trained model: the file holds no slots, the
+    # optimizer builds them while loading
+    nnlite.utils.set_random_seed(1)
+    model = nnlite.Sequential([layers.Input((1200,)), layers.Dense(1200), layers.Dense(2)])
+    model.compile(optimizer=optimizer, loss="mse")
+    model.save(tmp_path / "m.keras")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        loaded = nnlite.models.load_model(tmp_path / "m.keras")
+    np.testing.assert_array_equal(loaded.layers[0].kernel.numpy(),
+                                  model.layers[0].kernel.numpy())

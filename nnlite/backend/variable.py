@@ -41,6 +41,19 @@ def weight_budget(limit):
             outer["used"] += state["used"]
 
 
+@contextlib.contextmanager
+def unbudgeted():
+    """Suspends `weight_budget` in this thread inside the block: for variables
+    that mirror one already counted (an optimizer's slots), so a model within
+    its budget can always be compiled."""
+    outer = getattr(_budget, "state", None)
+    _budget.state = None
+    try:
+        yield
+    finally:
+        _budget.state = outer
+
+
 def _charge(n):
     state = getattr(_budget, "state", None)
     if state is None:

@@ -587,6 +587,8 @@ class _WeightsStore:
                     if isinstance(obj, h5py.Group):
                         stack.append(obj)
                     elif isinstance(obj, h5py.Dataset) and obj.shape is not None:
+                        # a declaration is only believed when the data is stored
+                        self._check_size(obj, obj.name.lstrip("/"))
                         total += _element_count(obj.shape)
         except (OSError, KeyError, RuntimeError) as e:
             _fail(self.filepath, "the weights HDF5 file is corrupted (%s)" % (e,))
@@ -634,7 +636,17 @@ class _WeightsStore:
             if ds.dtype.kind not in "biuf":
                 _fail(self.filepath, "the HDF5 dataset %r has the non-numeric dtype %s"
                       % (where, ds.dtype))
-            declared = int(np.prod(ds.shape, dtype=np.float64)) * ds.dtype.itemsize \
+        except (OSError, RuntimeError, TypeError) as e:
+            _fail(self.filepath, "the HDF5 dataset %r is unreadable: truncated or corrupted "
+                                 "(%s)" % (where, e))
+        self._check_size(ds, where)
+
+    def _check_size(self, ds, where):
+        """A dataset may declare at most MAX_DATASET_BYTES, and above 1 MiB at
+        most MAX_COMPRESSION_RATIO times the bytes it stores: what a file
+        declares is bounded by its size."""
+        try:
+            declared = _element_count(ds.shape) * ds.dtype.itemsize \
                 if ds.shape is not None else 0
             if declared > MAX_DATASET_BYTES:
                 _fail(self.filepath, "the HDF5 dataset %r declares %d bytes, more than the "
