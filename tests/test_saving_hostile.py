@@ -532,3 +532,15 @@ def test_budget_is_the_model_s_weights_slots_are_not_counted(tmp_path, optimizer
         loaded = nnlite.models.load_model(tmp_path / "m.keras")
     np.testing.assert_array_equal(loaded.layers[0].kernel.numpy(),
                                   model.layers[0].kernel.numpy())
+
+
+def test_legacy_h5_config_with_huge_units_is_refused_before_building(tmp_path):
+    path = tmp_path / "m.h5"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        small_model().save(path)
+    with h5py.File(path, "a") as f:
+        config = json.loads(f.attrs["model_config"])
+        config["config"]["layers"][-1]["config"]["units"] = 20_000_000
+        f.attrs["model_config"] = json.dumps(config)
+    refused(path, r"the config asks for \d+ weight values but the weights file holds \d+")

@@ -557,6 +557,25 @@ def _compile_from_training_config(model, training_config, custom_objects, path):
 
 
 # -- whole models ----------------------------------------------------------------------
+def _build_within_budget(f, model_config, custom_objects, safe_mode, path):
+    """Builds the model of `model_config`, creating at most as many weight
+    values as the file's datasets declare (plus a small slack), refused before
+    they are allocated."""
+    from nnlite.backend.variable import WeightBudgetExceeded, weight_budget
+    from nnlite.saving import saving_lib
+
+    def fail(problem):
+        raise ValueError("Cannot load %s: %s" % (path, problem))
+    held = saving_lib.declared_elements(f, fail)
+    try:
+        with weight_budget(held + saving_lib.WEIGHT_BUDGET_SLACK):
+            return model_from_legacy_config(model_config, custom_objects, safe_mode,
+                                            where="'%s', model_config" % path)
+    except WeightBudgetExceeded as e:
+        fail("the config asks for %d weight values but the weights file holds %d"
+             % (e.asked, held))
+
+
 def load_model_from_hdf5(filepath, custom_objects=None, compile=True, safe_mode=True):
     """Loads a whole model from a legacy `.h5` file (tf.keras 2, Keras 3, nnlite).
 
@@ -575,8 +594,7 @@ def load_model_from_hdf5(filepath, custom_objects=None, compile=True, safe_mode=
     with _open(path) as f:
         try:
             model_config = _json_attr(f, "model_config", path)
-            model = model_from_legacy_config(model_config, custom_objects, safe_mode,
-                                             where="'%s', model_config" % path)
+            model = _build_within_budget(f, model_config, custom_objects, safe_mode, path)
             if not model.built:
                 raise ValueError("'%s': the model config declares no input shape, so its "
                                  "weights cannot be placed." % path)

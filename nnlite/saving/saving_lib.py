@@ -390,6 +390,10 @@ def _too_large(filepath, info):
 
 def _raw_member(filepath, zf, info):
     """The stored (compressed) bytes of `info`, read from its local header."""
+    if info.compress_size > info.file_size + info.file_size // 100 + 4096:
+        # deflate never grows data by more than a few bytes per 16 kB block
+        _fail(filepath, "the entry %r stores %d bytes for %d declared; it is corrupted"
+              % (info.filename, info.compress_size, info.file_size))
     fp = zf.fp
     fp.seek(info.header_offset)
     header = fp.read(30)
@@ -572,27 +576,8 @@ class _WeightsStore:
         self.file.close()
 
     def declared_elements(self):
-        """The number of values the file's datasets declare, from the HDF5
-        metadata only (no data is read)."""
-        h5py = _h5py()
-        total, seen, stack = 0, set(), [self.file]
-        try:
-            while stack:
-                group = stack.pop()
-                for name in list(group.keys()):
-                    obj = group[name]
-                    if hash(obj.id) in seen:
-                        continue
-                    seen.add(hash(obj.id))
-                    if isinstance(obj, h5py.Group):
-                        stack.append(obj)
-                    elif isinstance(obj, h5py.Dataset) and obj.shape is not None:
-                        # a declaration is only believed when the data is stored
-                        self._check_size(obj, obj.name.lstrip("/"))
-                        total += _element_count(obj.shape)
-        except (OSError, KeyError, RuntimeError) as e:
-            _fail(self.filepath, "the weights HDF5 file is corrupted (%s)" % (e,))
-        return total
+        """The number of values the file's datasets declare (`declared_elements`)."""
+        return declared_elements(self.file, lambda problem: _fail(self.filepath, problem))
 
     def _child(self, parent, name, where):
         try:
@@ -642,23 +627,51 @@ class _WeightsStore:
         self._check_size(ds, where)
 
     def _check_size(self, ds, where):
-        """A dataset may declare at most MAX_DATASET_BYTES, and above 1 MiB at
-        most MAX_COMPRESSION_RATIO times the bytes it stores: what a file
-        declares is bounded by its size."""
-        try:
-            declared = _element_count(ds.shape) * ds.dtype.itemsize \
-                if ds.shape is not None else 0
-            if declared > MAX_DATASET_BYTES:
-                _fail(self.filepath, "the HDF5 dataset %r declares %d bytes, more than the "
-                                     "%d allowed" % (where, declared, MAX_DATASET_BYTES))
-            stored = ds.id.get_storage_size()
-            if declared > (1 << 20) and declared > MAX_COMPRESSION_RATIO * max(stored, 1):
-                _fail(self.filepath, "the HDF5 dataset %r declares %d bytes but stores only "
-                                     "%d; refusing a potential decompression bomb"
-                      % (where, declared, stored))
-        except (OSError, RuntimeError, TypeError) as e:
-            _fail(self.filepath, "the HDF5 dataset %r is unreadable: truncated or corrupted "
-                                 "(%s)" % (where, e))
+        check_dataset_size(ds, where, lambda problem: _fail(self.filepath, problem))
+
+
+def check_dataset_size(ds, where, fail):
+    """A dataset may declare at most MAX_DATASET_BYTES, and above 1 MiB at
+    most MAX_COMPRESSION_RATIO times the bytes it stores, so that what a file
+    declares is bounded by its size; `fail(problem)` otherwise."""
+    try:
+        declared = _element_count(ds.shape) * ds.dtype.itemsize \
+            if ds.shape is not None else 0
+        if declared > MAX_DATASET_BYTES:
+            fail("the HDF5 dataset %r declares %d bytes, more than the %d allowed"
+                 % (where, declared, MAX_DATASET_BYTES))
+        stored = ds.id.get_storage_size()
+        if declared > (1 << 20) and declared > MAX_COMPRESSION_RATIO * max(stored, 1):
+            fail("the HDF5 dataset %r declares %d bytes but stores only %d; refusing a "
+                 "potential decompression bomb" % (where, declared, stored))
+    except (OSError, RuntimeError, TypeError) as e:
+        fail("the HDF5 dataset %r is unreadable: truncated or corrupted (%s)" % (where, e))
+
+
+def declared_elements(root, fail):
+    """The number of values the datasets below `root` (an open h5py File or
+    Group) declare, from the HDF5 metadata only (no data is read). Each
+    dataset's declaration is checked by `check_dataset_size` first: it is only
+    believed when the file stores the data. The loaders bound the weights a
+    config may create by it."""
+    h5py = _h5py()
+    total, seen, stack = 0, set(), [root]
+    try:
+        while stack:
+            group = stack.pop()
+            for name in list(group.keys()):
+                obj = group[name]
+                if hash(obj.id) in seen:
+                    continue
+                seen.add(hash(obj.id))
+                if isinstance(obj, h5py.Group):
+                    stack.append(obj)
+                elif isinstance(obj, h5py.Dataset) and obj.shape is not None:
+                    check_dataset_size(obj, obj.name.lstrip("/"), fail)
+                    total += _element_count(obj.shape)
+    except (OSError, KeyError, RuntimeError) as e:
+        fail("the HDF5 file is corrupted (%s)" % (e,))
+    return total
 
 
 def _element_count(shape):
