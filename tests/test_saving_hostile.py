@@ -284,10 +284,13 @@ def stored(name, data):
     return (name, data, zipfile.ZIP_STORED, crc, len(data), len(data))
 
 
-def test_zip_entry_inflating_past_its_declared_size_is_refused(tmp_path):
+@pytest.mark.parametrize("declared", [4096, 300_000])
+def test_zip_entry_inflating_past_its_declared_size_is_refused(tmp_path, declared):
+    # 4 kB: refused from the sizes alone (256 kB stored cannot be 4 kB of
+    # data); 300 kB: refused while inflating, as soon as it passes 300 kB
     entries = entries_of(small_model(), tmp_path)
     bomb = _deflate_stream(256 * MB)          # 256 MiB of zeros in ~250 kB
-    declared = 4096
+    assert len(bomb) < declared or declared == 4096
     members = [stored("metadata.json", entries["metadata.json"]),
                stored("config.json", entries["config.json"]),
                ("model.weights.h5", bomb, zipfile.ZIP_DEFLATED,

@@ -566,7 +566,7 @@ def _build_within_budget(f, model_config, custom_objects, safe_mode, path):
 
     def fail(problem):
         raise ValueError("Cannot load %s: %s" % (path, problem))
-    held = saving_lib.declared_elements(f, fail)
+    held = saving_lib.declared_elements(f, fail, check=False)
     try:
         with weight_budget(held + saving_lib.WEIGHT_BUDGET_SLACK):
             return model_from_legacy_config(model_config, custom_objects, safe_mode,

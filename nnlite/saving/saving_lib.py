@@ -392,7 +392,8 @@ def _raw_member(filepath, zf, info):
     """The stored (compressed) bytes of `info`, read from its local header."""
     if info.compress_size > info.file_size + info.file_size // 100 + 4096:
         # deflate never grows data by more than a few bytes per 16 kB block
-        _fail(filepath, "the entry %r stores %d bytes for %d declared; it is corrupted"
+        _fail(filepath, "entry %s is larger than it declares: it stores %d compressed "
+                        "bytes for %d declared; refusing a potential zip bomb"
               % (info.filename, info.compress_size, info.file_size))
     fp = zf.fp
     fp.seek(info.header_offset)
@@ -648,12 +649,14 @@ def check_dataset_size(ds, where, fail):
         fail("the HDF5 dataset %r is unreadable: truncated or corrupted (%s)" % (where, e))
 
 
-def declared_elements(root, fail):
+def declared_elements(root, fail, check=True):
     """The number of values the datasets below `root` (an open h5py File or
-    Group) declare, from the HDF5 metadata only (no data is read). Each
-    dataset's declaration is checked by `check_dataset_size` first: it is only
-    believed when the file stores the data. The loaders bound the weights a
-    config may create by it."""
+    Group) declare, from the HDF5 metadata only (no data is read). A
+    declaration is only believed when the file stores the data: with `check`
+    each dataset must pass `check_dataset_size`, without it each counts for
+    at most what its stored bytes could inflate to (the reader refuses the
+    dataset later, in its own words). The loaders bound the weights a config
+    may create by it."""
     h5py = _h5py()
     total, seen, stack = 0, set(), [root]
     try:
@@ -667,8 +670,14 @@ def declared_elements(root, fail):
                 if isinstance(obj, h5py.Group):
                     stack.append(obj)
                 elif isinstance(obj, h5py.Dataset) and obj.shape is not None:
-                    check_dataset_size(obj, obj.name.lstrip("/"), fail)
-                    total += _element_count(obj.shape)
+                    n = _element_count(obj.shape)
+                    if check:
+                        check_dataset_size(obj, obj.name.lstrip("/"), fail)
+                    else:
+                        stored = obj.id.get_storage_size()
+                        n = min(n, (MAX_COMPRESSION_RATIO * stored + (1 << 20))
+                                // max(obj.dtype.itemsize, 1))
+                    total += n
     except (OSError, KeyError, RuntimeError) as e:
         fail("the HDF5 file is corrupted (%s)" % (e,))
     return total
