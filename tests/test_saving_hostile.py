@@ -547,3 +547,16 @@ def test_legacy_h5_config_with_huge_units_is_refused_before_building(tmp_path):
         config["config"]["layers"][-1]["config"]["units"] = 20_000_000
         f.attrs["model_config"] = json.dumps(config)
     refused(path, r"the config asks for \d+ weight values but the weights file holds \d+")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_saving_into_a_read_only_folder_names_the_target(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(PermissionError) as info:
+            small_model().save(folder / "m.keras")
+        assert str(folder / "m.keras") in str(info.value)
+    finally:
+        folder.chmod(0o700)

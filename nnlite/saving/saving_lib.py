@@ -18,11 +18,21 @@ attribute of the `vars` group), and `<i>` counts the layer's trainable
 variables, then its non-trainable ones, in creation order.
 
 Loading is defensive: entry names, declared sizes and compression ratios are
-checked before anything is read, everything is read into memory (nothing is
-extracted to disk), HDF5 links and external datasets are refused, every
-weight's shape must match the model, and no code is ever executed from the
-file (JSON and HDF5 only, no pickle). Saving is atomic: the file is written
-next to its target under a temporary name and renamed into place.
+checked before anything is read; entries are inflated a chunk at a time and
+refused as soon as they pass their declared size; everything is read into
+memory (nothing is extracted to disk); HDF5 links and external datasets are
+refused; the config may create no more weight values than the weights file
+declares (and stores) plus `WEIGHT_BUDGET_SLACK`, refused before they are
+allocated (`nnlite.backend.variable.weight_budget`); every dataset's shape and
+dtype are checked against the model before any data is read; NaN or infinite
+weights load with a warning; raw Python errors (MemoryError, RecursionError,
+KeyError, TypeError) become `ValueError("Cannot load <file>: ...")`; and no
+code is ever executed from the file (JSON and HDF5 only, no pickle).
+
+Saving is atomic: the file is written next to its target as
+`.<target>.<pid>.<random>.tmp` and renamed into place; the temporary is removed
+on any exception, and the temporaries of killed saves of the same target
+(whose process is gone) are removed by the next save.
 """
 import contextlib
 import datetime
@@ -297,14 +307,18 @@ def atomic_write(filepath, write):
                                 % (filepath, folder))
     _remove_stale_temporaries(folder, os.path.basename(filepath))
     tmp = temporary_name(filepath)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                 0o600)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     0o600)
+    except OSError as e:       # named by the target, not the hidden temporary
+        raise type(e)(e.errno, "Cannot save %s: %s" % (filepath, e.strerror), folder) \
+            from None
     try:
         with os.fdopen(fd, "wb") as f:
             write(f)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, _file_mode(filepath))     # mkstemp's 0600 would stick otherwise
+        os.chmod(tmp, _file_mode(filepath))     # the 0600 it was created with would stick
         os.replace(tmp, filepath)
     except BaseException:
         try:
