@@ -1,8 +1,79 @@
 """Variable: a named, shaped float array that layers and optimizers update in place."""
+import contextlib
+import threading
+
 import numpy as np
 
 from nnlite import config
 from nnlite.backend.tensor import TensorOperators
+
+
+_budget = threading.local()
+
+
+class WeightBudgetExceeded(ValueError):
+    """Raised when variables created under `weight_budget` ask for more
+    elements than the budget allows (see `weight_budget`)."""
+
+    def __init__(self, asked, limit):
+        self.asked = asked
+        self.limit = limit
+        super().__init__("variables ask for %d weight values, more than the %d allowed"
+                         % (asked, limit))
+
+
+@contextlib.contextmanager
+def weight_budget(limit):
+    """Bounds the total number of elements of the Variables created in this
+    thread inside the block: a Variable that would take the total above
+    `limit` raises `WeightBudgetExceeded` before its value is allocated. The
+    loaders set it so that a hostile config cannot build more weights than
+    the weights file declares. Yields a dict whose `"used"` is the running
+    total; blocks nest (the inner limit counts on top of the outer)."""
+    state = {"used": 0, "limit": int(limit)}
+    outer = getattr(_budget, "state", None)
+    _budget.state = state
+    try:
+        yield state
+    finally:
+        _budget.state = outer
+        if outer is not None:
+            outer["used"] += state["used"]
+
+
+@contextlib.contextmanager
+def unbudgeted():
+    """Suspends `weight_budget` in this thread inside the block: for variables
+    that mirror one already counted (an optimizer's slots), so a model within
+    its budget can always be compiled."""
+    outer = getattr(_budget, "state", None)
+    _budget.state = None
+    try:
+        yield
+    finally:
+        _budget.state = outer
+
+
+def _charge(n):
+    state = getattr(_budget, "state", None)
+    if state is None:
+        return
+    asked = state["used"] + n
+    if asked > state["limit"]:
+        raise WeightBudgetExceeded(asked, state["limit"])
+    state["used"] = asked
+
+
+def _element_count(shape):
+    """The number of elements of `shape`, exact (Python ints, no overflow)."""
+    n = 1
+    for d in shape:
+        d = int(d)
+        if d < 0:
+            raise ValueError("A Variable's shape cannot hold negative dimensions: %s"
+                             % (tuple(shape),))
+        n *= d
+    return n
 
 
 class Variable(TensorOperators):
@@ -34,12 +105,16 @@ class Variable(TensorOperators):
 
     def __init__(self, initializer, shape=None, dtype=None, trainable=True, name=None):
         dtype = np.dtype(dtype or config.floatx())
+        if shape is not None:
+            _charge(_element_count(shape))       # before anything is allocated
         if callable(initializer):
             if shape is None:
                 raise ValueError("A Variable with a callable initializer needs a shape.")
             value = initializer(tuple(shape), dtype=dtype)
         else:
             value = initializer
+            if shape is None:
+                _charge(int(np.size(value)))
         value = np.array(value, dtype=dtype, order="C", copy=True)
         if shape is not None and value.shape != tuple(shape):
             raise ValueError("Initial value has shape %s, expected %s" % (value.shape, tuple(shape)))

@@ -15,15 +15,32 @@ def model_from_json(json_string, custom_objects=None):
     """
     import json
     from nnlite.saving.serialization_lib import deserialize_keras_object
+    from nnlite.saving.saving_lib import check_json_depth
     try:
         config = json.loads(json_string)
     except (TypeError, ValueError) as e:
         raise ValueError("model_from_json expects a JSON string. %s" % e) from None
-    if not isinstance(config, dict):
-        raise ValueError("model_from_json expects the JSON of a model config (an object with "
-                         "'class_name' and 'config'). Received JSON of a %s"
-                         % type(config).__name__)
-    return deserialize_keras_object(config, custom_objects=custom_objects)
+    except RecursionError:
+        raise ValueError("model_from_json: the JSON is nested too deeply") from None
+
+    def fail(problem):
+        raise ValueError("model_from_json: %s" % problem)
+    check_json_depth(config, fail)
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError("model_from_json expects the JSON of a model config dict (with "
+                         "`class_name` and `config`), as `model.to_json()` writes it. "
+                         "Received JSON of a %s" % type(config).__name__)
+    from nnlite.models.model import Model
+    try:
+        model = deserialize_keras_object(config, custom_objects=custom_objects)
+    except RecursionError:
+        raise ValueError("model_from_json: the config is nested too deeply") from None
+    except MemoryError:
+        raise ValueError("model_from_json: building the model ran out of memory") from None
+    if not isinstance(model, Model):
+        raise ValueError("model_from_json expects a model config dict; the JSON describes "
+                         "a %s" % type(model).__name__)
+    return model
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):

@@ -7,7 +7,7 @@ import numpy as np
 
 from nnlite import _core
 from nnlite.backend.naming import auto_name
-from nnlite.backend.variable import Variable
+from nnlite.backend.variable import Variable, unbudgeted
 from nnlite.optimizers.schedules.learning_rate_schedule import LearningRateSchedule
 from nnlite.utils.legacy import warn_deprecated
 
@@ -179,9 +179,13 @@ class Optimizer:
         self.built = True
 
     def add_variable_from_reference(self, reference_variable, name, initial=0.0):
-        value = np.full(reference_variable.shape, initial, dtype=reference_variable.value.dtype)
-        slot = Variable(value, dtype=value.dtype, trainable=False,
-                        name="%s_%s" % (reference_variable.name, name))
+        # a slot mirrors a variable that exists (and was counted by a loader's
+        # weight budget when it was created): it is not counted again
+        with unbudgeted():
+            value = np.full(reference_variable.shape, initial,
+                            dtype=reference_variable.value.dtype)
+            slot = Variable(value, dtype=value.dtype, trainable=False,
+                            name="%s_%s" % (reference_variable.name, name))
         if self._slot_owners is not None:
             self._slot_owners[id(slot)] = (id(reference_variable), name)
         return slot

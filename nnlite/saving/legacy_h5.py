@@ -84,7 +84,11 @@ def _json_attr(f, name, path, required=True):
         raise ValueError("'%s': the `%s` attribute is %d bytes, more than the %d accepted."
                          % (path, name, len(raw), MAX_JSON_BYTES))
     try:
-        return json.loads(raw)
+        value = json.loads(raw)
+        from nnlite.saving.saving_lib import json_depth, MAX_JSON_DEPTH
+        if json_depth(value) > MAX_JSON_DEPTH:
+            raise RecursionError
+        return value
     except ValueError as e:
         raise ValueError("'%s': the `%s` attribute is not valid JSON: %s" % (path, name, e)) \
             from None
@@ -322,7 +326,7 @@ def _check_dataset(ds, expected_shape, where):
 
 
 def _read_layer_values(group, layer, path, skip_mismatch=False, skip_count_mismatch=False):
-    """`(variable, array)` pairs for the weights `group`'s `weight_names` lists,
+    """`(variable, dataset, where)` triples (checked, not read) for the weights `group`'s `weight_names` lists,
     checked against `layer`; with `skip_mismatch` a weight of another shape is
     skipped with a warning, as Keras does."""
     names = _str_list(group, "weight_names", path)
@@ -348,12 +352,26 @@ def _read_layer_values(group, layer, path, skip_mismatch=False, skip_count_misma
                 raise
             warnings.warn("Skipping loading of weights: %s" % e, stacklevel=4)
             continue
+        pairs.append((var, ds, where))     # read once every dataset is checked
+    return pairs
+
+
+def _read_checked(pairs, path):
+    """Reads the datasets `_read_layer_values` checked, warning about NaN or
+    infinite values."""
+    out = []
+    for var, ds, where in pairs:
         try:
-            pairs.append((var, np.asarray(ds[()], dtype=var.dtype)))
+            value = np.asarray(ds[()], dtype=var.dtype)
         except OSError as e:
             raise ValueError("%s could not be read (truncated or corrupted file?): %s"
                              % (where, e)) from None
-    return pairs
+        if value.dtype.kind == "f" and value.size and not np.isfinite(value).all():
+            warnings.warn("%s holds NaN or infinite value(s) for the variable %r (%s); they "
+                          "were loaded as they are" % (path, var.path, where), UserWarning,
+                          stacklevel=4)
+        out.append((var, value))
+    return out
 
 
 def _load_weights_group(model, group, path, by_name=False, skip_mismatch=False):
@@ -382,8 +400,9 @@ def _load_weights_group(model, group, path, by_name=False, skip_mismatch=False):
                                          len(file_layers), file_layers))
         for lname, layer in zip(file_layers, model_layers):
             pairs += _read_layer_values(group[lname], layer, path, skip_mismatch)
-    # every dataset was read and checked before any weight changes
-    for var, value in pairs:
+    # every dataset's shape and dtype were checked before any data is read,
+    # and everything was read before any weight changes
+    for var, value in _read_checked(pairs, path):
         var.assign(value)
 
 
@@ -538,6 +557,25 @@ def _compile_from_training_config(model, training_config, custom_objects, path):
 
 
 # -- whole models ----------------------------------------------------------------------
+def _build_within_budget(f, model_config, custom_objects, safe_mode, path):
+    """Builds the model of `model_config`, creating at most as many weight
+    values as the file's datasets declare (plus a small slack), refused before
+    they are allocated."""
+    from nnlite.backend.variable import WeightBudgetExceeded, weight_budget
+    from nnlite.saving import saving_lib
+
+    def fail(problem):
+        raise ValueError("Cannot load %s: %s" % (path, problem))
+    held = saving_lib.declared_elements(f, fail, check=False)
+    try:
+        with weight_budget(held + saving_lib.WEIGHT_BUDGET_SLACK):
+            return model_from_legacy_config(model_config, custom_objects, safe_mode,
+                                            where="'%s', model_config" % path)
+    except WeightBudgetExceeded as e:
+        fail("the config asks for %d weight values but the weights file holds %d"
+             % (e.asked, held))
+
+
 def load_model_from_hdf5(filepath, custom_objects=None, compile=True, safe_mode=True):
     """Loads a whole model from a legacy `.h5` file (tf.keras 2, Keras 3, nnlite).
 
@@ -556,8 +594,7 @@ def load_model_from_hdf5(filepath, custom_objects=None, compile=True, safe_mode=
     with _open(path) as f:
         try:
             model_config = _json_attr(f, "model_config", path)
-            model = model_from_legacy_config(model_config, custom_objects, safe_mode,
-                                             where="'%s', model_config" % path)
+            model = _build_within_budget(f, model_config, custom_objects, safe_mode, path)
             if not model.built:
                 raise ValueError("'%s': the model config declares no input shape, so its "
                                  "weights cannot be placed." % path)

@@ -98,8 +98,9 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
                                      compile=compile, safe_mode=safe_mode)
     if filepath.endswith((".h5", ".hdf5")):
         from nnlite.saving import legacy_h5
-        return legacy_h5.load_model_from_hdf5(filepath, custom_objects=custom_objects,
-                                              compile=compile, safe_mode=safe_mode)
+        with saving_lib.loading(filepath):
+            return legacy_h5.load_model_from_hdf5(filepath, custom_objects=custom_objects,
+                                                  compile=compile, safe_mode=safe_mode)
     raise ValueError(
         "File format not supported: filepath=%s. Keras 3 only supports V3 `.keras` files, "
         "legacy H5 format files (`.h5` extension). Note that the legacy SavedModel format is "
@@ -156,8 +157,9 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
         return saving_lib.load_weights(model, filepath, skip_mismatch=skip_mismatch)
     if filepath.endswith((".h5", ".hdf5")):
         from nnlite.saving import legacy_h5
-        return legacy_h5.load_weights_from_hdf5(model, filepath, by_name=bool(by_name),
-                                                skip_mismatch=skip_mismatch)
+        with saving_lib.loading(filepath):
+            return legacy_h5.load_weights_from_hdf5(model, filepath, by_name=bool(by_name),
+                                                    skip_mismatch=skip_mismatch)
     raise ValueError("File format not supported: filepath=%s. Keras 3 only supports V3 "
                      "`.keras` files, `.weights.h5` files, legacy H5 format files (`.h5` "
                      "extension), or Orbax checkpoints." % filepath)

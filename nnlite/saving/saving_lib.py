@@ -18,20 +18,33 @@ attribute of the `vars` group), and `<i>` counts the layer's trainable
 variables, then its non-trainable ones, in creation order.
 
 Loading is defensive: entry names, declared sizes and compression ratios are
-checked before anything is read, everything is read into memory (nothing is
-extracted to disk), HDF5 links and external datasets are refused, every
-weight's shape must match the model, and no code is ever executed from the
-file (JSON and HDF5 only, no pickle). Saving is atomic: the file is written
-next to its target under a temporary name and renamed into place.
+checked before anything is read; entries are inflated a chunk at a time and
+refused as soon as they pass their declared size; everything is read into
+memory (nothing is extracted to disk); HDF5 links and external datasets are
+refused; the config may create no more weight values than the weights file
+declares (and stores) plus `WEIGHT_BUDGET_SLACK`, refused before they are
+allocated (`nnlite.backend.variable.weight_budget`); every dataset's shape and
+dtype are checked against the model before any data is read; NaN or infinite
+weights load with a warning; raw Python errors (MemoryError, RecursionError,
+KeyError, TypeError) become `ValueError("Cannot load <file>: ...")`; and no
+code is ever executed from the file (JSON and HDF5 only, no pickle).
+
+Saving is atomic: the file is written next to its target as
+`.<target>.<pid>.<random>.tmp` and renamed into place; the temporary is removed
+on any exception, and the temporaries of killed saves of the same target
+(whose process is gone) are removed by the next save.
 """
+import contextlib
 import datetime
 import io
 import json
 import os
 import re
-import tempfile
+import secrets
+import struct
 import warnings
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -49,6 +62,10 @@ MAX_WEIGHTS_BYTES = 1 << 31          # model.weights.h5 inside a .keras archive
 MAX_COMPRESSION_RATIO = 1000         # uncompressed / stored, for entries above 1 MiB
 MAX_DATASET_BYTES = 1 << 31          # one weight array
 MAX_ASSET_BYTES = 1 << 30            # one file under assets/ (a vocabulary)
+MAX_ARCHIVE_BYTES = 1 << 32          # the sum of every entry's declared size
+MAX_JSON_DEPTH = 128                 # nesting of config.json (Keras writes ~20 at most)
+WEIGHT_BUDGET_SLACK = 1 << 20        # weight values a config may create beyond the file's
+READ_CHUNK = 1 << 16                 # zip entries are inflated this much at a time
 ASSETS_DIRNAME = "assets"
 
 
@@ -113,6 +130,55 @@ def _held_entries(path, layer, entries, seen):
 # -- errors ----------------------------------------------------------------
 def _fail(filepath, problem):
     raise ValueError("Cannot load %s: %s" % (filepath, problem))
+
+
+@contextlib.contextmanager
+def loading(filepath):
+    """Turns the raw errors a damaged or hostile file can provoke while it is
+    loaded (MemoryError, RecursionError, KeyError, TypeError, ...) into
+    `ValueError("Cannot load <file>: <problem>")`. FileNotFoundError and
+    ValueErrors that already name the file pass through unchanged."""
+    from nnlite.backend.variable import WeightBudgetExceeded
+    try:
+        yield
+    except WeightBudgetExceeded:
+        raise
+    except ValueError as e:
+        if str(filepath) in str(e):
+            raise
+        raise ValueError("Cannot load %s: %s" % (filepath, e)) from e
+    except MemoryError as e:
+        raise ValueError("Cannot load %s: building it ran out of memory (the file asks for "
+                         "more than this machine can hold)%s"
+                         % (filepath, ": %s" % e if str(e) else "")) from None
+    except RecursionError:
+        raise ValueError("Cannot load %s: the file's structure is nested too deeply"
+                         % (filepath,)) from None
+    except (KeyError, TypeError, AttributeError, IndexError, OverflowError,
+            NotImplementedError, UnicodeError, zipfile.BadZipFile, struct.error,
+            zlib.error) as e:
+        raise ValueError("Cannot load %s: %s: %s" % (filepath, type(e).__name__, e)) from e
+
+
+def json_depth(value):
+    """The nesting depth of a parsed JSON value (iterative, never recurses)."""
+    depth, stack = 0, [(value, 1)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, dict):
+            v = list(v.values())
+        if isinstance(v, list):
+            depth = max(depth, d)
+            if d > MAX_JSON_DEPTH:
+                return d
+            stack.extend((x, d + 1) for x in v if isinstance(x, (list, dict)))
+    return depth
+
+
+def check_json_depth(value, fail):
+    depth = json_depth(value)
+    if depth > MAX_JSON_DEPTH:
+        fail("the JSON is nested more than %d levels deep" % MAX_JSON_DEPTH)
 
 
 # -- writing ---------------------------------------------------------------
@@ -191,20 +257,68 @@ def _metadata():
             "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")}
 
 
+def _pid_alive(pid):
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True           # it exists (another user's) or we cannot tell: keep it
+    return True
+
+
+def _remove_stale_temporaries(folder, base):
+    """Removes `.<base>.<pid>.<random>.tmp` files an interrupted save of the
+    same target left in `folder`, when process `<pid>` no longer runs."""
+    pattern = re.compile(r"^\.%s\.(\d+)\.[0-9a-f]+\.tmp$" % re.escape(base))
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        m = pattern.match(name)
+        if m and not _pid_alive(int(m.group(1))):
+            try:
+                os.unlink(os.path.join(folder, name))
+            except OSError:
+                pass
+
+
+def temporary_name(filepath):
+    """The hidden temporary a save of `filepath` writes first:
+    `.<target>.<pid>.<random>.tmp` in the target's folder."""
+    folder = os.path.dirname(os.path.abspath(filepath))
+    return os.path.join(folder, ".%s.%d.%s.tmp" % (os.path.basename(filepath), os.getpid(),
+                                                   secrets.token_hex(6)))
+
+
 def atomic_write(filepath, write):
-    """Calls `write(fileobj)` on a temporary file in `filepath`'s folder,
-    flushes it to disk and renames it over `filepath`. On any error the
-    temporary file is removed and an existing `filepath` is left untouched."""
+    """Calls `write(fileobj)` on a hidden temporary file in `filepath`'s folder
+    (`.<target>.<pid>.<random>.tmp`), flushes it to disk and renames it over
+    `filepath`. On any error the temporary file is removed and an existing
+    `filepath` is left untouched; temporaries that killed saves of the same
+    target left behind (their process is gone) are removed first."""
     filepath = os.fspath(filepath)
     folder = os.path.dirname(os.path.abspath(filepath))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(filepath) + ".",
-                               suffix=".tmp")
+    if not os.path.isdir(folder):
+        raise FileNotFoundError("Cannot save %s: the folder %s does not exist"
+                                % (filepath, folder))
+    _remove_stale_temporaries(folder, os.path.basename(filepath))
+    tmp = temporary_name(filepath)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     0o600)
+    except OSError as e:       # named by the target, not the hidden temporary
+        raise type(e)(e.errno, "Cannot save %s: %s" % (filepath, e.strerror), folder) \
+            from None
     try:
         with os.fdopen(fd, "wb") as f:
             write(f)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, _file_mode(filepath))     # mkstemp's 0600 would stick otherwise
+        os.chmod(tmp, _file_mode(filepath))     # the 0600 it was created with would stick
         os.replace(tmp, filepath)
     except BaseException:
         try:
@@ -283,17 +397,96 @@ def _check_entry_size(filepath, info, limit):
               % (info.filename, info.file_size, info.compress_size, MAX_COMPRESSION_RATIO))
 
 
-def _read_entry(filepath, zf, info, limit):
-    _check_entry_size(filepath, info, limit)
+def _too_large(filepath, info):
+    _fail(filepath, "entry %s is larger than it declares (%d bytes); refusing a potential "
+                    "zip bomb" % (info.filename, info.file_size))
+
+
+def _raw_member(filepath, zf, info):
+    """The stored (compressed) bytes of `info`, read from its local header."""
+    if info.compress_size > info.file_size + info.file_size // 100 + 4096:
+        # deflate never grows data by more than a few bytes per 16 kB block
+        _fail(filepath, "entry %s is larger than it declares: it stores %d compressed "
+                        "bytes for %d declared; refusing a potential zip bomb"
+              % (info.filename, info.compress_size, info.file_size))
+    fp = zf.fp
+    fp.seek(info.header_offset)
+    header = fp.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        _fail(filepath, "the entry %r is corrupted or truncated (bad local header)"
+              % info.filename)
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    fp.seek(info.header_offset + 30 + name_len + extra_len)
+    raw = fp.read(info.compress_size)
+    if len(raw) != info.compress_size:
+        _fail(filepath, "the entry %r is truncated" % info.filename)
+    return raw
+
+
+def _inflate(filepath, info, raw):
+    """Inflates a deflated entry a chunk at a time, never past its declared
+    size: an entry that inflates to more than it declares is refused as soon
+    as it passes its declared size."""
+    d = zlib.decompressobj(-zlib.MAX_WBITS)
+    out, total, buf = [], 0, raw
     try:
-        with zf.open(info, "r") as f:
-            data = f.read(limit + 1)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
-            NotImplementedError, RuntimeError) as e:
+        while True:
+            piece = d.decompress(buf, READ_CHUNK)
+            buf = d.unconsumed_tail
+            total += len(piece)
+            if total > info.file_size:
+                _too_large(filepath, info)
+            out.append(piece)
+            if d.eof or (not piece and not buf):
+                break
+        tail = d.flush(1)
+        if tail:
+            _too_large(filepath, info)
+    except zlib.error as e:
+        _fail(filepath, "the entry %r is corrupted or truncated (%s)" % (info.filename, e))
+    if not d.eof:
+        _fail(filepath, "the entry %r is truncated (its compressed data ends early)"
+              % info.filename)
+    return b"".join(out)
+
+
+def _read_entry(filepath, zf, info, limit):
+    """Reads one member into memory, stream-wise, never holding more than its
+    declared size (itself checked against `limit`), then checks its CRC."""
+    _check_entry_size(filepath, info, limit)
+    if info.flag_bits & 0x1:
+        _fail(filepath, "the entry %r is encrypted" % info.filename)
+    try:
+        if info.compress_type == zipfile.ZIP_DEFLATED:
+            data = _inflate(filepath, info, _raw_member(filepath, zf, info))
+        else:
+            chunks, total = [], 0
+            with zf.open(info, "r") as f:
+                while True:
+                    piece = f.read(READ_CHUNK)
+                    if not piece:
+                        break
+                    total += len(piece)
+                    if total > info.file_size:
+                        _too_large(filepath, info)
+                    chunks.append(piece)
+            data = b"".join(chunks)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError,
+            NotImplementedError, RuntimeError, struct.error) as e:
         _fail(filepath, "the entry %r is corrupted or truncated (%s)" % (info.filename, e))
     if len(data) != info.file_size:
         _fail(filepath, "the entry %r does not hold the size it declares" % info.filename)
+    if zlib.crc32(data) & 0xFFFFFFFF != info.CRC:
+        _fail(filepath, "the entry %r is corrupted (its CRC-32 does not match)"
+              % info.filename)
     return data
+
+
+def _check_total_size(filepath, infos):
+    total = sum(info.file_size for info in infos)
+    if total > MAX_ARCHIVE_BYTES:
+        _fail(filepath, "the archive's entries declare %d bytes in all, more than the %d "
+                        "allowed" % (total, MAX_ARCHIVE_BYTES))
 
 
 def read_archive(filepath):
@@ -310,6 +503,7 @@ def read_archive(filepath):
                         "truncated or corrupted (%s)" % (e,))
     with zf:
         infos = zf.infolist()
+        _check_total_size(filepath, infos)
         seen = set()
         for info in infos:
             _check_entry_name(filepath, info.filename)
@@ -351,6 +545,7 @@ def read_assets(filepath):
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as e:
         _fail(filepath, "not a valid `.keras` file (%s)" % (e,))
     with zf:
+        _check_total_size(filepath, zf.infolist())
         for info in zf.infolist():
             if info.filename.startswith(ASSETS_DIRNAME + "/") and not info.is_dir():
                 _check_entry_name(filepath, info.filename)
@@ -360,9 +555,13 @@ def read_assets(filepath):
 
 def _parse_json(filepath, name, raw):
     try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+        value = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as e:
         _fail(filepath, "%s is not valid JSON (%s)" % (name, e))
+    except RecursionError:
+        _fail(filepath, "%s is nested too deeply" % name)
+    check_json_depth(value, lambda problem: _fail(filepath, "%s: %s" % (name, problem)))
+    return value
 
 
 # -- reading: the HDF5 store ---------------------------------------------------
@@ -391,6 +590,10 @@ class _WeightsStore:
     def close(self):
         self.file.close()
 
+    def declared_elements(self):
+        """The number of values the file's datasets declare (`declared_elements`)."""
+        return declared_elements(self.file, lambda problem: _fail(self.filepath, problem))
+
     def _child(self, parent, name, where):
         try:
             if name not in parent:
@@ -416,28 +619,106 @@ class _WeightsStore:
             ds = self._child(node, key, where)
             if not isinstance(ds, h5py.Dataset):
                 _fail(self.filepath, "the HDF5 entry %r should be a dataset" % where)
-            out[key] = self._read(ds, where)
+            self._check(ds, where)
+            out[key] = _Pending(ds, where)
         return out
 
-    def _read(self, ds, where):
+    def read(self, pending):
+        """The array of a dataset `group()` returned (its checks passed)."""
+        try:
+            return np.asarray(pending.dataset[()])
+        except (OSError, RuntimeError, TypeError) as e:
+            _fail(self.filepath, "the HDF5 dataset %r is unreadable: truncated or corrupted "
+                                 "(%s)" % (pending.where, e))
+
+    def _check(self, ds, where):
         try:
             if ds.dtype.kind not in "biuf":
                 _fail(self.filepath, "the HDF5 dataset %r has the non-numeric dtype %s"
                       % (where, ds.dtype))
-            declared = int(np.prod(ds.shape, dtype=np.float64)) * ds.dtype.itemsize \
-                if ds.shape is not None else 0
-            if declared > MAX_DATASET_BYTES:
-                _fail(self.filepath, "the HDF5 dataset %r declares %d bytes, more than the "
-                                     "%d allowed" % (where, declared, MAX_DATASET_BYTES))
-            stored = ds.id.get_storage_size()
-            if declared > (1 << 20) and declared > MAX_COMPRESSION_RATIO * max(stored, 1):
-                _fail(self.filepath, "the HDF5 dataset %r declares %d bytes but stores only "
-                                     "%d; refusing a potential decompression bomb"
-                      % (where, declared, stored))
-            return np.asarray(ds[()])
         except (OSError, RuntimeError, TypeError) as e:
             _fail(self.filepath, "the HDF5 dataset %r is unreadable: truncated or corrupted "
                                  "(%s)" % (where, e))
+        self._check_size(ds, where)
+
+    def _check_size(self, ds, where):
+        check_dataset_size(ds, where, lambda problem: _fail(self.filepath, problem))
+
+
+def check_dataset_size(ds, where, fail):
+    """A dataset may declare at most MAX_DATASET_BYTES, and above 1 MiB at
+    most MAX_COMPRESSION_RATIO times the bytes it stores, so that what a file
+    declares is bounded by its size; `fail(problem)` otherwise."""
+    try:
+        declared = _element_count(ds.shape) * ds.dtype.itemsize \
+            if ds.shape is not None else 0
+        if declared > MAX_DATASET_BYTES:
+            fail("the HDF5 dataset %r declares %d bytes, more than the %d allowed"
+                 % (where, declared, MAX_DATASET_BYTES))
+        stored = ds.id.get_storage_size()
+        if declared > (1 << 20) and declared > MAX_COMPRESSION_RATIO * max(stored, 1):
+            fail("the HDF5 dataset %r declares %d bytes but stores only %d; refusing a "
+                 "potential decompression bomb" % (where, declared, stored))
+    except (OSError, RuntimeError, TypeError) as e:
+        fail("the HDF5 dataset %r is unreadable: truncated or corrupted (%s)" % (where, e))
+
+
+def declared_elements(root, fail, check=True):
+    """The number of values the datasets below `root` (an open h5py File or
+    Group) declare, from the HDF5 metadata only (no data is read). A
+    declaration is only believed when the file stores the data: with `check`
+    each dataset must pass `check_dataset_size`, without it each counts for
+    at most what its stored bytes could inflate to (the reader refuses the
+    dataset later, in its own words). The loaders bound the weights a config
+    may create by it."""
+    h5py = _h5py()
+    total, seen, stack = 0, set(), [root]
+    try:
+        while stack:
+            group = stack.pop()
+            for name in list(group.keys()):
+                obj = group[name]
+                if hash(obj.id) in seen:
+                    continue
+                seen.add(hash(obj.id))
+                if isinstance(obj, h5py.Group):
+                    stack.append(obj)
+                elif isinstance(obj, h5py.Dataset) and obj.shape is not None:
+                    n = _element_count(obj.shape)
+                    if check:
+                        check_dataset_size(obj, obj.name.lstrip("/"), fail)
+                    else:
+                        stored = obj.id.get_storage_size()
+                        n = min(n, (MAX_COMPRESSION_RATIO * stored + (1 << 20))
+                                // max(obj.dtype.itemsize, 1))
+                    total += n
+    except (OSError, KeyError, RuntimeError) as e:
+        fail("the HDF5 file is corrupted (%s)" % (e,))
+    return total
+
+
+def _element_count(shape):
+    n = 1
+    for d in shape:
+        n *= int(d)
+    return n
+
+
+class _Pending:
+    """A checked, not yet read dataset: `shape` and `dtype` from the metadata."""
+
+    def __init__(self, dataset, where):
+        self.dataset = dataset
+        self.where = where
+        self.shape = tuple(dataset.shape) if dataset.shape is not None else ()
+        self.dtype = dataset.dtype
+
+
+def _warn_non_finite(filepath, arr, what):
+    if arr.dtype.kind in "fc" and arr.size and not np.isfinite(arr).all():
+        bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
+        warnings.warn("%s holds %d NaN or infinite value(s) for %s; they were loaded as "
+                      "they are" % (filepath, bad, what), UserWarning, stacklevel=4)
 
 
 def check_h5_tree(root, fail):
@@ -533,9 +814,23 @@ def load_weights_into(model, store, skip_mismatch=False, load_optimizer=True):
                 if opt_errors:
                     raise ValueError("Cannot load the optimizer state from %s: %s"
                                      % (filepath, opt_errors[0]))
-    for v, arr in pairs + opt_pairs:
-        v.assign(arr.astype(v.value.dtype, copy=False))
+    # every dataset's shape and dtype were checked above; only now is data read
+    loaded = []
+    for v, pending in pairs + opt_pairs:
+        arr = store.read(pending)
+        _warn_non_finite(filepath, arr, "the variable %r (%s)" % (v.path, pending.where))
+        loaded.append((v, arr))
+    custom_values = []
     for obj, values in custom:
+        arrays = {}
+        for key, pending in values.items():
+            arrays[key] = store.read(pending)
+            _warn_non_finite(filepath, arrays[key], "%r of layer %r (%s)"
+                             % (key, obj.name, pending.where))
+        custom_values.append((obj, arrays))
+    for v, arr in loaded:
+        v.assign(arr.astype(v.value.dtype, copy=False))
+    for obj, values in custom_values:
         obj.load_own_variables(values)
     if opt_pairs:
         model._plan_cache = {}
@@ -548,25 +843,39 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     if not filepath.endswith(".keras"):
         raise ValueError("Invalid filename: expected a `.keras` extension. Received: "
                          "filepath=%s" % filepath)
+    with loading(filepath):
+        return _load_model(filepath, custom_objects, compile, safe_mode)
+
+
+def _load_model(filepath, custom_objects, compile, safe_mode):
+    from nnlite.backend.variable import WeightBudgetExceeded, weight_budget
     config, weights = read_archive(filepath)
     if not compile:
         config = dict(config)
         config["compile_config"] = None
     from nnlite.saving.serialization_lib import deserialize_keras_object
-    try:
-        model = deserialize_keras_object(config, custom_objects=custom_objects,
-                                         safe_mode=safe_mode)
-    except (ValueError, TypeError, KeyError, AttributeError, NotImplementedError) as e:
-        raise ValueError("Cannot load %s: config.json does not describe a model nnlite can "
-                         "build: %s" % (filepath, e)) from e
-    from nnlite.models.model import Model
-    if not isinstance(model, Model):
-        _fail(filepath, "config.json describes a %s, not a model" % type(model).__name__)
-    optimizer = getattr(model, "optimizer", None)
-    if optimizer is not None and not optimizer.built and model.built:
-        optimizer.build(model.trainable_weights)
+    # the weights file is opened (and checked) first: what it declares bounds
+    # the weights the config may create
     store = _WeightsStore(io.BytesIO(weights), filepath)
     try:
+        held = store.declared_elements()
+        try:
+            with weight_budget(held + WEIGHT_BUDGET_SLACK):
+                model = deserialize_keras_object(config, custom_objects=custom_objects,
+                                                 safe_mode=safe_mode)
+        except WeightBudgetExceeded as e:
+            _fail(filepath, "the config asks for %d weight values but the weights file holds "
+                            "%d" % (e.asked, held))
+        except (ValueError, TypeError, KeyError, AttributeError, NotImplementedError) as e:
+            raise ValueError("Cannot load %s: config.json does not describe a model nnlite "
+                             "can build: %s" % (filepath, e)) from e
+        from nnlite.models.model import Model
+        if not isinstance(model, Model):
+            _fail(filepath, "config.json describes a %s, not a model" % type(model).__name__)
+        optimizer = getattr(model, "optimizer", None)
+        if optimizer is not None and not optimizer.built and model.built:
+            # the slots: a few per trainable weight, which the budget bounded
+            optimizer.build(model.trainable_weights)
         load_weights_into(model, store)
     finally:
         store.close()
@@ -582,6 +891,11 @@ def load_weights(model, filepath, skip_mismatch=False):
         raise ValueError("You are loading weights into a model that has not yet been built. "
                          "Try building the model first by calling it on some data or by "
                          "using `build()`.")
+    with loading(filepath):
+        _load_weights(model, filepath, skip_mismatch)
+
+
+def _load_weights(model, filepath, skip_mismatch):
     if filepath.endswith(".keras"):
         _, weights = read_archive(filepath)
         source = io.BytesIO(weights)

@@ -310,7 +310,7 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True,
     if class_name == "__numpy__":
         if not isinstance(inner, dict) or "value" not in inner:
             raise TypeError("Malformed __numpy__ config: %r" % (config,))
-        return np.array(inner["value"], dtype=inner.get("dtype"))
+        return numpy_from_config(inner)
     if class_name == "__bytes__":
         if not isinstance(inner, dict) or not isinstance(inner.get("value"), str):
             raise TypeError("Malformed __bytes__ config: %r" % (config,))
@@ -349,6 +349,68 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True,
         if compile_config and hasattr(obj, "compile_from_config"):
             obj.compile_from_config(compile_config)
     return obj
+
+
+_NUMPY_DTYPES = frozenset(["bool", "int8", "int16", "int32", "int64", "uint8", "uint16",
+                           "uint32", "uint64", "float16", "float32", "float64"])
+MAX_NUMPY_ELEMENTS = 1 << 24      # more than a 16 MB config.json can spell out
+
+
+def _nested_shape(value):
+    """The shape of a nested list of numbers, checked to be regular, and the
+    element count, without allocating an array (iterative)."""
+    shape = []
+    probe = value
+    while isinstance(probe, list):
+        shape.append(len(probe))
+        if not probe:
+            break
+        probe = probe[0]
+    count = 0
+    stack = [(value, 0)]
+    while stack:
+        v, depth = stack.pop()
+        if depth < len(shape):
+            if not isinstance(v, list) or len(v) != shape[depth]:
+                raise ValueError("Malformed __numpy__ config: the value is not a regular "
+                                 "nested list of shape %s" % (tuple(shape),))
+            stack.extend((x, depth + 1) for x in v)
+        else:
+            if isinstance(v, list) or not isinstance(v, (bool, int, float)):
+                raise ValueError("Malformed __numpy__ config: the value holds %r; only "
+                                 "numbers and booleans are accepted" % (type(v).__name__,))
+            count += 1
+            if count > MAX_NUMPY_ELEMENTS:
+                raise ValueError("Malformed __numpy__ config: more than %d values"
+                                 % MAX_NUMPY_ELEMENTS)
+    return tuple(shape), count
+
+
+def numpy_from_config(inner):
+    """The array of a `__numpy__` config: a plain numeric or bool dtype, a
+    bounded size, and a declared `shape` (when given) that matches the data,
+    all checked before anything is allocated."""
+    dtype = inner.get("dtype")
+    if dtype is None:
+        dtype = "float64"
+    if not isinstance(dtype, str) or dtype not in _NUMPY_DTYPES:
+        raise ValueError("Malformed __numpy__ config: the dtype %r is not accepted (only "
+                         "%s)" % (dtype, ", ".join(sorted(_NUMPY_DTYPES))))
+    value = inner["value"]
+    shape, count = _nested_shape(value)
+    declared = inner.get("shape")
+    if declared is not None:
+        if not isinstance(declared, list) or not all(
+                isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in declared):
+            raise ValueError("Malformed __numpy__ config: the shape %r is not a list of "
+                             "sizes" % (declared,))
+        if tuple(declared) != shape:
+            raise ValueError("Malformed __numpy__ config: it declares shape %s but its data "
+                             "has shape %s (%d values)" % (tuple(declared), shape, count))
+    try:
+        return np.array(value, dtype=dtype)
+    except OverflowError as e:
+        raise ValueError("Malformed __numpy__ config: %s" % e) from None
 
 
 def _call_from_config(cls, inner, custom_objects):
