@@ -794,6 +794,14 @@ class Plan:
                                            ffi.new("int[]", [_act_id(a) for a in activations]),
                                            ffi.new("float[]", [float(a) for a in alphas]),
                                            int(max_batch))
+        if status == lib.NL_ENOMEM:
+            raise MemoryError("Plan: could not allocate the work buffers for max_batch=%d rows "
+                              "of dims=%s (%d floats per row of activations)"
+                              % (max_batch, dims, sum(widths) + dims[0]))
+        if status == lib.NL_EINVAL:
+            raise ValueError("Plan: the C core refused the sizes dims=%s, max_batch=%d (a "
+                             "buffer of max_batch x width or fan-in x units values would pass "
+                             "2**62 bytes) or the graph %r" % (dims, max_batch, graph))
         _check(status, "Plan")
         self._plan = ffi.gc(out[0], lib.nl_splan_free)
         self.dims = [int(d) for d in dims]
@@ -948,6 +956,10 @@ class Plan:
                                         ip, n, batch, first_step, nsteps,
                                         ffi.from_buffer("double[]", params), kp, sums)
             result = [sums[0], sums[1], sums[2], sums[3]]
+        if status == lib.NL_ERANGE and index is not None \
+                and ((index < 0) | (index >= n)).any():
+            raise ValueError("Plan.train: index values must lie in [0, %d). Received values "
+                             "from %d to %d" % (n, index.min(), index.max()))
         _check(status, "Plan.train")
         return result
 
