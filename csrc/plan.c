@@ -858,10 +858,6 @@ int nl_splan_train(nl_splan *p, const struct nl_train_config *cfg,
         return NL_EINVAL;
     if (cfg->loss_kind == NL_LOSS_SPARSE ? !labels : (!t || !rows_ok(p->dims[p->nl], ldt, n)))
         return NL_EINVAL;
-    if (index)      /* gather() reads row index[i] of x, t and labels */
-        for (int64_t i = 0; i < n; i++)
-            if (index[i] < 0 || index[i] >= n)
-                return NL_ERANGE;
     for (int l = 0; l < p->nl; l++)
         if (!p->kernel[l])
             return NL_EINVAL;
@@ -877,6 +873,10 @@ int nl_splan_train(nl_splan *p, const struct nl_train_config *cfg,
         int st;
         if (b <= 0)
             break;
+        if (index)     /* gather() reads rows index[lo ..]: each must lie in [0, n) */
+            for (int64_t i = lo; i < lo + b; i++)
+                if (index[i] < 0 || index[i] >= n)
+                    return NL_ERANGE;
         in = gather(p, cfg, x, ldx, t, ldt, labels, index, lo, b, &ld_in);
         if (!in)
             return NL_EINVAL;

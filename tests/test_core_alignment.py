@@ -237,3 +237,38 @@ def test_dense_fit_reads_inputs_and_targets_in_any_layout(layout):
     new_k, new_b = model.get_weights()
     np.testing.assert_allclose(new_k, expected_k, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(new_b, expected_b, rtol=1e-5, atol=1e-6)
+
+
+def test_max_pool_reads_an_unaligned_input():
+    x = data((2, 4, 4, 3), np.float64)
+    y = _core.max_pool2d_forward(unaligned(x), 2)
+    np.testing.assert_array_equal(y, x.reshape(2, 2, 2, 2, 2, 3).max(axis=(2, 4)))
+
+
+def test_layernorm_reads_an_unaligned_input_and_gamma():
+    x, gamma = data((5, 7), np.float64), np.linspace(0.5, 2.0, 7)
+    y, _, _ = _core.layernorm_forward(unaligned(x), unaligned(gamma), None, 1e-3)
+    ref = (x - x.mean(axis=1, keepdims=True)) / np.sqrt(x.var(axis=1, keepdims=True) + 1e-3)
+    np.testing.assert_allclose(y, ref * gamma, rtol=1e-12, atol=1e-12)
+
+
+def test_bias_backward_reads_an_input_with_negative_row_stride():
+    dy = data((9, 4), np.float64)
+    np.testing.assert_allclose(_core.bias_backward(reversed_rows(dy)), dy.sum(axis=0),
+                               rtol=1e-13)
+
+
+def test_dropout_with_rate_zero_reads_an_unaligned_input():
+    x = data((6, 5), np.float32)
+    np.testing.assert_array_equal(_core.dropout_forward(unaligned(x), 7, 0.0), x)
+
+
+def test_simple_rnn_reads_unaligned_inputs_and_weights():
+    x, w, r = data((2, 3, 4), np.float64), data((4, 5), np.float64, 1), data((5, 5), np.float64, 2)
+    y, hn, _, _ = _core.rnn_forward("simple", unaligned(x), unaligned(w), unaligned(r),
+                                    keep=False)
+    h = np.zeros((2, 5))
+    for t in range(3):
+        h = np.tanh(x[:, t] @ w + h @ r)
+        np.testing.assert_allclose(y[:, t], h, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(hn, h, rtol=1e-12, atol=1e-12)
