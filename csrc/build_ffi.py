@@ -34,17 +34,34 @@ def _cdef_from_header(path):
     return "\n".join(out)
 
 
+# NNLITE_SANITIZE=1 builds the core with AddressSanitizer and
+# UndefinedBehaviorSanitizer (CI's sanitizer stage; not for releases).
+SANITIZE = os.environ.get("NNLITE_SANITIZE", "") not in ("", "0")
+_SANITIZE_FLAGS = ["-fsanitize=address,undefined", "-fno-omit-frame-pointer",
+                   "-fno-sanitize-recover=undefined"]
+
+
 def _compile_args():
     if sys.platform == "win32":
         return ["/O2"]
     # Portable: no machine-specific -march flag; SIMD code is chosen at run time.
-    return ["-O3", "-std=c99", "-Wall", "-Wextra", "-fno-strict-aliasing", "-fno-math-errno",
+    # The sanitizer build drops -O3 and puts its flags last, so they win over
+    # the optimization level setuptools itself passes (from CFLAGS / sysconfig).
+    opt = [] if SANITIZE else ["-O3"]
+    tail = ["-O1", "-g"] + _SANITIZE_FLAGS if SANITIZE else []
+    return opt + [ "-std=c99", "-Wall", "-Wextra", "-fno-strict-aliasing", "-fno-math-errno",
             # no implicit FMA contraction: GCC may contract a loop's vector body
             # and its scalar peel/epilogue differently, which made elementwise
             # results depend on where NumPy placed the arrays (1-ulp differences
             # between identical runs); the GEMM kernels use FMA intrinsics
             "-ffp-contract=off",
-            "-pthread"]
+            "-pthread"] + tail
+
+
+def _link_args():
+    if sys.platform == "win32":
+        return []
+    return ["-pthread"] + (_SANITIZE_FLAGS if SANITIZE else [])
 
 
 def _rel(paths):
@@ -64,7 +81,7 @@ ffibuilder.set_source(
     depends=_rel(glob.glob(os.path.join(HERE, "*.h"))),
     extra_compile_args=_compile_args(),
     libraries=[] if sys.platform == "win32" else ["m"],
-    extra_link_args=[] if sys.platform == "win32" else ["-pthread"],
+    extra_link_args=_link_args(),
 )
 
 if __name__ == "__main__":

@@ -324,12 +324,18 @@ int nl_splan_train(nl_splan *plan, const struct nl_train_config *cfg,
                    const int64_t *labels, const int64_t *index, int64_t n,
                    int64_t batch, int64_t first_step, int64_t nsteps,
                    const double *step_params, const uint64_t *drop_keys, double *sums);
+/* nl_splan_train returns NL_EINVAL for a stride below its row (ldx < dims[0],
+ * ldt < dims[L]), nsteps < 0 or steps whose first row (first_step + nsteps) *
+ * batch passes INT64_MAX, and NL_ERANGE, before the step that would read it,
+ * for an index value outside [0, n). */
 /* Loss and metric sums over all n rows, without training (batches of max_batch). */
 int nl_splan_evaluate(nl_splan *plan, const struct nl_train_config *cfg,
                       const float *x, int64_t ldx, const float *t, int64_t ldt,
                       const int64_t *labels, int64_t n, double *sums);
 /* The model's output for n rows of x into out (n x dims[L], stride ldo);
- * NL_ENONFINITE (and nothing written) if x holds NaN or infinity. */
+ * NL_ENONFINITE (and nothing written) if x holds NaN or infinity, NL_EINVAL
+ * for a stride below its row. Every plan buffer's byte count is checked
+ * against 2^62 and SIZE_MAX before it is formed (NL_EINVAL / NL_ENOMEM). */
 int nl_splan_predict(nl_splan *plan, const float *x, int64_t ldx, int64_t n,
                      float *out, int64_t ldo);
 

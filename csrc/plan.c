@@ -110,6 +110,22 @@ static int fits(int64_t rows, int64_t cols)
     return rows >= 1 && cols >= 1 && rows <= PLAN_MAX_BYTES / 8 / cols;
 }
 
+/* A buffer of rows x cols items of `size` bytes, or NULL when the byte count
+ * would pass PLAN_MAX_BYTES or SIZE_MAX (size_t may be narrower than int64_t:
+ * the product is checked before it is formed, never wrapped) or malloc fails.
+ * Every plan buffer comes from here. */
+static void *plan_alloc(int64_t rows, int64_t cols, size_t size)
+{
+    uint64_t count;
+    if (rows < 1 || cols < 1 || size < 1
+        || (uint64_t)rows > (uint64_t)PLAN_MAX_BYTES / size / (uint64_t)cols)
+        return NULL;
+    count = (uint64_t)rows * (uint64_t)cols;      /* <= 2^62 / size: exact */
+    if (count > (uint64_t)(SIZE_MAX / size))
+        return NULL;
+    return malloc((size_t)count * size);
+}
+
 int nl_splan_create_graph(nl_splan **out, int nnodes, const int *kinds, const int *nin,
                           const int *inputs, const int64_t *dims, const int *acts,
                           const float *act_alphas, int64_t max_batch)
@@ -118,7 +134,7 @@ int nl_splan_create_graph(nl_splan **out, int nnodes, const int *kinds, const in
     int nl = 0, nedges = 0;
     *out = NULL;
     if (nnodes < 1 || nnodes > PLAN_MAX_NODES || max_batch < 1 || !kinds || !nin || !inputs
-        || !dims)
+        || !dims || !acts || !act_alphas)
         return NL_EINVAL;
     for (int i = 0; i < nnodes; i++) {
         if (kinds[i] == NL_PLAN_DENSE) {
@@ -211,11 +227,11 @@ int nl_splan_create_graph(nl_splan **out, int nnodes, const int *kinds, const in
             p->max_dim = p->dims[l];
     for (int l = 0; l < nl; l++) {
         const int64_t n_out = p->dims[l + 1];
-        p->z[l] = (float *)malloc((size_t)(max_batch * n_out) * sizeof(float));
+        p->z[l] = (float *)plan_alloc(max_batch, n_out, sizeof(float));
         p->y[l] = acts[l] == NL_ACT_LINEAR ? p->z[l]
-                : (float *)malloc((size_t)(max_batch * n_out) * sizeof(float));
-        p->dkernel[l] = (float *)malloc((size_t)(p->fan_in[l] * n_out) * sizeof(float));
-        p->dbias[l] = (float *)malloc((size_t)n_out * sizeof(float));
+                : (float *)plan_alloc(max_batch, n_out, sizeof(float));
+        p->dkernel[l] = (float *)plan_alloc(p->fan_in[l], n_out, sizeof(float));
+        p->dbias[l] = (float *)plan_alloc(1, n_out, sizeof(float));
         if (!p->z[l] || !p->y[l] || !p->dkernel[l] || !p->dbias[l])
             goto nomem;
     }
@@ -223,14 +239,14 @@ int nl_splan_create_graph(nl_splan **out, int nnodes, const int *kinds, const in
         struct plan_node *nd = &p->node[i];
         if (nd->kind == NL_PLAN_DENSE)
             continue;
-        nd->out = (float *)malloc((size_t)(max_batch * nd->width) * sizeof(float));
+        nd->out = (float *)plan_alloc(max_batch, nd->width, sizeof(float));
         if (!nd->out)
             goto nomem;
     }
-    p->xb = (float *)malloc((size_t)(max_batch * dims[0]) * sizeof(float));
-    p->tb = (float *)malloc((size_t)(max_batch * dims[nl]) * sizeof(float));
-    p->lb = (int64_t *)malloc((size_t)max_batch * sizeof(int64_t));
-    p->losses = (float *)malloc((size_t)max_batch * sizeof(float));
+    p->xb = (float *)plan_alloc(max_batch, dims[0], sizeof(float));
+    p->tb = (float *)plan_alloc(max_batch, dims[nl], sizeof(float));
+    p->lb = (int64_t *)plan_alloc(max_batch, 1, sizeof(int64_t));
+    p->losses = (float *)plan_alloc(max_batch, 1, sizeof(float));
     if (!p->xb || !p->tb || !p->lb || !p->losses)
         goto nomem;
     *out = p;
@@ -267,12 +283,12 @@ static int ensure_grads(nl_splan *p)
     for (int i = 0; i < p->nn; i++) {
         struct plan_node *nd = &p->node[i];
         if (!nd->g) {
-            nd->g = (float *)malloc((size_t)(p->max_batch * nd->width) * sizeof(float));
+            nd->g = (float *)plan_alloc(p->max_batch, nd->width, sizeof(float));
             if (!nd->g)
                 return NL_ENOMEM;
         }
     }
-    p->scratch = (float *)malloc((size_t)(p->max_batch * p->max_width) * sizeof(float));
+    p->scratch = (float *)plan_alloc(p->max_batch, p->max_width, sizeof(float));
     return p->scratch ? NL_OK : NL_ENOMEM;
 }
 
@@ -301,8 +317,7 @@ int nl_splan_set_dropout(nl_splan *p, int layer, double rate)
     if (!p || layer < 0 || layer >= p->nl - 1 || !(rate >= 0.0 && rate <= 1.0))
         return NL_EINVAL;
     if (rate > 0 && !p->drop[layer]) {
-        p->drop[layer] = (float *)malloc((size_t)(p->max_batch * p->dims[layer + 1])
-                                         * sizeof(float));
+        p->drop[layer] = (float *)plan_alloc(p->max_batch, p->dims[layer + 1], sizeof(float));
         if (!p->drop[layer])
             return NL_ENOMEM;
     }
@@ -384,7 +399,7 @@ int nl_splan_set_constraint(nl_splan *p, int layer, int var, int kind, double mi
         if (var != 0)
             return NL_EINVAL;     /* norms are taken over the kernel's columns */
         if (!p->cnorm) {
-            p->cnorm = (float *)malloc((size_t)p->max_dim * sizeof(float));
+            p->cnorm = (float *)plan_alloc(1, p->max_dim, sizeof(float));
             if (!p->cnorm)
                 return NL_ENOMEM;
         }
@@ -785,6 +800,15 @@ static int backward_and_update(nl_splan *p, const struct nl_train_config *cfg,
     return NL_OK;
 }
 
+/* Whether n rows of d values with row stride ld can be addressed: ld >= d and
+ * the offset of the last row fits int64 (n <= 1 needs no stride). */
+static int rows_ok(int64_t d, int64_t ld, int64_t n)
+{
+    if (n <= 1)
+        return ld >= 0;
+    return ld >= d && ld >= 1 && n - 1 <= INT64_MAX / ld;
+}
+
 /* Copies the rows and targets of one batch into the plan's buffers. */
 static const float *gather(nl_splan *p, const struct nl_train_config *cfg, const float *x,
                            int64_t ldx, const float *t, int64_t ldt, const int64_t *labels,
@@ -825,11 +849,14 @@ int nl_splan_train(nl_splan *p, const struct nl_train_config *cfg,
                    const double *step_params, const uint64_t *drop_keys, double *sums)
 {
     if (!p || !cfg || !x || !step_params || batch < 1 || batch > p->max_batch || n < 0
-        || first_step < 0)
+        || first_step < 0 || nsteps < 0 || !rows_ok(p->dims[0], ldx, n))
+        return NL_EINVAL;
+    /* the row s*batch of every step, and the steps themselves, stay in int64 */
+    if (nsteps > INT64_MAX - first_step || first_step + nsteps > INT64_MAX / batch)
         return NL_EINVAL;
     if (p->ndrop > 0 && !drop_keys)
         return NL_EINVAL;
-    if (cfg->loss_kind == NL_LOSS_SPARSE ? !labels : !t)
+    if (cfg->loss_kind == NL_LOSS_SPARSE ? !labels : (!t || !rows_ok(p->dims[p->nl], ldt, n)))
         return NL_EINVAL;
     for (int l = 0; l < p->nl; l++)
         if (!p->kernel[l])
@@ -846,6 +873,10 @@ int nl_splan_train(nl_splan *p, const struct nl_train_config *cfg,
         int st;
         if (b <= 0)
             break;
+        if (index)     /* gather() reads rows index[lo ..]: each must lie in [0, n) */
+            for (int64_t i = lo; i < lo + b; i++)
+                if (index[i] < 0 || index[i] >= n)
+                    return NL_ERANGE;
         in = gather(p, cfg, x, ldx, t, ldt, labels, index, lo, b, &ld_in);
         if (!in)
             return NL_EINVAL;
@@ -871,9 +902,9 @@ int nl_splan_evaluate(nl_splan *p, const struct nl_train_config *cfg,
                       const float *x, int64_t ldx, const float *t, int64_t ldt,
                       const int64_t *labels, int64_t n, double *sums)
 {
-    if (!p || !cfg || !x || n < 0)
+    if (!p || !cfg || !x || n < 0 || !rows_ok(p->dims[0], ldx, n))
         return NL_EINVAL;
-    if (cfg->loss_kind == NL_LOSS_SPARSE ? !labels : !t)
+    if (cfg->loss_kind == NL_LOSS_SPARSE ? !labels : (!t || !rows_ok(p->dims[p->nl], ldt, n)))
         return NL_EINVAL;
     for (int64_t lo = 0; lo < n; lo += p->max_batch) {
         const int64_t b = n - lo < p->max_batch ? n - lo : p->max_batch;
@@ -912,7 +943,7 @@ int nl_splan_predict(nl_splan *p, const float *x, int64_t ldx, int64_t n, float 
                      int64_t ldo)
 {
     const int64_t m = p ? p->dims[p->nl] : 0;
-    if (!p || !x || !out || n < 0 || ldo < m)
+    if (!p || !x || !out || n < 0 || !rows_ok(p->dims[0], ldx, n) || !rows_ok(m, ldo, n))
         return NL_EINVAL;
     if (!rows_finite(x, ldx, n, p->dims[0]))
         return NL_ENONFINITE;

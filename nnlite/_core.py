@@ -1,9 +1,12 @@
 """The one module that touches nnlite's C core (`nnlite._nnlite`).
 
 Every function here checks dtypes, shapes and memory layout, raises a Python
-exception naming the problem, and only then passes the arrays to C without
-copying (`ffi.from_buffer`). The rest of nnlite calls these functions and never
-sees `ffi` or `lib`.
+exception naming the problem, and only then passes the arrays to C
+(`ffi.from_buffer`). Inputs the C code could not read as they are (not aligned
+to their item size, not contiguous, negative strides) are copied into an
+aligned C-contiguous array first (`_in`, `_in_rows`); arrays C writes in place
+are never copied, so an unaligned one is refused (`_out`). The rest of nnlite
+calls these functions and never sees `ffi` or `lib`.
 """
 import threading
 
@@ -117,6 +120,48 @@ def _contiguous(name, arr):
         raise ValueError("%s must be C-contiguous" % name)
 
 
+def _in(arr):
+    """An input array as the C core reads it: aligned and C-contiguous.
+
+    Returned as is when it already is (no copy), else copied. C loads floats
+    and integers through typed pointers, so an array misaligned for its dtype
+    (e.g. `np.frombuffer(buf, np.float32, offset=1)`) would be undefined
+    behaviour there."""
+    if arr is None or (arr.flags.c_contiguous and arr.flags.aligned):
+        return arr
+    return np.array(arr, order="C")    # a new array: aligned
+
+
+def _in_rows(arr):
+    """A 2-D input passed with a leading dimension: kept (no copy) when it is
+    aligned with contiguous rows and a positive row stride (a slice of rows or
+    columns of a larger array), else copied into an aligned C-contiguous array."""
+    if arr.flags.aligned:
+        if arr.flags.c_contiguous or arr.size == 0:
+            return arr
+        isz = arr.itemsize
+        rows, cols = arr.shape
+        if (cols <= 1 or arr.strides[1] == isz) and (
+                rows <= 1 or (arr.strides[0] >= cols * isz and arr.strides[0] % isz == 0)):
+            return arr
+    return np.array(arr, order="C")
+
+
+def _int_in(arr, dtype=np.int64):
+    """An integer input as C reads it: `dtype`, aligned, C-contiguous (copied if not)."""
+    return np.require(arr, dtype=dtype, requirements=("C", "A"))
+
+
+def _out(name, arr):
+    """Refuses an output array C could not write as it is. An output is written
+    in place, so a copy would lose the result: it must be aligned."""
+    if not arr.flags.aligned:
+        raise ValueError("%s is not aligned to its %d-byte items (data address %#x, strides "
+                         "%s); the C core writes it in place. Pass an aligned array, e.g. one "
+                         "made by np.empty or np.ascontiguousarray"
+                         % (name, arr.itemsize, arr.ctypes.data, arr.strides))
+
+
 def _writable(name, arr):
     if not arr.flags.writeable:
         raise ValueError("%s must be writable" % name)
@@ -153,9 +198,14 @@ _POINTER_TYPES = {np.dtype(np.float32): "float *", np.dtype(np.float64): "double
 
 
 def _ptr(dtype, arr):
-    """A C pointer to the first element, without copying."""
+    """A C pointer to the first element, without copying. The callers pass
+    inputs through `_in` / `_in_rows` and check outputs with `_out`; an
+    unaligned array reaching this point is a bug in this module, refused here
+    rather than handed to C."""
     if arr is None:
         return ffi.NULL
+    if not arr.flags.aligned:
+        raise ValueError("internal error: an unaligned array reached the C core call")
     if arr.flags.c_contiguous:
         return ffi.from_buffer(_ARRAY_TYPES[dtype], arr)   # the fast path
     return ffi.cast(_POINTER_TYPES[dtype], arr.ctypes.data)  # row-strided views
@@ -193,6 +243,7 @@ def gemm(a, b, c=None, trans_a=False, trans_b=False, alpha=1.0, beta=0.0):
     _same_dtype(dtype, b=b, c=c)
     _ndim("a", a, 2)
     _ndim("b", b, 2)
+    a, b = _in_rows(a), _in_rows(b)
     m, ka = (a.shape[1], a.shape[0]) if trans_a else a.shape
     kb, n = (b.shape[1], b.shape[0]) if trans_b else b.shape
     if ka != kb:
@@ -206,6 +257,7 @@ def gemm(a, b, c=None, trans_a=False, trans_b=False, alpha=1.0, beta=0.0):
         _ndim("c", c, 2)
         _shape("c", c, (m, n))
         _writable("c", c)
+        _out("c", c)
     if m == 0 or n == 0:
         return c
     if a.flags.c_contiguous and b.flags.c_contiguous and c.flags.c_contiguous and ka:
@@ -230,13 +282,14 @@ def dense_forward(x, kernel, bias=None, activation=None, alpha=0.0, z=None, y=No
     _same_dtype(dtype, kernel=kernel, bias=bias, z=z, y=y)
     _ndim("x", x, 2)
     _ndim("kernel", kernel, 2)
+    x, kernel = _in_rows(x), _in_rows(kernel)
     m, k = x.shape
     if kernel.shape[0] != k:
         raise ValueError("x has %d features but the kernel expects %d" % (k, kernel.shape[0]))
     n = kernel.shape[1]
     if bias is not None:
         _shape("bias", bias, (n,))
-        _contiguous("bias", bias)
+        bias = _in(bias)
     act = -1
     if activation is not None and activation != "linear":
         if activation == "softmax":
@@ -246,11 +299,13 @@ def dense_forward(x, kernel, bias=None, activation=None, alpha=0.0, z=None, y=No
         z = np.empty((m, n), dtype=dtype)
     _shape("z", z, (m, n))
     _writable("z", z)
+    _out("z", z)
     if act >= 0:
         if y is None:
             y = z
         _shape("y", y, (m, n))
         _writable("y", y)
+        _out("y", y)
     else:
         y = z
     if m == 0 or n == 0:
@@ -270,8 +325,9 @@ def bias_add(y, b):
     """y[..., j] += b[j] in place; returns y."""
     dtype = _float_dtype("y", y)
     _same_dtype(dtype, b=b)
-    _contiguous("b", b)
+    b = _in(b)
     _writable("y", y)
+    _out("y", y)
     y2 = _as_2d(y) if y.flags.c_contiguous else y
     _ndim("y", y2, 2)
     _shape("b", b, (y2.shape[1],))
@@ -283,7 +339,7 @@ def bias_add(y, b):
 def bias_backward(dy, db=None):
     """db[j] = sum over all leading axes of dy[..., j]; returns db."""
     dtype = _float_dtype("dy", dy)
-    dy2 = _as_2d(dy) if dy.flags.c_contiguous else dy
+    dy2 = _in_rows(dy) if dy.ndim == 2 else _as_2d(_in(dy))
     _ndim("dy", dy2, 2)
     if db is None:
         db = np.empty(dy2.shape[1], dtype=dtype)
@@ -291,6 +347,7 @@ def bias_backward(dy, db=None):
     _shape("db", db, (dy2.shape[1],))
     _contiguous("db", db)
     _writable("db", db)
+    _out("db", db)
     _fn(dtype, "bias_backward")(dy2.shape[0], dy2.shape[1], _ptr(dtype, dy2), _ld("dy", dy2),
                                 _ptr(dtype, db))
     return db
@@ -310,13 +367,14 @@ def activation_forward(name, x, alpha=0.0, out=None):
     """y = f(x) for a named activation; softmax runs over the last axis."""
     act = _act_id(name)
     dtype = _float_dtype("x", x)
-    _contiguous("x", x)
+    x = _in(x)
     if out is None:
         out = np.empty_like(x)
     _same_dtype(dtype, out=out)
     _shape("out", out, x.shape)
     _contiguous("out", out)
     _writable("out", out)
+    _out("out", out)
     if x.size:
         x2 = _as_2d(x)
         _check(_fn(dtype, "activation_forward")(act, x2.shape[0], x2.shape[1], alpha,
@@ -331,14 +389,15 @@ def activation_backward(name, x, y, dy, alpha=0.0, out=None):
     dtype = _float_dtype("x", x)
     _same_dtype(dtype, y=y, dy=dy)
     for nm, arr in (("x", x), ("y", y), ("dy", dy)):
-        _contiguous(nm, arr)
         _shape(nm, arr, x.shape)
+    x, y, dy = _in(x), _in(y), _in(dy)
     if out is None:
         out = np.empty_like(x)
     _same_dtype(dtype, out=out)
     _shape("out", out, x.shape)
     _contiguous("out", out)
     _writable("out", out)
+    _out("out", out)
     if x.size:
         x2 = _as_2d(x)
         _check(_fn(dtype, "activation_backward")(act, x2.shape[0], x2.shape[1], alpha,
@@ -401,12 +460,11 @@ def loss(name, y_true, y_pred, from_logits=False, epsilon=1e-7, scale=1.0,
     if y_true.shape != y_pred.shape:
         raise ValueError("y_true and y_pred must have the same shape. Received: "
                          "y_true.shape=%s, y_pred.shape=%s" % (y_true.shape, y_pred.shape))
-    _contiguous("y_true", y_true)
-    _contiguous("y_pred", y_pred)
+    y_true, y_pred = _in(y_true), _in(y_pred)
     p2 = _as_2d(y_pred)
     m, n = p2.shape
     if sample_weight is not None:
-        _contiguous("sample_weight", sample_weight)
+        sample_weight = _in(sample_weight)
         if sample_weight.size != m:
             raise ValueError("sample_weight must have one value per sample (%d). Received: "
                              "shape=%s" % (m, sample_weight.shape))
@@ -431,17 +489,17 @@ def sparse_crossentropy(labels, y_pred, from_logits=False, epsilon=1e-7, scale=1
     """Sparse categorical cross-entropy with integer labels (shape y_pred.shape[:-1])."""
     dtype = _float_dtype("y_pred", y_pred)
     _same_dtype(dtype, sample_weight=sample_weight)
-    _contiguous("y_pred", y_pred)
+    y_pred = _in(y_pred)
     if y_pred.ndim < 1:
         raise ValueError("y_pred must have at least 1 dimension. Received: shape=()")
     if labels.shape != y_pred.shape[:-1]:
         raise ValueError("labels must have shape %s. Received: shape=%s"
                          % (y_pred.shape[:-1], labels.shape))
-    lab = np.ascontiguousarray(labels, dtype=np.int64)
+    lab = _int_in(labels)
     p2 = _as_2d(y_pred)
     m, n = p2.shape
     if sample_weight is not None:
-        _contiguous("sample_weight", sample_weight)
+        sample_weight = _in(sample_weight)
         if sample_weight.size != m:
             raise ValueError("sample_weight must have one value per sample (%d). Received: "
                              "shape=%s" % (m, sample_weight.shape))
@@ -449,7 +507,7 @@ def sparse_crossentropy(labels, y_pred, from_logits=False, epsilon=1e-7, scale=1
     grad = np.empty_like(y_pred) if want_grad else None
     if y_pred.size:
         status = _fn(dtype, "sparse_crossentropy")(
-            int(bool(from_logits)), m, n, epsilon, ffi.cast("int64_t *", lab.ctypes.data),
+            int(bool(from_logits)), m, n, epsilon, ffi.from_buffer("int64_t[]", lab),
             _ptr(dtype, y_pred), _ptr(dtype, out), scale, _ptr(dtype, sample_weight),
             _ptr(dtype, grad))
         if status == lib.NL_ERANGE:
@@ -467,7 +525,7 @@ def _update_args(w, g, *state):
     _same_dtype(dtype, gradient=g)
     _contiguous("variable", w)
     _writable("variable", w)
-    _contiguous("gradient", g)
+    _out("variable", w)
     if g.shape != w.shape:
         raise ValueError("gradient shape %s does not match variable shape %s" % (g.shape, w.shape))
     for s in state:
@@ -475,14 +533,15 @@ def _update_args(w, g, *state):
             _same_dtype(dtype, state=s)
             _contiguous("optimizer state", s)
             _writable("optimizer state", s)
+            _out("optimizer state", s)
             if s.shape != w.shape:
                 raise ValueError("optimizer state shape %s does not match variable shape %s"
                                  % (s.shape, w.shape))
-    return dtype
+    return dtype, _in(g)
 
 
 def sgd_update(w, g, lr, momentum=0.0, nesterov=False, m=None):
-    dtype = _update_args(w, g, m)
+    dtype, g = _update_args(w, g, m)
     if momentum != 0.0 and m is None:
         raise ValueError("sgd_update: momentum needs a state array m")
     _fn(dtype, "sgd_update")(w.size, lr, momentum, int(bool(nesterov)), _ptr(dtype, g),
@@ -496,7 +555,7 @@ def _required(name, arr):
 
 def rmsprop_update(w, g, lr, rho, momentum, epsilon, centered, v, mg=None, m=None):
     _required("rmsprop_update v", v)
-    dtype = _update_args(w, g, v, mg, m)
+    dtype, g = _update_args(w, g, v, mg, m)
     if centered and mg is None:
         raise ValueError("rmsprop_update: centered needs a state array mg")
     if momentum > 0 and m is None:
@@ -509,7 +568,7 @@ def rmsprop_update(w, g, lr, rho, momentum, epsilon, centered, v, mg=None, m=Non
 def adam_update(w, g, alpha, beta1, beta2, epsilon, m, v, vhat=None):
     _required("adam_update m", m)
     _required("adam_update v", v)
-    dtype = _update_args(w, g, m, v, vhat)
+    dtype, g = _update_args(w, g, m, v, vhat)
     _fn(dtype, "adam_update")(w.size, alpha, beta1, beta2, epsilon, _ptr(dtype, g),
                               _ptr(dtype, w), _ptr(dtype, m), _ptr(dtype, v),
                               _ptr(dtype, vhat))
@@ -517,7 +576,7 @@ def adam_update(w, g, alpha, beta1, beta2, epsilon, m, v, vhat=None):
 
 def adagrad_update(w, g, lr, epsilon, acc):
     _required("adagrad_update acc", acc)
-    dtype = _update_args(w, g, acc)
+    dtype, g = _update_args(w, g, acc)
     _fn(dtype, "adagrad_update")(w.size, lr, epsilon, _ptr(dtype, g), _ptr(dtype, w),
                                  _ptr(dtype, acc))
 
@@ -525,7 +584,7 @@ def adagrad_update(w, g, lr, epsilon, acc):
 def adadelta_update(w, g, lr, rho, epsilon, acc_g, acc_d):
     _required("adadelta_update acc_g", acc_g)
     _required("adadelta_update acc_d", acc_d)
-    dtype = _update_args(w, g, acc_g, acc_d)
+    dtype, g = _update_args(w, g, acc_g, acc_d)
     _fn(dtype, "adadelta_update")(w.size, lr, rho, epsilon, _ptr(dtype, g), _ptr(dtype, w),
                                   _ptr(dtype, acc_g), _ptr(dtype, acc_d))
 
@@ -534,7 +593,7 @@ def adamax_update(w, g, lr, beta1, beta2, epsilon, corr, m, u):
     """`corr` is the bias correction 1 - beta1**t."""
     _required("adamax_update m", m)
     _required("adamax_update u", u)
-    dtype = _update_args(w, g, m, u)
+    dtype, g = _update_args(w, g, m, u)
     _fn(dtype, "adamax_update")(w.size, lr, beta1, beta2, epsilon, corr, _ptr(dtype, g),
                                 _ptr(dtype, w), _ptr(dtype, m), _ptr(dtype, u))
 
@@ -543,7 +602,7 @@ def nadam_update(w, g, lr, beta1, beta2, epsilon, cm, cg, vcorr, m, v):
     """`cm`, `cg`, `vcorr`: the momentum-cache factors and 1 - beta2**t (see nnlite.h)."""
     _required("nadam_update m", m)
     _required("nadam_update v", v)
-    dtype = _update_args(w, g, m, v)
+    dtype, g = _update_args(w, g, m, v)
     _fn(dtype, "nadam_update")(w.size, lr, beta1, beta2, epsilon, cm, cg, vcorr,
                                _ptr(dtype, g), _ptr(dtype, w), _ptr(dtype, m), _ptr(dtype, v))
 
@@ -553,6 +612,7 @@ def weight_decay(w, wd, lr):
     dtype = _float_dtype("variable", w)
     _contiguous("variable", w)
     _writable("variable", w)
+    _out("variable", w)
     _fn(dtype, "weight_decay")(w.size, wd, lr, _ptr(dtype, w))
 
 
@@ -583,7 +643,7 @@ def dropout_mask(shape, dtype, key, rate):
 def _dropout_apply(name, x, key, rate):
     key, rate = _dropout_args(key, rate)
     dtype = _float_dtype(name, x)
-    x = np.ascontiguousarray(x)
+    x = _in(x)
     out = np.empty_like(x)
     _check(_fn(dtype, name)(x.size, key, rate, _ptr(dtype, x), _ptr(dtype, out)), name)
     return out
@@ -617,11 +677,14 @@ _I64 = np.dtype(np.int64)
 
 
 def _f32_rows(name, arr, cols):
+    """(array, leading dimension) of an (n, cols) float32 input; copied when C
+    could not read it in place (see `_in_rows`)."""
     if type(arr) is not np.ndarray or arr.dtype != _F32:
         raise TypeError("%s must be a float32 NumPy array" % name)
     if arr.ndim != 2 or arr.shape[1] != cols:
         raise ValueError("%s must have shape (n, %d). Received: shape=%s" % (name, cols, arr.shape))
-    return _ld(name, arr)
+    arr = _in_rows(arr)
+    return arr, _ld(name, arr)
 
 
 # the largest byte count of one plan buffer: size_t and int64 products in C stay exact
@@ -731,6 +794,14 @@ class Plan:
                                            ffi.new("int[]", [_act_id(a) for a in activations]),
                                            ffi.new("float[]", [float(a) for a in alphas]),
                                            int(max_batch))
+        if status == lib.NL_ENOMEM:
+            raise MemoryError("Plan: could not allocate the work buffers for max_batch=%d rows "
+                              "of dims=%s (%d floats per row of activations)"
+                              % (max_batch, dims, sum(widths) + dims[0]))
+        if status == lib.NL_EINVAL:
+            raise ValueError("Plan: the C core refused the sizes dims=%s, max_batch=%d (a "
+                             "buffer of max_batch x width or fan-in x units values would pass "
+                             "2**62 bytes) or the graph %r" % (dims, max_batch, graph))
         _check(status, "Plan")
         self._plan = ffi.gc(out[0], lib.nl_splan_free)
         self.dims = [int(d) for d in dims]
@@ -752,6 +823,7 @@ class Plan:
                     or not arr.flags.c_contiguous or not arr.flags.writeable:
                 raise ValueError("Plan layer %d: %s must be a writable C-contiguous float32 "
                                  "array of shape %s" % (layer, name, shape))
+            _out("Plan layer %d: %s" % (layer, name), arr)
         self._refs[(layer, "w")] = (kernel, bias)
         _check(lib.nl_splan_set_layer(self._plan, layer, _ptr(_F32, kernel), _ptr(_F32, bias),
                                       1 if trainable else 0), "Plan.set_layer")
@@ -764,6 +836,8 @@ class Plan:
                                   or s.shape != shape or not s.flags.c_contiguous):
                 raise ValueError("Plan layer %d: optimizer slots must be float32 arrays of "
                                  "shape %s" % (layer, shape))
+            if s is not None:
+                _out("Plan layer %d: optimizer slot" % layer, s)
         self._refs[(layer, var, "slots")] = slots
         _check(lib.nl_splan_set_slots(self._plan, layer, var, *[_ptr(_F32, s) for s in slots]),
                "Plan.set_slots")
@@ -830,11 +904,11 @@ class Plan:
 
     def _targets(self, t, labels, n):
         if self._cfg.loss_kind == lib.NL_LOSS_SPARSE:
-            if type(labels) is not np.ndarray or labels.dtype != _I64 or labels.shape != (n,) \
-                    or not labels.flags.c_contiguous:
-                raise ValueError("Plan: labels must be a contiguous int64 array of shape (%d,)" % n)
-            return ffi.NULL, 0, ffi.cast("int64_t *", labels.ctypes.data)
-        ldt = _f32_rows("targets", t, self.dims[-1])
+            if type(labels) is not np.ndarray or labels.dtype != _I64 or labels.shape != (n,):
+                raise ValueError("Plan: labels must be an int64 array of shape (%d,)" % n)
+            labels = _int_in(labels)
+            return ffi.NULL, 0, ffi.from_buffer("int64_t[]", labels)
+        t, ldt = _f32_rows("targets", t, self.dims[-1])
         if len(t) != n:
             raise ValueError("Plan: %d targets for %d rows" % (len(t), n))
         return _ptr(_F32, t), ldt, ffi.NULL
@@ -844,7 +918,7 @@ class Plan:
         params is a float64 array (nsteps, PLAN_STEP_PARAMS): each step's learning
         rate and bias corrections (see csrc/nnlite.h). With dropout, keys is a
         uint64 array of shape (nsteps, ndrop)."""
-        ldx = _f32_rows("x", x, self.dims[0])
+        x, ldx = _f32_rows("x", x, self.dims[0])
         n = len(x)
         batch, first_step, nsteps = int(batch), int(first_step), int(nsteps)
         if n and batch > n:
@@ -859,31 +933,38 @@ class Plan:
         if index is not None:
             if type(index) is not np.ndarray or index.dtype != _I64 or index.shape != (n,):
                 raise ValueError("Plan: index must be an int64 array of shape (%d,)" % n)
-            ip = ffi.cast("int64_t *", index.ctypes.data)
+            index = _int_in(index)      # C reads it as a contiguous int64 run
+            ip = ffi.from_buffer("int64_t[]", index)
         if type(params) is not np.ndarray or params.dtype != np.float64 \
                 or params.ndim != 2 or params.shape[0] < nsteps \
-                or params.shape[1] != PLAN_STEP_PARAMS or not params.flags.c_contiguous:
-            raise ValueError("Plan: params must be a contiguous float64 array of shape "
+                or params.shape[1] != PLAN_STEP_PARAMS:
+            raise ValueError("Plan: params must be a float64 array of shape "
                              "(%d, %d)" % (nsteps, PLAN_STEP_PARAMS))
+        params = _in(params)
         kp = ffi.NULL
         if self.ndrop:
             if type(keys) is not np.ndarray or keys.dtype != np.uint64 \
-                    or keys.shape != (nsteps, self.ndrop) or not keys.flags.c_contiguous:
-                raise ValueError("Plan: keys must be a contiguous uint64 array of shape (%d, %d)"
+                    or keys.shape != (nsteps, self.ndrop):
+                raise ValueError("Plan: keys must be a uint64 array of shape (%d, %d)"
                                  % (nsteps, self.ndrop))
-            kp = ffi.cast("uint64_t *", keys.ctypes.data)
+            keys = _int_in(keys, np.uint64)
+            kp = ffi.from_buffer("uint64_t[]", keys)
         with self._lock:
             sums = self._sums
             sums[0] = sums[1] = sums[2] = sums[3] = 0.0
             status = lib.nl_splan_train(self._plan, self._cfg, _ptr(_F32, x), ldx, tp, ldt, lp,
                                         ip, n, batch, first_step, nsteps,
-                                        ffi.cast("double *", params.ctypes.data), kp, sums)
+                                        ffi.from_buffer("double[]", params), kp, sums)
             result = [sums[0], sums[1], sums[2], sums[3]]
+        if status == lib.NL_ERANGE and index is not None \
+                and ((index < 0) | (index >= n)).any():
+            raise ValueError("Plan.train: index values must lie in [0, %d). Received values "
+                             "from %d to %d" % (n, index.min(), index.max()))
         _check(status, "Plan.train")
         return result
 
     def evaluate(self, x, t, labels):
-        ldx = _f32_rows("x", x, self.dims[0])
+        x, ldx = _f32_rows("x", x, self.dims[0])
         tp, ldt, lp = self._targets(t, labels, len(x))
         with self._lock:
             sums = self._sums
@@ -897,10 +978,10 @@ class Plan:
     def predict(self, x):
         """The model's output for the rows of x (float32, n x dims[0]) as a new array."""
         if type(x) is np.ndarray and x.dtype == _F32 and x.flags.c_contiguous \
-                and x.ndim == 2 and x.shape[1] == self.dims[0]:
+                and x.flags.aligned and x.ndim == 2 and x.shape[1] == self.dims[0]:
             ldx = self.dims[0]        # the common case, checked cheaply
         else:
-            ldx = _f32_rows("x", x, self.dims[0])
+            x, ldx = _f32_rows("x", x, self.dims[0])
         n = x.shape[0]
         out = np.empty((n, self.dims[-1]), dtype=_F32)
         with self._lock:
@@ -919,8 +1000,7 @@ def _norm_vec(name, arr, dtype, size):
         return None
     _same_dtype(dtype, **{name: arr})
     _shape(name, arr, (size,))
-    _contiguous(name, arr)
-    return arr
+    return _in(arr)
 
 
 def batchnorm_forward(x, axis, gamma, beta, moving_mean, moving_var, epsilon, momentum=0.99,
@@ -932,7 +1012,7 @@ def batchnorm_forward(x, axis, gamma, beta, moving_mean, moving_var, epsilon, mo
     Returns (y, mean, invstd), the last two per channel for the backward pass.
     """
     dtype = _float_dtype("x", x)
-    _contiguous("x", x)
+    x = _in(x)
     if x.ndim == 0:
         raise ValueError("batchnorm_forward: x must have at least 1 dimension. "
                          "Received: x.shape=()")
@@ -940,12 +1020,18 @@ def batchnorm_forward(x, axis, gamma, beta, moving_mean, moving_var, epsilon, mo
     c = x.shape[axis]
     outer = int(np.prod(x.shape[:axis], dtype=np.int64))
     inner = int(np.prod(x.shape[axis + 1:], dtype=np.int64))
-    _norm_vec("gamma", gamma, dtype, c)
-    _norm_vec("beta", beta, dtype, c)
+    gamma = _norm_vec("gamma", gamma, dtype, c)
+    beta = _norm_vec("beta", beta, dtype, c)
     for name, arr in (("moving_mean", moving_mean), ("moving_variance", moving_var)):
-        _norm_vec(name, arr, dtype, c)
-        if training and update:
+        if training and update and arr is not None:   # updated in place
+            _same_dtype(dtype, **{name: arr})
+            _shape(name, arr, (c,))
+            _contiguous(name, arr)
             _writable(name, arr)
+            _out(name, arr)
+    if not (training and update):      # only read
+        moving_mean = _norm_vec("moving_mean", moving_mean, dtype, c)
+        moving_var = _norm_vec("moving_variance", moving_var, dtype, c)
     if training and outer * inner == 0:
         raise ValueError("BatchNormalization needs at least one sample in training mode. "
                          "Received: x.shape=%s" % (x.shape,))
@@ -966,10 +1052,8 @@ def _norm_backward_dtype(x, dy):
     """Checks of a normalization backward's `x` and `dy`; returns their dtype."""
     dtype = _float_dtype("x", x)
     _same_dtype(dtype, dy=dy)
-    _contiguous("x", x)
-    _contiguous("dy", dy)
     _shape("dy", dy, x.shape)
-    return dtype
+    return dtype, _in(x), _in(dy)
 
 
 def _norm_grads(x, n, dtype, need_dx, need_dgamma, need_dbeta):
@@ -983,14 +1067,14 @@ def _norm_grads(x, n, dtype, need_dx, need_dgamma, need_dbeta):
 def batchnorm_backward(x, axis, gamma, mean, invstd, dy, training=True, need_dx=True,
                        need_dgamma=True, need_dbeta=True):
     """Gradients of batch normalization: (dx, dgamma, dbeta), None where not asked."""
-    dtype = _norm_backward_dtype(x, dy)
+    dtype, x, dy = _norm_backward_dtype(x, dy)
     axis = axis % x.ndim
     c = x.shape[axis]
     outer = int(np.prod(x.shape[:axis], dtype=np.int64))
     inner = int(np.prod(x.shape[axis + 1:], dtype=np.int64))
-    _norm_vec("gamma", gamma, dtype, c)
-    _norm_vec("mean", mean, dtype, c)
-    _norm_vec("invstd", invstd, dtype, c)
+    gamma = _norm_vec("gamma", gamma, dtype, c)
+    mean = _norm_vec("mean", mean, dtype, c)
+    invstd = _norm_vec("invstd", invstd, dtype, c)
     dx, dgamma, dbeta = _norm_grads(x, c, dtype, need_dx, need_dgamma, need_dbeta)
     _check(_fn(dtype, "batchnorm_backward")(
         outer, c, inner, 1 if training else 0, _ptr(dtype, x), _ptr(dtype, gamma),
@@ -1003,14 +1087,14 @@ def layernorm_forward(x, gamma, beta, epsilon, rms_scaling=False):
     """Layer normalization over the last axis of `x` (normalized axes must be
     moved last by the caller). Returns (y, mean, invstd), the last two per row."""
     dtype = _float_dtype("x", x)
-    _contiguous("x", x)
+    x = _in(x)
     if x.ndim == 0:
         raise ValueError("layernorm_forward: x must have at least 1 dimension. "
                          "Received: x.shape=()")
     x2 = _as_2d(x)
     m, n = x2.shape
-    _norm_vec("gamma", gamma, dtype, n)
-    _norm_vec("beta", beta, dtype, n)
+    gamma = _norm_vec("gamma", gamma, dtype, n)
+    beta = _norm_vec("beta", beta, dtype, n)
     y = np.empty_like(x)
     mean = np.empty(m, dtype=dtype)
     invstd = np.empty(m, dtype=dtype)
@@ -1024,12 +1108,12 @@ def layernorm_forward(x, gamma, beta, epsilon, rms_scaling=False):
 def layernorm_backward(x, gamma, mean, invstd, dy, rms_scaling=False, need_dx=True,
                        need_dgamma=True, need_dbeta=True):
     """Gradients of layer normalization over the last axis: (dx, dgamma, dbeta)."""
-    dtype = _norm_backward_dtype(x, dy)
+    dtype, x, dy = _norm_backward_dtype(x, dy)
     x2 = _as_2d(x)
     m, n = x2.shape
-    _norm_vec("gamma", gamma, dtype, n)
-    _norm_vec("mean", mean, dtype, m)
-    _norm_vec("invstd", invstd, dtype, m)
+    gamma = _norm_vec("gamma", gamma, dtype, n)
+    mean = _norm_vec("mean", mean, dtype, m)
+    invstd = _norm_vec("invstd", invstd, dtype, m)
     dx, dgamma, dbeta = _norm_grads(x, n, dtype, need_dx, need_dgamma, need_dbeta)
     _check(_fn(dtype, "layernorm_backward")(
         m, n, 1 if rms_scaling else 0, _ptr(dtype, x), _ptr(dtype, gamma), _ptr(dtype, mean),
@@ -1103,8 +1187,7 @@ def _nhwc(name, arr, dtype=None):
     d = _float_dtype(name, arr) if dtype is None else dtype
     if dtype is not None:
         _same_dtype(dtype, **{name: arr})
-    _ndim(name, arr, 4)
-    _contiguous(name, arr)
+    _ndim(name, arr, 4)     # the caller passes the array through _in
     return d
 
 
@@ -1155,12 +1238,13 @@ def _fused_act(activation):
 def _conv_fwd(kind, x, kernel, bias, strides, dilation, pads, groups, activation, alpha):
     dtype = _nhwc("x", x)
     _nhwc("kernel", kernel, dtype)
+    x, kernel = _in(x), _in(kernel)
     dw = kind == "depthwise_conv2d"
     geom, out_shape = _conv_geometry(x.shape, kernel.shape, strides, dilation, pads, groups, dw)
     if bias is not None:
         _same_dtype(dtype, bias=bias)
         _shape("bias", bias, (out_shape[3],))
-        _contiguous("bias", bias)
+        bias = _in(bias)
     act = _fused_act(activation)
     z = np.empty(out_shape, dtype=dtype)
     y = z if act < 0 else np.empty(out_shape, dtype=dtype)
@@ -1188,6 +1272,9 @@ def _conv_bwd_args(kind, x_shape, kernel_shape, dz, dtype, strides, dilation, pa
 
 def _conv_bwd_input(kind, x_shape, kernel, dz, strides, dilation, pads, groups):
     dtype = _nhwc("kernel", kernel)
+    kernel = _in(kernel)
+    if isinstance(dz, np.ndarray):
+        dz = _in(dz)
     x_shape = tuple(int(d) for d in x_shape)
     if len(x_shape) != 4:
         raise ValueError("x_shape must have 4 dimensions. Received: x_shape=%s" % (x_shape,))
@@ -1201,6 +1288,9 @@ def _conv_bwd_input(kind, x_shape, kernel, dz, strides, dilation, pads, groups):
 
 def _conv_bwd_weight(kind, x, kernel_shape, dz, strides, dilation, pads, groups, need_bias):
     dtype = _nhwc("x", x)
+    x = _in(x)
+    if isinstance(dz, np.ndarray):
+        dz = _in(dz)
     kernel_shape = tuple(int(d) for d in kernel_shape)
     if len(kernel_shape) != 4:
         raise ValueError("kernel_shape must have 4 dimensions. Received: kernel_shape=%s"
@@ -1386,6 +1476,7 @@ def _pool_geometry(x_shape, pool_size, strides, pads):
 
 def _pool_forward(kind, x, pool_size, strides, padding):
     dtype = _nhwc("x", x)
+    x = _in(x)
     geom, out_shape = _pool_geometry(x.shape, pool_size, strides, padding)
     y = np.empty(out_shape, dtype=dtype)
     if y.size:
@@ -1413,6 +1504,7 @@ def max_pool2d_backward(x, dy, pool_size, strides=None, padding=(0, 0, 0, 0)):
                                      pool_size if strides is None else strides, padding)
     _nhwc("dy", dy, dtype)
     _shape("dy", dy, out_shape)
+    x, dy = _in(x), _in(dy)
     dx = np.empty_like(x)
     if dx.size:
         _check(_fn(dtype, "maxpool2d_backward")(*geom, _ptr(dtype, x), _ptr(dtype, dy),
@@ -1426,6 +1518,7 @@ def avg_pool2d_backward(x_shape, dy, pool_size, strides=None, padding=(0, 0, 0, 
     if len(x_shape) != 4:
         raise ValueError("x_shape must have 4 dimensions. Received: x_shape=%s" % (x_shape,))
     dtype = _nhwc("dy", dy)
+    dy = _in(dy)
     geom, out_shape = _pool_geometry(x_shape, pool_size,
                                      pool_size if strides is None else strides, padding)
     _shape("dy", dy, out_shape)
@@ -1450,7 +1543,7 @@ def embedding_indices(indices):
     """
     idx = indices if isinstance(indices, np.ndarray) else np.asarray(indices)
     if idx.dtype == _I64_T:
-        return idx if idx.flags.c_contiguous else np.ascontiguousarray(idx)
+        return _int_in(idx)
     if idx.dtype == np.bool_ or not (np.issubdtype(idx.dtype, np.integer)
                                      or np.issubdtype(idx.dtype, np.floating)):
         raise TypeError("Embedding indices must be integers. Received: dtype=%s" % idx.dtype)
@@ -1466,7 +1559,7 @@ def embedding_indices(indices):
             raise ValueError("Embedding index %r is out of range" % float(bad))
     elif idx.dtype == np.uint64 and idx.size and idx.max() > np.iinfo(np.int64).max:
         raise ValueError("Embedding index %d is out of range" % int(idx.max()))
-    return np.ascontiguousarray(idx, dtype=np.int64)
+    return _int_in(idx)
 
 
 def _embedding_range_error(idx, vocab, what):
@@ -1493,11 +1586,10 @@ def embedding_forward(table, indices):
     n = idx.size
     if n == 0:
         return out
-    if not table.flags.c_contiguous and d > 1 and table.strides[1] != table.itemsize:
-        table = np.ascontiguousarray(table)
+    table = _in_rows(table)
     ldt = d if table.flags.c_contiguous else _ld("table", table)
     status = _fn(dtype, "embedding_forward")(
-        n, v, d, ffi.cast("int64_t *", idx.ctypes.data), _ptr(dtype, table), max(ldt, 1),
+        n, v, d, ffi.from_buffer("int64_t[]", idx), _ptr(dtype, table), max(ldt, 1),
         _ptr(dtype, out), max(d, 1))
     if status == lib.NL_ERANGE:
         raise _embedding_range_error(idx, v, "embedding_forward")
@@ -1525,9 +1617,9 @@ def embedding_backward(indices, dy, vocab):
     n = idx.size
     if n == 0:
         return dtable
-    dy = dy if dy.flags.c_contiguous else np.ascontiguousarray(dy)
+    dy = _in(dy)
     status = _fn(dtype, "embedding_backward")(
-        n, vocab, d, ffi.cast("int64_t *", idx.ctypes.data), _ptr(dtype, dy), max(d, 1),
+        n, vocab, d, ffi.from_buffer("int64_t[]", idx), _ptr(dtype, dy), max(d, 1),
         _ptr(dtype, dtable), max(d, 1))
     if status == lib.NL_ERANGE:
         raise _embedding_range_error(idx, vocab, "embedding_backward")
@@ -1560,7 +1652,7 @@ def _rnn_array(name, arr, dtype, shape):
         return None
     _same_dtype(dtype, **{name: arr})
     _shape(name, arr, shape)
-    return np.ascontiguousarray(arr)
+    return _in(arr)
 
 
 def _rnn_setup(cell, x, kernel, recurrent_kernel, mask, recurrent_mask, activation,
@@ -1613,7 +1705,7 @@ def _rnn_setup(cell, x, kernel, recurrent_kernel, mask, recurrent_mask, activati
             flags |= lib.NL_RNN_GATE_MASKS
         else:
             _shape("recurrent_mask", recurrent_mask, (b, u))
-        recurrent_mask = np.ascontiguousarray(recurrent_mask)
+        recurrent_mask = _in(recurrent_mask)
     if go_backwards:
         flags |= lib.NL_RNN_GO_BACKWARDS
     if reset_after and cell == "gru":
@@ -1623,7 +1715,7 @@ def _rnn_setup(cell, x, kernel, recurrent_kernel, mask, recurrent_mask, activati
     if projected:
         flags |= lib.NL_RNN_PROJECTED
     args = (cell_id, act, ract, flags, b, t, f, u)
-    return args, dtype, (np.ascontiguousarray(x), kernel, np.ascontiguousarray(rk), mask,
+    return args, dtype, (_in(x), kernel, _in(rk), mask,
                          recurrent_mask)
 
 

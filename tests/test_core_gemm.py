@@ -293,11 +293,18 @@ def test_gemm_rejects_wrong_c_shape():
         _core.gemm(a, b, np.empty((2, 3), dtype=np.float32))
 
 
-def test_gemm_rejects_non_contiguous_rows():
-    a = np.ones((3, 8), dtype=np.float32)[:, ::2]
+def test_gemm_copies_inputs_with_non_contiguous_rows():
+    a = np.arange(24, dtype=np.float32).reshape(3, 8)[:, ::2]
+    b = np.arange(8, dtype=np.float32).reshape(4, 2)
+    np.testing.assert_array_equal(_core.gemm(a, b),
+                                  a.astype(np.float64) @ b.astype(np.float64))
+
+
+def test_gemm_rejects_output_with_non_contiguous_rows():
+    a = np.ones((3, 4), dtype=np.float32)
     b = np.ones((4, 2), dtype=np.float32)
     with pytest.raises(ValueError, match="contiguous rows"):
-        _core.gemm(a, b)
+        _core.gemm(a, b, c=np.zeros((3, 4), dtype=np.float32)[:, ::2])
 
 
 def test_gemm_rejects_read_only_c():

@@ -356,14 +356,13 @@ def test_sample_weight_with_wrong_length_raises_value_error():
                                   sample_weight=np.ones(3))
 
 
-def test_non_contiguous_predictions_raise_value_error():
-    p = np.zeros((4, 6))[:, ::2]
-    with pytest.raises(ValueError, match="contiguous"):
-        _core.loss("mean_squared_error", np.zeros((4, 3)), p)
-    with pytest.raises(ValueError, match="contiguous"):
-        _core.loss("mean_squared_error", p, np.zeros((4, 3)))
-    with pytest.raises(ValueError, match="contiguous"):
-        _core.sparse_crossentropy(np.zeros(4, dtype=np.int64), p)
+def test_non_contiguous_predictions_and_targets_are_copied_not_refused():
+    p = np.arange(24.0).reshape(4, 6)[:, ::2] / 24.0
+    t = np.full((4, 3), 0.5)
+    np.testing.assert_allclose(_core.loss("mean_squared_error", t, p)[0],
+                               ((t - p) ** 2).mean(axis=1), rtol=1e-12)
+    np.testing.assert_allclose(_core.loss("mean_squared_error", p, t)[0],
+                               ((t - p) ** 2).mean(axis=1), rtol=1e-12)
 
 
 # --------------------------------------------------------------------------

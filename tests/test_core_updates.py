@@ -122,7 +122,7 @@ def test_bias_add_with_wrong_bias_length_raises_value_error():
         _core.bias_add(np.zeros((2, 3)), np.zeros(4))
 
 
-def test_bias_add_on_column_strided_view_raises_value_error():
+def test_bias_add_on_column_strided_view_raises_value_error():  # y is written in place
     with pytest.raises(ValueError, match="contiguous"):
         _core.bias_add(np.zeros((3, 8))[:, ::2], np.zeros(4))
 
