@@ -950,7 +950,7 @@ def std(x, axis=None, keepdims=False):
 
 
 def _logsumexp(a, axis, keepdims):
-    m = np.max(a, axis=axis, keepdims=True)
+    m = np.max(a, axis=axis, keepdims=True, initial=-np.inf)   # empty: log(0) = -inf
     m = np.where(np.isfinite(m), m, 0)
     out = np.log(np.sum(np.exp(a - m), axis=axis, keepdims=True)) + m
     return out if keepdims else np.squeeze(out, axis)
