@@ -1450,7 +1450,7 @@ def embedding_indices(indices):
     """
     idx = indices if isinstance(indices, np.ndarray) else np.asarray(indices)
     if idx.dtype == _I64_T:
-        return idx if idx.flags.c_contiguous else np.ascontiguousarray(idx)
+        return idx if idx.flags.c_contiguous else np.asarray(idx, order="C")
     if idx.dtype == np.bool_ or not (np.issubdtype(idx.dtype, np.integer)
                                      or np.issubdtype(idx.dtype, np.floating)):
         raise TypeError("Embedding indices must be integers. Received: dtype=%s" % idx.dtype)
@@ -1466,7 +1466,7 @@ def embedding_indices(indices):
             raise ValueError("Embedding index %r is out of range" % float(bad))
     elif idx.dtype == np.uint64 and idx.size and idx.max() > np.iinfo(np.int64).max:
         raise ValueError("Embedding index %d is out of range" % int(idx.max()))
-    return np.ascontiguousarray(idx, dtype=np.int64)
+    return np.asarray(idx, dtype=np.int64, order="C")   # keeps 0-d (ascontiguousarray: 1-d)
 
 
 def _embedding_range_error(idx, vocab, what):
@@ -1493,8 +1493,11 @@ def embedding_forward(table, indices):
     n = idx.size
     if n == 0:
         return out
-    if not table.flags.c_contiguous and d > 1 and table.strides[1] != table.itemsize:
-        table = np.ascontiguousarray(table)
+    isz = table.itemsize
+    if not table.flags.c_contiguous and (
+            (d > 1 and table.strides[1] != isz)
+            or (v > 1 and (table.strides[0] % isz or table.strides[0] < d * isz))):
+        table = np.ascontiguousarray(table)   # reversed, broadcast or other views
     ldt = d if table.flags.c_contiguous else _ld("table", table)
     status = _fn(dtype, "embedding_forward")(
         n, v, d, ffi.cast("int64_t *", idx.ctypes.data), _ptr(dtype, table), max(ldt, 1),

@@ -494,3 +494,114 @@ def test_logsumexp_matches_numpy(data, dtype, keepdims, shape):
     with _errstate():
         y = np.asarray(ops.logsumexp(x, axis=axis, keepdims=keepdims))
     close(y, expected.astype(dtype), dtype, rtol=1e-5)
+
+
+# ---------------------------------------------------------------------------
+# gathers, scans, arg-reductions, comparisons, selection, moments
+# ---------------------------------------------------------------------------
+
+@FAST
+@given(data=st.data(), dtype=ANY_DTYPE, shape=shapes(min_dims=1, max_dims=3, min_side=1),
+       n=st.integers(0, 6))
+def test_take_rows_matches_numpy(data, dtype, shape, n):
+    x = _array(data, shape, dtype)
+    idx = np.array(data.draw(st.lists(st.integers(0, shape[0] - 1), min_size=n, max_size=n)),
+                   dtype=np.int64)
+    _same(ops.take(x, idx, axis=0), np.take(x, idx, axis=0))
+
+
+@FAST
+@given(data=st.data(), dtype=st.sampled_from(FLOATS), shape=shapes(min_dims=1, max_dims=3,
+                                                                    min_side=1))
+def test_embedding_lookup_of_any_layout_matches_numpy(data, dtype, shape):
+    table = _array(data, shape, dtype)
+    ishape = data.draw(shapes(max_dims=2), label="indices shape")
+    idx = data.draw(hnp.arrays(np.int32, ishape, elements=st.integers(0, shape[0] - 1)))
+    _same(ops.embedding_lookup(table, idx), table[idx])
+
+
+@pytest.mark.parametrize("name", ["cumsum", "cumprod"])
+@FAST
+@given(data=st.data(), dtype=st.sampled_from(FLOATS + (np.int32,)), shape=shapes())
+def test_scan_matches_numpy(name, data, dtype, shape):
+    lo, hi = (-2, 2) if name == "cumprod" else (-100, 100)
+    x = data.draw(viewed(shape, dtype, elements(dtype, lo, hi, edges=False)), label="x")
+    axis = data.draw(st.none() | st.integers(-len(shape), len(shape) - 1)) if shape else None
+    expected = getattr(np, name)(f64(x), axis=axis)
+    y = np.asarray(getattr(ops, name)(x, axis=axis))
+    assert y.shape == expected.shape
+    if dtype == np.int32:
+        assert y.dtype == np.int32
+        np.testing.assert_array_equal(y, expected)
+    else:
+        n = max(x.size, 1)
+        eps = 1e-6 if dtype == np.float32 else 1e-14
+        close(y, expected, dtype, rtol=4 * n * eps, atol=4 * n * eps * hi)
+
+
+@pytest.mark.parametrize("name", ["argmax", "argmin"])
+@FAST
+@given(data=st.data(), dtype=st.sampled_from(FLOATS + (np.int32,)),
+       shape=shapes(min_dims=1, min_side=1), keepdims=st.booleans())
+def test_arg_reduction_matches_numpy(name, data, dtype, shape, keepdims):
+    # ties (small integers, signed zeros) pick the first index, as NumPy
+    x = data.draw(viewed(shape, dtype, elements(dtype, -3, 3) | st.sampled_from([0.0, -0.0])
+                         if dtype != np.int32 else elements(dtype, -3, 3)), label="x")
+    axis = data.draw(st.none() | st.integers(-len(shape), len(shape) - 1))
+    y = np.asarray(getattr(ops, name)(x, axis=axis, keepdims=keepdims))
+    expected = getattr(np, name)(x, axis=axis, keepdims=keepdims)
+    assert y.shape == expected.shape
+    np.testing.assert_array_equal(y, expected)
+
+
+@FAST
+@given(data=st.data(), dtype=st.sampled_from(FLOATS + (np.int32,)), shape=shapes(),
+       bounds=st.tuples(st.integers(-5, 0), st.integers(0, 5)))
+def test_clip_matches_numpy(data, dtype, shape, bounds):
+    x = _array(data, shape, dtype)
+    y = np.asarray(ops.clip(x, *bounds))
+    assert y.dtype == dtype
+    np.testing.assert_array_equal(y, np.clip(x, *bounds).astype(dtype))
+
+
+COMPARISONS = ["equal", "not_equal", "less", "less_equal", "greater", "greater_equal"]
+
+
+@pytest.mark.parametrize("name", COMPARISONS)
+@QUICK
+@given(data=st.data(), dtype=st.sampled_from(FLOATS + (np.int32,)),
+       bshapes=hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3, min_side=0))
+def test_comparison_matches_numpy_nan_included(name, data, dtype, bshapes):
+    el = elements(dtype, -2, 2, nan=True, inf=True) if dtype != np.int32 else None
+    x1 = data.draw(viewed(bshapes.input_shapes[0], dtype, el), label="x1")
+    x2 = data.draw(viewed(bshapes.input_shapes[1], dtype, el), label="x2")
+    y = np.asarray(getattr(ops, name)(x1, x2))
+    assert y.dtype == np.bool_
+    np.testing.assert_array_equal(y, getattr(np, name)(x1, x2))
+
+
+@FAST
+@given(data=st.data(), dtype=st.sampled_from(FLOATS + (np.int32,)),
+       bshapes=hnp.mutually_broadcastable_shapes(num_shapes=3, max_dims=3, min_side=0))
+def test_where_matches_numpy(data, dtype, bshapes):
+    sc, s1, s2 = bshapes.input_shapes
+    cond = data.draw(hnp.arrays(np.bool_, sc), label="condition")
+    x1 = _array(data, s1, dtype)
+    x2 = _array(data, s2, dtype)
+    _same(ops.where(cond, x1, x2), np.where(cond, x1, x2))
+
+
+@FAST
+@given(data=st.data(), dtype=st.sampled_from(FLOATS), shape=shapes(min_dims=1, min_side=1),
+       keepdims=st.booleans())
+def test_moments_match_numpy(data, dtype, shape, keepdims):
+    x = data.draw(viewed(shape, dtype, elements(dtype, -100, 100)), label="x")
+    axes = sorted(data.draw(st.lists(st.integers(0, len(shape) - 1), min_size=1, unique=True)))
+    mean, var = ops.moments(x, axes, keepdims=keepdims)
+    x64 = f64(x)
+    n = int(np.prod([shape[a] for a in axes]))
+    eps = 1e-6 if dtype == np.float32 else 1e-14
+    close(mean, x64.mean(axis=tuple(axes), keepdims=keepdims), dtype, rtol=4 * n * eps,
+          atol=4 * n * eps * 100)
+    close(var, x64.var(axis=tuple(axes), keepdims=keepdims), dtype, rtol=8 * n * eps,
+          atol=8 * n * eps * 1e4)
