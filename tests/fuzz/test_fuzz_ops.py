@@ -85,7 +85,7 @@ def test_unary_int32_follows_keras_dtypes(name, data, shape):
 
 BINARY = {"add": np.add, "subtract": np.subtract, "multiply": np.multiply,
           "divide": np.divide, "maximum": np.maximum, "minimum": np.minimum,
-          "arctan2": np.arctan2}
+          "arctan2": np.arctan2, "mod": np.mod, "floor_divide": np.floor_divide}
 INT_BINARY = ("add", "subtract", "multiply", "maximum", "minimum")
 PAIRS = [(np.float32, np.float32, np.float32), (np.float64, np.float64, np.float64),
          (np.float32, np.float64, np.float64), (np.int32, np.float32, np.float32),
