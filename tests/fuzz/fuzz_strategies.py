@@ -2,12 +2,14 @@
 random memory layouts (contiguous, transposed, reversed, strided slices,
 zero-stride broadcasts) and element values with the floating-point edge cases."""
 import numpy as np
-from hypothesis import settings, strategies as st
+from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
 # deterministic and quick: the whole fuzz suite runs in well under a minute
-FAST = settings(derandomize=True, max_examples=40, deadline=None, database=None)
-QUICK = settings(derandomize=True, max_examples=20, deadline=None, database=None)
+_COMMON = dict(derandomize=True, deadline=None, database=None,
+               suppress_health_check=[HealthCheck.too_slow])   # a loaded CI machine
+FAST = settings(max_examples=40, **_COMMON)
+QUICK = settings(max_examples=20, **_COMMON)
 
 FLOATS = (np.float32, np.float64)
 
