@@ -65,3 +65,23 @@ def test_matmul_integers_and_batches_follow_numpy():
 def test_matmul_mismatched_shapes_raise():
     with pytest.raises(ValueError, match="do not align"):
         ops.matmul(np.ones((2, 3)), np.ones((4, 2)))
+
+
+@pytest.mark.parametrize("view", ["reversed_a", "reversed_b", "broadcast_a", "broadcast_b",
+                                  "reversed_column"])
+def test_matmul_of_negative_and_zero_stride_views(view):
+    # regression: these views used to fail with "unsupported row stride"
+    rng = np.random.default_rng(4)
+    a, b = rng.standard_normal((6, 4)), rng.standard_normal((4, 3))
+    if view == "reversed_a":
+        a = a[::-1]
+    elif view == "reversed_b":
+        b = b[::-1]
+    elif view == "broadcast_a":
+        a = np.broadcast_to(a[0], a.shape)
+    elif view == "broadcast_b":
+        b = np.broadcast_to(b[0], b.shape)
+    else:
+        b = b[::-1, :1]
+    expected = np.ascontiguousarray(a) @ np.ascontiguousarray(b)
+    np.testing.assert_allclose(ops.matmul(a, b), expected, rtol=1e-12, atol=1e-12)

@@ -15,11 +15,12 @@ from nnlite.backend.tensor import is_tensor
 
 def _as_float(x):
     x = np.asarray(x)
+    # np.asarray(order="C"), not np.ascontiguousarray: that makes 0-d arrays 1-d
     if x.dtype == np.float64 or x.dtype == np.float32:
-        return np.ascontiguousarray(x)
+        return np.asarray(x, order="C")
     if not (np.issubdtype(x.dtype, np.number) or x.dtype == np.bool_):
         raise TypeError("Activations need a numeric array. Received: dtype=%s" % x.dtype)
-    return np.ascontiguousarray(x, dtype=config.floatx())
+    return np.asarray(x, dtype=config.floatx(), order="C")
 
 
 def _spec(c_name, alpha=0.0):
@@ -60,7 +61,7 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     # Keras's composition: x where x > threshold (else 0), clipped to
     # [0, max_value], minus negative_slope * relu(threshold - x). With no
     # threshold it is relu itself, so NaN propagates as in Keras.
-    y = np.where(x > threshold, x, 0).astype(x.dtype) if threshold != 0.0 \
+    y = np.where((x > threshold) | np.isnan(x), x, 0).astype(x.dtype) if threshold != 0.0 \
         else _core.activation_forward("relu", x)
     if max_value is not None:
         y = np.clip(y, 0, max_value).astype(x.dtype)

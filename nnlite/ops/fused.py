@@ -6,6 +6,8 @@ batch and layer normalization, a compiled loss (value and gradient in one
 call) and weight penalties. Layers call these through `nnlite.ops.fused`;
 user code uses `nnlite.ops`.
 """
+import math
+
 import numpy as np
 
 from nnlite import _core
@@ -24,7 +26,7 @@ def _dense(x, kernel, bias, activation, alpha, keep_z, needs=(True, True, True))
     """y = f(x @ kernel + bias) over the last axis; with `keep_z` the
     pre-activation z is a second output (the logits of a softmax/sigmoid)."""
     shape = x.shape
-    x2 = _contig(x).reshape(-1, shape[-1])
+    x2 = _contig(x).reshape(math.prod(shape[:-1]), shape[-1])   # -1 fails for 0 features
     units = kernel.shape[1]
     fused = activation if activation not in (None, "linear", "softmax") else None
     if fused is not None:

@@ -354,7 +354,7 @@ def _log_softmax(a, axis):
     if a.ndim == 0:
         raise ValueError("log_softmax needs a tensor of rank >= 1. Received: shape=()")
     axes = _axes(axis, a.ndim)
-    s = a - np.max(a, axis=axes, keepdims=True)
+    s = a - np.max(a, axis=axes, keepdims=True, initial=-np.inf)   # empty axes: no max
     y = (s - np.log(np.sum(np.exp(s), axis=axes, keepdims=True))).astype(a.dtype)
 
     def backward(dy):

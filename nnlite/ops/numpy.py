@@ -591,8 +591,12 @@ def _operand(x):
         return x, False
     if x.flags.f_contiguous:
         return x.T, True
-    if x.strides[-1] == x.itemsize:
+    isz = x.itemsize
+    if x.ndim == 2 and x.strides[-1] == isz and x.strides[0] % isz == 0 \
+            and x.strides[0] >= x.shape[1] * isz:
         return x, False          # row-strided view: passed as a leading dimension
+    # reversed (negative-stride), broadcast (zero-stride) and other layouts
+    # the GEMM cannot address: a contiguous copy
     return np.ascontiguousarray(x), False
 
 
@@ -946,7 +950,7 @@ def std(x, axis=None, keepdims=False):
 
 
 def _logsumexp(a, axis, keepdims):
-    m = np.max(a, axis=axis, keepdims=True)
+    m = np.max(a, axis=axis, keepdims=True, initial=-np.inf)   # empty: log(0) = -inf
     m = np.where(np.isfinite(m), m, 0)
     out = np.log(np.sum(np.exp(a - m), axis=axis, keepdims=True)) + m
     return out if keepdims else np.squeeze(out, axis)
