@@ -209,13 +209,19 @@ def test_h5_dataset_shapes_are_checked_before_any_data_is_read(tmp_path, monkeyp
     assert reads == []
 
 
-def test_no_dataset_is_read_when_a_later_layer_mismatches(tmp_path, monkeypatch):
-    model = small_model()
+def weights_with(tmp_path, model, key, value):
+    """The model's `.weights.h5` with dataset `key` replaced by `value`."""
     path = tmp_path / "m.weights.h5"
     model.save_weights(path)
     with h5py.File(path, "a") as f:
-        del f["layers/dense_1/vars/0"]
-        f["layers/dense_1/vars/0"] = np.zeros((4, 3), "float32")
+        del f[key]
+        f[key] = value
+    return path
+
+
+def test_no_dataset_is_read_when_a_later_layer_mismatches(tmp_path, monkeypatch):
+    model = small_model()
+    path = weights_with(tmp_path, model, "layers/dense_1/vars/0", np.zeros((4, 3), "float32"))
     reads = count_reads(monkeypatch)
     refused(path, r"dense_1", fn=lambda: model.load_weights(path))
     assert reads == []
@@ -223,11 +229,7 @@ def test_no_dataset_is_read_when_a_later_layer_mismatches(tmp_path, monkeypatch)
 
 def test_h5_dataset_of_a_non_numeric_dtype_is_refused(tmp_path, monkeypatch):
     model = small_model()
-    path = tmp_path / "m.weights.h5"
-    model.save_weights(path)
-    with h5py.File(path, "a") as f:
-        del f["layers/dense/vars/1"]
-        f["layers/dense/vars/1"] = np.array([b"abcd"] * 4)
+    path = weights_with(tmp_path, model, "layers/dense/vars/1", np.array([b"abcd"] * 4))
     reads = count_reads(monkeypatch)
     refused(path, "non-numeric dtype", fn=lambda: model.load_weights(path))
     assert reads == []
