@@ -255,6 +255,11 @@ class Trainer:
         reported = reported + float(np.sum(values, dtype=np.float64))
         return fused_ops.add_n([loss] + penalties), reported, parts
 
+    def _build_and_check(self, x, y, sample_weight):
+        """Builds the model from `x` if needed, then checks the targets."""
+        self._ensure_built(x)
+        self._check_targets_first(y, sample_weight)
+
     def _check_targets_first(self, y, sample_weight):
         """Runs each output's built-in loss over the whole `y` (and
         `sample_weight`) against a stand-in prediction of the output's shape,
@@ -381,6 +386,7 @@ class Trainer:
                 sample_weight, several,
                 lambda n, v: data_utils.as_float_array(n, v, x.dtype), "sample_weight")
         data_utils.check_same_length(x=x, y=y, sample_weight=sample_weight)
+        data_utils.check_not_empty(x)
         return x, y, sample_weight
 
     # -- fit -------------------------------------------------------------------
@@ -464,7 +470,6 @@ class Trainer:
         else:
             batch_size = data_utils.check_batch_size(batch_size)
             x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
-            data_utils.check_not_empty(x)
             if validation_split and validation_data is None:
                 (x, y, sample_weight), val_split = data_utils.train_validation_split(
                     (x, y, sample_weight), validation_split)
@@ -474,8 +479,7 @@ class Trainer:
                                      "same time.")
                 sample_weight = data_utils.class_weights_to_sample_weights(
                     y, class_weight).astype(x.dtype)
-            self._ensure_built(x)
-            self._check_targets_first(y, sample_weight)
+            self._build_and_check(x, y, sample_weight)
             source = data_utils.ArrayBatches((x, y, sample_weight), batch_size, shuffle, rng)
 
         val_source = None
@@ -705,9 +709,7 @@ class Trainer:
         else:
             batch_size = data_utils.check_batch_size(batch_size)
             x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
-            data_utils.check_not_empty(x)
-            self._ensure_built(x)
-            self._check_targets_first(y, sample_weight)
+            self._build_and_check(x, y, sample_weight)
             source = data_utils.ArrayBatches((x, y, sample_weight), batch_size)
         if steps is not None or isinstance(source, (data_utils.GeneratorBatches,
                                                     data_adapter.DatasetBatches)):
@@ -821,12 +823,10 @@ class Trainer:
         """One gradient update on one batch; returns its loss (and metrics)."""
         self._assert_compiled()
         x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
-        data_utils.check_not_empty(x)
         if class_weight is not None:
             cw = data_utils.class_weights_to_sample_weights(y, class_weight).astype(x.dtype)
             sample_weight = cw if sample_weight is None else sample_weight * cw
-        self._ensure_built(x)
-        self._check_targets_first(y, sample_weight)
+        self._build_and_check(x, y, sample_weight)
         self._train_variables = None    # layers may have been frozen or added since
         self.reset_metrics()
         self._train_step(x, y, sample_weight)
@@ -837,9 +837,7 @@ class Trainer:
         """Loss (and metrics) of one batch, without updating the model."""
         self._assert_compiled()
         x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
-        data_utils.check_not_empty(x)
-        self._ensure_built(x)
-        self._check_targets_first(y, sample_weight)
+        self._build_and_check(x, y, sample_weight)
         self.reset_metrics()
         self._test_step(x, y, sample_weight)
         return self._format_results(self._logs(), return_dict)
