@@ -458,8 +458,9 @@ def temporaries(folder, target):
 def test_a_killed_save_leaves_a_temporary_the_next_save_removes(tmp_path):
     target = tmp_path / "m.keras"
     env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(nnlite.__file__)))
+    # run from tmp_path: `-c` puts the working folder first on sys.path
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(target)],
-                             stdout=subprocess.PIPE, env=env)
+                             stdout=subprocess.PIPE, env=env, cwd=tmp_path)
     try:
         assert child.stdout.readline().strip() == b"writing"
         litter = temporaries(tmp_path, "m.keras")

@@ -9,6 +9,8 @@ import time
 
 import pytest
 
+import nnlite
+
 CHILD = textwrap.dedent("""
     import sys, time
     import numpy as np
@@ -33,10 +35,13 @@ CHILD = textwrap.dedent("""
 
 
 @pytest.mark.parametrize("verbose", [0, 2])
-def test_ctrl_c_stops_a_compiled_epoch_quickly(verbose):
+def test_ctrl_c_stops_a_compiled_epoch_quickly(verbose, tmp_path):
+    # the child imports the nnlite these tests import, from outside the checkout
+    env = dict(os.environ, NNLITE_NUM_THREADS="1",
+               PYTHONPATH=os.path.dirname(os.path.dirname(nnlite.__file__)))
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(verbose)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env=dict(os.environ, NNLITE_NUM_THREADS="1"))
+                             env=env, cwd=tmp_path)
     try:
         assert child.stdout.readline().strip() == "started"
         time.sleep(1.5)
