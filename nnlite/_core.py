@@ -1562,6 +1562,15 @@ def embedding_indices(indices):
     return _int_in(idx)
 
 
+def embedding_range_check(indices, vocab, what):
+    """`embedding_indices(indices)`, each also checked to lie in `[0, vocab)`
+    (the error names `what`)."""
+    idx = embedding_indices(indices)
+    if idx.size and (idx.min() < 0 or idx.max() >= vocab):
+        raise _embedding_range_error(idx, vocab, what)
+    return idx
+
+
 def _embedding_range_error(idx, vocab, what):
     bad = (idx < 0) | (idx >= vocab)
     pos = tuple(int(p) for p in np.argwhere(bad)[0]) if bad.any() else ()

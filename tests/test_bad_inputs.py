@@ -598,3 +598,73 @@ def test_unaligned_input_predicts_like_an_aligned_copy():
     x[...] = X
     np.testing.assert_array_equal(model.predict(x, verbose=0),
                                   model.predict(np.array(x), verbose=0))
+
+
+# -- sequence and image models (Embedding + LSTM, Conv2D + pooling) ----------
+
+def _sequence_model():
+    model = Sequential([layers.Input((6,)), layers.Embedding(12, 4, mask_zero=True),
+                        layers.LSTM(5), layers.Dense(K, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    return model
+
+
+def _image_model():
+    model = Sequential([layers.Input((6, 6, 2)), layers.Conv2D(3, 3, activation="relu"),
+                        layers.BatchNormalization(), layers.MaxPooling2D(2), layers.Flatten(),
+                        layers.Dense(K, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    return model
+
+
+RNG = np.random.default_rng(3)
+IDS = RNG.integers(1, 12, size=(N, 6))
+IMAGES = RNG.normal(size=(N, 6, 6, 2)).astype(np.float32)
+
+STRUCTURED_CASES = [
+    ("embedding-index-too-big-late", _sequence_model, IDS, _with(IDS, (N - 1, 5), 12),
+     ValueError, r"indices\[31,5\] = 12 is not in \[0, 12\)"),
+    ("embedding-index-negative", _sequence_model, IDS, _with(IDS, (9, 0), -2), ValueError,
+     r"-2 is not in \[0, 12\)"),
+    ("embedding-index-fraction", _sequence_model, IDS, _with(IDS.astype(np.float32), (20, 3),
+                                                             2.5), ValueError, r"integral"),
+    ("embedding-index-nan", _sequence_model, IDS, _with(IDS.astype(np.float32), (4, 4), np.nan),
+     ValueError, r"NaN"),
+    ("embedding-strings", _sequence_model, IDS, np.full((N, 6), "a"), TypeError,
+     r"must hold numbers"),
+    ("lstm-wrong-length", _sequence_model, IDS, IDS[:, :4], ValueError, r"shape|expected"),
+    ("sequence-label-late", _sequence_model, IDS, ("y", _with(Y, N - 1, K)), ValueError,
+     r"labels must lie in \[0, 3\)"),
+    ("conv-wrong-channels", _image_model, IMAGES, IMAGES[..., :1], ValueError,
+     r"shape|expected"),
+    ("conv-wrong-rank", _image_model, IMAGES, IMAGES[:, :, :, 0], ValueError,
+     r"shape|expected|ndim"),
+    ("conv-nan-late", _image_model, IMAGES, _with(IMAGES, (N - 1, 5, 5, 1), np.nan),
+     ValueError, r"x contains NaN"),
+    ("conv-label-late", _image_model, IMAGES, ("y", _with(Y, N - 2, 7)), ValueError,
+     r"labels must lie in \[0, 3\)"),
+    ("conv-sample-weight-shape", _image_model, IMAGES, ("sw", np.ones((N, 2))), ValueError,
+     r"sample_weight"),
+]
+
+
+@pytest.mark.parametrize("case", STRUCTURED_CASES, ids=[c[0] for c in STRUCTURED_CASES])
+def test_bad_input_to_a_sequence_or_image_model_leaves_it_unchanged(case):
+    name, make, good, bad, exc, pattern = case
+    model = make()
+    model.fit(good, Y, batch_size=8, epochs=1, verbose=0)
+    before = ([w.copy() for w in model.get_weights()],
+              [np.array(v.value, copy=True) for v in model.optimizer.variables],
+              model.predict(good, verbose=0))
+    x, y, sw = good, Y, None
+    if isinstance(bad, tuple) and bad[0] == "y":
+        y = bad[1]
+    elif isinstance(bad, tuple):
+        sw = bad[1]
+    else:
+        x = bad
+    with pytest.raises(exc, match=pattern):
+        model.fit(x, y, sample_weight=sw, batch_size=8, epochs=1, verbose=0)
+    _assert_unchanged(before, (model.get_weights(),
+                               [np.array(v.value, copy=True) for v in model.optimizer.variables],
+                               model.predict(good, verbose=0)))

@@ -3,7 +3,7 @@ import warnings
 
 import numpy as np
 
-from nnlite import constraints, initializers, ops, regularizers
+from nnlite import _core, constraints, initializers, ops, regularizers
 from nnlite.layers.layer import Layer
 from nnlite.ops.embedding import embedding_lookup
 
@@ -106,6 +106,10 @@ class Embedding(Layer):
 
     def call(self, inputs):
         return embedding_lookup(self._embeddings, inputs)
+
+    def check_input_data(self, data):
+        """Every index of `data` must be an integer in `[0, input_dim)`."""
+        _core.embedding_range_check(data, self.input_dim, "Embedding layer '%s'" % self.name)
 
     def compute_mask(self, inputs, previous_mask=None):
         if not self.mask_zero:

@@ -242,6 +242,12 @@ class Layer:
                              "`layer.build(input_shape)`." % self.name)
         return int(sum(int(np.prod(w.shape)) for w in self.variables))
 
+    def check_input_data(self, data):
+        """Checks a whole input array this layer reads straight from a model
+        input, before `fit` or `evaluate` run their first step (so that a bad
+        value found in a late batch cannot leave earlier batches trained).
+        The default checks nothing; `Embedding` checks its indices."""
+
     # -- lifecycle ---------------------------------------------------------
     def build(self, input_shape):
         self._build_input_shape = _freeze_shape(input_shape)

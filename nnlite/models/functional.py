@@ -200,6 +200,14 @@ class Functional(Model):
         """
         return list(self._node_list)
 
+    def input_readers(self):
+        """`(layer, input index)` for each layer call that reads a model input
+        directly (index into `inputs`)."""
+        position = {id(t): i for i, t in enumerate(self._input_tensors)}
+        return [(node.layer, position[id(t)]) for node in self._node_list
+                if not getattr(node, "is_input", False)
+                for t in node.input_tensors if id(t) in position]
+
     # -- inputs and outputs ----------------------------------------------------------
     @property
     def inputs(self):

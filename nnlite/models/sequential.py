@@ -122,6 +122,11 @@ class Sequential(Model):
         if not self.built:
             self.build((None,) + x.shape[1:])
 
+    def input_readers(self):
+        """`(layer, input index)` for each layer that reads a model input
+        directly: the first layer."""
+        return [(self._layers[0], 0)] if self._layers else []
+
     def compute_output_shape(self, input_shape):
         shape = tuple(input_shape)
         for layer in self._layers:

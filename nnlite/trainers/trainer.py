@@ -256,8 +256,16 @@ class Trainer:
         return fused_ops.add_n([loss] + penalties), reported, parts
 
     def _build_and_check(self, x, y, sample_weight):
-        """Builds the model from `x` if needed, then checks the targets."""
+        """Builds the model from `x` if needed, then checks the inputs its
+        first layers read and the targets."""
         self._ensure_built(x)
+        readers = getattr(self, "input_readers", None)
+        if readers is not None:
+            parts = x.value() if isinstance(x, data_utils.Structured) else [x]
+            if isinstance(parts, (list, tuple)):
+                for layer, i in readers():
+                    if i < len(parts):
+                        layer.check_input_data(parts[i])
         self._check_targets_first(y, sample_weight)
 
     def _check_targets_first(self, y, sample_weight):
