@@ -592,6 +592,14 @@ def test_huge_batch_size_is_clamped_to_the_data():
     assert math.isfinite(history.history["val_loss"][0])
 
 
+def test_huge_batch_size_predicts_and_evaluates_like_the_default():
+    model = _model("compiled")
+    np.testing.assert_allclose(model.predict(X, batch_size=2 ** 62, verbose=0),
+                               model.predict(X, verbose=0), rtol=1e-6)
+    assert model.evaluate(X, Y, batch_size=2 ** 70, verbose=0) == pytest.approx(
+        model.evaluate(X, Y, verbose=0), rel=1e-6)
+
+
 def test_unaligned_input_predicts_like_an_aligned_copy():
     model = _model("compiled")
     x = _unaligned_view()
