@@ -78,6 +78,20 @@ def as_float_array(name, data, dtype):
     return arr
 
 
+def as_text_array(name, data):
+    """Text for an `Input(dtype="string")`: an array of str, bytes or objects
+    with a batch axis."""
+    if data is None:
+        raise ValueError("%s is None" % name)
+    arr = np.asarray(data)
+    if arr.dtype.kind not in "USO":
+        raise TypeError("%s goes to a string input and must hold text. Received: dtype=%s"
+                        % (name, arr.dtype))
+    if arr.ndim == 0:
+        raise ValueError("%s must have a batch axis. Received: shape=()" % name)
+    return arr
+
+
 def as_target_array(name, data):
     """Targets keep integer dtypes (class labels); floats become float32/64."""
     if data is None:

@@ -357,20 +357,32 @@ class Trainer:
 
     # -- data ------------------------------------------------------------------
     @staticmethod
-    def _structured(data, several, convert, name):
+    def _structured(data, several, convert, name, convert_part=None):
         """`data` checked by `convert(name, array)`; a dict, or a list when the
-        model has `several` inputs or outputs, becomes a `Structured`."""
+        model has `several` inputs or outputs, becomes a `Structured` (its
+        parts checked by `convert_part(name, array, key)` when given)."""
         if isinstance(data, dict) or (several and isinstance(data, (list, tuple))):
             items = data.items() if isinstance(data, dict) else enumerate(data)
-            parts = {k: convert("%s[%r]" % (name, k), v) for k, v in items}
+            part = convert_part or (lambda n, v, k: convert(n, v))
+            parts = {k: part("%s[%r]" % (name, k), v, k) for k, v in items}
             return data_utils.Structured(parts if isinstance(data, dict)
                                          else list(parts.values()))
         return convert(name, data)
 
     def _prepare_x(self, x, name="x"):
-        several = len(getattr(self, "inputs", None) or ()) > 1
-        x = self._structured(x, several, lambda n, v: data_utils.as_float_array(n, v, self.dtype),
-                             name)
+        inputs = list(getattr(self, "inputs", None) or ())
+        # inputs declared `Input(dtype="string")` take text as it is (for
+        # TextVectorization, StringLookup, ...); the others become floats
+        text = {k for i, t in enumerate(inputs) if getattr(t, "dtype", None) == "string"
+                for k in (i, getattr(t, "name", None))}
+
+        def convert_part(n, v, key):
+            if key in text:
+                return data_utils.as_text_array(n, v)
+            return data_utils.as_float_array(n, v, self.dtype)
+
+        x = self._structured(x, len(inputs) > 1, lambda n, v: convert_part(n, v, 0), name,
+                             convert_part)
         return x if isinstance(x, data_utils.Structured) else self._adapt_input(x)
 
     def _adapt_input(self, x):
