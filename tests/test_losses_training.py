@@ -7,7 +7,7 @@ import pytest
 
 from nnlite import config, losses
 from nnlite.layers import Activation, Dense, Input
-from nnlite.models import Sequential, compiled
+from nnlite.models import Sequential
 from nnlite.optimizers import SGD, Adam
 from nnlite.utils import to_categorical
 from layer_gradcheck import model_finite_differences, sgd_step_gradient
@@ -78,7 +78,7 @@ def test_compiled_plan_refuses_the_new_losses(loss, kind, activation):
     x, y = _data(kind, n=16)
     model = _model(x, y, activation)
     model.compile(optimizer=SGD(), loss=loss)
-    assert compiled.training_plan(model, x, y, None, 16) is None
+    assert model._training_plan(x, y, None, 16) is None
 
 
 @pytest.mark.parametrize("loss", ["mse", "binary_crossentropy"])
@@ -86,7 +86,7 @@ def test_compiled_plan_still_takes_the_losses_it_knows(loss):
     x, y = _data("binary", n=16)
     model = _model(x, y, "sigmoid")
     model.compile(optimizer=SGD(), loss=loss)
-    assert compiled.training_plan(model, x, y, None, 16) is not None
+    assert model._training_plan(x, y, None, 16) is not None
 
 
 def test_evaluate_reports_keras_loss_value():

@@ -11,7 +11,7 @@ import pytest
 
 from nnlite import metrics
 from nnlite.layers import Dense, Input
-from nnlite.models import Sequential, compiled
+from nnlite.models import Sequential
 from nnlite.optimizers import SGD
 
 EPS = 1e-7
@@ -350,14 +350,14 @@ def test_compiled_plan_falls_back_for_metrics_it_does_not_count(metric):
     model, x, y = _binary_model()
     model.compile(SGD(), "binary_crossentropy", metrics=metric if isinstance(metric, list)
                   else [metric])
-    assert compiled.training_plan(model, x, y, None, 16) is None
+    assert model._training_plan(x, y, None, 16) is None
 
 
 @pytest.mark.parametrize("metric", ["accuracy", "binary_accuracy", "Accuracy"])
 def test_compiled_plan_still_counts_one_accuracy(metric):
     model, x, y = _binary_model()
     model.compile(SGD(), "binary_crossentropy", metrics=[metric])
-    assert compiled.training_plan(model, x, y, None, 16) is not None
+    assert model._training_plan(x, y, None, 16) is not None
     history = model.fit(x, y, epochs=1, verbose=0)
     assert metric in history.history
 

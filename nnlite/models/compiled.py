@@ -35,9 +35,20 @@ def _spec_of(obj):
     return spec
 
 
-def _fused(model, last_act):
+class Compiled:
+    """What the trainer hands the compiled executor: the compiled loss's
+    `LossSpec`, the compiled metrics, the loss tracker the plan's sums go to,
+    and the dict in which the trainer keeps this model's plans."""
+
+    __slots__ = ("loss_spec", "metrics", "loss_tracker", "cache")
+
+    def __init__(self, loss_spec, metrics, loss_tracker, cache):
+        self.loss_spec, self.metrics = loss_spec, metrics or []
+        self.loss_tracker, self.cache = loss_tracker, cache
+
+
+def _fused(spec, last_act):
     """True when the output activation and the loss run as one step on logits."""
-    spec = model._loss_spec
     return (isinstance(spec, compile_utils.LossSpec) and not spec.from_logits
             and (last_act, spec.kind) in compile_utils.FUSABLE)
 
@@ -324,20 +335,21 @@ def metric_config(metrics):
 class TrainingPlan:
     """A plan wired to a compiled model: its weights, optimizer slots, loss and metric."""
 
-    def __init__(self, model, layers, batch_size, train=True, graph=None):
+    def __init__(self, model, state, layers, batch_size, train=True, graph=None):
         self.model = model
+        self.loss_tracker = state.loss_tracker
         self.layers = layers
         self.plan = build_plan(model, layers, batch_size, graph)
         for i, pl in enumerate(layers):
             if pl.rate > 0:
                 self.plan.set_dropout(i, pl.rate)
         self.keys = DropoutKeys(layers)
-        spec = model._loss_spec
+        spec = state.loss_spec
         last_act = layers[-1].act
-        fused = _fused(model, last_act)
+        fused = _fused(spec, last_act)
         self.sparse = spec.kind == "sparse_categorical_crossentropy"
-        metric, threshold = metric_config(model._metrics)
-        self.metric = model._metrics[0] if model._metrics else None
+        metric, threshold = metric_config(state.metrics)
+        self.metric = state.metrics[0] if state.metrics else None
         from_logits = fused or (spec.from_logits and last_act == "linear")
         if not train:   # evaluation only: no optimizer state is created
             self.plan.configure(spec.kind, from_logits, metric, threshold, "sgd", 0.0, 0)
@@ -346,7 +358,6 @@ class TrainingPlan:
         kind = optimizer_config(opt)[0]
         variables = model.trainable_weights
         opt.build_for(variables)
-        model._train_variables = variables
         ids = {id(v): opt.index_of(v) for v in variables}
         self.decayed = []      # (layer, var index, variable) of the trainable variables
         for li, pl in enumerate(layers):
@@ -424,7 +435,7 @@ class TrainingPlan:
 
     def account(self, sums):
         """Adds a chunk's sums to the loss tracker and the metric."""
-        tracker = self.model._loss_tracker
+        tracker = self.loss_tracker
         tracker.total += sums[0]
         tracker.count += sums[1]
         if self.metric is not None:
@@ -438,11 +449,11 @@ def _plan_batch(batch_size, n):
     return max(1, min(int(batch_size), int(n)))
 
 
-def training_plan(model, x, y, sample_weight, batch_size, train=True):
+def training_plan(model, state, x, y, sample_weight, batch_size, train=True):
     """A TrainingPlan for fit (or, with train=False, for evaluate), or None when
-    the model or data need the slow path. Batches larger than x are clamped
-    to len(x)."""
-    if not model._allow_plans or sample_weight is not None or not isinstance(x, np.ndarray) \
+    the model or data need the slow path. `state` is the trainer's `Compiled`
+    (its loss resolved already). Batches larger than x are clamped to len(x)."""
+    if sample_weight is not None or not isinstance(x, np.ndarray) \
             or x.ndim != 2 or x.dtype != np.float32:
         return None
     lowered = lower(model)
@@ -451,8 +462,7 @@ def training_plan(model, x, y, sample_weight, batch_size, train=True):
     layers, graph = lowered
     if train and (model.optimizer is None or optimizer_config(model.optimizer) is None):
         return None
-    model._resolve_compiled(y, (None, layers[-1].dense.units))
-    spec = model._loss_spec
+    spec = state.loss_spec
     if not isinstance(spec, compile_utils.LossSpec) or spec.label_smoothing \
             or spec.reduction != "sum_over_batch_size":
         return None
@@ -460,41 +470,43 @@ def training_plan(model, x, y, sample_weight, batch_size, train=True):
         return None
     if spec.from_logits and layers[-1].act != "linear":
         return None
-    if metric_config(model._metrics) is None:
+    if metric_config(state.metrics) is None:
         return None
     need = _plan_batch(batch_size, len(x))
-    key = (id(model.optimizer), tuple(id(pl.dense) for pl in layers),
-           tuple(pl.dense.trainable for pl in layers), id(spec), tuple(map(id, model._metrics)),
+    # the optimizer's variables are part of the key: loading its state replaces them
+    key = (id(model.optimizer), tuple(map(id, model.optimizer.variables)) if train else (),
+           tuple(id(pl.dense) for pl in layers),
+           tuple(pl.dense.trainable for pl in layers), id(spec), tuple(map(id, state.metrics)),
            tuple(None if pl.dropout is None else (id(pl.dropout), pl.rate) for pl in layers))
     slot = "train" if train else "evaluate"
-    cached = model._plan_cache.get(slot)
+    cached = state.cache.get(slot)
     # a cached plan serves when it holds the batch and runs evaluation in the
     # same chunks (all rows at once, or chunks of batch_size)
     if cached is not None and cached[0] == key \
             and need <= cached[1].plan.max_batch <= batch_size:
         plan = cached[1]
     else:
-        plan = TrainingPlan(model, layers, need, train=train, graph=graph)
-        model._plan_cache[slot] = (key, plan)
+        plan = TrainingPlan(model, state, layers, need, train=train, graph=graph)
+        state.cache[slot] = (key, plan)
     return plan
 
 
-def inference_plan(model, n):
-    """A plan for predicting n rows, or None. Plans are kept per batch bucket
-    until the model's layers change (add, pop, compile reset the cache)."""
+def inference_plan(model, n, cache):
+    """A plan for predicting n rows, or None. Plans are kept in `cache` per
+    batch bucket until the model's layers change (add, pop, compile reset it)."""
     max_batch = 1
     while max_batch < n and max_batch < 256:   # 256 rows measured best (cache-sized)
         max_batch *= 2
-    cached = model._plan_cache.get(("predict", max_batch))
+    cached = cache.get(("predict", max_batch))
     if cached is not None:
         return cached
-    lowered = lower(model) if model._allow_plans else None
+    lowered = lower(model)
     if lowered is None:
         return None
     plan = build_plan(model, lowered[0], max_batch, lowered[1])
-    model._plan_cache[("predict", max_batch)] = plan
+    cache[("predict", max_batch)] = plan
     if max_batch <= 64:   # small batches skip the general argument handling next time
-        fast = model._plan_cache.get("predict_fast")
+        fast = cache.get("predict_fast")
         if fast is None or fast[1] < max_batch:
-            model._plan_cache["predict_fast"] = (plan.dims[0], max_batch, plan)
+            cache["predict_fast"] = (plan.dims[0], max_batch, plan)
     return plan

@@ -832,8 +832,6 @@ def load_weights_into(model, store, skip_mismatch=False, load_optimizer=True):
         v.assign(arr.astype(v.value.dtype, copy=False))
     for obj, values in custom_values:
         obj.load_own_variables(values)
-    if opt_pairs:
-        model._plan_cache = {}
 
 
 # -- public entry points -------------------------------------------------------

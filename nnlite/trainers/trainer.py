@@ -526,15 +526,14 @@ class Trainer:
         self._train_variables = None    # layers may have been frozen or added since
         plan = targets = val_plan = None
         if not general and not isinstance(y, data_utils.Structured):
-            plan = compiled.training_plan(self, x, y, sample_weight, batch_size)
+            plan = self._training_plan(x, y, sample_weight, batch_size)
             targets = plan.targets(y) if plan is not None else None
             if targets is None:
                 plan = None
             if plan is not None and isinstance(val_source, data_utils.ArrayBatches) \
                     and validation_steps is None and not _wants_batches(cbs, "test"):
                 xv, yv, swv = val_source.arrays
-                val_plan = compiled.training_plan(self, xv, yv, swv, val_source.batch_size,
-                                                  train=False)
+                val_plan = self._training_plan(xv, yv, swv, val_source.batch_size, train=False)
         cbs._wants_train_batches = _wants_batches(cbs, "train")
         self.stop_training = False
         cbs.on_train_begin()
@@ -680,6 +679,19 @@ class Trainer:
                     chunk = max(1, min(steps, 2 * ns, int(seconds * ns / max(elapsed, 1e-9))))
         return logs
 
+    def _training_plan(self, x, y, sample_weight, batch_size, train=True):
+        """The compiled executor's plan for fit (or evaluate), or None: the
+        model or the data run on the eager executor."""
+        if not self._allow_plans:
+            return None
+        if self._outputs is None:
+            self._build_and_check(x, y, sample_weight)
+        if self._loss_spec is None:
+            return None
+        state = compiled.Compiled(self._loss_spec, self._metrics, self._loss_tracker,
+                                  self._plan_cache)
+        return compiled.training_plan(self, state, x, y, sample_weight, batch_size, train)
+
     def _evaluate_compiled(self, plan, x, y, callbacks=None):
         self.reset_metrics()
         t, labels = plan.targets(y)
@@ -742,7 +754,7 @@ class Trainer:
                            epochs=1, steps=source.num_batches)
         plan = None
         if not _wants_batches(cbs, "test") and not isinstance(y, data_utils.Structured):
-            plan = compiled.training_plan(self, x, y, sample_weight, 256, train=False)
+            plan = self._training_plan(x, y, sample_weight, 256, train=False)
         if plan is not None and plan.targets(y) is not None:
             logs = self._evaluate_compiled(plan, x, y, cbs)
         else:
@@ -795,7 +807,8 @@ class Trainer:
                                       verbose)
         n = len(x)
         if verbose == 0 and not callbacks and x.ndim == 2 and n:
-            plan = compiled.inference_plan(self, n)
+            plan = compiled.inference_plan(self, n, self._plan_cache) \
+                if self._allow_plans else None
             if plan is not None:
                 return plan.predict(x)     # one C call, no per-layer Python
         steps = -(-n // batch_size)

@@ -191,7 +191,7 @@ def test_none_spec_runs_the_eager_executor_with_the_same_results():
 
     x, y = _data()
     model = _model(kernel_regularizer=Twice(0.01))
-    assert compiled.training_plan(model, x, y, None, 16) is None
+    assert model._training_plan(x, y, None, 16) is None
     a, b, ha, hb = _fit_both(lambda: _model(kernel_regularizer=Twice(0.01)), x, y, epochs=2,
                              batch_size=16)
     _same_weights(a, b)
@@ -206,7 +206,7 @@ def test_spec_lowering_matches_eager_bit_for_bit(opt):
     x, y = _data()
     make = lambda: _model(opt=opt(), kernel_regularizer=R.L1L2(0.001, 0.01),  # noqa: E731
                           kernel_constraint=C.MaxNorm(1.5), dropout=0.3)
-    assert compiled.training_plan(make(), x, y, None, 16) is not None
+    assert make()._training_plan(x, y, None, 16) is not None
     a, b, ha, hb = _fit_both(make, x, y, epochs=2, batch_size=16)
     _same_weights(a, b)
 
@@ -277,7 +277,7 @@ def test_evaluate_from_threads_through_one_plan():
     x, y = _data(n=600)
     model = _model()
     model.fit(x, y, epochs=1, verbose=0)
-    plan = compiled.training_plan(model, x, y, None, 256, train=False)
+    plan = model._training_plan(x, y, None, 256, train=False)
     t, labels = plan.targets(y)
     want = plan.plan.evaluate(x, t, labels)
     results, errors = [], []
