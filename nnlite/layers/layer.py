@@ -6,6 +6,7 @@ themselves on the tape during training; gradients come from the tape, never
 from the layer. So a layer keeps no per-call state and can be called many
 times (a shared layer).
 """
+import contextlib
 import inspect
 import threading
 import warnings
@@ -253,6 +254,12 @@ class Layer:
         self._build_input_shape = _freeze_shape(input_shape)
         self.built = True
 
+    @property
+    def build_input_shape(self):
+        """The input shape the layer was built for (batch axis first), or
+        `None` before it is built."""
+        return self._build_input_shape
+
     def _maybe_build(self, input_shape):
         if not self.built:
             shape = _freeze_shape(input_shape)
@@ -292,7 +299,56 @@ class Layer:
             self.built = True
 
     def compute_output_shape(self, input_shape):
-        return tuple(input_shape)
+        """The shape of `call`'s output for inputs of `input_shape` (batch
+        axis first; a list or dict of shapes for several inputs).
+
+        As Keras 3, the default runs the layer symbolically: it builds the
+        layer if needed, then runs `call` on zeros of that shape (unknown
+        sizes as 1, then 2) with `training=False`, recording nothing on the
+        tape and leaving the layer's state as it was. A size that depends on
+        an unknown input size (the batch axis of `(None, 8)`) is `None`.
+        Layers whose output shape follows from a formula override this.
+
+        Example:
+
+        >>> Dense(16).compute_output_shape((None, 8))
+        (None, 16)
+        """
+        shapes = _shape_structure(input_shape)
+        if not self.built:
+            self._maybe_build(shapes)
+        return self._symbolic_output_shape(shapes)
+
+    def _symbolic_output_shape(self, input_shape):
+        """`compute_output_shape` by a dry run of `call`, without building."""
+        from nnlite.layers.input_layer import KerasTensor
+        from nnlite.models.node import dry_run, flatten_specs, pack_like
+        shapes = _shape_structure(input_shape)
+        dtype = "int64" if self._keep_int_inputs else self.dtype
+        symbolic = _map_shapes(lambda s: KerasTensor(s, dtype), shapes)
+        spec = dry_run(self, (symbolic,), {})
+        out = [tuple(shape) for shape, _ in flatten_specs(spec)]
+        if isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[1], str):
+            return out[0]
+        return pack_like(_spec_skeleton(spec), out)
+
+    @contextlib.contextmanager
+    def inference_scope(self):
+        """A block in which calls of this layer are dry runs: nothing is
+        recorded on the tape, nested calls run with `training=False`, and the
+        losses `add_loss` collected by this layer and its sublayers are put
+        back as they were when the block ends."""
+        from nnlite.backend.tape import stop_recording
+        saved = [(layer, list(layer._call_losses)) for layer in _all_layers(self)]
+        outer = getattr(_call_context, "training", None)
+        _call_context.training = False
+        try:
+            with stop_recording():
+                yield
+        finally:
+            _call_context.training = outer
+            for layer, losses in saved:
+                layer._call_losses = losses
 
     def call(self, inputs, *args, **kwargs):
         raise NotImplementedError("Layer %s does not implement call()" % type(self).__name__)
@@ -436,6 +492,53 @@ def _freeze_shape(shape):
     if isinstance(shape, dict):
         return {k: _freeze_shape(v) for k, v in shape.items()}
     return tuple(shape)
+
+
+def _is_shape(shape):
+    return isinstance(shape, (list, tuple)) and all(
+        d is None or (isinstance(d, (int, np.integer)) and not isinstance(d, bool))
+        for d in shape)
+
+
+def _shape_structure(shape):
+    """A shape as a tuple, or a list / dict of them (several inputs)."""
+    if _is_shape(shape):
+        return tuple(None if d is None else int(d) for d in shape)
+    if isinstance(shape, dict):
+        return {k: _shape_structure(v) for k, v in shape.items()}
+    if isinstance(shape, (list, tuple)):
+        return [_shape_structure(s) for s in shape]
+    raise ValueError("input_shape must be a shape tuple, or a list or dict of them. "
+                     "Received: input_shape=%r" % (shape,))
+
+
+def _map_shapes(fn, shapes):
+    if isinstance(shapes, tuple):
+        return fn(shapes)
+    if isinstance(shapes, dict):
+        return {k: _map_shapes(fn, v) for k, v in shapes.items()}
+    return [_map_shapes(fn, s) for s in shapes]
+
+
+def _spec_skeleton(spec):
+    """An output spec with each `(shape, dtype)` leaf replaced by None (the
+    structure `pack_like` fills)."""
+    if isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[1], str):
+        return None
+    if isinstance(spec, dict):
+        return {k: _spec_skeleton(v) for k, v in spec.items()}
+    return type(spec)(_spec_skeleton(v) for v in spec)
+
+
+def _all_layers(layer):
+    """`layer` and every layer below it, each once."""
+    out, todo = [], [layer]
+    while todo:
+        current = todo.pop()
+        if all(current is not seen for seen in out):
+            out.append(current)
+            todo.extend(current._sublayers())
+    return out
 
 
 def _json_shape(shape):
