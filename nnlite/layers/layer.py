@@ -257,8 +257,12 @@ class Layer:
     @property
     def build_input_shape(self):
         """The input shape the layer was built for (batch axis first), or
-        `None` before it is built."""
-        return self._build_input_shape
+        `None` before it is built. A layer built by an eager call keeps
+        that call's batch size (`(2, 8)`), as Keras reports it; one built
+        from a shape or a symbolic input has the shape it was given."""
+        if not self.built:
+            return None
+        return self.__dict__.get("_build_call_shape") or self._build_input_shape
 
     def _maybe_build(self, input_shape):
         if not self.built:
@@ -341,12 +345,15 @@ class Layer:
         from nnlite.backend.tape import stop_recording
         saved = [(layer, list(layer._call_losses)) for layer in _all_layers(self)]
         outer = getattr(_call_context, "training", None)
+        outer_symbolic = getattr(_call_context, "symbolic", False)
         _call_context.training = False
+        _call_context.symbolic = True
         try:
             with stop_recording():
                 yield
         finally:
             _call_context.training = outer
+            _call_context.symbolic = outer_symbolic
             for layer, losses in saved:
                 layer._call_losses = losses
 
@@ -371,6 +378,10 @@ class Layer:
             inputs, rest = kwargs.pop("inputs"), ()
         if not self._raw_inputs:
             inputs = _convert_inputs(inputs, self.dtype, self._keep_int_inputs)
+        if not self.built and not getattr(_call_context, "symbolic", False):
+            # as Keras, a layer built by an eager call remembers that call's
+            # shapes, batch size included (the summary of a subclassed model)
+            self._build_call_shape = _shapes_of(inputs, keep_batch=True)
         self._maybe_build(_shapes_of(inputs))
         outer = getattr(_call_context, "training", None)
         training = kwargs.pop("training", None)
@@ -679,15 +690,15 @@ def _masks_of(x):
     return getattr(x, "_keras_mask", None) if is_tensor(x) else None
 
 
-def _shapes_of(x):
+def _shapes_of(x, keep_batch=False):
     if isinstance(x, (list, tuple)):
-        return [_shapes_of(v) for v in x]
+        return [_shapes_of(v, keep_batch) for v in x]
     if isinstance(x, dict):
-        return {k: _shapes_of(v) for k, v in x.items()}
+        return {k: _shapes_of(v, keep_batch) for k, v in x.items()}
     if x is None:
         return None
     shape = tuple(x.shape)
-    return (None,) + shape[1:] if shape else shape
+    return (None,) + shape[1:] if shape and not keep_batch else shape
 
 
 def _weight_list(weights):

@@ -62,12 +62,13 @@ class Model(Trainer, Layer):
     def _output_layer(self):
         return self.layers[-1] if self.layers else None
 
-    def _ensure_built(self, x):
-        """Builds a model whose weights appear on its first call, from one sample."""
+    def _ensure_built(self, x, batch_size=None):
+        """Builds a model whose weights appear on its first call, from the
+        first batch of `x` (as Keras builds from the first batch)."""
         if not self.built:
             from nnlite.models.data import model_inputs
             with stop_recording():
-                self(model_inputs(x[:1]))
+                self(model_inputs(x[:batch_size or 1]))
 
     def build(self, input_shape=None):
         """Builds the model for inputs of `input_shape` (batch axis first,
@@ -103,10 +104,22 @@ class Model(Trainer, Layer):
             line_length: Width of the table. Defaults to 88 (or the terminal's).
             print_fn: Called with the whole summary as one string. Defaults
                 to writing it to stdout.
+            expand_nested: Whether the layers of a nested model get rows
+                (`   └ name (Type)`) below it. Defaults to `False`.
         """
         from nnlite.utils.summary_utils import print_summary
-        rows = [(layer.name, type(layer).__name__, _output_shape_text(layer),
-                 layer.count_params() if layer.built else None) for layer in self.layers]
+        rows = []
+
+        def add(layer, level):
+            prefix = "   " * level + "└ " if level else ""
+            rows.append((prefix + layer.name, type(layer).__name__, _output_shape_text(layer),
+                         layer.count_params() if layer.built else None))
+            if expand_nested and isinstance(layer, Model):
+                for inner in layer.layers:
+                    add(inner, level + 1)
+
+        for layer in self.layers:
+            add(layer, 0)
         trainable_w = self.trainable_weights
         weights = self.weights
         trainable = sum(int(np.prod(w.shape)) for w in trainable_w)
