@@ -7,6 +7,7 @@ from the layer. So a layer keeps no per-call state and can be called many
 times (a shared layer).
 """
 import contextlib
+import functools
 import inspect
 import threading
 import warnings
@@ -77,6 +78,20 @@ class Layer:
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self._call_losses = []          # add_loss() of the last call
         self._call_signature = _call_parameters(type(self).call)
+
+    def __init_subclass__(cls, **kwargs):
+        # as Keras, a layer is built once its `build` returns, whether or not
+        # that `build` calls `super().build(...)` (`layer.build(shape)` by hand)
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is not None and not getattr(build, "_marks_built", False):
+            @functools.wraps(build)
+            def build_then_mark_built(self, *args, **kw):
+                result = build(self, *args, **kw)
+                self.built = True
+                return result
+            build_then_mark_built._marks_built = True
+            cls.build = build_then_mark_built
 
     def __setattr__(self, name, value):
         # layers (and lists of layers) assigned as attributes are tracked, in order

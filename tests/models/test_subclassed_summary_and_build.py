@@ -140,3 +140,26 @@ def test_expand_nested_lists_the_layers_of_an_inner_model():
     names = [line.split("│")[1].strip() for line in text.getvalue().splitlines()
              if line.startswith("│ ") and "(" in line.split("│")[1]]
     assert names == ["inner (Sequential)", "└ in_d (Dense)", "head (Dense)"]
+
+
+def test_build_of_a_model_whose_build_skips_super_still_marks_it_built():
+    class NoSuper(nnlite.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(3)
+
+        def build(self, input_shape):
+            self.dense.build(input_shape)
+
+        def call(self, x):
+            return self.dense(x)
+
+    model = NoSuper()
+    model.build((None, 4))
+    assert model.built and model.count_params() == 15
+
+
+def test_predict_on_no_samples_gives_the_output_width():
+    model = TwoDense()
+    model.build((None, 8))
+    assert model.predict(np.zeros((0, 8), dtype="float32"), verbose=0).shape == (0, 1)
