@@ -6,6 +6,8 @@ themselves on the tape during training; gradients come from the tape, never
 from the layer. So a layer keeps no per-call state and can be called many
 times (a shared layer).
 """
+import contextlib
+import functools
 import inspect
 import threading
 import warnings
@@ -76,6 +78,20 @@ class Layer:
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self._call_losses = []          # add_loss() of the last call
         self._call_signature = _call_parameters(type(self).call)
+
+    def __init_subclass__(cls, **kwargs):
+        # as Keras, a layer is built once its `build` returns, whether or not
+        # that `build` calls `super().build(...)` (`layer.build(shape)` by hand)
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is not None and not getattr(build, "_marks_built", False):
+            @functools.wraps(build)
+            def build_then_mark_built(self, *args, **kw):
+                result = build(self, *args, **kw)
+                self.built = True
+                return result
+            build_then_mark_built._marks_built = True
+            cls.build = build_then_mark_built
 
     def __setattr__(self, name, value):
         # layers (and lists of layers) assigned as attributes are tracked, in order
@@ -253,6 +269,16 @@ class Layer:
         self._build_input_shape = _freeze_shape(input_shape)
         self.built = True
 
+    @property
+    def build_input_shape(self):
+        """The input shape the layer was built for (batch axis first), or
+        `None` before it is built. A layer built by an eager call keeps
+        that call's batch size (`(2, 8)`), as Keras reports it; one built
+        from a shape or a symbolic input has the shape it was given."""
+        if not self.built:
+            return None
+        return self.__dict__.get("_build_call_shape") or self._build_input_shape
+
     def _maybe_build(self, input_shape):
         if not self.built:
             shape = _freeze_shape(input_shape)
@@ -292,7 +318,59 @@ class Layer:
             self.built = True
 
     def compute_output_shape(self, input_shape):
-        return tuple(input_shape)
+        """The shape of `call`'s output for inputs of `input_shape` (batch
+        axis first; a list or dict of shapes for several inputs).
+
+        As Keras 3, the default runs the layer symbolically: it builds the
+        layer if needed, then runs `call` on zeros of that shape (unknown
+        sizes as 1, then 2) with `training=False`, recording nothing on the
+        tape and leaving the layer's state as it was. A size that depends on
+        an unknown input size (the batch axis of `(None, 8)`) is `None`.
+        Layers whose output shape follows from a formula override this.
+
+        Example:
+
+        >>> Dense(16).compute_output_shape((None, 8))
+        (None, 16)
+        """
+        shapes = _shape_structure(input_shape)
+        if not self.built:
+            self._maybe_build(shapes)
+        return self._symbolic_output_shape(shapes)
+
+    def _symbolic_output_shape(self, input_shape):
+        """`compute_output_shape` by a dry run of `call`, without building."""
+        from nnlite.layers.input_layer import KerasTensor
+        from nnlite.models.node import dry_run, flatten_specs, pack_like
+        shapes = _shape_structure(input_shape)
+        dtype = "int64" if self._keep_int_inputs else self.dtype
+        symbolic = _map_shapes(lambda s: KerasTensor(s, dtype), shapes)
+        spec = dry_run(self, (symbolic,), {})
+        out = [tuple(shape) for shape, _ in flatten_specs(spec)]
+        if isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[1], str):
+            return out[0]
+        return pack_like(_spec_skeleton(spec), out)
+
+    @contextlib.contextmanager
+    def inference_scope(self):
+        """A block in which calls of this layer are dry runs: nothing is
+        recorded on the tape, nested calls run with `training=False`, and the
+        losses `add_loss` collected by this layer and its sublayers are put
+        back as they were when the block ends."""
+        from nnlite.backend.tape import stop_recording
+        saved = [(layer, list(layer._call_losses)) for layer in _all_layers(self)]
+        outer = getattr(_call_context, "training", None)
+        outer_symbolic = getattr(_call_context, "symbolic", False)
+        _call_context.training = False
+        _call_context.symbolic = True
+        try:
+            with stop_recording():
+                yield
+        finally:
+            _call_context.training = outer
+            _call_context.symbolic = outer_symbolic
+            for layer, losses in saved:
+                layer._call_losses = losses
 
     def call(self, inputs, *args, **kwargs):
         raise NotImplementedError("Layer %s does not implement call()" % type(self).__name__)
@@ -315,6 +393,10 @@ class Layer:
             inputs, rest = kwargs.pop("inputs"), ()
         if not self._raw_inputs:
             inputs = _convert_inputs(inputs, self.dtype, self._keep_int_inputs)
+        if not self.built and not getattr(_call_context, "symbolic", False):
+            # as Keras, a layer built by an eager call remembers that call's
+            # shapes, batch size included (the summary of a subclassed model)
+            self._build_call_shape = _shapes_of(inputs, keep_batch=True)
         self._maybe_build(_shapes_of(inputs))
         outer = getattr(_call_context, "training", None)
         training = kwargs.pop("training", None)
@@ -436,6 +518,53 @@ def _freeze_shape(shape):
     if isinstance(shape, dict):
         return {k: _freeze_shape(v) for k, v in shape.items()}
     return tuple(shape)
+
+
+def _is_shape(shape):
+    return isinstance(shape, (list, tuple)) and all(
+        d is None or (isinstance(d, (int, np.integer)) and not isinstance(d, bool))
+        for d in shape)
+
+
+def _shape_structure(shape):
+    """A shape as a tuple, or a list / dict of them (several inputs)."""
+    if _is_shape(shape):
+        return tuple(None if d is None else int(d) for d in shape)
+    if isinstance(shape, dict):
+        return {k: _shape_structure(v) for k, v in shape.items()}
+    if isinstance(shape, (list, tuple)):
+        return [_shape_structure(s) for s in shape]
+    raise ValueError("input_shape must be a shape tuple, or a list or dict of them. "
+                     "Received: input_shape=%r" % (shape,))
+
+
+def _map_shapes(fn, shapes):
+    if isinstance(shapes, tuple):
+        return fn(shapes)
+    if isinstance(shapes, dict):
+        return {k: _map_shapes(fn, v) for k, v in shapes.items()}
+    return [_map_shapes(fn, s) for s in shapes]
+
+
+def _spec_skeleton(spec):
+    """An output spec with each `(shape, dtype)` leaf replaced by None (the
+    structure `pack_like` fills)."""
+    if isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[1], str):
+        return None
+    if isinstance(spec, dict):
+        return {k: _spec_skeleton(v) for k, v in spec.items()}
+    return type(spec)(_spec_skeleton(v) for v in spec)
+
+
+def _all_layers(layer):
+    """`layer` and every layer below it, each once."""
+    out, todo = [], [layer]
+    while todo:
+        current = todo.pop()
+        if all(current is not seen for seen in out):
+            out.append(current)
+            todo.extend(current._sublayers())
+    return out
 
 
 def _json_shape(shape):
@@ -576,15 +705,15 @@ def _masks_of(x):
     return getattr(x, "_keras_mask", None) if is_tensor(x) else None
 
 
-def _shapes_of(x):
+def _shapes_of(x, keep_batch=False):
     if isinstance(x, (list, tuple)):
-        return [_shapes_of(v) for v in x]
+        return [_shapes_of(v, keep_batch) for v in x]
     if isinstance(x, dict):
-        return {k: _shapes_of(v) for k, v in x.items()}
+        return {k: _shapes_of(v, keep_batch) for k, v in x.items()}
     if x is None:
         return None
     shape = tuple(x.shape)
-    return (None,) + shape[1:] if shape else shape
+    return (None,) + shape[1:] if shape and not keep_batch else shape
 
 
 def _weight_list(weights):

@@ -1,7 +1,9 @@
 """Metric base classes: Metric, Mean and MeanMetricWrapper."""
 import numpy as np
 
+from nnlite import initializers
 from nnlite.backend.naming import to_snake_case
+from nnlite.backend.variable import Variable
 
 
 def squeeze_to_same_rank(y_true, y_pred):
@@ -27,6 +29,56 @@ class Metric:
     def __init__(self, name=None, dtype=None):
         self.name = name or to_snake_case(type(self).__name__)
         self.dtype = dtype or "float32"
+        self._variables = []
+
+    # -- state variables (Keras 3's Metric API) ----------------------------------
+    def add_variable(self, shape, initializer, dtype=None, aggregation="sum", name=None):
+        """Creates a non-trainable state variable of `shape` filled by
+        `initializer`, as Keras 3. `update_state` changes it with `assign`,
+        `assign_add` or `assign_sub`; `reset_state` sets it back to zeros.
+
+        Args:
+            shape: The variable's shape (`()` for a scalar counter).
+            initializer: An initializer or its name (`"zeros"`).
+            dtype: Defaults to the metric's dtype.
+            aggregation: Accepted for Keras compatibility (how replicas would
+                combine the variable); nnlite runs one replica. Defaults to `"sum"`.
+            name: Defaults to `"variable"`.
+
+        Example:
+
+        >>> self.true_positives = self.add_variable(shape=(), initializer="zeros",
+        ...                                         name="true_positives")
+        """
+        if "_variables" not in self.__dict__:
+            raise RuntimeError("You forgot to call `super().__init__()` in the `__init__()` "
+                               "method. Go add it!")
+        if isinstance(shape, (int, np.integer)):
+            shape = (int(shape),)
+        shape = tuple(int(d) for d in (shape or ()))
+        variable = Variable(initializers.get(initializer), shape=shape,
+                            dtype=dtype or self.dtype, trainable=False,
+                            name=name or "variable")
+        variable.path = "%s/%s" % (self.name, variable.name)
+        self._variables.append(variable)
+        return variable
+
+    def add_weight(self, shape=(), initializer=None, dtype=None, name=None):
+        """As `add_variable` (Keras's older spelling); `initializer`
+        defaults to `"zeros"`."""
+        return self.add_variable(shape=shape,
+                                 initializer="zeros" if initializer is None else initializer,
+                                 dtype=dtype, name=name)
+
+    @property
+    def variables(self):
+        """The state variables: this metric's, in creation order, then those
+        of the metrics it holds as attributes."""
+        out = list(self.__dict__.get("_variables", ()))
+        for value in vars(self).values():
+            if isinstance(value, Metric) and value is not self:
+                out.extend(v for v in value.variables if all(v is not o for o in out))
+        return out
 
     def update_state(self, *args, **kwargs):
         raise NotImplementedError
@@ -35,7 +87,9 @@ class Metric:
         raise NotImplementedError
 
     def reset_state(self):
-        raise NotImplementedError
+        """Sets every state variable back to zeros (Keras 3's default)."""
+        for variable in self.variables:
+            variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
 
     def __call__(self, *args, **kwargs):
         self.update_state(*args, **kwargs)

@@ -62,12 +62,80 @@ class Model(Trainer, Layer):
     def _output_layer(self):
         return self.layers[-1] if self.layers else None
 
-    def _ensure_built(self, x):
-        """Builds a model whose weights appear on its first call, from one sample."""
+    def _ensure_built(self, x, batch_size=None):
+        """Builds a model whose weights appear on its first call, from the
+        first batch of `x` (as Keras builds from the first batch)."""
         if not self.built:
             from nnlite.models.data import model_inputs
             with stop_recording():
-                self(model_inputs(x[:1]))
+                self(model_inputs(x[:batch_size or 1]))
+
+    def build(self, input_shape=None):
+        """Builds the model for inputs of `input_shape` (batch axis first,
+        e.g. `(None, 8)`; a list or dict of shapes for several inputs).
+
+        As Keras 3, a subclassed model that does not define `build` is run
+        once on zeros of that shape (nothing recorded, `training=False`), so
+        that its layers create their weights.
+        """
+        if input_shape is None:
+            self.built = True
+            return
+        if type(self).build is Model.build:
+            self._symbolic_output_shape(input_shape)
+        super().build(input_shape)
+
+    def _maybe_build(self, input_shape):
+        # a first call builds a subclassed model's layers itself: no dry run first
+        if not self.built and type(self).build is Model.build:
+            Layer.build(self, input_shape)
+            return
+        super()._maybe_build(input_shape)
+
+    # -- summary ---------------------------------------------------------------
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=False, layer_range=None):
+        """Prints Keras 3's table of a subclassed model: one row per tracked
+        layer, in creation order, with its output shape (`?` until the layer
+        is built) and parameter count (`0 (unbuilt)` until built), then the
+        totals (with the optimizer's variables once it has them).
+
+        Args:
+            line_length: Width of the table. Defaults to 88 (or the terminal's).
+            print_fn: Called with the whole summary as one string. Defaults
+                to writing it to stdout.
+            expand_nested: Whether the layers of a nested model get rows
+                (`   └ name (Type)`) below it. Defaults to `False`.
+        """
+        from nnlite.utils.summary_utils import print_summary
+        rows = []
+
+        def add(layer, level):
+            prefix = "   " * level + "└ " if level else ""
+            rows.append((prefix + layer.name, type(layer).__name__, _output_shape_text(layer),
+                         layer.count_params() if layer.built else None))
+            if expand_nested and isinstance(layer, Model):
+                for inner in layer.layers:
+                    add(inner, level + 1)
+
+        for layer in self.layers:
+            add(layer, 0)
+        trainable_w = self.trainable_weights
+        weights = self.weights
+        trainable = sum(int(np.prod(w.shape)) for w in trainable_w)
+        total = sum(int(np.prod(w.shape)) for w in weights)
+        trainable_bytes = sum(np.asarray(w.value).nbytes for w in trainable_w)
+        all_bytes = sum(np.asarray(w.value).nbytes for w in weights)
+        opt_params = opt_bytes = None
+        if self.optimizer is not None and getattr(self.optimizer, "built", False):
+            opt_vars = self.optimizer.variables
+            opt_params = sum(int(np.prod(v.shape)) for v in opt_vars)
+            opt_bytes = sum(np.asarray(v.value).nbytes for v in opt_vars)
+        print_summary(self.name, rows, total, trainable, total - trainable,
+                      optimizer_params=opt_params, line_length=line_length, print_fn=print_fn,
+                      trainable_bytes=trainable_bytes,
+                      non_trainable_bytes=all_bytes - trainable_bytes,
+                      optimizer_bytes=opt_bytes)
 
     # -- configs for saving (Keras 3's formats) ------------------------------
     def get_build_config(self):
@@ -222,3 +290,23 @@ class Model(Trainer, Layer):
                 return layer
         raise ValueError("No such layer: %s. Existing layers are: %s."
                          % (name, [layer.name for layer in self.layers]))
+
+
+def _output_shape_text(layer):
+    """A layer's output shape for the summary, from the input shape it was
+    built for (`?` when it is not built or the shape cannot be found)."""
+    shape = layer.build_input_shape if layer.built else None
+    if shape is None:
+        return "?"
+    try:
+        out = layer.compute_output_shape(shape)
+    except Exception:     # noqa: BLE001 - any failure just means "unknown" here
+        return "?"
+    if isinstance(out, (list, tuple)) and out and isinstance(out[0], (list, tuple)):
+        return "[" + ", ".join(_shape_text(s) for s in out) + "]"
+    return _shape_text(tuple(out))
+
+
+def _shape_text(shape):
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + \
+        ("," if len(shape) == 1 else "") + ")"

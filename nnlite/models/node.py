@@ -133,7 +133,7 @@ def output_spec(layer, args, kwargs):
         out = layer.compute_output_shape(shapes)
         # a layer whose outputs differ from its dtype (lookups give int64) says so
         return _shape_structure(out, getattr(layer, "output_dtype", None) or layer.dtype)
-    return _dry_run(layer, args, kwargs)
+    return dry_run(layer, args, kwargs)
 
 
 def _shape_structure(out, dtype):
@@ -147,7 +147,7 @@ def _shape_structure(out, dtype):
                     "them. Received: %r" % (out,))
 
 
-def _dry_run(layer, args, kwargs):
+def dry_run(layer, args, kwargs):
     """Calls `layer.call` on zeros standing for the KerasTensors: unknown sizes
     as 1, then (when there are unknown sizes) as 2; a size that follows them
     is unknown (None) in the output."""
@@ -172,7 +172,7 @@ def _dry_run(layer, args, kwargs):
             k.pop("mask", None)
         if not a and "inputs" in k:
             a = (k.pop("inputs"),)
-        with tape.stop_recording(), np.errstate(all="ignore"):
+        with layer.inference_scope(), np.errstate(all="ignore"):
             return layer.call(*a, **k)
 
     first = run(1)
@@ -227,7 +227,7 @@ def symbolic_call(layer, args, kwargs):
                 _overrides_compute_output_shape(layer):
             # a built layer on new shapes: its weights must fit them, which
             # compute_output_shape does not check; a dry run does
-            _dry_run(layer, args, kwargs)
+            dry_run(layer, args, kwargs)
     except (ValueError, TypeError, IndexError) as e:
         message = str(e)
         if layer.name in message and _describe_shapes(shapes) in message:

@@ -118,7 +118,7 @@ class Sequential(Model):
         self._build_input_shape = tuple(input_shape)
         self.built = True
 
-    def _ensure_built(self, x):
+    def _ensure_built(self, x, batch_size=None):
         if not self.built:
             self.build((None,) + x.shape[1:])
 

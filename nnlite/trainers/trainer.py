@@ -255,10 +255,10 @@ class Trainer:
         reported = reported + float(np.sum(values, dtype=np.float64))
         return fused_ops.add_n([loss] + penalties), reported, parts
 
-    def _build_and_check(self, x, y, sample_weight):
-        """Builds the model from `x` if needed, then checks the inputs its
-        first layers read and the targets."""
-        self._ensure_built(x)
+    def _build_and_check(self, x, y, sample_weight, batch_size=None):
+        """Builds the model from `x` (its first batch of `batch_size`) if
+        needed, then checks the inputs its first layers read and the targets."""
+        self._ensure_built(x, batch_size)
         readers = getattr(self, "input_readers", None)
         if readers is not None:
             parts = x.value() if isinstance(x, data_utils.Structured) else [x]
@@ -499,7 +499,7 @@ class Trainer:
                                      "same time.")
                 sample_weight = data_utils.class_weights_to_sample_weights(
                     y, class_weight).astype(x.dtype)
-            self._build_and_check(x, y, sample_weight)
+            self._build_and_check(x, y, sample_weight, batch_size)
             source = data_utils.ArrayBatches((x, y, sample_weight), batch_size, shuffle, rng)
 
         val_source = None
@@ -741,7 +741,7 @@ class Trainer:
         else:
             batch_size = data_utils.check_batch_size(batch_size)
             x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
-            self._build_and_check(x, y, sample_weight)
+            self._build_and_check(x, y, sample_weight, batch_size)
             source = data_utils.ArrayBatches((x, y, sample_weight), batch_size)
         if steps is not None or isinstance(source, (data_utils.GeneratorBatches,
                                                     data_adapter.DatasetBatches)):
@@ -800,7 +800,7 @@ class Trainer:
                                       verbose)
         batch_size = data_utils.check_batch_size(batch_size)
         x = self._prepare_x(x)
-        self._ensure_built(x)
+        self._ensure_built(x, batch_size)
         if steps is not None:
             source = data_utils.ArrayBatches((x,), batch_size)
             return self._predict_iter(data_utils.EpochIterator(source, steps), callbacks,
