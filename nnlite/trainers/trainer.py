@@ -388,6 +388,12 @@ class Trainer:
     def _adapt_input(self, x):
         return x
 
+    def _weight_dtype(self, x):
+        """The float dtype of sample weights for the inputs `x`: theirs, or
+        the model's when the (first) input holds text."""
+        dtype = np.dtype(x.dtype)
+        return dtype if np.issubdtype(dtype, np.floating) else np.dtype(self.dtype)
+
     def _targets(self, y, name="y"):
         """Checked targets: one array, or a `Structured` list or dict (in output
         order, or by output name) for a model with several outputs."""
@@ -404,7 +410,8 @@ class Trainer:
                 sample_weight, (list, tuple, dict))
             sample_weight = self._structured(
                 sample_weight, several,
-                lambda n, v: data_utils.as_float_array(n, v, x.dtype), "sample_weight")
+                lambda n, v: data_utils.as_float_array(n, v, self._weight_dtype(x)),
+                "sample_weight")
         data_utils.check_same_length(x=x, y=y, sample_weight=sample_weight)
         data_utils.check_not_empty(x)
         return x, y, sample_weight
@@ -498,7 +505,7 @@ class Trainer:
                     raise ValueError("You cannot `class_weight` and `sample_weight` at the "
                                      "same time.")
                 sample_weight = data_utils.class_weights_to_sample_weights(
-                    y, class_weight).astype(x.dtype)
+                    y, class_weight).astype(self._weight_dtype(x))
             self._build_and_check(x, y, sample_weight)
             source = data_utils.ArrayBatches((x, y, sample_weight), batch_size, shuffle, rng)
 
@@ -572,7 +579,7 @@ class Trainer:
             xb, yb, swb = self._prepare_xy(xb, yb, swb)
             if class_weight is not None:
                 cw = data_utils.class_weights_to_sample_weights(yb, class_weight)
-                swb = cw.astype(xb.dtype) if swb is None else swb * cw
+                swb = cw.astype(self._weight_dtype(xb)) if swb is None else swb * cw
             self._check_targets_first(yb, swb)
             return xb, yb, swb
         return convert
@@ -844,7 +851,8 @@ class Trainer:
         self._assert_compiled()
         x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
         if class_weight is not None:
-            cw = data_utils.class_weights_to_sample_weights(y, class_weight).astype(x.dtype)
+            cw = data_utils.class_weights_to_sample_weights(y, class_weight).astype(
+                self._weight_dtype(x))
             sample_weight = cw if sample_weight is None else sample_weight * cw
         self._build_and_check(x, y, sample_weight)
         self._train_variables = None    # layers may have been frozen or added since
