@@ -375,9 +375,10 @@ class Trainer:
         # TextVectorization, StringLookup, ...); the others become floats
         text = {k for i, t in enumerate(inputs) if getattr(t, "dtype", None) == "string"
                 for k in (i, getattr(t, "name", None))}
+        may_be_text = self._undeclared_text_inputs() if not inputs else ()
 
         def convert_part(n, v, key):
-            if key in text:
+            if key in text or key in may_be_text and data_utils.holds_text(v):
                 return data_utils.as_text_array(n, v)
             return data_utils.as_float_array(n, v, self.dtype)
 
@@ -387,6 +388,11 @@ class Trainer:
 
     def _adapt_input(self, x):
         return x
+
+    def _undeclared_text_inputs(self):
+        """Keys of the inputs that take text when given text, for a model with
+        no declared inputs yet (a Sequential starting with TextVectorization)."""
+        return ()
 
     def _weight_dtype(self, x):
         """The float dtype of sample weights for the inputs `x`: theirs, or

@@ -118,3 +118,55 @@ def test_sample_weight_with_text_inputs_matches_the_vectorized_ids():
     got = model.evaluate(TEXTS, LABELS, sample_weight=weights, batch_size=8, verbose=0)
     want = head.evaluate(ids, LABELS, sample_weight=weights, batch_size=8, verbose=0)
     np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def _export_model():
+    """The Keras text tutorial's export model: the vectorizer stacked in front
+    of a model trained on ids, with no Input declared."""
+    vec = _vectorizer()
+    head = Sequential([layers.Embedding(50, 8), layers.GlobalAveragePooling1D(),
+                       layers.Dense(1)])
+    head.build((None, 6))
+    export = Sequential([vec, head, layers.Activation("sigmoid")])
+    export.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return export, vec, head
+
+
+def test_export_model_predicts_on_a_list_of_strings():
+    export, vec, head = _export_model()
+    logits = head.predict(np.asarray(vec(TEXTS[:3])), verbose=0)
+    np.testing.assert_allclose(export.predict(list(TEXTS[:3]), verbose=0),
+                               1 / (1 + np.exp(-logits)), rtol=1e-5)
+
+
+def test_export_model_built_from_text_has_a_string_input():
+    export, _, _ = _export_model()
+    export.predict(TEXTS[:2], verbose=0)
+    assert export.inputs[0].dtype == "string"
+    export.predict(TEXTS[:2], verbose=0)      # and takes text again once built
+
+
+def test_export_model_evaluates_a_text_dataset_as_its_arrays():
+    export, _, _ = _export_model()
+    ds = nnlite.data.Dataset.from_tensor_slices((TEXTS, LABELS)).batch(8)
+    got = export.evaluate(ds, return_dict=True, verbose=0)
+    want = export.evaluate(TEXTS, LABELS, batch_size=8, return_dict=True, verbose=0)
+    assert got == pytest.approx(want, rel=1e-6)
+
+
+def test_eagerly_tried_vectorizer_goes_into_a_sequential_with_a_string_input():
+    vec = _vectorizer()
+    vec(["the cat"])              # built on rank-1 text
+    model = Sequential([layers.Input(shape=(1,), dtype="string"), vec,
+                        layers.Embedding(50, 8), layers.GlobalAveragePooling1D()])
+    ids = np.asarray(vec(TEXTS[:2, None]))
+    embed = model.layers[1]
+    want = np.asarray(embed(ids)).mean(axis=1)
+    np.testing.assert_allclose(model.predict(TEXTS[:2], verbose=0), want, rtol=1e-6)
+
+
+def test_export_model_called_directly_on_a_list_of_strings():
+    export, vec, head = _export_model()
+    logits = head.predict(np.asarray(vec(TEXTS[:2])), verbose=0)
+    np.testing.assert_allclose(export(list(TEXTS[:2])), 1 / (1 + np.exp(-logits)), rtol=1e-5)
+    assert export.inputs[0].dtype == "string"
