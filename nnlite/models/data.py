@@ -78,6 +78,23 @@ def as_float_array(name, data, dtype):
     return arr
 
 
+def holds_text(data):
+    """Whether `data` is text: str or bytes values (a list, an array, a
+    Tensor-free batch)."""
+    if isinstance(data, (str, bytes)):
+        return True
+    if isinstance(data, np.ndarray):
+        arr = data
+    elif isinstance(data, (list, tuple)):
+        arr = np.asarray(data, dtype=object)
+    else:
+        return False
+    if arr.dtype.kind in "US":
+        return True
+    return arr.dtype.kind == "O" and arr.size > 0 and isinstance(
+        arr.flat[0], (str, bytes))
+
+
 def as_text_array(name, data):
     """Text for an `Input(dtype="string")`: an array of str, bytes or objects
     with a batch axis."""

@@ -161,6 +161,10 @@ def dry_run(layer, args, kwargs):
         def concrete(x):
             if _is_keras_tensor(x):
                 shape = tuple(fill if d is None else d for d in x.shape)
+                if x.dtype == "string":
+                    # text stays a NumPy array (strings cannot become Tensors):
+                    # empty strings, as the layer would receive them
+                    return np.full(shape, "", dtype=object)
                 return Tensor(np.zeros(shape, dtype=x.dtype))
             return x
         a = map_structure(concrete, args)

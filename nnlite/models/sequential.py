@@ -3,6 +3,7 @@ import numpy as np
 
 from nnlite.layers.input_layer import InputLayer, KerasTensor
 from nnlite.layers.layer import Layer
+from nnlite.models.data import holds_text
 from nnlite.models.model import Model
 
 
@@ -106,7 +107,10 @@ class Sequential(Model):
             raise ValueError("Sequential model %s cannot be built because it has no layers. "
                              "Call `model.add(layer)`." % self.name)
         for layer in self._layers:
-            if layer.built and layer._build_input_shape is not None:
+            # only weights tie a layer to the shape it was built for: a
+            # TextVectorization tried out on a list of strings (rank 1) then
+            # reads Input((1,), dtype="string") batches, as in Keras
+            if layer.built and layer._build_input_shape is not None and layer.weights:
                 built = layer._build_input_shape
                 if len(built) != len(shape) or built[-1] != shape[-1]:
                     raise ValueError(
@@ -120,7 +124,19 @@ class Sequential(Model):
 
     def _ensure_built(self, x, batch_size=None):
         if not self.built:
+            if self._input_layer is None and isinstance(x, np.ndarray) and \
+                    x.dtype.kind in "USO":
+                # built from text: the input is a string input from now on
+                self._input_layer = InputLayer(batch_shape=(None,) + x.shape[1:],
+                                               dtype="string")
             self.build((None,) + x.shape[1:])
+
+    def _undeclared_text_inputs(self):
+        # a stack whose first layer takes data as given (TextVectorization,
+        # StringLookup, Hashing) takes text for its input when given text
+        first = self._layers[0] if self._layers else None
+        return (0,) if self._input_layer is None and getattr(first, "_raw_inputs", False) \
+            else ()
 
     def input_readers(self):
         """`(layer, input index)` for each layer that reads a model input
@@ -162,7 +178,10 @@ class Sequential(Model):
     def _raw_inputs(self):
         # a model taking text (`Input(dtype="string")`) gets its input as given
         layer = self.__dict__.get("_input_layer")
-        return layer is not None and layer.dtype == "string"
+        if layer is None:       # not built: as its first layer (TextVectorization...)
+            stack = self.__dict__.get("_layers") or ()
+            return bool(stack) and stack[0]._raw_inputs
+        return layer.dtype == "string"
 
     def _adapt_input(self, x):
         """Matches the input's rank to the model's, as Keras does for a trailing axis of 1."""
@@ -182,6 +201,15 @@ class Sequential(Model):
         return x
 
     # -- call --------------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        if args and self._raw_inputs and holds_text(args[0]):
+            # text given as a Python list is one input, as for TextVectorization
+            args = (np.asarray(args[0]),) + args[1:]
+            if not self.built and self._input_layer is None:
+                # built before `call` sees the data: give it its string input here
+                self._ensure_built(args[0])
+        return super().__call__(*args, **kwargs)
+
     def _sublayers(self):
         return list(self._layers)
 
@@ -192,7 +220,7 @@ class Sequential(Model):
         if self._input_layer is not None and not isinstance(x, (list, tuple, dict)):
             x = self._adapt_input(x)
         if not self.built:
-            self.build((None,) + tuple(x.shape[1:]))
+            self._ensure_built(x)
         for layer in self._layers:
             x = layer(x, training=training)
         return x

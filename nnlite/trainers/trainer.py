@@ -375,9 +375,10 @@ class Trainer:
         # TextVectorization, StringLookup, ...); the others become floats
         text = {k for i, t in enumerate(inputs) if getattr(t, "dtype", None) == "string"
                 for k in (i, getattr(t, "name", None))}
+        may_be_text = self._undeclared_text_inputs() if not inputs else ()
 
         def convert_part(n, v, key):
-            if key in text:
+            if key in text or key in may_be_text and data_utils.holds_text(v):
                 return data_utils.as_text_array(n, v)
             return data_utils.as_float_array(n, v, self.dtype)
 
@@ -387,6 +388,17 @@ class Trainer:
 
     def _adapt_input(self, x):
         return x
+
+    def _undeclared_text_inputs(self):
+        """Keys of the inputs that take text when given text, for a model with
+        no declared inputs yet (a Sequential starting with TextVectorization)."""
+        return ()
+
+    def _weight_dtype(self, x):
+        """The float dtype of sample weights for the inputs `x`: theirs, or
+        the model's when the (first) input holds text."""
+        dtype = np.dtype(x.dtype)
+        return dtype if np.issubdtype(dtype, np.floating) else np.dtype(self.dtype)
 
     def _targets(self, y, name="y"):
         """Checked targets: one array, or a `Structured` list or dict (in output
@@ -404,7 +416,8 @@ class Trainer:
                 sample_weight, (list, tuple, dict))
             sample_weight = self._structured(
                 sample_weight, several,
-                lambda n, v: data_utils.as_float_array(n, v, x.dtype), "sample_weight")
+                lambda n, v: data_utils.as_float_array(n, v, self._weight_dtype(x)),
+                "sample_weight")
         data_utils.check_same_length(x=x, y=y, sample_weight=sample_weight)
         data_utils.check_not_empty(x)
         return x, y, sample_weight
@@ -498,7 +511,7 @@ class Trainer:
                     raise ValueError("You cannot `class_weight` and `sample_weight` at the "
                                      "same time.")
                 sample_weight = data_utils.class_weights_to_sample_weights(
-                    y, class_weight).astype(x.dtype)
+                    y, class_weight).astype(self._weight_dtype(x))
             self._build_and_check(x, y, sample_weight, batch_size)
             source = data_utils.ArrayBatches((x, y, sample_weight), batch_size, shuffle, rng)
 
@@ -571,7 +584,7 @@ class Trainer:
             xb, yb, swb = self._prepare_xy(xb, yb, swb)
             if class_weight is not None:
                 cw = data_utils.class_weights_to_sample_weights(yb, class_weight)
-                swb = cw.astype(xb.dtype) if swb is None else swb * cw
+                swb = cw.astype(self._weight_dtype(xb)) if swb is None else swb * cw
             self._check_targets_first(yb, swb)
             return xb, yb, swb
         return convert
@@ -857,7 +870,8 @@ class Trainer:
         self._assert_compiled()
         x, y, sample_weight = self._prepare_xy(x, y, sample_weight)
         if class_weight is not None:
-            cw = data_utils.class_weights_to_sample_weights(y, class_weight).astype(x.dtype)
+            cw = data_utils.class_weights_to_sample_weights(y, class_weight).astype(
+                self._weight_dtype(x))
             sample_weight = cw if sample_weight is None else sample_weight * cw
         self._build_and_check(x, y, sample_weight)
         self._train_variables = None    # layers may have been frozen or added since

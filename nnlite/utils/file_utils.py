@@ -226,9 +226,10 @@ def get_file(
 
     # A read-only cache (a shared course folder, say) is still used for
     # reading when it holds the file and nothing has to be written there.
+    candidate_in_wanted = None
     if (datadir != wanted_datadir and extraction_dir is None
             and not force_download):
-        candidate = os.path.join(wanted_datadir, archive_name)
+        candidate = candidate_in_wanted = os.path.join(wanted_datadir, archive_name)
         if os.path.isfile(candidate) and (
                 file_hash is None
                 or validate_file(candidate, file_hash, hash_algorithm)):
@@ -250,7 +251,18 @@ def get_file(
         download = True
 
     if download:
-        _download(origin, download_target, file_hash, hash_algorithm)
+        stale = [] if force_download or file_hash is None else [
+            path for path in dict.fromkeys((candidate_in_wanted, download_target))
+            if path is not None and os.path.isfile(path)]
+        try:
+            _download(origin, download_target, file_hash, hash_algorithm)
+        except DownloadError as e:
+            if not stale:
+                raise
+            # offline with an outdated or damaged copy: say it is there and
+            # why it was not used, or the advice to "save the file" misleads
+            raise DownloadError(str(e) + " " + " ".join(
+                _stale_note(path, file_hash, hash_algorithm) for path in stale)) from e
 
     if extract or untar:
         if untar:
@@ -265,6 +277,15 @@ def get_file(
 
 def _algorithm_name(hash_algorithm, file_hash):
     return resolve_hasher(hash_algorithm, file_hash).name
+
+
+def _stale_note(path, file_hash, hash_algorithm):
+    hasher = resolve_hasher(hash_algorithm, file_hash)
+    actual = hash_file(path, hasher)
+    return (f"A file already exists at '{path}', but its {hasher.name} hash is {actual}, "
+            f"which does not match the expected {file_hash} (the file is incomplete, "
+            f"corrupted or another version), so it was not used. It was left in place: "
+            f"replace it with the right file, or delete it and download again.")
 
 
 # ---------------------------------------------------------------- download

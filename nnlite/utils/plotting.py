@@ -33,7 +33,7 @@ def _require_matplotlib(caller):
     except ImportError as e:
         raise ImportError(
             f"`{caller}` needs matplotlib, which is not installed. Install it with "
-            "`pip install matplotlib` (or `pip install nnlite[plot]`)."
+            "`pip install matplotlib` (or `pip install 'nnlite-keras[plot]'`)."
         ) from e
 
 

@@ -118,6 +118,27 @@ def test_get_file_offline_error_names_url_file_and_folder(
     assert listing(keras_home) == []
 
 
+def test_get_file_offline_with_a_stale_file_names_it_and_the_hash_mismatch(
+        closed_port_url, keras_home):
+    keras_home.mkdir(parents=True)
+    stale = keras_home / "data.bin"
+    stale.write_bytes(b"an older version")
+    with pytest.raises(DownloadError) as info:
+        get_file("data.bin", origin=closed_port_url + "data.bin", file_hash=sha256(DATA))
+    message = str(info.value)
+    assert "A file already exists at '%s'" % stale in message
+    assert sha256(b"an older version") in message      # the hash it has
+    assert sha256(DATA) in message                     # the hash expected
+    assert stale.read_bytes() == b"an older version"   # kept, not deleted
+
+
+def test_get_file_offline_without_a_stale_file_does_not_mention_one(
+        closed_port_url, keras_home):
+    with pytest.raises(DownloadError) as info:
+        get_file("data.bin", origin=closed_port_url + "data.bin", file_hash=sha256(DATA))
+    assert "already exists" not in str(info.value)
+
+
 def test_get_file_http_error_is_a_download_error(file_server, keras_home):
     with pytest.raises(DownloadError, match="HTTP error 404"):
         get_file("missing.bin", origin=file_server.url("missing.bin"))

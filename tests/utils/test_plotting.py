@@ -1,5 +1,6 @@
 """confusion_matrix against hand-counted examples; plot_history, plot_images and
 plot_confusion_matrix rendered to PNG files; the ImportError without matplotlib."""
+import os
 import re
 import sys
 
@@ -245,6 +246,19 @@ def test_plots_without_matplotlib_say_what_to_install(monkeypatch, call):
     monkeypatch.setitem(sys.modules, "matplotlib", None)   # `import matplotlib` now fails
     with pytest.raises(ImportError, match=re.escape("pip install matplotlib")):
         call()
+
+
+def test_the_install_hint_names_the_distribution_and_its_plot_extra(monkeypatch):
+    # the wheel is `nnlite-keras` (pyproject.toml), with a `plot` extra
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with open(os.path.join(root, "pyproject.toml")) as f:
+        pyproject = f.read()      # no tomllib before Python 3.11
+    name = re.search(r'^name = "([^"]+)"', pyproject, re.M).group(1)
+    assert re.search(r"^plot = \[", pyproject, re.M)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(ImportError) as info:
+        plot_history(LOGS)
+    assert "pip install '%s[plot]'" % name in str(info.value)
 
 
 def test_confusion_matrix_needs_no_matplotlib(monkeypatch):

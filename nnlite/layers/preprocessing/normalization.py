@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 from nnlite import config as nl_config
-from nnlite.backend.tensor import is_tensor
+from nnlite.backend.tensor import Tensor, is_tensor
 from nnlite.layers.layer import Layer
 from nnlite.layers.preprocessing.preprocessing_utils import to_numpy
 from nnlite.ops import numpy as nops
@@ -51,8 +51,7 @@ class Normalization(Layer):
         self.input_mean = mean
         self.input_variance = variance
         self.invert = bool(invert)
-        self.mean = None
-        self.variance = None
+        self._given_stats = None       # (mean, variance) Tensors from `mean=`/`variance=`
         if (mean is not None) != (variance is not None):
             raise ValueError("When setting values directly, both `mean` and `variance` must "
                              "be set. Received: mean=%s and variance=%s" % (mean, variance))
@@ -101,8 +100,9 @@ class Normalization(Layer):
                 for i in range(1, mean.ndim + 1):
                     expanded[self._keep_axis[-i]] = mean.shape[-i]
                 mean, variance = mean.reshape(expanded), variance.reshape(expanded)
-            self.mean = np.broadcast_to(mean, self._broadcast_shape).astype(self.dtype)
-            self.variance = np.broadcast_to(variance, self._broadcast_shape).astype(self.dtype)
+            self._given_stats = tuple(
+                Tensor(np.broadcast_to(v, self._broadcast_shape).astype(self.dtype))
+                for v in (mean, variance))
         self.built = True
 
     def adapt(self, data):
@@ -163,14 +163,31 @@ class Normalization(Layer):
         self.adapt_mean.assign(np.asarray(total_mean, dtype=self.dtype))
         self.adapt_variance.assign(np.asarray(total_var, dtype=self.dtype))
 
-    def _stats(self):
-        if self.input_mean is not None:
-            return self.mean, self.variance
-        return (nops.reshape(self.adapt_mean, self._broadcast_shape),
-                nops.reshape(self.adapt_variance, self._broadcast_shape))
+    @property
+    def mean(self):
+        """The mean the layer subtracts, in the input's rank (the reduced axes
+        of size 1), as Keras's `layer.mean`: the adapted (or loaded) statistics,
+        or the given `mean`. `None` before the layer is built."""
+        return self._stat(0)
+
+    @property
+    def variance(self):
+        """The variance the layer divides by (its square root), shaped as `mean`;
+        `None` before the layer is built."""
+        return self._stat(1)
+
+    def _stat(self, which):
+        if self._given_stats is not None:
+            return self._given_stats[which]
+        if getattr(self, "adapt_mean", None) is None:
+            return None
+        # read from the weights on each use, so adapt, set_weights and
+        # loading a saved model all show through
+        return nops.reshape((self.adapt_mean, self.adapt_variance)[which],
+                            self._broadcast_shape)
 
     def call(self, inputs):
-        mean, variance = self._stats()
+        mean, variance = self.mean, self.variance
         scale = nops.maximum(nops.sqrt(variance), nl_config.epsilon())
         if self.invert:
             return nops.add(mean, nops.multiply(inputs, scale))

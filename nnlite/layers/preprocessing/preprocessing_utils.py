@@ -67,7 +67,9 @@ def encode_categorical(indices, output_mode, depth, dtype):
         out = (indices[..., None] == np.arange(depth)).astype(dtype)
         return out
     lead = indices.shape[:-1]
-    rows = indices.reshape(-1, indices.shape[-1]).astype(np.int64)
+    # the row count from the leading axes: -1 cannot be inferred when the
+    # rows are empty (texts with no tokens)
+    rows = indices.reshape(int(np.prod(lead)), indices.shape[-1]).astype(np.int64)
     out = np.zeros((rows.shape[0], depth), np.int64)
     valid = (rows >= 0) & (rows < depth)
     r = np.broadcast_to(np.arange(rows.shape[0])[:, None], rows.shape)
