@@ -156,8 +156,7 @@ class RNN(Layer):
         spec = self.cell.fused_spec() if hasattr(self.cell, "fused_spec") else None
         cell = self.cell
         try:
-            if spec is not None and (not training or cell.dropout_mask_count is None) \
-                    and sequences.shape[1]:
+            if spec is not None and sequences.shape[1]:
                 output, states = self._fused(spec, sequences, initial_state, mask, training)
             else:
                 output, states = self._stepwise(sequences, initial_state, mask, training)
@@ -173,26 +172,38 @@ class RNN(Layer):
         return output
 
     def _fused(self, spec, x, initial_state, mask, training):
-        """The whole sequence in one C call (the built-in cells)."""
+        """The whole sequence in one C call (the built-in cells). With masks
+        per gate (`dropout_mask_count`), the input projection of every step
+        is computed here, gate by gate as the cell's step does, and the C
+        kernel takes it pre-projected with the (gates, batch, units)
+        recurrent masks."""
         cell = self.cell
+        per_gate = training and cell.dropout_mask_count is not None
+        dm = rdmask = None
         if training and 0.0 < cell.dropout < 1.0:
             dm = cell.get_dropout_mask(x[:, 0])
-            x = x * ops.expand_dims(dm, 1)
-        rdmask = None
         if training and 0.0 < cell.recurrent_dropout < 1.0:
             rdmask = cell.get_recurrent_dropout_mask(
                 np.zeros((x.shape[0], cell.units), dtype=self.dtype))
+            if per_gate:
+                rdmask = np.stack(rdmask)
+        kernel = cell.kernel
+        if dm is not None and per_gate:
+            x, kernel = _gate_projection(x, dm, kernel, cell.units), None
+        elif dm is not None:
+            x = x * ops.expand_dims(dm, 1)
         h0 = c0 = None
         if initial_state is not None:
             h0 = initial_state[0]
             c0 = initial_state[1] if len(initial_state) > 1 else None
-        result = rnn_sequence(spec["cell"], x, cell.kernel, cell.recurrent_kernel,
+        result = rnn_sequence(spec["cell"], x, kernel, cell.recurrent_kernel,
                               cell.bias if cell.use_bias else None, h0, c0, mask=mask,
                               recurrent_mask=rdmask, activation=spec["activation"],
                               recurrent_activation=spec["recurrent_activation"],
                               go_backwards=self.go_backwards,
                               reset_after=spec.get("reset_after", True),
-                              zero_output_for_mask=self.zero_output_for_mask)
+                              zero_output_for_mask=self.zero_output_for_mask,
+                              projected=kernel is None)
         seq, states = result[0], list(result[1:])
         if self.return_sequences:
             return seq, states
@@ -246,6 +257,15 @@ class RNN(Layer):
         config = dict(config)
         cell = deserialize_keras_object(config.pop("cell"), custom_objects=custom_objects)
         return cls(cell, **config)
+
+
+def _gate_projection(x, masks, kernel, units):
+    """`concat((x * masks[g]) @ kernel_g for each gate g)` over all steps:
+    (batch, time, gates * units) from x (batch, time, features), one input
+    dropout mask (batch, features) and one GEMM per gate."""
+    return ops.concatenate([ops.matmul(x * ops.expand_dims(m, 1),
+                                       kernel[:, g * units:(g + 1) * units])
+                            for g, m in enumerate(masks)], axis=2)
 
 
 def _accepts_training(cell):
