@@ -24,7 +24,7 @@ from nnlite.layers.regularization import SpatialDropout1D, SpatialDropout2D
 from nnlite.layers.reshaping import (Cropping1D, Cropping2D, UpSampling1D, UpSampling2D,
                                      ZeroPadding1D, ZeroPadding2D)
 from nnlite.layers.rnn import (GRU, LSTM, RNN, Bidirectional, GRUCell, LSTMCell, SimpleRNN,
-                               SimpleRNNCell, TimeDistributed)
+                               SimpleRNNCell, StackedRNNCells, TimeDistributed)
 from nnlite.layers.masking import Masking
 from nnlite.layers.permute import Permute
 from nnlite.layers.preprocessing import (CategoryEncoding, CenterCrop, Discretization, Hashing,
@@ -49,8 +49,8 @@ ALL_OBJECTS_DICT.update({cls.__name__: cls for cls in (
     Cropping1D, Cropping2D, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D)})
 
 ALL_OBJECTS_DICT.update({cls.__name__: cls for cls in (
-    GRU, GRUCell, LSTM, LSTMCell, RNN, SimpleRNN, SimpleRNNCell, Bidirectional, TimeDistributed,
-    Masking, Permute, RepeatVector, Embedding)})
+    GRU, GRUCell, LSTM, LSTMCell, RNN, SimpleRNN, SimpleRNNCell, StackedRNNCells, Bidirectional,
+    TimeDistributed, Masking, Permute, RepeatVector, Embedding)})
 ALL_OBJECTS_DICT.update({cls.__name__: cls for cls in (
     Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D)})
 ALL_OBJECTS_DICT.update({cls.__name__: cls for cls in (
@@ -94,6 +94,7 @@ __all__ += ["AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
 __all__ += ["Conv1D", "Conv1DTranspose", "Conv2D", "Conv2DTranspose", "DepthwiseConv2D",
             "SeparableConv2D"]
 __all__ += ["Bidirectional", "Embedding", "GRU", "GRUCell", "LSTM", "LSTMCell", "Masking", "Permute", "RNN",
-            "RepeatVector", "SimpleRNN", "SimpleRNNCell", "TimeDistributed", "Wrapper"]
+            "RepeatVector", "SimpleRNN", "SimpleRNNCell", "StackedRNNCells", "TimeDistributed",
+            "Wrapper"]
 __all__ += ["CategoryEncoding", "CenterCrop", "Discretization", "Hashing", "IntegerLookup",
             "Normalization", "Rescaling", "Resizing", "StringLookup", "TextVectorization"]

@@ -275,6 +275,19 @@ class Model(Trainer, Layer):
         from nnlite.saving import saving_api
         return saving_api.load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
 
+    def reset_states(self):
+        """Zeroes the states of every stateful layer (`stateful=True`
+        recurrent layers, also inside wrappers such as `Bidirectional` and
+        inside nested models), as tf.keras's `Model.reset_states()`."""
+        pending = list(self.layers)
+        while pending:
+            layer = pending.pop(0)
+            if getattr(layer, "stateful", False) and callable(getattr(layer, "reset_states",
+                                                                      None)):
+                layer.reset_states()
+            else:
+                pending.extend(layer._sublayers())
+
     def get_layer(self, name=None, index=None):
         """Returns a layer by `name` or by `index`."""
         if index is not None and name is not None:

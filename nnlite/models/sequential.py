@@ -170,9 +170,12 @@ class Sequential(Model):
 
     @property
     def outputs(self):
+        """One KerasTensor per output of the last layer (several for e.g.
+        `Bidirectional(merge_mode=None)` or `return_state=True`)."""
         if self._input_layer is None or not self.built:
             return None
-        return [KerasTensor(self.output_shape, self.dtype, "keras_tensor", None)]
+        return [KerasTensor(shape, self.dtype, "keras_tensor", None)
+                for shape in _output_shapes(self.output_shape)]
 
     @property
     def _raw_inputs(self):
@@ -319,3 +322,11 @@ def _reshape(x, shape):
         return x.reshape(shape)
     from nnlite.ops import fused
     return fused.reshape(x, shape)
+
+
+def _output_shapes(shape):
+    """The shapes of a layer's outputs: `shape` itself when it is one shape
+    (ints and None), else each shape it holds, in order."""
+    if all(d is None or isinstance(d, (int, np.integer)) for d in shape):
+        return [tuple(shape)]
+    return [s for entry in shape for s in _output_shapes(entry)]

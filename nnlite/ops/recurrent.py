@@ -17,10 +17,10 @@ ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "hard_sigmoid")
 @takes_needs
 def _rnn_op(x, kernel, recurrent_kernel, bias, h0, c0, cell, mask, recurrent_mask,
             activation, recurrent_activation, go_backwards, reset_after, zero_output_for_mask,
-            needs=(True,) * 6):
+            projected, needs=(True,) * 6):
     opts = dict(activation=activation, recurrent_activation=recurrent_activation,
                 go_backwards=go_backwards, reset_after=reset_after,
-                zero_output_for_mask=zero_output_for_mask)
+                zero_output_for_mask=zero_output_for_mask, projected=projected)
     keep = any(needs)
     y, hn, cn, saved = _core.rnn_forward(cell, x, kernel, recurrent_kernel, bias, h0, c0,
                                          mask=mask, recurrent_mask=recurrent_mask, keep=keep,
@@ -41,7 +41,8 @@ def _rnn_op(x, kernel, recurrent_kernel, bias, h0, c0, cell, mask, recurrent_mas
 
 def rnn_sequence(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, mask=None,
                  recurrent_mask=None, activation="tanh", recurrent_activation="sigmoid",
-                 go_backwards=False, reset_after=True, zero_output_for_mask=False):
+                 go_backwards=False, reset_after=True, zero_output_for_mask=False,
+                 projected=False):
     """`(outputs, h)` (SimpleRNN, GRU) or `(outputs, h, c)` (LSTM) of a whole
     sequence `x` (batch, time, features), outputs (batch, time, units) in
     processing order (Keras's `return_sequences`), h and c the last states.
@@ -50,8 +51,11 @@ def rnn_sequence(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None,
     bias (2, 3u) with `reset_after`). `mask` (batch, time) of booleans: a
     masked step keeps the state and repeats the previous output (zeros
     before the first real step, or always zeros with `zero_output_for_mask`).
-    `recurrent_mask` (batch, units): the recurrent dropout mask applied to
-    the state entering every step. Differentiable in x, the weights and the
+    `recurrent_mask` (batch, units), or one per gate (gates, batch, units):
+    the recurrent dropout mask applied to the state entering every step.
+    `projected=True`: `x` already is the input projection `x @ kernel`
+    (batch, time, gates * units) and `kernel` is None; the bias is still
+    added. Differentiable in x (or the projection), the weights and the
     initial states.
     """
     if cell not in CELLS:
@@ -67,4 +71,5 @@ def rnn_sequence(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None,
             mask = mask.astype(bool)
     return apply("rnn_" + cell, _rnn_op, (x, kernel, recurrent_kernel, bias, h0, c0), cell,
                  mask, recurrent_mask, activation, recurrent_activation, bool(go_backwards),
-                 bool(reset_after), bool(zero_output_for_mask), none_grads=True)
+                 bool(reset_after), bool(zero_output_for_mask), bool(projected),
+                 none_grads=True)

@@ -7,7 +7,8 @@ from nnlite.layers.rnn.lstm_cell import LSTMCell
 from nnlite.layers.rnn.rnn import RNN
 from nnlite.layers.rnn.simple_rnn import SimpleRNN
 from nnlite.layers.rnn.simple_rnn_cell import SimpleRNNCell
+from nnlite.layers.rnn.stacked_rnn_cells import StackedRNNCells
 from nnlite.layers.rnn.time_distributed import TimeDistributed
 
 __all__ = ["Bidirectional", "GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "SimpleRNN", "SimpleRNNCell",
-           "TimeDistributed"]
+           "StackedRNNCells", "TimeDistributed"]

@@ -6,6 +6,8 @@ from nnlite.backend.tensor import Tensor
 from nnlite.backend.variable import Variable
 from nnlite.layers.layer import Layer
 from nnlite.layers.rnn.dropout_rnn_cell import DropoutRNNCell
+from nnlite.layers.rnn.stacked_rnn_cells import (StackedRNNCells, call_accepts_training,
+                                                 cell_output_size)
 from nnlite.ops.recurrent import rnn_sequence
 
 
@@ -19,7 +21,8 @@ class RNN(Layer):
 
     Args:
         cell: An RNN cell: a layer with `call(inputs, states)` returning
-            `(output, new_states)` and a `state_size` (an int or a list).
+            `(output, new_states)` and a `state_size` (an int or a list), or
+            a list of cells (run as one `StackedRNNCells`).
         return_sequences: Return every step's output (batch, time, units)
             instead of the last one. Defaults to `False`.
         return_state: Also return the last states, after the output.
@@ -42,8 +45,7 @@ class RNN(Layer):
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
                  stateful=False, unroll=False, zero_output_for_mask=False, **kwargs):
         if isinstance(cell, (list, tuple)):
-            raise NotImplementedError("RNN with a list of cells (StackedRNNCells) is not "
-                                      "supported by nnlite yet; stack RNN layers instead")
+            cell = StackedRNNCells(cell)
         if not callable(getattr(cell, "call", None)):
             raise ValueError("Argument `cell` should have a `call` method. Received: cell=%r"
                              % (cell,))
@@ -64,21 +66,24 @@ class RNN(Layer):
         self.unroll = bool(unroll)
         self.zero_output_for_mask = bool(zero_output_for_mask)
         self.single_state = isinstance(state_size, (int, np.integer))
+        # Keras's: one entry per state, or per cell of a stack (an int or a
+        # list of ints); the states themselves are handled flat inside
         self.state_size = [int(state_size)] if self.single_state else \
-            [int(s) for s in state_size]
+            [_int_sizes(s) for s in state_size]
+        self._flat_sizes = _flatten(self.state_size)
         self.states = None
 
     # -- shapes and masks ----------------------------------------------------
     def _output_size(self):
-        size = getattr(self.cell, "output_size", None)
-        return self.state_size[0] if size is None else int(size)
+        return cell_output_size(self.cell)
 
     def compute_output_shape(self, sequences_shape, initial_state_shape=None):
         batch, length = sequences_shape[0], sequences_shape[1]
         out = (batch, length, self._output_size()) if self.return_sequences else \
             (batch, self._output_size())
         if self.return_state:
-            return (out,) + tuple((batch, s) for s in self.state_size)
+            return (out,) + tuple([(batch, d) for d in s] if isinstance(s, list) else
+                                  (batch, s) for s in self.state_size)
         return out
 
     def compute_mask(self, inputs, previous_mask=None):
@@ -103,7 +108,8 @@ class RNN(Layer):
 
     def _create_states(self, batch):
         self.states = [Variable(np.asarray(s, dtype=self.dtype), trainable=False,
-                                name="rnn_state") for s in self.get_initial_state(batch)]
+                                name="rnn_state")
+                       for s in _flatten(self.get_initial_state(batch))]
 
     # -- states ----------------------------------------------------------------
     def get_initial_state(self, batch_size):
@@ -111,7 +117,8 @@ class RNN(Layer):
         if fn is not None:
             state = fn(batch_size=batch_size)
             return list(state) if isinstance(state, (list, tuple)) else [state]
-        return [ops.zeros((batch_size, d), dtype=self.dtype) for d in self.state_size]
+        return self._nest([ops.zeros((batch_size, d), dtype=self.dtype)
+                           for d in self._flat_sizes])
 
     def reset_state(self):
         if self.states is not None:
@@ -128,19 +135,19 @@ class RNN(Layer):
             self._create_states(batch)    # the batch size of the first call
         if initial_state is None:
             initial_state = list(self.states) if self.stateful else None
-        elif not isinstance(initial_state, (list, tuple)):
-            initial_state = [initial_state]
+        else:
+            initial_state = _flatten(initial_state)
         if self.stateful and batch != self.states[0].shape[0]:
             raise ValueError("If an RNN is stateful, the batch size of the input sequences "
                              "must be the same as the batch size of the initial state.\n"
                              "- Expected batch size: %d\n- Received batch size: %d"
                              % (self.states[0].shape[0], batch))
         if initial_state is not None:
-            if len(initial_state) != len(self.state_size):
+            if len(initial_state) != len(self._flat_sizes):
                 raise ValueError("Layer %s expects %d initial state(s), but it received %d "
-                                 "initial state tensor(s)." % (self.name, len(self.state_size),
+                                 "initial state tensor(s)." % (self.name, len(self._flat_sizes),
                                                                len(initial_state)))
-            for s, size in zip(initial_state, self.state_size):
+            for s, size in zip(initial_state, self._flat_sizes):
                 if tuple(s.shape) != (batch, size):
                     raise ValueError("An initial state of layer %s must have shape %s. "
                                      "Received: %s" % (self.name, (batch, size),
@@ -156,43 +163,65 @@ class RNN(Layer):
         spec = self.cell.fused_spec() if hasattr(self.cell, "fused_spec") else None
         cell = self.cell
         try:
-            if spec is not None and (not training or cell.dropout_mask_count is None) \
-                    and sequences.shape[1]:
+            if spec is not None and sequences.shape[1]:
                 output, states = self._fused(spec, sequences, initial_state, mask, training)
             else:
                 output, states = self._stepwise(sequences, initial_state, mask, training)
         finally:
-            if isinstance(cell, DropoutRNNCell):
-                cell.reset_dropout_mask()
-                cell.reset_recurrent_dropout_mask()
+            _reset_dropout_masks(cell)
         if self.stateful:
             for v, s in zip(self.states, states):
                 v.assign(ops.convert_to_numpy(s))
         if self.return_state:
-            return (output,) + tuple(states)
+            return (output,) + tuple(self._nest(states))
         return output
 
+    def _nest(self, flat):
+        """Flat states in the structure of `state_size` (a list per stacked
+        cell with several states), as the cell takes and returns them."""
+        nested, i = [], 0
+        for size in self.state_size:
+            if isinstance(size, list):
+                nested.append(list(flat[i:i + len(size)]))
+                i += len(size)
+            else:
+                nested.append(flat[i])
+                i += 1
+        return nested
+
     def _fused(self, spec, x, initial_state, mask, training):
-        """The whole sequence in one C call (the built-in cells)."""
+        """The whole sequence in one C call (the built-in cells). With masks
+        per gate (`dropout_mask_count`), the input projection of every step
+        is computed here, gate by gate as the cell's step does, and the C
+        kernel takes it pre-projected with the (gates, batch, units)
+        recurrent masks."""
         cell = self.cell
+        per_gate = training and cell.dropout_mask_count is not None
+        dm = rdmask = None
         if training and 0.0 < cell.dropout < 1.0:
             dm = cell.get_dropout_mask(x[:, 0])
-            x = x * ops.expand_dims(dm, 1)
-        rdmask = None
         if training and 0.0 < cell.recurrent_dropout < 1.0:
             rdmask = cell.get_recurrent_dropout_mask(
                 np.zeros((x.shape[0], cell.units), dtype=self.dtype))
+            if per_gate:
+                rdmask = np.stack(rdmask)
+        kernel = cell.kernel
+        if dm is not None and per_gate:
+            x, kernel = _gate_projection(x, dm, kernel, cell.units), None
+        elif dm is not None:
+            x = x * ops.expand_dims(dm, 1)
         h0 = c0 = None
         if initial_state is not None:
             h0 = initial_state[0]
             c0 = initial_state[1] if len(initial_state) > 1 else None
-        result = rnn_sequence(spec["cell"], x, cell.kernel, cell.recurrent_kernel,
+        result = rnn_sequence(spec["cell"], x, kernel, cell.recurrent_kernel,
                               cell.bias if cell.use_bias else None, h0, c0, mask=mask,
                               recurrent_mask=rdmask, activation=spec["activation"],
                               recurrent_activation=spec["recurrent_activation"],
                               go_backwards=self.go_backwards,
                               reset_after=spec.get("reset_after", True),
-                              zero_output_for_mask=self.zero_output_for_mask)
+                              zero_output_for_mask=self.zero_output_for_mask,
+                              projected=kernel is None)
         seq, states = result[0], list(result[1:])
         if self.return_sequences:
             return seq, states
@@ -203,13 +232,13 @@ class RNN(Layer):
         for masks (state kept, previous output repeated) and go_backwards."""
         cell = self.cell
         states = list(initial_state) if initial_state is not None else \
-            self.get_initial_state(x.shape[0])
+            _flatten(self.get_initial_state(x.shape[0]))
         steps = range(x.shape[1] - 1, -1, -1) if self.go_backwards else range(x.shape[1])
-        kwargs = {"training": training} if _accepts_training(cell) else {}
+        kwargs = {"training": training} if call_accepts_training(cell) else {}
         outputs, prev = [], None
         for t in steps:
-            out, new = cell(x[:, t], states, **kwargs)
-            new = list(new) if isinstance(new, (list, tuple)) else [new]
+            out, new = cell(x[:, t], self._nest(states), **kwargs)
+            new = _flatten(new)
             if mask is not None:
                 keep = mask[:, t:t + 1]
                 if prev is None:
@@ -242,15 +271,37 @@ class RNN(Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from nnlite.saving.serialization_lib import deserialize_keras_object
+        from nnlite.saving.serialization_lib import deserialize_dtype, deserialize_keras_object
         config = dict(config)
         cell = deserialize_keras_object(config.pop("cell"), custom_objects=custom_objects)
+        if "dtype" in config:
+            config["dtype"] = deserialize_dtype(config["dtype"])
         return cls(cell, **config)
 
 
-def _accepts_training(cell):
-    import inspect
-    try:
-        return "training" in inspect.signature(cell.call).parameters
-    except (TypeError, ValueError):
-        return False
+def _gate_projection(x, masks, kernel, units):
+    """`concat((x * masks[g]) @ kernel_g for each gate g)` over all steps:
+    (batch, time, gates * units) from x (batch, time, features), one input
+    dropout mask (batch, features) and one GEMM per gate."""
+    return ops.concatenate([ops.matmul(x * ops.expand_dims(m, 1),
+                                       kernel[:, g * units:(g + 1) * units])
+                            for g, m in enumerate(masks)], axis=2)
+
+
+def _int_sizes(size):
+    return [int(s) for s in size] if isinstance(size, (list, tuple)) else int(size)
+
+
+def _flatten(states):
+    if isinstance(states, (list, tuple)):
+        return [s for entry in states for s in _flatten(entry)]
+    return [states]
+
+
+def _reset_dropout_masks(cell):
+    """Forgets the dropout masks of a call: the cell's, or each stacked cell's."""
+    if isinstance(cell, DropoutRNNCell):
+        cell.reset_dropout_mask()
+        cell.reset_recurrent_dropout_mask()
+    for inner in getattr(cell, "cells", None) or ():
+        _reset_dropout_masks(inner)
