@@ -1,0 +1,45 @@
+"""ops.image.affine_transform: the backward against finite differences, and
+the forward on transforms whose result is known exactly."""
+import numpy as np
+import pytest
+
+from op_gradcheck import check_grad
+
+from nnlite.ops import image
+
+
+def _transforms():
+    """Two rotations-with-shift whose taps land between pixels and outside."""
+    return np.array([[0.9, -0.3, 1.2, 0.35, 0.8, -0.7, 0.0, 0.0],
+                     [1.1, 0.2, -0.9, -0.1, 0.95, 0.6, 0.01, -0.02]])
+
+
+@pytest.mark.parametrize("fill_mode", ["constant", "nearest", "wrap", "reflect"])
+@pytest.mark.parametrize("interpolation", ["bilinear", "nearest"])
+def test_affine_transform_backward_matches_finite_differences(fill_mode, interpolation):
+    x = np.random.RandomState(0).rand(2, 4, 5, 2)
+    check_grad(lambda a: image.affine_transform(a, _transforms(), interpolation, fill_mode,
+                                                fill_value=0.5), x)
+
+
+def test_affine_transform_one_transform_for_the_batch_backward():
+    x = np.random.RandomState(1).rand(3, 4, 4, 1)
+    check_grad(lambda a: image.affine_transform(a, _transforms()[0], "bilinear", "reflect"), x)
+
+
+def test_affine_transform_identity_is_exact():
+    x = np.random.RandomState(2).rand(2, 5, 6, 3).astype("float32")
+    identity = [1, 0, 0, 0, 1, 0, 0, 0]
+    np.testing.assert_array_equal(image.affine_transform(x, identity).numpy(), x)
+
+
+def test_affine_transform_half_pixel_shift_averages_neighbours_with_constant_fill():
+    x = np.arange(4.0, dtype="float32").reshape(1, 1, 4, 1)
+    out = image.affine_transform(x, [1, 0, 0.5, 0, 1, 0, 0, 0], fill_value=10.0).numpy()
+    np.testing.assert_allclose(out.reshape(-1), [0.5, 1.5, 2.5, 0.5 * 3 + 0.5 * 10])
+
+
+def test_affine_transform_unknown_fill_mode_raises():
+    with pytest.raises(ValueError, match="fill_mode=mirror"):
+        image.affine_transform(np.zeros((1, 2, 2, 1)), [1, 0, 0, 0, 1, 0, 0, 0],
+                               fill_mode="mirror")
