@@ -180,3 +180,43 @@ def test_summary_shows_augmentation_output_shapes(capsys):
     model.summary()
     out = capsys.readouterr().out
     assert "(None, 12, 12, 3)" in out and "(None, 10, 9, 3)" in out
+
+
+def test_keras_io_augmentation_block_inside_a_functional_model(tmp_path):
+    # keras.io image classification / Deep Learning with Python ch. 8
+    data_augmentation = models.Sequential([layers.RandomFlip("horizontal"),
+                                           layers.RandomRotation(0.1), layers.RandomZoom(0.2)])
+    images = (np.random.RandomState(3).rand(8, 16, 16, 3) * 255).astype("uint8")
+    assert data_augmentation(images).shape == (8, 16, 16, 3)
+    inputs = nnlite.Input(shape=(16, 16, 3))
+    x = data_augmentation(inputs)
+    x = layers.Rescaling(1.0 / 255)(x)
+    x = layers.Conv2D(4, 3, strides=2, activation="relu")(x)
+    x = layers.GlobalAveragePooling2D()(x)
+    outputs = layers.Dense(1, activation="sigmoid")(x)
+    model = models.Model(inputs, outputs)
+    model.compile("adam", "binary_crossentropy", metrics=["accuracy"])
+    model.fit(images, np.arange(8) % 2, epochs=1, verbose=0)
+    trained = model(images, training=True).numpy()
+    inferred = model(images, training=False).numpy()
+    assert not np.allclose(trained, inferred)
+    np.testing.assert_array_equal(model.predict(images, verbose=0), model.predict(images, verbose=0))
+    path = str(tmp_path / "functional.keras")
+    model.save(path)
+    np.testing.assert_allclose(models.load_model(path).predict(images, verbose=0),
+                               model.predict(images, verbose=0), rtol=1e-6)
+
+
+def test_unseeded_augmented_models_train_identically_after_set_random_seed():
+    x, y = _data()
+    weights = []
+    for _ in range(2):
+        nnlite.utils.set_random_seed(3)
+        model = models.Sequential([layers.Input((8, 8, 1)), layers.RandomFlip(),
+                                   layers.RandomTranslation(0.2, 0.2), layers.Flatten(),
+                                   layers.Dense(2, activation="softmax")])
+        model.compile("sgd", "sparse_categorical_crossentropy")
+        model.fit(x, y, epochs=2, batch_size=16, verbose=0)
+        weights.append(model.get_weights())
+    for a, b in zip(*weights):
+        np.testing.assert_array_equal(a, b)
