@@ -154,8 +154,12 @@ def parse_axis_factor(factor, name, low_open, error):
     return -abs(factor), abs(factor)
 
 
-def check_fill_and_interpolation(fill_mode, interpolation):
-    """RandomRotation/Zoom/Translation's checks, with Keras's messages."""
+def check_fill_and_interpolation(fill_mode, interpolation, fill_value=0.0):
+    """RandomRotation/Zoom/Translation's checks, with Keras's messages (and a
+    check Keras lacks: `fill_value` must be a number)."""
+    if not _is_number(fill_value):
+        raise ValueError("`fill_value` must be a number. Received: fill_value=%r"
+                         % (fill_value,))
     if fill_mode not in image_ops.AFFINE_TRANSFORM_FILL_MODES:
         raise UnsupportedArgumentError(
             "Unknown `fill_mode` %s. Expected of one %s. Received: fill_mode=%r"

@@ -39,7 +39,7 @@ class RandomRotation(BaseImagePreprocessingLayer):
                  fill_value=0.0, data_format=None, **kwargs):
         super().__init__(data_format=data_format, **kwargs)
         self.factor = parse_factor(factor, (-1, 1))
-        check_fill_and_interpolation(fill_mode, interpolation)
+        check_fill_and_interpolation(fill_mode, interpolation, fill_value)
         self.fill_mode = fill_mode
         self.interpolation = interpolation
         self.fill_value = fill_value

@@ -57,7 +57,7 @@ class RandomTranslation(BaseImagePreprocessingLayer):
         self.width_factor = width_factor
         self.width_lower, self.width_upper = parse_axis_factor(
             width_factor, "width_factor", False, _FACTOR_ERROR)
-        check_fill_and_interpolation(fill_mode, interpolation)
+        check_fill_and_interpolation(fill_mode, interpolation, fill_value)
         self.fill_mode = fill_mode
         self.fill_value = fill_value
         self.interpolation = interpolation

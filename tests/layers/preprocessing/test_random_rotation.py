@@ -88,3 +88,8 @@ def test_random_rotation_unknown_fill_mode_raises_value_and_not_implemented_erro
 def test_random_rotation_unknown_interpolation_raises():
     with pytest.raises(ValueError, match="interpolation='bicubic'"):
         layers.RandomRotation(0.1, interpolation="bicubic")
+
+
+def test_random_rotation_non_numeric_fill_value_raises():
+    with pytest.raises(ValueError, match="fill_value='white'"):
+        layers.RandomRotation(0.1, fill_mode="constant", fill_value="white")
