@@ -23,7 +23,7 @@ Semantics are TensorFlow's, which Keras 3 calls on its TensorFlow backend:
 """
 import numpy as np
 
-from nnlite import config
+from nnlite import _core, config
 from nnlite.backend.tensor import apply, is_tensor, unwrap
 from nnlite.ops import numpy as nops
 from nnlite.ops.core import cast, convert_to_tensor
@@ -297,35 +297,53 @@ def _projective_taps(transform, height, width, interpolation, fill_mode):
     return taps, fill_w
 
 
-def _weighted_gather(x, taps, fill_w, fill_value):
-    """The differentiable resampling op: on NHWC `x`, output pixel `p` of image
-    `n` is `sum_k w_k[n, p] * x[n, i_k[n, p]] + fill_w[n, p] * fill_value`
-    (`taps` rows broadcast over the batch when there is one transform). Its
-    backward scatters `w_k * dy` back to the read pixels."""
-    n, h, w, c = (int(d) for d in x.shape)
+def _scatter_taps(dy, taps, n, hw, c, dtype):
+    """The backward of a resampling: each tap's `w * dy` added to the pixel it read."""
+    g = dy.reshape(n * hw, c)
+    dx = np.zeros((n * hw, c), np.float64)
+    offsets = (np.arange(n, dtype=np.int64) * hw)[:, None]
+    for index, weight in taps:
+        rows = np.broadcast_to(index, (n, hw)) + offsets
+        np.add.at(dx, rows.reshape(-1), g * np.broadcast_to(weight, (n, hw)).reshape(-1, 1))
+    return dx.astype(dtype)
+
+
+def _gather_taps(a, taps, fill_w, fill_value):
+    """The resampling forward in NumPy (dtypes the C core lacks, e.g. float16):
+    `sum_k w_k * x[i_k] + fill_w * fill_value` per output pixel."""
+    n, h, w, c = a.shape
     hw = h * w
-    rows = [(i if i.shape[0] == n else np.broadcast_to(i, (n, hw)))
-            + (np.arange(n, dtype=np.int64) * hw)[:, None] for i, _ in taps]
-    weights = [np.broadcast_to(wt, (n, hw)) for _, wt in taps]
+    flat = a.reshape(n * hw, c)
+    offsets = (np.arange(n, dtype=np.int64) * hw)[:, None]
+    dt = a.dtype.type
+    out = np.zeros((n * hw, c), a.dtype)
+    for index, weight in taps:
+        rows = (np.broadcast_to(index, (n, hw)) + offsets).reshape(-1)
+        out += flat[rows] * np.broadcast_to(weight, (n, hw)).reshape(-1, 1).astype(dt)
+    if fill_value != 0 and np.any(fill_w):
+        out += (np.broadcast_to(fill_w, (n, hw)).reshape(-1, 1) * dt(fill_value)).astype(dt)
+    return out.reshape(a.shape)
+
+
+def _resample(x, transform, interpolation, fill_mode, fill_value):
+    """The differentiable resampling op on NHWC `x`: the forward is the C
+    kernel (`nl_*affine_transform`) for float32 and float64, the backward
+    scatters the NumPy taps (computed only when a gradient is asked for)."""
+    n, h, w, c = (int(d) for d in x.shape)
 
     def fn(a):
-        flat = a.reshape(n * hw, c)
-        dt = a.dtype.type
-        out = np.zeros((n * hw, c), a.dtype)
-        for r, wt in zip(rows, weights):
-            out += flat[r.reshape(-1)] * wt.reshape(-1, 1).astype(dt)
-        if fill_value != 0 and np.any(fill_w):
-            out += (np.broadcast_to(fill_w, (n, hw)).reshape(-1, 1) * dt(fill_value)).astype(dt)
-        if not np.issubdtype(a.dtype, np.floating):
-            return out.reshape(n, h, w, c), None
+        if a.dtype in (np.float32, np.float64):
+            out = _core.affine_transform(a, transform, interpolation, fill_mode, fill_value)
+            taps = None
+        else:
+            taps, fill_w = _projective_taps(transform, h, w, interpolation, fill_mode)
+            out = _gather_taps(a, taps, fill_w, fill_value)
 
         def backward(dy):
-            g = dy.reshape(n * hw, c)
-            dx = np.zeros((n * hw, c), np.float64)
-            for r, wt in zip(rows, weights):
-                np.add.at(dx, r.reshape(-1), g * wt.reshape(-1, 1))
-            return (dx.astype(a.dtype).reshape(a.shape),)
-        return out.reshape(n, h, w, c), backward
+            used = taps if taps is not None else \
+                _projective_taps(transform, h, w, interpolation, fill_mode)[0]
+            return (_scatter_taps(dy, used, n, h * w, c, a.dtype).reshape(a.shape),)
+        return out, backward
     return apply("affine_transform", fn, (x,))
 
 
@@ -383,5 +401,4 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     if t.shape[0] not in (1, n):
         raise ValueError("There must be one transform, or one per image (%d). Received: "
                          "transform.shape=%s" % (n, t.shape))
-    taps, fill_w = _projective_taps(t, h, w, interpolation, fill_mode)
-    return back(_weighted_gather(x, taps, fill_w, fill_value))
+    return back(_resample(x, t, interpolation, fill_mode, fill_value))

@@ -43,3 +43,41 @@ def test_affine_transform_unknown_fill_mode_raises():
     with pytest.raises(ValueError, match="fill_mode=mirror"):
         image.affine_transform(np.zeros((1, 2, 2, 1)), [1, 0, 0, 0, 1, 0, 0, 0],
                                fill_mode="mirror")
+
+
+def _random_transforms(rng, n, projective):
+    t = np.stack([rng.uniform(-1.5, 1.5, n), rng.uniform(-0.7, 0.7, n), rng.uniform(-6, 6, n),
+                  rng.uniform(-0.7, 0.7, n), rng.uniform(-1.5, 1.5, n), rng.uniform(-6, 6, n),
+                  rng.uniform(-0.05, 0.05, n) * projective,
+                  rng.uniform(-0.05, 0.05, n) * projective], axis=1)
+    return t.astype(np.float32)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("fill_mode", ["constant", "nearest", "wrap", "reflect"])
+@pytest.mark.parametrize("interpolation", ["bilinear", "nearest"])
+def test_affine_transform_c_kernel_equals_numpy_taps(dtype, fill_mode, interpolation):
+    # the C forward and the NumPy taps its backward scatters must be the same sampling
+    rng = np.random.RandomState(5)
+    for trial, (h, w) in enumerate([(1, 1), (1, 6), (5, 1), (4, 7), (8, 8)]):
+        x = rng.rand(3, h, w, 2).astype(dtype)
+        t = _random_transforms(rng, 3, trial % 2)
+        out = image.affine_transform(x, t, interpolation, fill_mode, fill_value=2.5).numpy()
+        taps, fill_w = image._projective_taps(t, h, w, interpolation, fill_mode)
+        expected = image._gather_taps(x, taps, fill_w, 2.5)
+        np.testing.assert_array_equal(out, expected)
+
+
+def test_affine_transform_float16_runs_on_the_numpy_taps():
+    x = np.random.RandomState(2).rand(1, 4, 4, 1).astype("float16")
+    out = image.affine_transform(x, [1, 0, 1, 0, 1, 0, 0, 0], fill_mode="nearest").numpy()
+    assert out.dtype == np.float16
+    np.testing.assert_array_equal(out[0, :, :3], x[0, :, 1:])
+    np.testing.assert_array_equal(out[0, :, 3], x[0, :, 3])
+
+
+def test_affine_transform_degenerate_projection_reads_fill_value():
+    x = np.ones((1, 3, 3, 1), "float32")
+    t = [1, 0, 0, 0, 1, 0, -1, 0]            # k = 1 - x: zero in column 1
+    out = image.affine_transform(x, t, fill_value=4.0).numpy()
+    np.testing.assert_array_equal(out[0, :, 1, 0], [4.0, 4.0, 4.0])
