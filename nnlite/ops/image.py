@@ -1,10 +1,12 @@
 """Image ops, as `keras.ops.image`: resizing and affine (projective) transforms.
 
-Both are gathers with interpolation weights: the source positions and the
-weights are computed once from the output grid (NumPy on coordinates, never a
-loop over pixels), then the output is formed with the differentiable ops of
-`nnlite.ops.numpy` (`take`, `take_along_axis`, products and sums), so the
-gradient with respect to the images comes from those ops' backwards.
+Both are gathers with interpolation weights computed from the output grid
+(never a loop over pixels in Python). `resize` forms its output with the
+differentiable ops of `nnlite.ops.numpy` (`take`, products and sums), so its
+gradient comes from those ops' backwards. `affine_transform` runs its
+forward in the C core (`nl_*affine_transform`, float32 and float64; NumPy
+taps for other float types) and its backward scatters the same taps,
+computed in NumPy.
 
 Semantics are TensorFlow's, which Keras 3 calls on its TensorFlow backend:
 

@@ -81,3 +81,10 @@ def test_affine_transform_degenerate_projection_reads_fill_value():
     t = [1, 0, 0, 0, 1, 0, -1, 0]            # k = 1 - x: zero in column 1
     out = image.affine_transform(x, t, fill_value=4.0).numpy()
     np.testing.assert_array_equal(out[0, :, 1, 0], [4.0, 4.0, 4.0])
+
+
+def test_core_affine_transform_rejects_a_transform_count_that_is_not_one_or_n():
+    from nnlite import _core
+    with pytest.raises(ValueError, match="transform must have shape"):
+        _core.affine_transform(np.zeros((3, 2, 2, 1), "float32"), np.zeros((2, 8)), "bilinear",
+                               "constant", 0.0)
