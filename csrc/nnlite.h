@@ -607,4 +607,29 @@ int nl_drnn_backward(int cell, int act, int ract, int flags, int64_t b, int64_t 
                      const double *dhn, const double *dcn, double *dx, double *dw,
                      double *dr, double *dbias, double *dh0, double *dc0);
 
+/* ---- image resampling (ops.image.affine_transform) -------------------------
+ * TensorFlow's ImageProjectiveTransformV3 on n NHWC images (h x w x c,
+ * contiguous): output pixel (col x, row y) of image i reads the input at
+ * ((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k), k = c0 x + c1 y + 1, from
+ * transform row t = [a0 a1 a2 b0 b1 b2 c0 c1] (float32; nt == 1 row for the
+ * batch or nt == n, one per image). Coordinates and weights are float32 for
+ * both types. The fill mode first maps an outside coordinate back into the
+ * image (reflect dcba|abcd|dcba, wrap abcd|abcd, nearest aaaa|abcd, each then
+ * clamped to [0, size - 1]; constant leaves it); interpolation is nearest
+ * (halves away from zero) or bilinear (4 taps); a tap outside the image reads
+ * fill_value. k == 0 gives fill_value. y must not overlap x.
+ * NL_OK or NL_EINVAL (negative sizes, nt not 1 or n, unknown flags, NULL). */
+#define NL_INTERP_NEAREST 0
+#define NL_INTERP_BILINEAR 1
+#define NL_FILL_CONSTANT 0
+#define NL_FILL_NEAREST 1
+#define NL_FILL_WRAP 2
+#define NL_FILL_REFLECT 3
+int nl_saffine_transform(int64_t n, int64_t h, int64_t w, int64_t c, int64_t nt,
+                         int interpolation, int fill_mode, double fill_value,
+                         const float *transform, const float *x, float *y);
+int nl_daffine_transform(int64_t n, int64_t h, int64_t w, int64_t c, int64_t nt,
+                         int interpolation, int fill_mode, double fill_value,
+                         const float *transform, const double *x, double *y);
+
 #endif /* NNLITE_H */

@@ -1831,3 +1831,38 @@ def rnn_backward(cell, x, kernel, recurrent_kernel, saved, dy=None, dhn=None, dc
                                       p(dx), p(dk), p(dr), p(db), p(dh0), p(dc0)),
            "rnn_backward")
     return dx, dk, dr, db, dh0, dc0
+
+
+# --------------------------------------------------------------------------
+# image resampling (ops.image.affine_transform)
+
+AFFINE_INTERPOLATIONS = {"nearest": lib.NL_INTERP_NEAREST, "bilinear": lib.NL_INTERP_BILINEAR}
+AFFINE_FILL_MODES = {"constant": lib.NL_FILL_CONSTANT, "nearest": lib.NL_FILL_NEAREST,
+                     "wrap": lib.NL_FILL_WRAP, "reflect": lib.NL_FILL_REFLECT}
+_F32_T = np.dtype(np.float32)
+
+
+def affine_transform(images, transform, interpolation, fill_mode, fill_value):
+    """TensorFlow's projective resampling of NHWC `images` (float32 or float64)
+    by `transform`, `(1, 8)` or `(N, 8)` rows `[a0 a1 a2 b0 b1 b2 c0 c1]` that
+    map output pixels to input pixels (see nnlite.h); returns a new array."""
+    dtype = _float_dtype("images", images)
+    _ndim("images", images, 4)
+    if interpolation not in AFFINE_INTERPOLATIONS:
+        raise ValueError("affine_transform: unknown interpolation %r. Expected one of %s"
+                         % (interpolation, sorted(AFFINE_INTERPOLATIONS)))
+    if fill_mode not in AFFINE_FILL_MODES:
+        raise ValueError("affine_transform: unknown fill_mode %r. Expected one of %s"
+                         % (fill_mode, sorted(AFFINE_FILL_MODES)))
+    n, h, w, c = images.shape
+    t = np.require(transform, dtype=_F32_T, requirements=("C", "A"))
+    if t.ndim != 2 or t.shape[1] != 8 or t.shape[0] not in (1, n):
+        raise ValueError("affine_transform: transform must have shape (1, 8) or (%d, 8). "
+                         "Received: shape=%s" % (n, t.shape))
+    x = _in(images)
+    out = np.empty(x.shape, dtype)
+    _check(_fn(dtype, "affine_transform")(
+        n, h, w, c, t.shape[0], AFFINE_INTERPOLATIONS[interpolation],
+        AFFINE_FILL_MODES[fill_mode], float(fill_value), _ptr(_F32_T, t), _ptr(dtype, x),
+        _ptr(dtype, out)), "affine_transform")
+    return out

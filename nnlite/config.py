@@ -1,7 +1,8 @@
-"""Global settings, as `keras.config`: float type and fuzz factor."""
+"""Global settings, as `keras.config`: float type, fuzz factor and image data format."""
 
 _FLOATX = "float32"
 _EPSILON = 1e-7
+_IMAGE_DATA_FORMAT = "channels_last"
 
 
 def floatx():
@@ -27,6 +28,23 @@ def set_epsilon(value):
     """Sets the fuzz factor used in numeric expressions."""
     global _EPSILON
     _EPSILON = float(value)
+
+
+def image_data_format():
+    """Returns the default image data format, `"channels_last"` or
+    `"channels_first"`. Defaults to `"channels_last"`."""
+    return _IMAGE_DATA_FORMAT
+
+
+def set_image_data_format(data_format):
+    """Sets the default image data format: `"channels_last"` (images
+    `(H, W, C)`) or `"channels_first"` (`(C, H, W)`)."""
+    global _IMAGE_DATA_FORMAT
+    value = str(data_format).lower()
+    if value not in ("channels_first", "channels_last"):
+        raise ValueError("The `data_format` argument must be one of {'channels_first', "
+                         "'channels_last'}. Received: data_format=%s" % (data_format,))
+    _IMAGE_DATA_FORMAT = value
 
 
 def set_num_threads(n):

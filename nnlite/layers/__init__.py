@@ -30,6 +30,9 @@ from nnlite.layers.permute import Permute
 from nnlite.layers.preprocessing import (CategoryEncoding, CenterCrop, Discretization, Hashing,
                                          IntegerLookup, Normalization, Rescaling, Resizing,
                                          StringLookup, TextVectorization)
+from nnlite.layers.preprocessing import (RandomBrightness, RandomContrast, RandomCrop,
+                                         RandomFlip, RandomRotation, RandomTranslation,
+                                         RandomZoom)
 from nnlite.layers.repeat_vector import RepeatVector
 from nnlite.layers.wrapper import Wrapper
 from nnlite.layers.leaky_relu import LeakyReLU
@@ -56,6 +59,9 @@ ALL_OBJECTS_DICT.update({cls.__name__: cls for cls in (
 ALL_OBJECTS_DICT.update({cls.__name__: cls for cls in (
     CategoryEncoding, CenterCrop, Discretization, Hashing, IntegerLookup, Normalization,
     Rescaling, Resizing, StringLookup, TextVectorization)})
+ALL_OBJECTS_DICT.update({cls.__name__: cls for cls in (
+    RandomBrightness, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation,
+    RandomZoom)})
 
 
 def serialize(layer):
@@ -98,3 +104,5 @@ __all__ += ["Bidirectional", "Embedding", "GRU", "GRUCell", "LSTM", "LSTMCell", 
             "Wrapper"]
 __all__ += ["CategoryEncoding", "CenterCrop", "Discretization", "Hashing", "IntegerLookup",
             "Normalization", "Rescaling", "Resizing", "StringLookup", "TextVectorization"]
+__all__ += ["RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip", "RandomRotation",
+            "RandomTranslation", "RandomZoom"]

@@ -1,10 +1,12 @@
 """Image ops, as `keras.ops.image`: resizing and affine (projective) transforms.
 
-Both are gathers with interpolation weights: the source positions and the
-weights are computed once from the output grid (NumPy on coordinates, never a
-loop over pixels), then the output is formed with the differentiable ops of
-`nnlite.ops.numpy` (`take`, `take_along_axis`, products and sums), so the
-gradient with respect to the images comes from those ops' backwards.
+Both are gathers with interpolation weights computed from the output grid
+(never a loop over pixels in Python). `resize` forms its output with the
+differentiable ops of `nnlite.ops.numpy` (`take`, products and sums), so its
+gradient comes from those ops' backwards. `affine_transform` runs its
+forward in the C core (`nl_*affine_transform`, float32 and float64; NumPy
+taps for other float types) and its backward scatters the same taps,
+computed in NumPy.
 
 Semantics are TensorFlow's, which Keras 3 calls on its TensorFlow backend:
 
@@ -23,8 +25,8 @@ Semantics are TensorFlow's, which Keras 3 calls on its TensorFlow backend:
 """
 import numpy as np
 
-from nnlite import config
-from nnlite.backend.tensor import is_tensor, unwrap
+from nnlite import _core, config
+from nnlite.backend.tensor import apply, is_tensor, unwrap
 from nnlite.ops import numpy as nops
 from nnlite.ops.core import cast, convert_to_tensor
 
@@ -255,38 +257,96 @@ def _round_half_away(c):
 
 
 def _projective_taps(transform, height, width, interpolation, fill_mode):
-    """(flat source indices, weights, fill weights) of every output pixel:
-    indices and weights `(T, H*W*taps)`, fill weights `(T, H*W)` (the weight
-    that reads `fill_value`), for `T` transforms."""
-    t = transform.astype(np.float32)
-    ys, xs = np.meshgrid(np.arange(height, dtype=np.float32),
-                         np.arange(width, dtype=np.float32), indexing="ij")
-    xs, ys = xs[None], ys[None]
-    col = [t[:, i].reshape(-1, 1, 1) for i in range(8)]
-    proj = col[6] * xs + col[7] * ys + np.float32(1)
-    safe = np.where(proj == 0, np.float32(1), proj)
-    in_x = (col[0] * xs + col[1] * ys + col[2]) / safe
-    in_y = (col[3] * xs + col[4] * ys + col[5]) / safe
-    x = _map_coordinates(in_x, width, fill_mode)
-    y = _map_coordinates(in_y, height, fill_mode)
+    """The interpolation taps of every output pixel, for `T` transforms: a list
+    of `(flat source index, weight)` pairs, each `(T, H*W)` (the weight is 0
+    where the tap falls outside the image), and the fill weights `(T, H*W)`
+    (the part of each pixel that reads `fill_value`). Weights are float32, as
+    TensorFlow computes them."""
+    f32 = np.float32
+    t = transform.astype(f32)
+    ys, xs = np.meshgrid(np.arange(height, dtype=f32), np.arange(width, dtype=f32),
+                         indexing="ij")
+    xs, ys = xs.reshape(1, -1), ys.reshape(1, -1)
+    col = [t[:, i:i + 1] for i in range(8)]
+    proj = col[6] * xs + col[7] * ys + f32(1)
+    degenerate = proj == 0
+    safe = np.where(degenerate, f32(1), proj)
+    x = _map_coordinates((col[0] * xs + col[1] * ys + col[2]) / safe, width, fill_mode)
+    y = _map_coordinates((col[3] * xs + col[4] * ys + col[5]) / safe, height, fill_mode)
     if interpolation == "nearest":
-        yi, xi = _round_half_away(y)[..., None], _round_half_away(x)[..., None]
-        w = np.ones(yi.shape, np.float64)
+        rows, cols = [_round_half_away(y)], [_round_half_away(x)]
+        points = [(0, 0, np.ones(x.shape, f32))]
     else:
         y0, x0 = np.floor(y), np.floor(x)
-        wy1, wx1 = (y - y0).astype(np.float64), (x - x0).astype(np.float64)
-        wy0, wx0 = 1.0 - wy1, 1.0 - wx1
+        wy1, wx1 = y - y0, x - x0
+        wy0, wx0 = f32(1) - wy1, f32(1) - wx1
         y0, x0 = y0.astype(np.int64), x0.astype(np.int64)
-        yi = np.stack([y0, y0, y0 + 1, y0 + 1], axis=-1)
-        xi = np.stack([x0, x0 + 1, x0, x0 + 1], axis=-1)
-        w = np.stack([wy0 * wx0, wy0 * wx1, wy1 * wx0, wy1 * wx1], axis=-1)
-    w = np.where((proj == 0)[..., None], 0.0, w)
-    inside = (yi >= 0) & (yi < height) & (xi >= 0) & (xi < width)
-    fill_w = np.where(inside, 0.0, w).sum(axis=-1)
-    fill_w = np.where(proj == 0, 1.0, fill_w)
-    index = np.clip(yi, 0, height - 1) * width + np.clip(xi, 0, width - 1)
-    n = t.shape[0]
-    return index.reshape(n, -1), np.where(inside, w, 0.0).reshape(n, -1), fill_w.reshape(n, -1)
+        rows, cols = [y0, y0 + 1], [x0, x0 + 1]
+        points = [(0, 0, wy0 * wx0), (0, 1, wy0 * wx1), (1, 0, wy1 * wx0), (1, 1, wy1 * wx1)]
+    # each row and column index once: inside the image, and clamped to it
+    row_in = [(r >= 0) & (r < height) for r in rows]
+    col_in = [(c >= 0) & (c < width) for c in cols]
+    row_at = [np.minimum(np.maximum(r, 0), height - 1) * width for r in rows]
+    col_at = [np.minimum(np.maximum(c, 0), width - 1) for c in cols]
+    taps = []
+    fill_w = np.zeros(x.shape, f32)
+    for ri, ci, w in points:
+        w = np.where(degenerate, f32(0), w)
+        inside = row_in[ri] & col_in[ci]
+        fill_w += np.where(inside, f32(0), w)
+        taps.append((row_at[ri] + col_at[ci], np.where(inside, w, f32(0))))
+    fill_w = np.where(degenerate, f32(1), fill_w)
+    return taps, fill_w
+
+
+def _scatter_taps(dy, taps, n, hw, c, dtype):
+    """The backward of a resampling: each tap's `w * dy` added to the pixel it read."""
+    g = dy.reshape(n * hw, c)
+    dx = np.zeros((n * hw, c), np.float64)
+    offsets = (np.arange(n, dtype=np.int64) * hw)[:, None]
+    for index, weight in taps:
+        rows = np.broadcast_to(index, (n, hw)) + offsets
+        np.add.at(dx, rows.reshape(-1), g * np.broadcast_to(weight, (n, hw)).reshape(-1, 1))
+    return dx.astype(dtype)
+
+
+def _gather_taps(a, taps, fill_w, fill_value):
+    """The resampling forward in NumPy (dtypes the C core lacks, e.g. float16):
+    `sum_k w_k * x[i_k] + fill_w * fill_value` per output pixel."""
+    n, h, w, c = a.shape
+    hw = h * w
+    flat = a.reshape(n * hw, c)
+    offsets = (np.arange(n, dtype=np.int64) * hw)[:, None]
+    dt = a.dtype.type
+    out = np.zeros((n * hw, c), a.dtype)
+    for index, weight in taps:
+        rows = (np.broadcast_to(index, (n, hw)) + offsets).reshape(-1)
+        out += flat[rows] * np.broadcast_to(weight, (n, hw)).reshape(-1, 1).astype(dt)
+    if fill_value != 0 and np.any(fill_w):
+        out += (np.broadcast_to(fill_w, (n, hw)).reshape(-1, 1) * dt(fill_value)).astype(dt)
+    return out.reshape(a.shape)
+
+
+def _resample(x, transform, interpolation, fill_mode, fill_value):
+    """The differentiable resampling op on NHWC `x`: the forward is the C
+    kernel (`nl_*affine_transform`) for float32 and float64, the backward
+    scatters the NumPy taps (computed only when a gradient is asked for)."""
+    n, h, w, c = (int(d) for d in x.shape)
+
+    def fn(a):
+        if a.dtype in (np.float32, np.float64):
+            out = _core.affine_transform(a, transform, interpolation, fill_mode, fill_value)
+            taps = None
+        else:
+            taps, fill_w = _projective_taps(transform, h, w, interpolation, fill_mode)
+            out = _gather_taps(a, taps, fill_w, fill_value)
+
+        def backward(dy):
+            used = taps if taps is not None else \
+                _projective_taps(transform, h, w, interpolation, fill_mode)[0]
+            return (_scatter_taps(dy, used, n, h * w, c, a.dtype).reshape(a.shape),)
+        return out, backward
+    return apply("affine_transform", fn, (x,))
 
 
 def affine_transform(images, transform, interpolation="bilinear", fill_mode="constant",
@@ -343,16 +403,4 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     if t.shape[0] not in (1, n):
         raise ValueError("There must be one transform, or one per image (%d). Received: "
                          "transform.shape=%s" % (n, t.shape))
-    index, weights, fill_w = _projective_taps(t, h, w, interpolation, fill_mode)
-    taps = index.shape[1] // (h * w)
-    flat = nops.reshape(x, (n, h * w, c))
-    if t.shape[0] == 1:
-        picked = nops.take(flat, index[0], axis=1)                  # (n, h*w*taps, c)
-    else:
-        picked = nops.take_along_axis(flat, index[:, :, None], axis=1)
-    dt = x.dtype
-    weights = weights.astype(dt).reshape(-1, h * w, taps, 1)
-    out = nops.sum(nops.reshape(picked, (n, h * w, taps, c)) * weights, axis=2)
-    if fill_value != 0 and np.any(fill_w):
-        out = out + (fill_w.astype(dt) * dt.type(fill_value)).reshape(-1, h * w, 1)
-    return back(nops.reshape(out, (n, h, w, c)))
+    return back(_resample(x, t, interpolation, fill_mode, fill_value))

@@ -7,6 +7,12 @@ import numpy as np
 from nnlite import random as nl_random
 from nnlite.layers.layer import Layer
 from nnlite.ops import image as image_ops
+from nnlite.ops.core import cast
+
+
+class UnsupportedArgumentError(NotImplementedError, ValueError):
+    """An unknown `fill_mode` or `interpolation`: Keras raises
+    NotImplementedError; this is also a ValueError, as nnlite's argument errors are."""
 
 
 class BaseImagePreprocessingLayer(Layer):
@@ -14,7 +20,10 @@ class BaseImagePreprocessingLayer(Layer):
     `(H, W, C)` (`(N, C, H, W)` / `(C, H, W)` with `data_format="channels_first"`).
 
     Subclasses that augment define `augment(images)` (training) and, when the
-    layer is not the identity at inference, `infer(images)`. As in Keras,
+    layer is not the identity at inference, `infer(images)`. Random layers
+    split `augment` as Keras does: `get_random_transformation(images)` draws
+    one transform per image (NumPy arrays) and `transform_images(images,
+    transformation)` applies it, so a fixed transform can be applied directly. As in Keras,
     `call`'s `training` defaults to True, so a direct `layer(x)` augments,
     while `fit` trains with `training=True` and `predict`/`evaluate` call with
     `training=False`. Random layers draw from their own `SeedGenerator(seed)`:
@@ -49,6 +58,11 @@ class BaseImagePreprocessingLayer(Layer):
         return int(shape[0]) if len(shape) == 4 else 1
 
     # -- randomness ----------------------------------------------------------
+    def _init_seed(self, seed):
+        """Keras's `self.seed` and `self.generator = SeedGenerator(seed)`."""
+        self.seed = seed
+        self.generator = nl_random.SeedGenerator(seed)
+
     def _uniform(self, shape, minval, maxval):
         """Float32 NumPy values on `[minval, maxval)` from the layer's generator."""
         return np.asarray(nl_random.uniform(shape, minval, maxval, dtype="float32",
@@ -62,6 +76,18 @@ class BaseImagePreprocessingLayer(Layer):
         return self.infer(inputs)
 
     def augment(self, images):
+        return self.transform_images(images, self.get_random_transformation(images))
+
+    def get_random_transformation(self, images):
+        return None
+
+    def transform_images(self, images, transformation):
+        return images
+
+    def _float_images(self, images):
+        """`images` in the layer's float dtype (Keras casts to the compute dtype)."""
+        if images.dtype != np.dtype(self.dtype):
+            return cast(images, self.dtype)
         return images
 
     def infer(self, images):
@@ -126,6 +152,22 @@ def parse_axis_factor(factor, name, low_open, error):
         return lower, upper
     check(factor)
     return -abs(factor), abs(factor)
+
+
+def check_fill_and_interpolation(fill_mode, interpolation, fill_value=0.0):
+    """RandomRotation/Zoom/Translation's checks, with Keras's messages (and a
+    check Keras lacks: `fill_value` must be a number)."""
+    if not _is_number(fill_value):
+        raise ValueError("`fill_value` must be a number. Received: fill_value=%r"
+                         % (fill_value,))
+    if fill_mode not in image_ops.AFFINE_TRANSFORM_FILL_MODES:
+        raise UnsupportedArgumentError(
+            "Unknown `fill_mode` %s. Expected of one %s. Received: fill_mode=%r"
+            % (fill_mode, ("reflect", "wrap", "constant", "nearest"), fill_mode))
+    if interpolation not in image_ops.AFFINE_TRANSFORM_INTERPOLATIONS:
+        raise UnsupportedArgumentError(
+            "Unknown `interpolation` %s. Expected of one %s. Received: interpolation=%r"
+            % (interpolation, image_ops.AFFINE_TRANSFORM_INTERPOLATIONS, interpolation))
 
 
 def check_choice(value, choices, name, cls_name):
