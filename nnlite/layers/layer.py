@@ -583,7 +583,8 @@ def _shapes_of(x):
         return {k: _shapes_of(v) for k, v in x.items()}
     if x is None:
         return None
-    shape = tuple(x.shape)
+    # a layer that takes raw inputs may get Python numbers
+    shape = tuple(x.shape) if hasattr(x, "shape") else np.shape(x)
     return (None,) + shape[1:] if shape else shape
 
 

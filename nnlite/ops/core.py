@@ -56,13 +56,23 @@ def cast(x, dtype):
     return apply("cast", _cast, (x,), _dtype(dtype))
 
 
+def _is_symbolic(x):
+    from nnlite.layers.input_layer import KerasTensor
+    return isinstance(x, KerasTensor)
+
+
 def dtype(x):
-    """The dtype name of `x`, as `keras.ops.dtype`."""
+    """The dtype name of `x`, as `keras.ops.dtype` (a KerasTensor's too)."""
+    if _is_symbolic(x):
+        return x.dtype
     return np.asarray(unwrap(x)).dtype.name
 
 
 def shape(x):
-    """The shape of `x` as a tuple of ints."""
+    """The shape of `x` as a tuple of ints (of a KerasTensor: with `None` for
+    unknown sizes)."""
+    if _is_symbolic(x):
+        return tuple(x.shape)
     return tuple(np.shape(unwrap(x)))
 
 

@@ -59,14 +59,16 @@ def _first_float_dtype(values, kt):
 
 def symbolic_call(name, fn, args, kwargs):
     """`fn(*args, **kwargs)` recorded as an `OpLayer` node (some argument is a
-    KerasTensor). The arguments are bound to `fn`'s signature first, so those
-    given by keyword that `fn` also takes by position become positional."""
+    KerasTensor). The node keeps the arguments as given; a call with keywords
+    only is bound to `fn`'s signature, so its first operand becomes positional
+    (a layer call needs one)."""
     from nnlite.layers.op_layer import OpLayer
     try:
         bound = inspect.signature(fn).bind(*args, **kwargs)
     except TypeError as e:
         raise TypeError("ops.%s: %s" % (name, e)) from None
-    args, kwargs = bound.args, bound.kwargs
+    if not args:
+        args, kwargs = bound.args, bound.kwargs
     if not args:
         raise TypeError("ops.%s needs a positional argument to record on a KerasTensor."
                         % name)
