@@ -67,6 +67,8 @@ def _refuse_bytecode(argument, safe_mode):
 
 def _revive_function(argument, config, safe_mode, custom_objects=None):
     from nnlite.saving.serialization_lib import deserialize_keras_object
+    if callable(config):        # a live config (`get_live_config`)
+        return config
     if isinstance(config, dict) and config.get("class_name") == "__lambda__":
         _refuse_bytecode(argument, safe_mode)
     return deserialize_keras_object(config, custom_objects=custom_objects)
@@ -189,6 +191,17 @@ class Lambda(Layer):
         base = super().get_config()
         return {**base, **config}
 
+    def get_live_config(self):
+        """`get_config()` with the function, output shape and mask as the objects
+        themselves (for copies in this process, e.g. `clone_model`)."""
+        config = self.get_config()
+        config["function"] = self.function
+        if callable(self._output_shape):
+            config["output_shape"] = self._output_shape
+        if self.mask is not None:
+            config["mask"] = self.mask
+        return config
+
     @classmethod
     def from_config(cls, config, custom_objects=None, safe_mode=None):
         """Refuses a lambda saved as bytecode: ValueError (Keras's message) in safe
@@ -204,13 +217,15 @@ class Lambda(Layer):
         config = dict(config)
         config["function"] = _revive_function("function", config["function"], safe,
                                               custom_objects)
-        if isinstance(config.get("output_shape"), dict) and \
-                "class_name" in config["output_shape"]:
+        if callable(config.get("output_shape")) or (
+                isinstance(config.get("output_shape"), dict) and
+                "class_name" in config["output_shape"]):
             config["output_shape"] = _revive_function("output_shape", config["output_shape"],
                                                       safe, custom_objects)
         elif config.get("output_shape") is not None:
             config["output_shape"] = _as_shapes(config["output_shape"])
-        if isinstance(config.get("mask"), dict) and "class_name" in config["mask"]:
+        if callable(config.get("mask")) or (isinstance(config.get("mask"), dict) and
+                                            "class_name" in config["mask"]):
             config["mask"] = _revive_function("mask", config["mask"], safe, custom_objects)
         if "arguments" in config:
             config["arguments"] = deserialize_keras_object(config["arguments"],

@@ -33,6 +33,7 @@ class OpLayer(Layer):
     """
 
     _raw_inputs = True      # the op converts its operands itself (numbers too)
+    warns_on_dropped_mask = False   # Keras ops are not layers: no dropped-mask warning
 
     def __init__(self, op, reverse=False, name=None, **kwargs):
         symbolic.get(op)          # refuses an unknown name now, not at run time

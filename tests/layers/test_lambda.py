@@ -179,3 +179,23 @@ def test_load_model_safe_mode_false_reaches_the_lambda(tmp_path):
     model.save(path)
     with pytest.raises((ValueError, NotImplementedError), match="never runs bytecode"):
         nnlite.saving.load_model(path, safe_mode=False)
+
+
+def test_lambda_on_a_list_of_inputs():
+    a, b = Input((3,)), Input((3,))
+    model = Model([a, b], Lambda(lambda t: t[0] * t[1])([a, b]))
+    x1, x2 = RNG.normal(size=(2, 3)), RNG.normal(size=(2, 3))
+    np.testing.assert_allclose(model.predict([x1, x2], verbose=0), x1 * x2, rtol=1e-6)
+
+
+def test_lambda_in_sequential_without_input_builds_on_data():
+    model = Sequential([Lambda(lambda t: t / 255.0), Dense(2)])
+    out = model.predict(np.full((3, 4), 255.0), verbose=0)
+    assert out.shape == (3, 2)
+
+
+def test_clone_model_copies_a_lambda_without_bytecode():
+    inp = Input((3,))
+    model = Model(inp, Lambda(lambda t: t * 4.0)(inp))
+    clone = nnlite.models.clone_model(model)
+    np.testing.assert_allclose(clone.predict(np.ones((1, 3)), verbose=0), [[4.0, 4.0, 4.0]])

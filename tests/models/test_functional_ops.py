@@ -160,3 +160,13 @@ def test_functional_ops_model_saves_and_loads(tmp_path):
         loaded = nnlite.saving.load_model(path)
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0),
                                rtol=1e-6)
+
+
+def test_op_on_a_masked_tensor_drops_the_mask_without_warning():
+    inp = Input((5,), dtype="int32")
+    emb = nnlite.layers.Embedding(10, 4, mask_zero=True)(inp)
+    model = Model(inp, ops.mean(emb, axis=1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = model.predict(np.array([[1, 2, 0, 0, 0]], dtype="int32"), verbose=0)
+    assert out.shape == (1, 4)
