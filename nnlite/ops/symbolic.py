@@ -23,9 +23,15 @@ _NOT_RECORDED = frozenset(("shape", "dtype", "is_tensor", "convert_to_numpy",
 _OPS = {}      # public name ("mean", "image.resize") -> the op as written
 
 
+_KERAS_TENSOR = None    # the KerasTensor class, imported on first use (layers import ops)
+
+
 def _keras_tensor_type():
-    from nnlite.layers.input_layer import KerasTensor
-    return KerasTensor
+    global _KERAS_TENSOR
+    if _KERAS_TENSOR is None:
+        from nnlite.layers.input_layer import KerasTensor
+        _KERAS_TENSOR = KerasTensor
+    return _KERAS_TENSOR
 
 
 def _any_symbolic(values, kt):
@@ -78,13 +84,10 @@ def symbolic_call(name, fn, args, kwargs):
 
 def recording(name, fn):
     """`fn` wrapped to record an `OpLayer` node when called on KerasTensors."""
-    kt_holder = []
 
     @functools.wraps(fn)
     def op(*args, **kwargs):
-        if not kt_holder:
-            kt_holder.append(_keras_tensor_type())
-        kt = kt_holder[0]
+        kt = _KERAS_TENSOR or _keras_tensor_type()     # inlined: this runs on every op
         if _any_symbolic(args, kt) or (kwargs and _any_symbolic(kwargs.values(), kt)):
             return symbolic_call(name, fn, args, kwargs)
         return fn(*args, **kwargs)
