@@ -199,3 +199,12 @@ def test_clone_model_copies_a_lambda_without_bytecode():
     model = Model(inp, Lambda(lambda t: t * 4.0)(inp))
     clone = nnlite.models.clone_model(model)
     np.testing.assert_allclose(clone.predict(np.ones((1, 3)), verbose=0), [[4.0, 4.0, 4.0]])
+
+
+def test_enable_unsafe_deserialization_still_never_runs_bytecode(monkeypatch):
+    from nnlite.saving import serialization_lib
+    monkeypatch.setattr(serialization_lib, "_unsafe_globally", [False])
+    config_ = serialize_keras_object(Lambda(lambda t: t * 2))
+    nnlite.config.enable_unsafe_deserialization()
+    with pytest.raises(NotImplementedError, match="never runs bytecode"):
+        deserialize_keras_object(config_)
