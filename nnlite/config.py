@@ -73,3 +73,11 @@ def runtime_info():
             "isas_supported": [n for n in _core.ISAS if _core.isa_supported(n)],
             "num_threads": _core.get_num_threads(),
             "version": _core.version()}
+
+
+def enable_unsafe_deserialization():
+    """As `keras.config.enable_unsafe_deserialization()`: loading then behaves
+    as with `safe_mode=False`. nnlite still never runs bytecode stored in a
+    file (a saved lambda raises NotImplementedError instead of ValueError)."""
+    from nnlite.saving import serialization_lib
+    serialization_lib.enable_unsafe_deserialization()

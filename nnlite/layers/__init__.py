@@ -9,6 +9,7 @@ from nnlite.layers.elu import ELU
 from nnlite.layers.embedding import Embedding
 from nnlite.layers.flatten import Flatten
 from nnlite.layers.input_layer import Input, InputLayer, KerasTensor
+from nnlite.layers.lambda_layer import Lambda
 from nnlite.layers.layer import Layer
 from nnlite.layers.layer_normalization import LayerNormalization
 from nnlite.layers.merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply,
@@ -44,7 +45,8 @@ from nnlite.layers.softmax import Softmax
 ALL_OBJECTS_DICT = {cls.__name__: cls for cls in (
     Activation, BatchNormalization, Dense, Dropout, ELU, Flatten, InputLayer,
     LayerNormalization, LeakyReLU, PReLU, ReLU, Reshape, Softmax,
-    Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, OpLayer, GetItem)}
+    Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, OpLayer, GetItem,
+    Lambda)}
 ALL_OBJECTS_DICT.update({cls.__name__: cls for cls in (
     AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
     GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D,

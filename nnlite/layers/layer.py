@@ -45,6 +45,7 @@ class Layer:
     _keep_int_inputs = False    # True for layers that take integer indices
     _raw_inputs = False         # True: `call` gets the data as given (strings)
     supports_masking = False    # True: the input's mask passes on (`compute_mask`)
+    warns_on_dropped_mask = True    # False: drops an input's mask silently (ops, as Keras)
 
     def __init__(self, trainable=True, name=None, dtype=None, activity_regularizer=None,
                  **kwargs):
@@ -428,7 +429,7 @@ class Layer:
             self._add_activity_loss(outputs)
         if self.supports_masking:
             self._set_output_masks(inputs, outputs, previous_mask)
-        elif any(m is not None for m in _flatten(previous_mask)):
+        elif self.warns_on_dropped_mask and any(m is not None for m in _flatten(previous_mask)):
             warnings.warn("Layer '%s' (of type %s) was passed an input with a mask attached to "
                           "it. However, this layer does not support masking and will therefore "
                           "destroy the mask information. Downstream layers will not see the "
@@ -712,7 +713,8 @@ def _shapes_of(x, keep_batch=False):
         return {k: _shapes_of(v, keep_batch) for k, v in x.items()}
     if x is None:
         return None
-    shape = tuple(x.shape)
+    # a layer that takes raw inputs may get Python numbers
+    shape = tuple(x.shape) if hasattr(x, "shape") else np.shape(x)
     return (None,) + shape[1:] if shape and not keep_batch else shape
 
 

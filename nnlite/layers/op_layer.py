@@ -1,40 +1,52 @@
-"""Op layers: what Python operators on KerasTensors record in the graph.
+"""Op layers: what Python operators and ops on KerasTensors record in the graph.
 
-`x + y`, `2 * x`, `x @ w`, `-x`, `x[:, 0]` on KerasTensors become calls of
-these weightless layers, which run the matching `nnlite.ops` function when
-the model runs (no lambdas, so the graph stays serializable).
+`x + y`, `2 * x`, `x @ w`, `-x`, `x[:, 0]`, `ops.relu(x)`, `ops.mean(x,
+axis=1)` on KerasTensors become calls of these weightless layers, which run
+the matching `nnlite.ops` function when the model runs (saved by the op's
+name, no code, so the graph stays serializable).
 """
+from nnlite.backend.naming import auto_name
 from nnlite.layers.layer import Layer
-
-_OPS = ("add", "subtract", "multiply", "divide", "power", "matmul", "negative", "abs")
+from nnlite.ops import symbolic
 
 
 class OpLayer(Layer):
-    """Runs `nnlite.ops.<op>` on its inputs: `op(x, *others)`, or
-    `op(other, x)` with `reverse` (for `2 - x`).
+    """Runs the public op `nnlite.ops.<op>` on its inputs: `op(x, *others,
+    **kwargs)`, or `op(*others, x)` with `reverse` (for `2 - x`).
+
+    Python operators on KerasTensors (`x + y`, `-x`) and ops called on them
+    (`ops.relu(x)`, `ops.mean(x, axis=1)`, `ops.concatenate([a, b])`) record
+    these weightless layers; the call's other arguments (`axis=1`) are kept
+    in the graph node, so the layer itself holds only the op's name.
 
     Args:
-        op: The op's name, one of `add`, `subtract`, `multiply`, `divide`,
-            `power`, `matmul`, `negative`, `abs`.
-        reverse: Whether the symbolic input is the second operand. Defaults
+        op: The op's public name, e.g. `"add"`, `"relu"`, `"image.resize"`.
+        reverse: Whether the symbolic input is the last operand. Defaults
             to `False`.
+        name: Defaults to the op's name (`relu`, `relu_1`, ...).
+
+    Example:
+
+    >>> x = Input((4,))
+    >>> OpLayer("mean")(x, axis=1).shape
+    (None,)
     """
 
-    def __init__(self, op, reverse=False, **kwargs):
-        if op not in _OPS:
-            raise ValueError("Unknown op for OpLayer. Expected one of %s. Received: op=%r"
-                             % (", ".join(_OPS), op))
-        super().__init__(**kwargs)
+    _raw_inputs = True      # the op converts its operands itself (numbers too)
+    warns_on_dropped_mask = False   # Keras ops are not layers: no dropped-mask warning
+
+    def __init__(self, op, reverse=False, name=None, **kwargs):
+        symbolic.get(op)          # refuses an unknown name now, not at run time
+        super().__init__(name=name or auto_name(op.replace(".", "_")), **kwargs)
         self.op = op
         self.reverse = bool(reverse)
         self.built = True
 
-    def call(self, inputs, *others):
-        from nnlite import ops
-        fn = getattr(ops, self.op)
+    def call(self, inputs, *others, **kwargs):
+        fn = symbolic.get(self.op)
         if self.reverse:
-            return fn(*others, inputs)
-        return fn(inputs, *others)
+            return fn(*others, inputs, **kwargs)
+        return fn(inputs, *others, **kwargs)
 
     def get_config(self):
         config = super().get_config()

@@ -4,7 +4,11 @@ from nnlite.models.node import flatten, map_structure, pack_like
 
 
 def _default_clone(layer):
-    return layer.__class__.from_config(layer.get_config())
+    # a layer holding Python functions (Lambda) gives them as they are, not as
+    # the bytecode its saved config holds (which from_config refuses)
+    live = getattr(layer, "get_live_config", None)
+    config = live() if live is not None else layer.get_config()
+    return layer.__class__.from_config(config)
 
 
 def clone_model(model, input_tensors=None, clone_function=None, call_function=None,

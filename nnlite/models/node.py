@@ -110,7 +110,12 @@ def _is_shape(s):
 
 # -- symbolic calls -------------------------------------------------------------
 def _overrides_compute_output_shape(layer):
+    """Whether the layer's output shape comes from its `compute_output_shape`
+    (not when it says the shape is found by running it, as a Lambda without
+    `output_shape` does: `infers_output_by_call`)."""
     from nnlite.layers.layer import Layer
+    if getattr(layer, "infers_output_by_call", False):
+        return False
     return type(layer).compute_output_shape is not Layer.compute_output_shape
 
 

@@ -13,3 +13,11 @@ __all__ = sorted(set(__all__) | {"average_pool", "max_pool"})
 __all__ = sorted(set(__all__) | {"conv", "conv_transpose", "depthwise_conv", "separable_conv"})
 from nnlite.ops.embedding import embedding_lookup                # noqa: F401
 __all__ = sorted(set(__all__) | {"embedding_lookup"})
+
+# every public op records a node when called on KerasTensors (functional API)
+from nnlite.ops import symbolic as _symbolic                         # noqa: E402
+_symbolic.install(globals(), __all__)
+for _module in (_core_ops, _numpy_ops, _nn_ops):
+    _symbolic.install(vars(_module), _module.__all__)
+_symbolic.install(vars(image), image.__all__, prefix="image.")
+del _module

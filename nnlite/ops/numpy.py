@@ -32,7 +32,7 @@ __all__ = [
     # shapes and indexing
     "reshape", "transpose", "expand_dims", "squeeze", "concatenate", "stack", "split",
     "tile", "repeat", "take", "take_along_axis", "get_item", "pad", "flip", "moveaxis",
-    "swapaxes", "broadcast_to", "ravel", "zeros_like", "ones_like", "full_like", "copy",
+    "swapaxes", "broadcast_to", "ravel", "zeros_like", "ones_like", "full_like", "copy", "size",
     # creation
     "zeros", "ones", "eye", "identity", "arange", "linspace", "full", "tri",
 ]
@@ -1403,6 +1403,16 @@ def broadcast_to(x, shape):
                              % (a.shape, shape)) from None
         return y.copy(), (lambda dy: (_grad(dy, a),))
     return apply("broadcast_to", fn, (_input(x),))
+
+
+def size(x):
+    """The number of elements of `x`, as an int32 scalar tensor (as `tf.size`).
+
+    Example:
+
+    >>> size(np.zeros((2, 3)))     # 6
+    """
+    return Tensor(np.asarray(np.size(unwrap(x)), dtype=np.int32))
 
 
 def copy(x):

@@ -10,9 +10,12 @@ Reading a config never runs code from it: class names are looked up in
 nnlite's own tables (by the Keras module the config names, `keras.layers`,
 `keras.optimizers`, ...), in `custom_objects`, in the active
 `custom_object_scope` and among `register_keras_serializable` names, and
-nothing else. No module named in a config is ever imported, and `Lambda`
-layers and serialized bytecode are refused.
+nothing else. No module named in a config is ever imported, and serialized
+bytecode (a `Lambda` layer's lambda) is refused: with Keras's message in
+safe mode, and as not supported with `safe_mode=False` (nnlite never runs
+code from a file). A `Lambda` of a named function loads like any function.
 """
+import threading
 import types
 
 import numpy as np
@@ -249,7 +252,47 @@ def deserialize_dtype(dtype):
 # ---------------------------------------------------------------------------
 # deserialization
 # ---------------------------------------------------------------------------
-_LAMBDA_CLASSES = ("Lambda", "__lambda__")
+_LAMBDA_CLASSES = ("__lambda__",)
+
+_safe_mode = threading.local()
+_unsafe_globally = [False]
+
+
+class SafeModeScope:
+    """The `safe_mode` a deserialization runs in, seen by nested `from_config`
+    calls (`in_safe_mode()`), as Keras's scope of the same name.
+
+    Args:
+        safe_mode: `True`, `False`, or `None` (inherit). Defaults to `True`.
+    """
+
+    def __init__(self, safe_mode=True):
+        self.safe_mode = safe_mode
+
+    def __enter__(self):
+        self._previous = getattr(_safe_mode, "value", None)
+        if self.safe_mode is not None:
+            _safe_mode.value = bool(self.safe_mode)
+        return self
+
+    def __exit__(self, *exc):
+        _safe_mode.value = self._previous
+        return False
+
+
+def in_safe_mode():
+    """The `safe_mode` of the innermost `SafeModeScope`: `False` after
+    `nnlite.config.enable_unsafe_deserialization()`, else `None` outside any scope."""
+    if _unsafe_globally[0]:
+        return False
+    return getattr(_safe_mode, "value", None)
+
+
+def enable_unsafe_deserialization():
+    """Lets deserialization run as with `safe_mode=False` everywhere (as Keras).
+    nnlite still never runs bytecode from a config: a lambda then raises
+    NotImplementedError instead of ValueError."""
+    _unsafe_globally[0] = True
 
 
 def deserialize_keras_object(config, custom_objects=None, safe_mode=True,
@@ -278,6 +321,8 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True,
         raise TypeError("custom_objects must be a dict. Received: custom_objects=%r"
                         % (custom_objects,))
     custom_objects = dict(custom_objects or {})
+    scoped = in_safe_mode()      # an enclosing load's safe_mode wins, as in Keras
+    safe_mode = scoped if scoped is not None else bool(safe_mode)
     if config is None or isinstance(config, (bool, int, float, str)):
         return config
     if isinstance(config, (list, tuple)):
@@ -333,7 +378,7 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True,
         raise TypeError("Malformed config for %s: 'config' must be a dict. Received: %r"
                         % (class_name, inner))
     from nnlite.saving.object_registration import CustomObjectScope
-    with CustomObjectScope(custom_objects):
+    with CustomObjectScope(custom_objects), SafeModeScope(safe_mode):
         if not hasattr(cls, "from_config"):
             raise TypeError("%s cannot be built from a config: it has no from_config()."
                             % class_name)
@@ -424,11 +469,10 @@ def _call_from_config(cls, inner, custom_objects):
 def _refuse_lambda(safe_mode):
     if safe_mode:
         raise ValueError(
-            "Requested the deserialization of a `Lambda` layer or lambda function, whose "
-            "Python bytecode is stored in the config. This is refused for safety "
-            "(`safe_mode=True`): loading it would run arbitrary code. nnlite does not "
-            "support Lambda layers in any case.")
-    raise ValueError("Lambda layers and lambda functions are not supported by nnlite "
+            "Requested the deserialization of a lambda function, whose Python bytecode is "
+            "stored in the config. This is refused for safety (`safe_mode=True`): loading "
+            "it would run arbitrary code.")
+    raise ValueError("Lambda functions stored as bytecode are not supported by nnlite "
                      "(it never runs bytecode stored in a config).")
 
 
