@@ -14,6 +14,7 @@ from nnlite.layers.input_layer import InputLayer, KerasTensor
 from nnlite.layers.layer import Layer
 from nnlite.models.model import Model
 from nnlite.models.node import flatten, flatten_specs, map_structure, output_spec, pack_like
+from nnlite.utils import summary_utils
 
 
 class Functional(Model):
@@ -392,10 +393,10 @@ class Functional(Model):
             nodes = getattr(layer, "_inbound_nodes", None) or []
             if indices:
                 outs = nodes[indices[-1]].output_tensors
-                shapes = [_shape_str(t.shape) for t in outs]
+                shapes = [summary_utils.shape_text(t.shape) for t in outs]
                 shape = shapes[0] if len(shapes) == 1 else "[" + ", ".join(shapes) + "]"
             else:
-                shape = _built_shape(layer)
+                shape = summary_utils.built_output_shape_text(layer)
             params = layer.count_params() if layer.built else None
             prefix = "   " * level + "└ " if level else ""
             row = (prefix + layer.name, type(layer).__name__, shape, params)
@@ -419,7 +420,6 @@ class Functional(Model):
                 show_trainable=False, layer_range=None):
         """Prints Keras 3's table of layers: InputLayers included, and a
         `Connected to` column unless the graph is a plain chain."""
-        from nnlite.utils.summary_utils import print_summary
         connections = not self._is_sequential_like()
         rows = self._summary_rows(connections, expand_nested)
         trainable_w = self.trainable_weights
@@ -434,7 +434,7 @@ class Functional(Model):
             opt_vars = optimizer.variables
             opt_params = sum(int(np.prod(v.shape)) for v in opt_vars)
             opt_bytes = sum(np.asarray(v.value).nbytes for v in opt_vars)
-        print_summary(self.name, rows, total, trainable, total - trainable,
+        summary_utils.print_summary(self.name, rows, total, trainable, total - trainable,
                       optimizer_params=opt_params, line_length=line_length, print_fn=print_fn,
                       trainable_bytes=trainable_bytes,
                       non_trainable_bytes=all_bytes - trainable_bytes,
@@ -670,21 +670,3 @@ def _unpack_singleton(x):
         return x[0]
     return x
 
-
-def _built_shape(layer):
-    """A layer's output shape from the shape it was built for, or `?`."""
-    shape = getattr(layer, "_build_input_shape", None)
-    if not layer.built or shape is None:
-        return "?"
-    try:
-        out = layer.compute_output_shape(shape)
-    except Exception:     # noqa: BLE001 - any failure just means "unknown" here
-        return "?"
-    if isinstance(out, (list, tuple)) and out and isinstance(out[0], (list, tuple)):
-        return "[" + ", ".join(_shape_str(s) for s in out) + "]"
-    return _shape_str(tuple(out))
-
-
-def _shape_str(shape):
-    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + \
-        ("," if len(shape) == 1 else "") + ")"

@@ -12,6 +12,7 @@ from nnlite.backend.tape import stop_recording
 from nnlite.layers.layer import Layer
 from nnlite.metrics.metric import Mean
 from nnlite.trainers.trainer import Trainer
+from nnlite.utils import summary_utils
 
 
 class Model(Trainer, Layer):
@@ -107,12 +108,12 @@ class Model(Trainer, Layer):
             expand_nested: Whether the layers of a nested model get rows
                 (`   └ name (Type)`) below it. Defaults to `False`.
         """
-        from nnlite.utils.summary_utils import print_summary
         rows = []
 
         def add(layer, level):
             prefix = "   " * level + "└ " if level else ""
-            rows.append((prefix + layer.name, type(layer).__name__, _output_shape_text(layer),
+            rows.append((prefix + layer.name, type(layer).__name__,
+                         summary_utils.built_output_shape_text(layer),
                          layer.count_params() if layer.built else None))
             if expand_nested and isinstance(layer, Model):
                 for inner in layer.layers:
@@ -131,7 +132,7 @@ class Model(Trainer, Layer):
             opt_vars = self.optimizer.variables
             opt_params = sum(int(np.prod(v.shape)) for v in opt_vars)
             opt_bytes = sum(np.asarray(v.value).nbytes for v in opt_vars)
-        print_summary(self.name, rows, total, trainable, total - trainable,
+        summary_utils.print_summary(self.name, rows, total, trainable, total - trainable,
                       optimizer_params=opt_params, line_length=line_length, print_fn=print_fn,
                       trainable_bytes=trainable_bytes,
                       non_trainable_bytes=all_bytes - trainable_bytes,
@@ -304,22 +305,3 @@ class Model(Trainer, Layer):
         raise ValueError("No such layer: %s. Existing layers are: %s."
                          % (name, [layer.name for layer in self.layers]))
 
-
-def _output_shape_text(layer):
-    """A layer's output shape for the summary, from the input shape it was
-    built for (`?` when it is not built or the shape cannot be found)."""
-    shape = layer.build_input_shape if layer.built else None
-    if shape is None:
-        return "?"
-    try:
-        out = layer.compute_output_shape(shape)
-    except Exception:     # noqa: BLE001 - any failure just means "unknown" here
-        return "?"
-    if isinstance(out, (list, tuple)) and out and isinstance(out[0], (list, tuple)):
-        return "[" + ", ".join(_shape_text(s) for s in out) + "]"
-    return _shape_text(tuple(out))
-
-
-def _shape_text(shape):
-    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + \
-        ("," if len(shape) == 1 else "") + ")"

@@ -5,6 +5,7 @@ from nnlite.layers.input_layer import InputLayer, KerasTensor
 from nnlite.layers.layer import Layer
 from nnlite.models.data import holds_text
 from nnlite.models.model import Model
+from nnlite.utils import summary_utils
 
 
 class Sequential(Model):
@@ -232,13 +233,12 @@ class Sequential(Model):
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=False, layer_range=None):
         """Prints a table of layers, output shapes and parameter counts."""
-        from nnlite.utils.summary_utils import print_summary
         table = []
         shape = self._input_layer.batch_shape if self.built else None
         for layer in self._layers:
             if shape is not None and layer.built:
                 shape = tuple(layer.compute_output_shape(shape))
-                table.append((layer.name, type(layer).__name__, _shape_str(shape),
+                table.append((layer.name, type(layer).__name__, summary_utils.shape_text(shape),
                               layer.count_params()))
             else:
                 table.append((layer.name, type(layer).__name__, "?", None))
@@ -252,7 +252,7 @@ class Sequential(Model):
             opt_bytes = sum(v.value.nbytes for v in opt_vars)
         trainable_bytes = sum(w.value.nbytes for w in self.trainable_weights) if self.built else 0
         all_bytes = sum(w.value.nbytes for w in weights)
-        print_summary(self.name, table, total, trainable, total - trainable,
+        summary_utils.print_summary(self.name, table, total, trainable, total - trainable,
                       optimizer_params=opt_params, line_length=line_length, print_fn=print_fn,
                       trainable_bytes=trainable_bytes,
                       non_trainable_bytes=all_bytes - trainable_bytes,
@@ -311,10 +311,6 @@ def _keras_builds(layer):
     return (_keras_module_of(type(layer)) == "keras.layers"
             and type(layer).__name__ in _LAYERS_WITH_BUILD_CONFIG)
 
-
-def _shape_str(shape):
-    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + \
-        ("," if len(shape) == 1 else "") + ")"
 
 
 def _reshape(x, shape):

@@ -325,3 +325,24 @@ def print_summary(
 def _is_count(value):
     return (isinstance(value, numbers.Integral)
             and not isinstance(value, bool) and value >= 0)
+
+
+def shape_text(shape):
+    """A shape as Keras's summary writes it: `(None, 16)`, `(3,)`."""
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + \
+        ("," if len(shape) == 1 else "") + ")"
+
+
+def built_output_shape_text(layer):
+    """A layer's output shape for the summary, from the input shape it was
+    built for (`?` when it is not built or the shape cannot be found)."""
+    shape = layer.build_input_shape if layer.built else None
+    if shape is None:
+        return "?"
+    try:
+        out = layer.compute_output_shape(shape)
+    except Exception:     # noqa: BLE001 - any failure just means "unknown" here
+        return "?"
+    if isinstance(out, (list, tuple)) and out and isinstance(out[0], (list, tuple)):
+        return "[" + ", ".join(shape_text(s) for s in out) + "]"
+    return shape_text(tuple(out))
