@@ -13,6 +13,7 @@ import io
 import json
 import math
 import os
+import re
 
 import numpy as np
 import pytest
@@ -24,7 +25,7 @@ DATA_DIR = os.path.join(NB_DIR, "data")
 NOTEBOOKS = ["01_regression.ipynb", "02_binary_classification.ipynb",
              "03_multiclass_digits.ipynb", "04_early_stopping.ipynb",
              "05_regularization.ipynb", "06_optimizers_compared.ipynb",
-             "07_sequences.ipynb"]
+             "07_sequences.ipynb", "08_convnets.ipynb"]
 
 # Notebooks that need features other helpers are adding. Each test of these must
 # fail today (strict xfail); once the feature is merged the tests XPASS, which
@@ -356,3 +357,72 @@ def test_sequences_notebook_padding_is_skipped():
     namespace, _ = _run("07_sequences.ipynb")
     assert namespace["padding_effect"] < 1e-5
 
+
+
+# --------------------------------------------------------------------------- 08 convnets
+
+def _printed(output, prefix):
+    """The numbers on the one printed line that starts with `prefix`, as floats."""
+    lines = [line for line in output.split("\n") if line.startswith(prefix)]
+    assert len(lines) == 1, (prefix, lines)
+    return [float(v) for v in re.findall(r"\d+\.\d+|\d+", lines[0][len(prefix):])]
+
+
+def test_convnets_notebook_shapes_the_digits_as_images():
+    ns, _ = _run("08_convnets.ipynb")
+    assert ns["x_train"].shape == (1437, 8, 8, 1) and ns["x_test"].shape == (360, 8, 8, 1)
+    assert ns["x_train"].min() == 0.0 and ns["x_train"].max() == 1.0
+    for history in (ns["mlp_history"], ns["history"], ns["gap_history"]):
+        assert sorted(history.history) == ["accuracy", "loss", "val_accuracy", "val_loss"]
+        assert len(history.history["loss"]) == 20
+
+
+def test_convnets_notebook_evaluate_agrees_with_predict_and_the_printed_numbers():
+    ns, output = _run("08_convnets.ipynb")
+    assert ns["accuracy_by_hand"] == pytest.approx(ns["test_accuracy"], abs=1e-6)
+    confusion = ns["confusion"]
+    assert confusion.sum() == 360
+    assert np.trace(confusion) / 360 == pytest.approx(ns["test_accuracy"], abs=1e-6)
+    np.testing.assert_allclose(ns["probabilities"].sum(axis=1), 1.0, rtol=1e-5)
+    assert _printed(output, "convnet: test loss") == pytest.approx(
+        [ns["test_loss"], ns["test_accuracy"]], abs=5e-5)
+    assert _printed(output, "share of argmax(predict) == label:") == pytest.approx(
+        [ns["accuracy_by_hand"]], abs=5e-5)
+    assert _printed(output, "MLP:     test loss") == pytest.approx(
+        [ns["mlp_loss"], ns["mlp_accuracy"]], abs=5e-5)
+    for name, params in ns["param_counts"].items():
+        assert _printed(output, name + " ") == pytest.approx(
+            [params, ns["test_accuracies"][name]], abs=5e-5), name
+
+
+def test_convnets_notebook_parameter_counts_follow_the_formula():
+    ns, output = _run("08_convnets.ipynb")
+    convnet = ns["convnet"]
+    conv_layers = [layer for layer in convnet.layers if layer.__class__.__name__ == "Conv2D"]
+    assert [layer.filters for layer in conv_layers] == [16, 32]
+    cin = 1
+    for layer in conv_layers:
+        kh, kw = layer.kernel_size
+        assert layer.count_params() == (kh * kw * cin + 1) * layer.filters
+        cin = layer.filters
+    assert [layer.count_params() for layer in conv_layers] == [160, 4640]
+    # as Keras 3.15.1 printed: MLP 64*64+64 + 64*10+10; Flatten 4*4*32 = 512 inputs to the
+    # softmax; GlobalAveragePooling2D 32
+    assert ns["param_counts"] == {"MLP": 4810, "convnet, Flatten": 160 + 4640 + 513 * 10,
+                                  "convnet, GlobalAveragePooling2D": 160 + 4640 + 33 * 10}
+    rows = [line.split() for line in output.split("\n")
+            if line.startswith(("Conv2D ", "MaxPooling2D ", "Flatten ", "Dropout ", "Dense "))]
+    assert len(rows) == 6
+    assert all(row[-1] == row[-2] for row in rows), rows     # printed params == printed formula
+    assert ns["signal_model"].count_params() == (5 * 1 + 1) * 8 + (8 + 1) * 1
+
+
+def test_convnets_notebook_reaches_keras_accuracy():
+    ns, _ = _run("08_convnets.ipynb")
+    # Keras 3.15.1: MLP 0.9583 (loss 0.1562), convnet 0.9722 (loss 0.0843),
+    # GlobalAveragePooling2D 0.8528, Conv1D on the signals 0.9800
+    assert ns["mlp_accuracy"] >= 0.93
+    assert ns["test_accuracy"] >= 0.95
+    assert ns["test_loss"] < ns["mlp_loss"]
+    assert ns["gap_accuracy"] >= 0.75
+    assert ns["signal_accuracy"] >= 0.9
