@@ -176,9 +176,8 @@ class InputLayer(Layer):
         self.optional = bool(optional)
         self.built = True
         self._build_input_shape = batch_shape
-        self.output = KerasTensor(batch_shape, dtype, self.name, self)
         from nnlite.models.node import Node
-        Node(self, (), {}, [], [self.output])
+        Node(self, (), {}, [], [KerasTensor(batch_shape, dtype, self.name, self)])
 
     @property
     def batch_size(self):

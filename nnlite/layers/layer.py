@@ -259,6 +259,26 @@ class Layer:
                              "`layer.build(input_shape)`." % self.name)
         return int(sum(int(np.prod(w.shape)) for w in self.variables))
 
+    @property
+    def input(self):
+        """The input tensor of the layer's first call on symbolic tensors (a
+        list when it took several), as Keras's `layer.input`."""
+        return self._first_node_tensors("input_tensors", "input")
+
+    @property
+    def output(self):
+        """The output tensor of the layer's first call on symbolic tensors (a
+        list when it returned several), as Keras's `layer.output`: what
+        `Model(model.inputs, model.layers[i].output)` reads feature maps from."""
+        return self._first_node_tensors("output_tensors", "output")
+
+    def _first_node_tensors(self, attr, what):
+        if not self._inbound_nodes:
+            raise AttributeError("The layer %s has never been called and thus has no defined "
+                                 "%s." % (self.name, what))
+        tensors = getattr(self._inbound_nodes[0], attr)
+        return tensors[0] if len(tensors) == 1 else list(tensors)
+
     def check_input_data(self, data):
         """Checks a whole input array this layer reads straight from a model
         input, before `fit` or `evaluate` run their first step (so that a bad

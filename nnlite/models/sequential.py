@@ -27,6 +27,7 @@ class Sequential(Model):
         super().__init__(trainable=trainable, name=name)
         self._layers = []
         self._input_layer = None
+        self._graph_outputs = None
         if layers is not None:
             if isinstance(layers, (Layer, KerasTensor)):
                 layers = [layers]
@@ -62,6 +63,7 @@ class Sequential(Model):
         self._forget_resolved()
         self._train_variables = None
         self._plan_cache = {}
+        self._graph_outputs = None
         if rebuild:
             self._maybe_rebuild()
 
@@ -72,6 +74,7 @@ class Sequential(Model):
         layer = self._layers.pop()
         self._train_variables = None
         self._plan_cache = {}
+        self._graph_outputs = None
         self._forget_resolved()
         self.built = False
         if rebuild:
@@ -122,6 +125,23 @@ class Sequential(Model):
             shape = tuple(layer.compute_output_shape(shape))
         self._build_input_shape = tuple(input_shape)
         self.built = True
+        self._connect_graph()
+
+    def _connect_graph(self):
+        """Calls the layers once on the Input's symbolic tensor, as Keras 3
+        makes a Sequential with a known input a functional graph: each layer
+        then has `layer.input`/`layer.output`, and `Model(model.inputs,
+        [layer.output for layer in model.layers])` is a feature extractor.
+        A stack that cannot run symbolically keeps working without it."""
+        if self._graph_outputs is not None:
+            return
+        x = self._input_layer.output
+        try:
+            for layer in self._layers:
+                x = layer(x)
+        except Exception:     # noqa: BLE001 - the graph is an extra, never a new failure
+            return
+        self._graph_outputs = list(x) if isinstance(x, (list, tuple)) else [x]
 
     def _ensure_built(self, x, batch_size=None):
         if not self.built:
@@ -175,8 +195,27 @@ class Sequential(Model):
         `Bidirectional(merge_mode=None)` or `return_state=True`)."""
         if self._input_layer is None or not self.built:
             return None
+        if self._graph_outputs is not None:
+            return list(self._graph_outputs)
         return [KerasTensor(shape, self.dtype, "keras_tensor", None)
                 for shape in _output_shapes(self.output_shape)]
+
+    @property
+    def input(self):
+        """The Input's symbolic tensor (Keras's `model.input`)."""
+        if self._input_layer is None:
+            raise AttributeError("The model %s has no input yet: build it or start it with an "
+                                 "Input." % self.name)
+        return self._input_layer.output
+
+    @property
+    def output(self):
+        """The last layer's symbolic output (Keras's `model.output`)."""
+        outputs = self.outputs
+        if not outputs:
+            raise AttributeError("The model %s has no output yet: build it or start it with an "
+                                 "Input." % self.name)
+        return outputs[0] if len(outputs) == 1 else outputs
 
     @property
     def _raw_inputs(self):
