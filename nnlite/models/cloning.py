@@ -59,9 +59,17 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
     elif isinstance(model, Functional):
         new = _clone_functional(model, input_tensors, clone_layer, call_function)
     else:
-        raise ValueError("Arguments clone_function and input_tensors are only supported for "
-                         "Sequential models or Functional models. Received model of type "
-                         "'%s'." % type(model).__name__)
+        from nnlite.models.model import Model
+        if not isinstance(model, Model) or clone_function is not None or \
+                input_tensors is not None or call_function is not None:
+            raise ValueError("Arguments clone_function, call_function and input_tensors are "
+                             "only supported for Sequential models or Functional models. "
+                             "Received model of type '%s'." % type(model).__name__)
+        # as Keras: a subclassed model is cloned through its config
+        from nnlite.saving import serialization_lib
+        config = serialization_lib.serialize_keras_object(model)
+        new = serialization_lib.deserialize_keras_object(
+            config, custom_objects={type(model).__name__: type(model)})
     if getattr(model, "compiled", False):
         new.compile_from_config(model.get_compile_config())
     return new

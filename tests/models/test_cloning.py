@@ -82,3 +82,33 @@ def test_compiled_model_clone_is_compiled_with_a_new_optimizer():
 def test_non_model_is_refused():
     with pytest.raises(ValueError, match="Sequential models or Functional models"):
         clone_model(Dense(2))
+
+
+class _Subclassed(nnlite.Model):
+    def __init__(self, units=4, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.hidden = nnlite.layers.Dense(units, activation="relu")
+        self.out = nnlite.layers.Dense(1)
+
+    def call(self, x):
+        return self.out(self.hidden(x))
+
+    def get_config(self):
+        return {"units": self.units, **super().get_config()}
+
+
+def test_a_subclassed_model_is_cloned_through_its_config_with_new_weights():
+    model = _Subclassed(5)
+    model(np.ones((2, 3), np.float32))
+    clone = nnlite.models.clone_model(model)
+    clone(np.ones((2, 3), np.float32))
+    assert type(clone) is _Subclassed and clone.units == 5
+    assert [w.shape for w in clone.get_weights()] == [w.shape for w in model.get_weights()]
+    assert not np.array_equal(clone.get_weights()[0], model.get_weights()[0])
+
+
+def test_a_subclassed_model_refuses_clone_function():
+    model = _Subclassed()
+    with pytest.raises(ValueError, match="only supported for Sequential models or Functional"):
+        nnlite.models.clone_model(model, clone_function=lambda layer: layer)
