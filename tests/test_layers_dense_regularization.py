@@ -9,7 +9,8 @@ import pytest
 
 from layer_gradcheck import check_layer
 from nnlite.layers import Dense, Input
-from nnlite.models import Sequential, compiled
+from nnlite.models import Sequential
+from nnlite.trainers import compiled
 from nnlite.optimizers import SGD
 from nnlite.regularizers import L1, L2, L1L2
 

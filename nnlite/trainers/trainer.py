@@ -21,10 +21,10 @@ from nnlite.callbacks.callback import Callback
 from nnlite.callbacks.callback_list import CallbackList
 from nnlite.callbacks.progbar_logger import ProgbarLogger
 from nnlite.metrics.metric import Mean, Metric
-from nnlite.models import compile_utils, compiled
+from nnlite.models import compile_utils
 from nnlite.models import data as data_utils
 from nnlite.ops import fused as fused_ops
-from nnlite.trainers import data_adapter
+from nnlite.trainers import compiled, data_adapter
 from nnlite.trainers.interrupts import DeferredInterrupt
 from nnlite.utils.legacy import warn_deprecated
 

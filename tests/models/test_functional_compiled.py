@@ -5,7 +5,7 @@ import pytest
 
 import nnlite
 from nnlite import layers
-from nnlite.models import compiled
+from nnlite.trainers import compiled
 
 
 def _skip(nnlite_seed=0):

@@ -15,7 +15,8 @@ from nnlite import metrics as M
 from nnlite import optimizers as O
 from nnlite import regularizers as R
 from nnlite.layers import Activation, Dense, Dropout, Input
-from nnlite.models import Sequential, compiled
+from nnlite.models import Sequential
+from nnlite.trainers import compiled
 from nnlite.utils import set_random_seed
 
 
