@@ -16,10 +16,9 @@ FAST = {"epochs": 1, "verbose": 0}
 
 def test_transformer_transform_is_model_output():
     X, y = make_regression(n_samples=40, n_features=4, random_state=0)
-    est = SKLearnTransformer(regressor_model, model_kwargs={"outputs": 3},
-                             fit_kwargs=FAST).fit(X, y)
+    est = SKLearnTransformer(regressor_model, fit_kwargs=FAST).fit(X, y)
     np.testing.assert_allclose(est.transform(X), est.model_.predict(X, verbose=0), rtol=1e-6)
-    assert est.transform(X).shape == (40, 3)
+    assert est.transform(X).shape == (40, 1)
 
 
 def test_transformer_feeds_the_next_pipeline_step():

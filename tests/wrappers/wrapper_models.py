@@ -28,11 +28,10 @@ def dynamic_model(X, y, loss, layers=(10,)):
     return model
 
 
-def regressor_model(X, y, units=8, outputs=None):
-    """A one-hidden-layer linear-output regressor (`y.shape[1]` outputs unless
-    `outputs` is given)."""
+def regressor_model(X, y, units=8):
+    """A one-hidden-layer linear-output regressor."""
     inp = Input(shape=(X.shape[1],))
-    out = Dense(outputs or y.shape[1])(Dense(units, activation="relu")(inp))
+    out = Dense(y.shape[1])(Dense(units, activation="relu")(inp))
     model = Model(inp, out)
     model.compile(loss="mse", optimizer="adam")
     return model
