@@ -33,3 +33,11 @@ def test_wrapper_without_sklearn_raises_import_error_naming_pip_install():
     out = run().stdout
     assert "ImportError: SKLearnClassifier requires `scikit-learn`" in out
     assert "pip install scikit-learn" in out
+
+
+def test_import_nnlite_does_not_import_sklearn():
+    code = "import sys, nnlite; print('sklearn' in sys.modules)"
+    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=60).stdout
+    assert out.strip() == "False"
