@@ -55,9 +55,15 @@ class Model(Trainer, Layer):
         config with the optimizer's state, and the weights. Only for moving a
         model between trusted processes (joblib, Dask): unpickling any data can
         run code, so a pickle is never a file format to share."""
+        import json
         from nnlite.saving.object_registration import get_custom_objects
-        from nnlite.saving.saving_lib import save_model_to_bytes
-        return (_unpickle_model, (save_model_to_bytes(self), dict(get_custom_objects())))
+        from nnlite.saving.saving_lib import save_model_to_bytes, serialize_model
+        # the registered objects this model's config names go along (a worker
+        # may not have registered them); the rest of the registry stays behind
+        config = json.dumps(serialize_model(self))
+        custom = {name: obj for name, obj in get_custom_objects().items()
+                  if '"%s"' % name in config}
+        return (_unpickle_model, (save_model_to_bytes(self), custom))
 
     # the inner layers set their outputs' masks; nothing is added to them
     supports_masking = True

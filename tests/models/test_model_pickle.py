@@ -46,3 +46,27 @@ def test_deepcopy_of_functional_model_is_independent():
     twin = copy.deepcopy(model)
     assert twin is not model and twin.layers[-1].kernel is not model.layers[-1].kernel
     np.testing.assert_array_equal(twin.get_weights()[0], model.get_weights()[0])
+
+
+def test_pickled_model_carries_the_registered_layer_it_uses_only():
+    from nnlite.layers import Layer
+    from nnlite.saving import get_custom_objects, register_keras_serializable
+
+    @register_keras_serializable(package="PickleTest")
+    class Twice(Layer):
+        def call(self, x):
+            return x * 2.0
+
+    class Unpicklable:                       # a local class: pickle refuses it
+        pass
+    get_custom_objects()["PickleTest>Unpicklable"] = Unpicklable
+    try:
+        model = Sequential([Input((2,)), Twice()])
+        x = np.ones((1, 2), "float32")
+        reduced = model.__reduce__()
+        assert set(reduced[1][1]) == {"PickleTest>Twice"}
+        again = reduced[0](*reduced[1])
+        np.testing.assert_array_equal(again.predict(x, verbose=0), [[2.0, 2.0]])
+    finally:
+        get_custom_objects().pop("PickleTest>Unpicklable", None)
+        get_custom_objects().pop("PickleTest>Twice", None)
