@@ -1,4 +1,4 @@
-"""SKLearnClassifier: an nnlite model as a scikit-learn classifier, as `keras.wrappers.SKLearnClassifier`."""
+"""SKLearnClassifier: an nnlite model as a scikit-learn classifier (`keras.wrappers`)."""
 import numpy as np
 
 from nnlite.wrappers.sklearn_base import SKLBase

@@ -1,4 +1,4 @@
-"""SKLearnRegressor: an nnlite model as a scikit-learn regressor, as `keras.wrappers.SKLearnRegressor`."""
+"""SKLearnRegressor: an nnlite model as a scikit-learn regressor (`keras.wrappers`)."""
 from nnlite.wrappers.sklearn_base import SKLBase
 from nnlite.wrappers.utils import sklearn
 

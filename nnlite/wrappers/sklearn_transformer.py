@@ -1,4 +1,4 @@
-"""SKLearnTransformer: an nnlite model as a scikit-learn transformer, as `keras.wrappers.SKLearnTransformer`."""
+"""SKLearnTransformer: an nnlite model as a scikit-learn transformer (`keras.wrappers`)."""
 from nnlite.wrappers.sklearn_base import SKLBase
 from nnlite.wrappers.utils import sklearn
 
