@@ -17,13 +17,14 @@ from nnlite.models import Model, Sequential
 __all__ = ["Input", "Model", "Sequential", "Variable", "activations", "backend", "callbacks",
            "config", "constraints", "data", "datasets", "initializers", "layers", "losses",
            "metrics", "models", "ops", "optimizers", "preprocessing", "regularizers", "saving",
-           "utils"]
+           "utils", "wrappers"]
 
 
 def __getattr__(name):
-    # `nnlite.saving` is imported on first use: a script that only trains or
-    # predicts does not pay for it at `import nnlite` (PEP 562)
-    if name == "saving":
+    # `nnlite.saving` and `nnlite.wrappers` (which imports scikit-learn when
+    # installed) are imported on first use: a script that only trains or
+    # predicts does not pay for them at `import nnlite` (PEP 562)
+    if name in ("saving", "wrappers"):
         import importlib
-        return importlib.import_module("nnlite.saving")
+        return importlib.import_module("nnlite." + name)
     raise AttributeError("module 'nnlite' has no attribute %r" % (name,))

@@ -49,6 +49,22 @@ class Model(Trainer, Layer):
         self._plan_cache = {}
         self._allow_plans = True    # False forces the layer-by-layer path (tests)
 
+    def __reduce__(self):
+        """Pickles (and deep-copies) the model by way of the `.keras` format,
+        as Keras 3 does: the archive's bytes hold the config, the compile
+        config with the optimizer's state, and the weights. Only for moving a
+        model between trusted processes (joblib, Dask): unpickling any data can
+        run code, so a pickle is never a file format to share."""
+        import json
+        from nnlite.saving.object_registration import get_custom_objects
+        from nnlite.saving.saving_lib import save_model_to_bytes, serialize_model
+        # the registered objects this model's config names go along (a worker
+        # may not have registered them); the rest of the registry stays behind
+        config = json.dumps(serialize_model(self))
+        custom = {name: obj for name, obj in get_custom_objects().items()
+                  if '"%s"' % name in config}
+        return (_unpickle_model, (save_model_to_bytes(self), custom))
+
     # the inner layers set their outputs' masks; nothing is added to them
     supports_masking = True
 
@@ -305,3 +321,11 @@ class Model(Trainer, Layer):
         raise ValueError("No such layer: %s. Existing layers are: %s."
                          % (name, [layer.name for layer in self.layers]))
 
+
+def _unpickle_model(data, custom_objects=None):
+    """Rebuilds a pickled model from its `.keras` archive bytes (see
+    `Model.__reduce__`). As in Keras, safe mode is off: unpickling already
+    trusts the data."""
+    from nnlite.saving.saving_lib import load_model_from_bytes
+    return load_model_from_bytes(data, custom_objects=custom_objects, compile=True,
+                                 safe_mode=False)

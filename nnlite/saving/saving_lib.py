@@ -348,6 +348,12 @@ def save_model(model, filepath):
         warnings.warn("You are saving a model that has not yet been built. It might not "
                       "contain any weights yet. Consider building the model first by "
                       "calling it on some data.", stacklevel=2)
+    atomic_write(filepath, _archive_writer(model))
+
+
+def _archive_writer(model):
+    """A `write(fileobj)` that writes `model`'s `.keras` zip archive (its
+    content is gathered before anything is written)."""
     config_json = json.dumps(serialize_model(model))
     metadata_json = json.dumps(_metadata())
     weights = _weights_h5_bytes(model)
@@ -360,8 +366,32 @@ def save_model(model, filepath):
             zf.writestr(VARS_FNAME_H5, weights)
             for name, data in assets:
                 zf.writestr(name, data)
+    return write
 
-    atomic_write(filepath, write)
+
+def save_model_to_bytes(model):
+    """The bytes of the `.keras` archive `save_model` would write (config,
+    compile config with the optimizer's state, weights, assets); what
+    pickling a model stores."""
+    buf = io.BytesIO()
+    _archive_writer(model)(buf)
+    return buf.getvalue()
+
+
+def load_model_from_bytes(data, custom_objects=None, compile=True, safe_mode=True):
+    """The model held in the bytes of a `.keras` archive. The bytes go through
+    the same checks as a file: they are written to a private temporary file
+    that `load_model` reads."""
+    import tempfile
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError("load_model_from_bytes expects the bytes of a `.keras` archive. "
+                        "Received: data of type %s" % type(data).__name__)
+    with tempfile.TemporaryDirectory(prefix="nnlite-") as folder:
+        path = os.path.join(folder, "model.keras")
+        with open(path, "wb") as f:
+            f.write(data)
+        return load_model(path, custom_objects=custom_objects, compile=compile,
+                          safe_mode=safe_mode)
 
 
 def save_weights(model, filepath):
