@@ -4,7 +4,10 @@ As Keras's `trainers/trainer.py`: `Model` mixes this in. A training step runs
 the model's `call` on the tape (`_train_step`); where whole epochs run is
 decided in one place, `executors.choose`: the compiled executor (a C program
 running chunks of batches) when the model and data lower to it, otherwise the
-eager executor (ops one by one on the tape).
+eager executor (ops one by one on the tape). Under a `nnlite.distribution`
+(`DataParallel` over MPI) fit runs on the eager executor, one global batch per
+step: `_train_step` shards the batch and sums the gradients over the ranks
+before the optimizer sees them.
 """
 import functools
 import time
@@ -20,6 +23,7 @@ from nnlite.backend.tape import Tape, active_tape, stop_recording
 from nnlite.callbacks.callback import Callback
 from nnlite.callbacks.callback_list import CallbackList
 from nnlite.callbacks.progbar_logger import ProgbarLogger
+from nnlite.distribution import distribution_lib
 from nnlite.metrics.metric import Mean, Metric
 from nnlite.models import compile_utils, compiled
 from nnlite.models import data as data_utils
@@ -41,8 +45,27 @@ def _one_at_a_time(method):
     return locked
 
 
+def _distributed(method):
+    """Runs `fit` under the global distribution, if one is set: the trainer
+    sees it as `self._distribution` for the call, and an error on one rank
+    stops every rank (`DataParallel.run`)."""
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        dist = distribution_lib.distribution()
+        if dist is None:
+            return method(self, *args, **kwargs)
+        self._distribution = dist
+        try:
+            return dist.run(method, self, *args, **kwargs)
+        finally:
+            self._distribution = None
+    return run
+
+
 class Trainer:
     """compile / fit / evaluate / predict for a `Model` (a Layer with `call`)."""
+
+    _distribution = None    # the DataParallel a running fit trains under
 
     # -- compile -------------------------------------------------------------
     @_one_at_a_time
@@ -320,6 +343,9 @@ class Trainer:
         # the step's learning rate (a schedule's or a callable's) is checked
         # before the forward pass changes moving statistics
         float(self.optimizer.learning_rate)
+        dist = self._distribution
+        if dist is not None:
+            return self._train_step_sharded(dist, x, y, sample_weight)
         with Tape() as tape:
             y_pred = self(data_utils.model_inputs(x), training=True)
             self._resolve_for(y, y_pred)
@@ -333,6 +359,31 @@ class Trainer:
             grads = tape.gradient(loss, self._train_variables)
             self.optimizer.apply(grads, self._train_variables)
         else:   # as Keras: the step still runs and reports, nothing is updated
+            warnings.warn("The model does not have any trainable weights.", stacklevel=2)
+
+    def _train_step_sharded(self, dist, x, y, sample_weight):
+        """One data-parallel step: this rank's shard of the global batch, its
+        gradients summed over the ranks (weighted by shard size, so they are
+        the global batch's), then the same update on every rank."""
+        rows = len(x)
+        x, y, sample_weight = dist.shard(x, y, sample_weight)
+        if self._train_variables is None:
+            self._train_variables = self.trainable_weights
+            self.optimizer.build_for(self._train_variables)
+        variables = self._train_variables
+        grads = [None] * len(variables)
+        if len(x):      # a global batch smaller than the ranks leaves some empty
+            with Tape() as tape:
+                y_pred = self(data_utils.model_inputs(x), training=True)
+                self._resolve_for(y, y_pred)
+                loss, reported, parts = self._losses_and_report(y, y_pred, sample_weight)
+            self._update_metrics((reported, parts), y, y_pred, sample_weight, len(x))
+            if variables:
+                grads = tape.gradient(loss, variables)
+        grads = dist.reduce_step(grads, variables, self.metrics, len(x), rows)
+        if variables:
+            self.optimizer.apply(grads, variables)
+        else:
             warnings.warn("The model does not have any trainable weights.", stacklevel=2)
 
     def _test_step(self, x, y, sample_weight=None):
@@ -424,6 +475,7 @@ class Trainer:
 
     # -- fit -------------------------------------------------------------------
     @_one_at_a_time
+    @_distributed
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
@@ -534,11 +586,15 @@ class Trainer:
 
         train_iter = data_utils.EpochIterator(source, steps_per_epoch) if general else None
         steps = train_iter.num_batches if general else source.num_batches
+        dist = self._distribution
+        if dist is not None:
+            verbose, callbacks = dist.for_this_rank(verbose, callbacks)
+            dist.begin_fit(self, None if general else (x, y, sample_weight))
         cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                            verbose=verbose, epochs=int(epochs), steps=steps)
         self._train_variables = None    # layers may have been frozen or added since
         plan = targets = val_plan = None
-        if not general and not isinstance(y, data_utils.Structured):
+        if dist is None and not general and not isinstance(y, data_utils.Structured):
             plan = self._training_plan(x, y, sample_weight, batch_size)
             targets = plan.targets(y) if plan is not None else None
             if targets is None:
@@ -558,6 +614,8 @@ class Trainer:
                 logs = self._fit_epoch_iter(train_iter, cbs)
             else:
                 order = rng.permutation(len(x)) if shuffle else None
+                if dist is not None:
+                    order = dist.broadcast_order(order)
                 if plan is not None:
                     logs = self._fit_epoch_compiled(plan, targets, x, order, batch_size, steps,
                                                     cbs, verbose)
@@ -621,9 +679,14 @@ class Trainer:
     def _fit_batches(self, batches, cbs):
         """The eager executor's training loop over `(step, x, y, sample_weight)`."""
         logs = {}
+        dist = self._distribution
         for step, xb, yb, swb in batches:
             self._train_step(xb, yb, swb)
-            logs = self._logs()
+            if dist is None:
+                logs = self._logs()
+            else:
+                with dist.global_metrics():
+                    logs = self._logs()
             cbs.on_train_batch_end(step, logs)
             if self.stop_training:
                 break
