@@ -1,0 +1,45 @@
+"""One rank of the data-parallel tests, run as
+`mpiexec -n N python data_parallel_child.py MODE OUT`.
+
+MODE is `train` (every run of the workload; rank 0 saves the weights and
+histories to OUT, an .npz), `fault` (rank 1 raises during the first epoch) or
+`mismatch` (rank 1 builds a wider hidden layer).
+"""
+import sys
+
+import numpy as np
+
+import nnlite
+from data_parallel_workload import configs, train
+
+
+class FailOnRankOne(nnlite.callbacks.Callback):
+    def on_train_batch_end(self, batch, logs=None):
+        if nnlite.distribution.distribution().rank == 1 and batch == 1:
+            raise RuntimeError("injected fault")
+
+
+def main(mode, out):
+    nnlite.distribution.initialize()
+    dist = nnlite.distribution.DataParallel()
+    nnlite.distribution.set_distribution(dist)
+    if mode == "train":
+        saved = {}
+        for name in configs():
+            weights, history = train(name)
+            saved.update({"%s/w%d" % (name, i): w for i, w in enumerate(weights)})
+            saved.update({"%s/%s" % (name, k): np.asarray(v) for k, v in history.items()})
+        if dist.rank == 0:
+            np.savez(out, **saved)
+    elif mode == "fault":
+        x, y = np.zeros((40, 5), "float32"), np.zeros(40, "int64")
+        model = nnlite.Sequential([nnlite.layers.Input((5,)), nnlite.layers.Dense(3)])
+        model.compile(optimizer="sgd", loss="mse")
+        model.fit(x, np.zeros((40, 3), "float32"), batch_size=4, epochs=1000, verbose=0,
+                  callbacks=[FailOnRankOne()])
+    elif mode == "mismatch":
+        train("sgd", hidden=9 if dist.rank == 1 else 8)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)

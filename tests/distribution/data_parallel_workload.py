@@ -1,0 +1,46 @@
+"""The training runs the data-parallel tests compare: the same function trains
+under `mpiexec` (data_parallel_child.py) and in the test process."""
+import numpy as np
+
+import nnlite
+from nnlite import layers, optimizers, regularizers
+
+GLOBAL_BATCH = 12       # 40 rows: batches of 12, 12, 12, 4 (shards 2/2 and 2/1/1)
+EPOCHS = 3
+
+
+def configs():
+    """name -> (optimizer factory, options) of every run."""
+    return {
+        "sgd": (lambda: optimizers.SGD(0.1), {}),
+        "sgd_nesterov": (lambda: optimizers.SGD(0.05, momentum=0.9, nesterov=True), {}),
+        "adam": (lambda: optimizers.Adam(0.01), {}),
+        "rmsprop": (lambda: optimizers.RMSprop(0.01), {}),
+        "adamw": (lambda: optimizers.AdamW(0.01), {}),
+        "adagrad": (lambda: optimizers.Adagrad(0.1), {}),
+        "adam_l2_weighted": (lambda: optimizers.Adam(0.01), {"l2": True, "weighted": True}),
+    }
+
+
+def data():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 5)).astype("float32")
+    y = rng.integers(0, 3, size=40)
+    w = rng.uniform(0.5, 2.0, size=40).astype("float32")
+    return x, y, w
+
+
+def train(name, hidden=8):
+    """Trains the run `name`; returns (weights, history dict)."""
+    make_optimizer, options = configs()[name]
+    nnlite.utils.set_random_seed(7)
+    x, y, w = data()
+    reg = regularizers.L2(0.01) if options.get("l2") else None
+    model = nnlite.Sequential([layers.Input((5,)),
+                               layers.Dense(hidden, activation="relu", kernel_regularizer=reg),
+                               layers.Dense(3, activation="softmax")])
+    model.compile(optimizer=make_optimizer(), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    history = model.fit(x, y, sample_weight=w if options.get("weighted") else None,
+                        batch_size=GLOBAL_BATCH, epochs=EPOCHS, verbose=0)
+    return model.get_weights(), history.history

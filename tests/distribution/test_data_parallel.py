@@ -1,0 +1,85 @@
+"""fit under DataParallel on 2 and 3 MPI processes (mpiexec) against one
+process training on the same global batches, and the faults that must stop
+every rank."""
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import nnlite
+from data_parallel_workload import configs, train
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def _mpiexec():
+    try:
+        import mpi4py  # noqa: F401
+    except ImportError:
+        pytest.skip("mpi4py is not installed")
+    exe = shutil.which("mpiexec") or shutil.which("mpirun")
+    if exe is None:
+        pytest.skip("no mpiexec on PATH")
+    return exe
+
+
+def _launch(ranks, mode, out=None, timeout=120):
+    """Runs data_parallel_child.py on `ranks` processes; returns the
+    CompletedProcess (a hang fails the test through the timeout)."""
+    cmd = [_mpiexec(), "-n", str(ranks)]
+    if ranks > (os.cpu_count() or 1) and "Open MPI" in _version():
+        cmd.append("--oversubscribe")
+    cmd += [sys.executable, os.path.join(HERE, "data_parallel_child.py"), mode]
+    if out is not None:
+        cmd.append(str(out))
+    env = dict(os.environ, NNLITE_NUM_THREADS="1",
+               PYTHONPATH=os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")]))
+    return subprocess.run(cmd, cwd=HERE, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def _version():
+    exe = shutil.which("mpiexec") or shutil.which("mpirun")
+    try:
+        return subprocess.run([exe, "--version"], capture_output=True, text=True,
+                              timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+@pytest.fixture(scope="module")
+def single_process():
+    """Every workload run trained in this process with no distribution."""
+    assert nnlite.distribution.distribution() is None
+    return {name: train(name) for name in configs()}
+
+
+@pytest.mark.parametrize("ranks", [2, 3])
+def test_data_parallel_weights_match_one_process(ranks, tmp_path, single_process):
+    out = tmp_path / "weights.npz"
+    run = _launch(ranks, "train", out)
+    assert run.returncode == 0, run.stdout + run.stderr
+    saved = np.load(out)
+    for name, (weights, history) in single_process.items():
+        for i, w in enumerate(weights):
+            np.testing.assert_allclose(saved["%s/w%d" % (name, i)], w, rtol=1e-4, atol=2e-6,
+                                       err_msg="%s weight %d, %d ranks" % (name, i, ranks))
+        for key, values in history.items():
+            np.testing.assert_allclose(saved["%s/%s" % (name, key)], values, rtol=1e-5,
+                                       err_msg="%s %s, %d ranks" % (name, key, ranks))
+
+
+def test_a_rank_that_raises_stops_every_rank_naming_it():
+    run = _launch(2, "fault", timeout=60)
+    assert run.returncode != 0
+    assert "rank 1 of 2 raised RuntimeError: injected fault" in run.stderr, run.stderr
+
+
+def test_mismatched_models_are_refused_at_the_start():
+    run = _launch(2, "mismatch", timeout=60)
+    assert run.returncode != 0
+    assert "rank 1's model weights differ from rank 0's" in run.stderr, run.stderr
