@@ -3,8 +3,10 @@
 
 MODE is `train` (every run of the workload; rank 0 saves the weights and
 histories to OUT, an .npz), `fault` (rank 1 raises during the first epoch) or
-`mismatch` (rank 1 builds a wider hidden layer).
+`die` (rank 1 exits at once, as a crash would) or `mismatch` (rank 1 builds
+a wider hidden layer).
 """
+import os
 import sys
 
 import numpy as np
@@ -14,8 +16,14 @@ from data_parallel_workload import configs, train
 
 
 class FailOnRankOne(nnlite.callbacks.Callback):
+    def __init__(self, die=False):
+        super().__init__()
+        self.die = die
+
     def on_train_batch_end(self, batch, logs=None):
         if nnlite.distribution.distribution().rank == 1 and batch == 1:
+            if self.die:
+                os._exit(7)
             raise RuntimeError("injected fault")
 
 
@@ -31,12 +39,12 @@ def main(mode, out):
             saved.update({"%s/%s" % (name, k): np.asarray(v) for k, v in history.items()})
         if dist.rank == 0:
             np.savez(out, **saved)
-    elif mode == "fault":
+    elif mode in ("fault", "die"):
         x, y = np.zeros((40, 5), "float32"), np.zeros(40, "int64")
         model = nnlite.Sequential([nnlite.layers.Input((5,)), nnlite.layers.Dense(3)])
         model.compile(optimizer="sgd", loss="mse")
         model.fit(x, np.zeros((40, 3), "float32"), batch_size=4, epochs=1000, verbose=0,
-                  callbacks=[FailOnRankOne()])
+                  callbacks=[FailOnRankOne(die=mode == "die")])
     elif mode == "mismatch":
         train("sgd", hidden=9 if dist.rank == 1 else 8)
 

@@ -13,7 +13,9 @@ import nnlite
 from data_parallel_workload import configs, train
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+# the children import the nnlite this process imported (a build in place or
+# the installed package)
+NNLITE_HOME = os.path.dirname(os.path.dirname(os.path.abspath(nnlite.__file__)))
 
 
 def _mpiexec():
@@ -36,8 +38,7 @@ def _launch(ranks, mode, out=None, timeout=120):
     cmd += [sys.executable, os.path.join(HERE, "data_parallel_child.py"), mode]
     if out is not None:
         cmd.append(str(out))
-    env = dict(os.environ, NNLITE_NUM_THREADS="1",
-               PYTHONPATH=os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")]))
+    env = dict(os.environ, NNLITE_NUM_THREADS="1", PYTHONPATH=NNLITE_HOME)
     return subprocess.run(cmd, cwd=HERE, env=env, capture_output=True, text=True,
                           timeout=timeout)
 
@@ -77,6 +78,12 @@ def test_a_rank_that_raises_stops_every_rank_naming_it():
     run = _launch(2, "fault", timeout=60)
     assert run.returncode != 0
     assert "rank 1 of 2 raised RuntimeError: injected fault" in run.stderr, run.stderr
+
+
+def test_a_rank_that_dies_stops_the_job():
+    # MPICH's launcher ends the job with the dead rank's exit code
+    run = _launch(2, "die", timeout=60)
+    assert run.returncode != 0
 
 
 def test_mismatched_models_are_refused_at_the_start():

@@ -1,5 +1,6 @@
 """nnlite.distribution without mpiexec: the shard and flat-buffer logic, the
 metrics' additive state, and fit under a one-process DataParallel."""
+import os
 import subprocess
 import sys
 
@@ -129,19 +130,24 @@ def test_distribution_scope_sets_and_restores_the_global_distribution(one_proces
     assert nnlite.distribution.distribution() is None
 
 
-def test_import_and_data_parallel_work_without_mpi4py():
+def _python(code, cwd):
+    """Runs `code` in a fresh interpreter importing the nnlite this process imported."""
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(nnlite.__file__)))
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, env=env, cwd=str(cwd))
+
+
+def test_import_and_data_parallel_work_without_mpi4py(tmp_path):
     # mpi4py made unimportable: nnlite imports, and a DataParallel is one process
     code = ("import sys; sys.modules['mpi4py'] = None; import nnlite; "
             "d = nnlite.distribution.DataParallel(); "
             "assert (d.num_processes, d.rank) == (1, 0), d.devices; "
             "import nnlite.distribution; assert sys.modules['mpi4py'] is None; print('ok')")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=60)
+    out = _python(code, tmp_path)
     assert out.returncode == 0 and "ok" in out.stdout, out.stderr
 
 
-def test_import_nnlite_does_not_import_mpi4py():
+def test_import_nnlite_does_not_import_mpi4py(tmp_path):
     code = "import sys, nnlite; print('mpi4py' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=60)
+    out = _python(code, tmp_path)
     assert out.stdout.strip() == "False", out.stderr
