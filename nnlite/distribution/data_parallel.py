@@ -170,7 +170,7 @@ class DataParallel:
         lo, hi = shard_bounds(len(arrays[0]), self.num_processes, self.rank)
         return tuple(None if a is None else a[lo:hi] for a in arrays)
 
-    def reduce_step(self, grads, variables, metrics, local_rows, global_rows):
+    def reduce_step(self, grads, variables, metrics, local_rows, global_rows, averaged=()):
         """The global batch's gradients from this rank's `grads` (arrays, or
         `None` for an unconnected variable or an empty shard).
 
@@ -178,12 +178,18 @@ class DataParallel:
         variable (whether it has a gradient) and the state of `metrics` into
         one flat buffer, sums it over the ranks with one in-place
         `Allreduce`, and returns the summed gradients (`None` where no rank
-        had one). The summed metric state is kept for `global_metrics`."""
+        had one). The summed metric state is kept for `global_metrics`.
+        Each variable of `averaged` (BatchNormalization's moving statistics,
+        which each rank updated from its shard) travels in the same buffer
+        and is set to its average weighted by shard size, so it stays the
+        same on every rank (for a moving mean: the update by the global
+        batch's mean)."""
         states = [m.additive_state() for m in metrics]
         counts = [len(st) for st in states]
         flat_states = [a for st in states for a in st]
+        averaged = list(averaged)
         shapes = [tuple(v.shape) for v in variables] + [(len(variables),)] \
-            + [a.shape for a in flat_states]
+            + [tuple(v.shape) for v in averaged] + [a.shape for a in flat_states]
         dtype = np.result_type(*[v.value.dtype for v in variables])
         flat = self._step_buffer
         if flat is None or flat.shapes != shapes or flat.buffer.dtype != dtype:
@@ -191,11 +197,14 @@ class DataParallel:
         n = len(variables)
         scale = local_rows / float(global_rows)
         flags = np.array([g is not None for g in grads], dtype=dtype)
-        flat.pack(list(grads) + [flags] + flat_states,
-                  scales=[scale] * n + [1] * (1 + len(flat_states)))
+        k = len(averaged)
+        flat.pack(list(grads) + [flags] + [v.value for v in averaged] + flat_states,
+                  scales=[scale] * n + [1] + [scale] * k + [1] * len(flat_states))
         self._comm.Allreduce(self._in_place, flat.buffer, op=self._sum)
         out = flat.unpack()
-        reduced, at = [], n + 1
+        for v, value in zip(averaged, out[n + 1:n + 1 + k]):
+            v.value[...] = value
+        reduced, at = [], n + 1 + k
         for count in counts:
             reduced.append(out[at:at + count])
             at += count

@@ -380,7 +380,11 @@ class Trainer:
             self._update_metrics((reported, parts), y, y_pred, sample_weight, len(x))
             if variables:
                 grads = tape.gradient(loss, variables)
-        grads = dist.reduce_step(grads, variables, self.metrics, len(x), rows)
+        # BatchNormalization's moving statistics, updated by each rank from
+        # its shard, are averaged so that every rank keeps the same ones
+        moving = [v for v in self.non_trainable_weights
+                  if v.name in ("moving_mean", "moving_variance")]
+        grads = dist.reduce_step(grads, variables, self.metrics, len(x), rows, moving)
         if variables:
             self.optimizer.apply(grads, variables)
         else:

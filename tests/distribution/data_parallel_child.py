@@ -3,6 +3,7 @@
 
 MODE is `train` (every run of the workload; rank 0 saves the weights and
 histories to OUT, an .npz), `fault` (rank 1 raises during the first epoch) or
+`bn` (BatchNormalization; every rank saves its weights to OUT.<rank>.npz),
 `die` (rank 1 exits at once, as a crash would) or `mismatch` (rank 1 builds
 a wider hidden layer).
 """
@@ -12,7 +13,7 @@ import sys
 import numpy as np
 
 import nnlite
-from data_parallel_workload import configs, train
+from data_parallel_workload import configs, train, train_bn
 
 
 class FailOnRankOne(nnlite.callbacks.Callback):
@@ -39,6 +40,11 @@ def main(mode, out):
             saved.update({"%s/%s" % (name, k): np.asarray(v) for k, v in history.items()})
         if dist.rank == 0:
             np.savez(out, **saved)
+    elif mode == "bn":
+        saved = {}
+        for lr in (0.0, 0.05):
+            saved.update({"lr%g/w%d" % (lr, i): np.asarray(v) for i, v in enumerate(train_bn(lr))})
+        np.savez("%s.%d.npz" % (out, dist.rank), **saved)
     elif mode in ("fault", "die"):
         x, y = np.zeros((40, 5), "float32"), np.zeros(40, "int64")
         model = nnlite.Sequential([nnlite.layers.Input((5,)), nnlite.layers.Dense(3)])

@@ -44,3 +44,17 @@ def train(name, hidden=8):
     history = model.fit(x, y, sample_weight=w if options.get("weighted") else None,
                         batch_size=GLOBAL_BATCH, epochs=EPOCHS, verbose=0)
     return model.get_weights(), history.history
+
+
+def train_bn(learning_rate):
+    """A model with BatchNormalization (momentum 0.5) trained by SGD; returns
+    its weights (the moving statistics last)."""
+    nnlite.utils.set_random_seed(3)
+    x, y, _ = data()
+    model = nnlite.Sequential([layers.Input((5,)), layers.Dense(6),
+                               layers.BatchNormalization(momentum=0.5),
+                               layers.Dense(3, activation="softmax")])
+    model.compile(optimizer=optimizers.SGD(learning_rate),
+                  loss="sparse_categorical_crossentropy")
+    model.fit(x, y, batch_size=GLOBAL_BATCH, epochs=2, verbose=0)
+    return model.trainable_weights + model.non_trainable_weights

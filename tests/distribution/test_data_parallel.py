@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import nnlite
-from data_parallel_workload import configs, train
+from data_parallel_workload import configs, train, train_bn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # the children import the nnlite this process imported (a build in place or
@@ -72,6 +72,22 @@ def test_data_parallel_weights_match_one_process(ranks, tmp_path, single_process
         for key, values in history.items():
             np.testing.assert_allclose(saved["%s/%s" % (name, key)], values, rtol=1e-5,
                                        err_msg="%s %s, %d ranks" % (name, key, ranks))
+
+
+def test_batch_normalization_statistics_stay_the_same_on_every_rank(tmp_path):
+    # each rank normalizes its shard with the shard's statistics; the moving
+    # statistics are averaged by shard size, so with a learning rate of 0 the
+    # moving mean is the one process's (the global batches' means)
+    run = _launch(2, "bn", tmp_path / "bn")
+    assert run.returncode == 0, run.stdout + run.stderr
+    ranks = [np.load(tmp_path / ("bn.%d.npz" % r)) for r in range(2)]
+    for key in ranks[0].files:
+        np.testing.assert_allclose(ranks[1][key], ranks[0][key], rtol=1e-6, atol=1e-7,
+                                   err_msg=key)
+    one = [np.asarray(v) for v in train_bn(0.0)]
+    moving_mean = len(one) - 2
+    np.testing.assert_allclose(ranks[0]["lr0/w%d" % moving_mean], one[moving_mean],
+                               rtol=1e-5, atol=1e-6)
 
 
 def test_a_rank_that_raises_stops_every_rank_naming_it():
