@@ -1,7 +1,7 @@
 """Data-parallel throughput over MPI: N ranks of 1 thread against 1 rank of 1 thread.
 
     python benchmarks/bench_distributed.py                 # needs mpi4py and mpiexec
-    python benchmarks/bench_distributed.py --ranks 1,2 --epochs 3 --samples 16384
+    python benchmarks/bench_distributed.py --ranks 1,2 --epochs 3 --samples 16384 --batch 256
 
 Workload W2: MLP 784-128-128-10 (relu, relu, softmax), sparse cross-entropy,
 Adam, global batch 256, synthetic MNIST-shaped data. Each configuration runs
@@ -54,7 +54,7 @@ def _worker(args):
         def on_epoch_end(self, epoch, logs=None):
             times.append(time.perf_counter() - self.t)
 
-    model.fit(x, y, batch_size=256, epochs=args.epochs, verbose=0, callbacks=[Timer()])
+    model.fit(x, y, batch_size=args.batch, epochs=args.epochs, verbose=0, callbacks=[Timer()])
     result = {"ranks": 1 if dist is None else dist.num_processes,
               "distributed": bool(args.distributed),
               "samples_per_s": float(args.samples / np.median(times[1:] or times))}
@@ -88,6 +88,7 @@ def main():
     parser.add_argument("--ranks", default="1,2")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--samples", type=int, default=16384)
+    parser.add_argument("--batch", type=int, default=256, help="the global batch size")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--distributed", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -95,7 +96,8 @@ def main():
         return _worker(args)
     env = dict(os.environ, NNLITE_NUM_THREADS="1", OMP_NUM_THREADS="1",
                OPENBLAS_NUM_THREADS="1")
-    common = [HERE, "--worker", "--epochs", str(args.epochs), "--samples", str(args.samples)]
+    common = [HERE, "--worker", "--epochs", str(args.epochs), "--samples", str(args.samples),
+              "--batch", str(args.batch)]
     mpiexec = shutil.which("mpiexec")
     if mpiexec is None:
         sys.exit("bench_distributed.py needs mpiexec (pip install 'nnlite-keras[mpi]')")
@@ -106,8 +108,8 @@ def main():
                           env)))
     base = rows[0][1]["samples_per_s"]
     one = next((r for _, r in rows if r.get("distributed") and r["ranks"] == 1), None)
-    print("W2 MLP 784-128-128-10, Adam, global batch 256, %d samples, 1 thread per rank"
-          % args.samples)
+    print("W2 MLP 784-128-128-10, Adam, global batch %d, %d samples, 1 thread per rank"
+          % (args.batch, args.samples))
     print("%-24s %12s %10s %12s %14s" % ("configuration", "samples/s", "vs plain",
                                          "vs DP 1 rank", "allreduce ms"))
     for name, r in rows:
