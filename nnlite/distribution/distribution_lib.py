@@ -92,3 +92,26 @@ def distribution():
     """The current global distribution, or `None`, as
     `keras.distribution.distribution`."""
     return _state["distribution"]
+
+
+def allreduce_in_place(buffer):
+    """Sums the contiguous NumPy array `buffer` over all processes, in place
+    (one `Allreduce` with `MPI.IN_PLACE`)."""
+    comm = world()
+    if isinstance(comm, SelfComm):
+        return buffer
+    mpi = mpi_module()
+    comm.Allreduce(mpi.IN_PLACE, buffer, op=mpi.SUM)
+    return buffer
+
+
+def local_rank_and_size():
+    """`(rank, size)` of this process among the processes on its machine."""
+    comm = world()
+    if isinstance(comm, SelfComm):
+        return 0, 1
+    if _state.get("local") is None:
+        node = comm.Split_type(mpi_module().COMM_TYPE_SHARED)
+        _state["local"] = (node.Get_rank(), node.Get_size())
+        node.Free()
+    return _state["local"]

@@ -3,7 +3,8 @@
 
 MODE is `train` (every run of the workload; rank 0 saves the weights and
 histories to OUT, an .npz), `fault` (rank 1 raises during the first epoch) or
-`bn` (BatchNormalization; every rank saves its weights to OUT.<rank>.npz),
+`horovod` (nnlite.distribution.horovod; rank 0 saves to OUT), `bn`
+(BatchNormalization; every rank saves its weights to OUT.<rank>.npz),
 `die` (rank 1 exits at once, as a crash would) or `mismatch` (rank 1 builds
 a wider hidden layer).
 """
@@ -13,7 +14,7 @@ import sys
 import numpy as np
 
 import nnlite
-from data_parallel_workload import configs, train, train_bn
+from data_parallel_workload import configs, train, train_bn, train_horovod_style
 
 
 class FailOnRankOne(nnlite.callbacks.Callback):
@@ -40,6 +41,14 @@ def main(mode, out):
             saved.update({"%s/%s" % (name, k): np.asarray(v) for k, v in history.items()})
         if dist.rank == 0:
             np.savez(out, **saved)
+    elif mode == "horovod":
+        from nnlite.distribution import horovod as hvd
+        nnlite.distribution.set_distribution(None)
+        hvd.init()
+        weights, history = train_horovod_style(hvd.rank(), hvd.size())
+        if hvd.rank() == 0:
+            np.savez(out, **{"w%d" % i: w for i, w in enumerate(weights)},
+                     **{k: np.asarray(v) for k, v in history.items()})
     elif mode == "bn":
         saved = {}
         for lr in (0.0, 0.05):

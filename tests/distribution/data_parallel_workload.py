@@ -58,3 +58,31 @@ def train_bn(learning_rate):
                   loss="sparse_categorical_crossentropy")
     model.fit(x, y, batch_size=GLOBAL_BATCH, epochs=2, verbose=0)
     return model.trainable_weights + model.non_trainable_weights
+
+
+def train_horovod_style(rank=0, size=1):
+    """Horovod's way: rank `rank` of `size` trains on its own rows (its part
+    of each global batch of 12, no shuffling) with batch 12 / size, its own
+    seed, `DistributedOptimizer(Adam)`, and the broadcast and metric-average
+    callbacks. With size 1 it is plain training on batches of 12 (the
+    reference). Returns (weights, history dict)."""
+    from nnlite.distribution import horovod as hvd
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(48, 5)).astype("float32")
+    y = rng.integers(0, 3, size=48)
+    per = GLOBAL_BATCH // size
+    rows = (np.arange(48).reshape(-1, size, per)[:, rank, :]).ravel()
+    nnlite.utils.set_random_seed(7 + rank)
+    model = nnlite.Sequential([layers.Input((5,)), layers.Dense(8, activation="relu"),
+                               layers.Dense(3, activation="softmax")])
+    optimizer = optimizers.Adam(0.01)
+    callbacks = []
+    if size > 1:
+        optimizer = hvd.DistributedOptimizer(optimizer)
+        callbacks = [hvd.callbacks.BroadcastGlobalVariablesCallback(0),
+                     hvd.callbacks.MetricAverageCallback()]
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    history = model.fit(x[rows], y[rows], batch_size=per, epochs=EPOCHS, shuffle=False,
+                        verbose=0, callbacks=callbacks)
+    return model.get_weights(), history.history

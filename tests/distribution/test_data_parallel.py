@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import nnlite
-from data_parallel_workload import configs, train, train_bn
+from data_parallel_workload import configs, train, train_bn, train_horovod_style
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # the children import the nnlite this process imported (a build in place or
@@ -72,6 +72,19 @@ def test_data_parallel_weights_match_one_process(ranks, tmp_path, single_process
         for key, values in history.items():
             np.testing.assert_allclose(saved["%s/%s" % (name, key)], values, rtol=1e-5,
                                        err_msg="%s %s, %d ranks" % (name, key, ranks))
+
+
+@pytest.mark.parametrize("ranks", [2, 3])
+def test_horovod_style_training_matches_one_process(ranks, tmp_path):
+    out = tmp_path / "hvd.npz"
+    run = _launch(ranks, "horovod", out)
+    assert run.returncode == 0, run.stdout + run.stderr
+    saved = np.load(out)
+    weights, history = train_horovod_style()
+    for i, w in enumerate(weights):
+        np.testing.assert_allclose(saved["w%d" % i], w, rtol=1e-4, atol=2e-6)
+    for key, values in history.items():
+        np.testing.assert_allclose(saved[key], values, rtol=1e-5, err_msg=key)
 
 
 def test_batch_normalization_statistics_stay_the_same_on_every_rank(tmp_path):
