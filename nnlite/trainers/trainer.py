@@ -6,8 +6,9 @@ decided in one place, `executors.choose`: the compiled executor (a C program
 running chunks of batches) when the model and data lower to it, otherwise the
 eager executor (ops one by one on the tape). Under a `nnlite.distribution`
 (`DataParallel` over MPI) fit runs on the eager executor, one global batch per
-step: `_train_step` shards the batch and sums the gradients over the ranks
-before the optimizer sees them.
+step: `_train_step` takes this rank's shard of the batch and sums the
+gradients over the ranks (`DataParallel.reduce_step`) before the optimizer
+sees them.
 """
 import functools
 import time
@@ -343,51 +344,34 @@ class Trainer:
         # the step's learning rate (a schedule's or a callable's) is checked
         # before the forward pass changes moving statistics
         float(self.optimizer.learning_rate)
-        dist = self._distribution
-        if dist is not None:
-            return self._train_step_sharded(dist, x, y, sample_weight)
-        with Tape() as tape:
-            y_pred = self(data_utils.model_inputs(x), training=True)
-            self._resolve_for(y, y_pred)
-            loss, reported, parts = self._losses_and_report(y, y_pred, sample_weight)
-        # metrics first: a metric that refuses the batch leaves the weights as they were
-        self._update_metrics((reported, parts), y, y_pred, sample_weight, len(x))
-        if self._train_variables is None:
-            self._train_variables = self.trainable_weights
-            self.optimizer.build_for(self._train_variables)
-        if self._train_variables:
-            grads = tape.gradient(loss, self._train_variables)
-            self.optimizer.apply(grads, self._train_variables)
-        else:   # as Keras: the step still runs and reports, nothing is updated
-            warnings.warn("The model does not have any trainable weights.", stacklevel=2)
-
-    def _train_step_sharded(self, dist, x, y, sample_weight):
-        """One data-parallel step: this rank's shard of the global batch, its
-        gradients summed over the ranks (weighted by shard size, so they are
-        the global batch's), then the same update on every rank."""
+        dist = self._distribution      # data parallel: this rank's shard of the batch
         rows = len(x)
-        x, y, sample_weight = dist.shard(x, y, sample_weight)
-        if self._train_variables is None:
-            self._train_variables = self.trainable_weights
-            self.optimizer.build_for(self._train_variables)
-        variables = self._train_variables
-        grads = [None] * len(variables)
-        if len(x):      # a global batch smaller than the ranks leaves some empty
+        if dist is not None:
+            x, y, sample_weight = dist.shard(x, y, sample_weight)
+        tape = None
+        if dist is None or len(x):      # a global batch smaller than the ranks leaves some empty
             with Tape() as tape:
                 y_pred = self(data_utils.model_inputs(x), training=True)
                 self._resolve_for(y, y_pred)
                 loss, reported, parts = self._losses_and_report(y, y_pred, sample_weight)
+            # metrics first: a metric that refuses the batch leaves the weights as they were
             self._update_metrics((reported, parts), y, y_pred, sample_weight, len(x))
-            if variables:
-                grads = tape.gradient(loss, variables)
-        # BatchNormalization's moving statistics, updated by each rank from
-        # its shard, are averaged so that every rank keeps the same ones
-        moving = [v for v in self.non_trainable_weights
-                  if v.name in ("moving_mean", "moving_variance")]
-        grads = dist.reduce_step(grads, variables, self.metrics, len(x), rows, moving)
+        if self._train_variables is None:
+            self._train_variables = self.trainable_weights
+            self.optimizer.build_for(self._train_variables)
+        variables = self._train_variables
+        grads = tape.gradient(loss, variables) if tape is not None and variables \
+            else [None] * len(variables)
+        if dist is not None:
+            # the global batch's gradients, weighted by shard size and summed
+            # over the ranks with the metrics' state and BatchNormalization's
+            # moving statistics (averaged, so every rank keeps the same ones)
+            moving = [v for v in self.non_trainable_weights
+                      if v.name in ("moving_mean", "moving_variance")]
+            grads = dist.reduce_step(grads, variables, self.metrics, len(x), rows, moving)
         if variables:
             self.optimizer.apply(grads, variables)
-        else:
+        else:   # as Keras: the step still runs and reports, nothing is updated
             warnings.warn("The model does not have any trainable weights.", stacklevel=2)
 
     def _test_step(self, x, y, sample_weight=None):
