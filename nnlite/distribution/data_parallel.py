@@ -211,6 +211,26 @@ class DataParallel:
         self._metric_state = (list(metrics), reduced)
         return [g if f > 0 else None for g, f in zip(out[:n], out[n])]
 
+    def sum_metrics(self, metrics):
+        """Sets each of `metrics` to its state summed over the ranks (one
+        `Allreduce`), after each rank evaluated its shard of the data."""
+        states = [m.additive_state() for m in metrics]
+        flat_states = [a for st in states for a in st]
+        if not flat_states:
+            return
+        flat = FlatBuffer([a.shape for a in flat_states], np.float64)
+        flat.pack(flat_states)
+        self._comm.Allreduce(self._in_place, flat.buffer, op=self._sum)
+        out, at = flat.unpack(), 0
+        for m, st in zip(metrics, states):
+            m.assign_additive_state(out[at:at + len(st)])
+            at += len(st)
+
+    def gather(self, value):
+        """`[value of rank 0, value of rank 1, ...]` on every rank (pickled
+        objects: a shard's predictions)."""
+        return self._comm.allgather(value)
+
     @contextlib.contextmanager
     def global_metrics(self):
         """Inside the block the metrics hold their state summed over the ranks

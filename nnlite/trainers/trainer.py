@@ -685,8 +685,10 @@ class Trainer:
         return self._evaluate_batches(self._iter_batches(epoch_iter, cbs.on_test_batch_begin,
                                                          "Evaluation"), cbs)
 
-    def _evaluate_batches(self, batches, cbs=None):
-        """The eager executor's evaluation loop over `(step, x, y, sample_weight)`."""
+    def _evaluate_batches(self, batches, cbs=None, dist=None):
+        """The eager executor's evaluation loop over `(step, x, y, sample_weight)`;
+        with `dist` (the batches were this rank's shard) the metrics end with
+        their states summed over the ranks."""
         self.reset_metrics()
         if cbs is not None:
             cbs.on_test_begin()
@@ -694,6 +696,8 @@ class Trainer:
             self._test_step(xb, yb, swb)
             if cbs is not None:
                 cbs.on_test_batch_end(step, self._logs())
+        if dist is not None:
+            dist.sum_metrics(self.metrics)
         logs = self._logs()
         if cbs is not None:
             cbs.on_test_end(logs)
@@ -774,12 +778,20 @@ class Trainer:
         return logs
 
     def _run_evaluation(self, x, y, sample_weight, batch_size, callbacks=None):
+        """Evaluation of arrays on the eager executor; under a distribution
+        each rank evaluates its contiguous shard of the rows and the metrics'
+        states are summed over the ranks at the end."""
+        dist = self._distribution
+        if dist is not None:
+            x, y, sample_weight = dist.shard(x, y, sample_weight)
         begin = callbacks.on_test_batch_begin if callbacks is not None else (lambda step: None)
         return self._evaluate_batches(_array_batches((x, y, sample_weight), None, batch_size,
-                                                     -(-len(x) // batch_size), begin), callbacks)
+                                                     -(-len(x) // batch_size), begin),
+                                      callbacks, dist)
 
     # -- evaluate / predict ----------------------------------------------------
     @_one_at_a_time
+    @_distributed
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False):
         """Returns the loss (a float), or `[loss, *metrics]` in compile order,
@@ -817,7 +829,8 @@ class Trainer:
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                            epochs=1, steps=source.num_batches)
         plan = None
-        if not _wants_batches(cbs, "test") and not isinstance(y, data_utils.Structured):
+        if self._distribution is None and not _wants_batches(cbs, "test") \
+                and not isinstance(y, data_utils.Structured):
             plan = self._training_plan(x, y, sample_weight, 256, train=False)
         if plan is not None and plan.targets(y) is not None:
             logs = self._evaluate_compiled(plan, x, y, cbs)
@@ -831,6 +844,7 @@ class Trainer:
         ordered = [logs[m.name] for m in self.metrics if m.name in logs]
         return ordered[0] if len(ordered) == 1 else ordered
 
+    @_distributed
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Returns the model's output for all of `x`, computed in batches.
 
@@ -841,7 +855,8 @@ class Trainer:
             steps: Number of batches to predict. Defaults to `None` (all).
         """
         fast = self._plan_cache.get("predict_fast")
-        if fast is not None and verbose == 0 and callbacks is None and batch_size is None \
+        dist = self._distribution
+        if fast is not None and dist is None and verbose == 0 and callbacks is None and batch_size is None \
                 and steps is None and type(x) is np.ndarray and x.dtype == np.float32 \
                 and x.ndim == 2 and x.flags.c_contiguous and x.shape[1] == fast[0] \
                 and 0 < len(x) <= fast[1]:
@@ -869,6 +884,15 @@ class Trainer:
             source = data_utils.ArrayBatches((x,), batch_size)
             return self._predict_iter(data_utils.EpochIterator(source, steps), callbacks,
                                       verbose)
+        if dist is None:
+            return self._predict_arrays(x, batch_size, verbose, callbacks)
+        # each rank predicts its contiguous shard; the shards are gathered in order
+        verbose, callbacks = dist.for_this_rank(verbose, callbacks)
+        local = self._predict_arrays(dist.shard(x)[0], batch_size, verbose, callbacks)
+        return _concatenate(dist.gather(local))
+
+    def _predict_arrays(self, x, batch_size, verbose, callbacks):
+        """predict over the array `x` in batches (or in one C call)."""
         n = len(x)
         if verbose == 0 and not callbacks and x.ndim == 2 and n:
             plan = compiled.inference_plan(self, n, self._plan_cache) \

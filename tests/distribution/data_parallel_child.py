@@ -1,7 +1,8 @@
 """One rank of the data-parallel tests, run as
 `mpiexec -n N python data_parallel_child.py MODE OUT`.
 
-MODE is `train` (every run of the workload; rank 0 saves the weights and
+MODE is `train` (every run of the workload, then fit with validation data,
+evaluate and predict; rank 0 saves the weights and
 histories to OUT, an .npz), `fault` (rank 1 raises during the first epoch) or
 `horovod` (nnlite.distribution.horovod; rank 0 saves to OUT), `bn`
 (BatchNormalization; every rank saves its weights to OUT.<rank>.npz),
@@ -14,7 +15,8 @@ import sys
 import numpy as np
 
 import nnlite
-from data_parallel_workload import configs, train, train_bn, train_horovod_style
+from data_parallel_workload import (configs, train, train_and_infer, train_bn,
+                                    train_horovod_style)
 
 
 class FailOnRankOne(nnlite.callbacks.Callback):
@@ -39,6 +41,10 @@ def main(mode, out):
             weights, history = train(name)
             saved.update({"%s/w%d" % (name, i): w for i, w in enumerate(weights)})
             saved.update({"%s/%s" % (name, k): np.asarray(v) for k, v in history.items()})
+        history, results, predictions = train_and_infer()
+        saved.update({"infer/%s" % k: np.asarray(v) for k, v in history.items()})
+        saved.update({"evaluate/%s" % k: np.asarray(v) for k, v in results.items()})
+        saved["predict"] = predictions
         if dist.rank == 0:
             np.savez(out, **saved)
     elif mode == "horovod":

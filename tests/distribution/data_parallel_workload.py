@@ -86,3 +86,18 @@ def train_horovod_style(rank=0, size=1):
     history = model.fit(x[rows], y[rows], batch_size=per, epochs=EPOCHS, shuffle=False,
                         verbose=0, callbacks=callbacks)
     return model.get_weights(), history.history
+
+
+def train_and_infer():
+    """Adam with validation data, then evaluate and predict: returns
+    (history dict with val_ entries, evaluate's dict, predictions)."""
+    nnlite.utils.set_random_seed(11)
+    x, y, w = data()
+    model = nnlite.Sequential([layers.Input((5,)), layers.Dense(8, activation="relu"),
+                               layers.Dense(3, activation="softmax")])
+    model.compile(optimizer=optimizers.Adam(0.01), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    history = model.fit(x[:30], y[:30], batch_size=GLOBAL_BATCH, epochs=EPOCHS, verbose=0,
+                        validation_data=(x[30:], y[30:]), validation_batch_size=4)
+    results = model.evaluate(x, y, sample_weight=w, batch_size=7, verbose=0, return_dict=True)
+    return history.history, results, model.predict(x, batch_size=6, verbose=0)

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 import nnlite
-from data_parallel_workload import configs, train, train_bn, train_horovod_style
+from data_parallel_workload import (configs, train, train_and_infer, train_bn,
+                                    train_horovod_style)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # the children import the nnlite this process imported (a build in place or
@@ -56,7 +57,9 @@ def _version():
 def single_process():
     """Every workload run trained in this process with no distribution."""
     assert nnlite.distribution.distribution() is None
-    return {name: train(name) for name in configs()}
+    runs = {name: train(name) for name in configs()}
+    runs["infer"] = train_and_infer()
+    return runs
 
 
 @pytest.mark.parametrize("ranks", [2, 3])
@@ -65,7 +68,14 @@ def test_data_parallel_weights_match_one_process(ranks, tmp_path, single_process
     run = _launch(ranks, "train", out)
     assert run.returncode == 0, run.stdout + run.stderr
     saved = np.load(out)
-    for name, (weights, history) in single_process.items():
+    runs = dict(single_process)
+    history, results, predictions = runs.pop("infer")
+    for key, values in history.items():      # validation sharded too
+        np.testing.assert_allclose(saved["infer/" + key], values, rtol=1e-5, err_msg=key)
+    for key, value in results.items():       # evaluate: shards' metric states summed
+        np.testing.assert_allclose(saved["evaluate/" + key], value, rtol=1e-5, err_msg=key)
+    np.testing.assert_allclose(saved["predict"], predictions, rtol=1e-5, atol=1e-7)
+    for name, (weights, history) in runs.items():
         for i, w in enumerate(weights):
             np.testing.assert_allclose(saved["%s/w%d" % (name, i)], w, rtol=1e-4, atol=2e-6,
                                        err_msg="%s weight %d, %d ranks" % (name, i, ranks))
