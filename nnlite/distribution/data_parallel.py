@@ -31,7 +31,10 @@ class DataParallel:
     process then applies the same update, so the weights stay identical.
     The loss and metrics are the global batch's (their state travels in the
     same buffer); the progress bar, `ModelCheckpoint` and `CSVLogger` act on
-    rank 0 only.
+    rank 0 only. `evaluate`, `predict` and validation on arrays give each rank
+    a contiguous block of the rows (metric states summed, predictions
+    gathered in order). With generators, datasets or `steps_per_epoch` every
+    rank must draw the same batches (the same seed).
 
     Args:
         device_mesh: Not supported (nnlite has no device meshes); must be
