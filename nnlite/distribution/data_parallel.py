@@ -1,5 +1,6 @@
 """DataParallel: Keras 3's data-parallel distribution, one MPI process per device."""
 import contextlib
+import os
 import sys
 import traceback
 
@@ -34,7 +35,9 @@ class DataParallel:
     rank 0 only. `evaluate`, `predict` and validation on arrays give each rank
     a contiguous block of the rows (metric states summed, predictions
     gathered in order). With generators, datasets or `steps_per_epoch` every
-    rank must draw the same batches (the same seed).
+    rank must draw the same batches (the same seed). Unless
+    `NNLITE_NUM_THREADS` is set, each process takes an equal share of its
+    machine's cores.
 
     Args:
         device_mesh: Not supported (nnlite has no device meshes); must be
@@ -69,6 +72,8 @@ class DataParallel:
         self._sum = None if mpi is None else mpi.SUM
         self._step_buffer = None
         self._metric_state = None
+        if self.num_processes > 1 and "NNLITE_NUM_THREADS" not in os.environ:
+            _share_cores()
 
     # -- the Keras surface -------------------------------------------------------
     @property
@@ -251,6 +256,18 @@ class DataParallel:
         finally:
             for m, values in zip(metrics, local):
                 m.assign_additive_state(values)
+
+
+def _share_cores():
+    """Gives each process an equal share of its machine's cores (the C core
+    would otherwise start a thread per core in every process)."""
+    from nnlite import config
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    local = distribution_lib.local_rank_and_size()[1]
+    config.set_num_threads(max(1, cores // max(1, local)))
 
 
 def _data_shape(a):
