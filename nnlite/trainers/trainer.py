@@ -858,8 +858,8 @@ class Trainer:
         dist = self._distribution
         if fast is not None and dist is None and verbose == 0 and callbacks is None \
                 and batch_size is None and steps is None and type(x) is np.ndarray \
-                and x.dtype == np.float32 and x.ndim == 2 and x.flags.c_contiguous and x.shape[1] == fast[0] \
-                and 0 < len(x) <= fast[1]:
+                and x.dtype == np.float32 and x.ndim == 2 and x.flags.c_contiguous \
+                and x.shape[1] == fast[0] and 0 < len(x) <= fast[1]:
             # the quick road for small float32 batches: checks (NaN and infinity
             # in C), then one C call
             return fast[2].predict(x)
