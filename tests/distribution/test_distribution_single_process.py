@@ -113,6 +113,17 @@ def test_a_model_that_differs_on_another_rank_is_refused(one_process):
         dist.begin_fit(model)
 
 
+def test_data_of_another_shape_on_another_rank_is_refused(one_process):
+    model = nnlite.Sequential([nnlite.layers.Input((3,)), nnlite.layers.Dense(2)])
+    dist = nnlite.distribution.DataParallel()
+    weights = [(tuple(v.shape), str(v.value.dtype)) for v in model.variables]
+    x, y = np.zeros((10, 3), "float32"), np.zeros((10, 2), "float32")
+    dist._comm = _PeerComm(rank=0, gathered=[(weights, [(10, 3), (10, 2), None]),
+                                             (weights, [(9, 3), (9, 2), None])])
+    with pytest.raises(ValueError, match="rank 1's data differ from rank 0's"):
+        dist.begin_fit(model, (x, y, None))
+
+
 def test_list_devices_and_initialize_in_one_process(one_process):
     assert nnlite.distribution.list_devices() == ["cpu:0"]
     nnlite.distribution.initialize(num_processes=1, process_id=0)
