@@ -8,16 +8,16 @@ Replace `keras` with `nnlite` in a notebook's imports and it runs unchanged:
 __version__ = "0.1.0"
 
 from nnlite import (activations, backend, callbacks, config, constraints, data, datasets,
-                    initializers, layers, losses, metrics, models, ops, optimizers,
-                    preprocessing, regularizers, utils)
+                    distribution, initializers, layers, losses, metrics, models, ops,
+                    optimizers, preprocessing, regularizers, utils)
 from nnlite.backend.variable import Variable
 from nnlite.layers import Input
 from nnlite.models import Model, Sequential
 
 __all__ = ["Input", "Model", "Sequential", "Variable", "activations", "backend", "callbacks",
-           "config", "constraints", "data", "datasets", "initializers", "layers", "losses",
-           "metrics", "models", "ops", "optimizers", "preprocessing", "regularizers", "saving",
-           "utils", "wrappers"]
+           "config", "constraints", "data", "datasets", "distribution", "initializers", "layers",
+           "losses", "metrics", "models", "ops", "optimizers", "preprocessing", "regularizers",
+           "saving", "utils", "wrappers"]
 
 
 def __getattr__(name):

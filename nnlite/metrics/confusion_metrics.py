@@ -86,6 +86,8 @@ def _parse_thresholds(thresholds, default):
 class _ThresholdMetric(Metric):
     """Shared state of Precision and Recall: counts at each threshold."""
 
+    additive_attributes = ("true_positives", "false_positives", "false_negatives")
+
     def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
         super().__init__(name=name or auto_name(type(self).__name__), dtype=dtype)
         self.init_thresholds = thresholds
@@ -176,6 +178,9 @@ class AUC(Metric):
         multi_label: Only `False` is supported. Defaults to `False`.
         from_logits: Apply a sigmoid to y_pred first. Defaults to `False`.
     """
+
+    additive_attributes = ("true_positives", "false_positives", "true_negatives",
+                           "false_negatives")
 
     def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation",
                  name=None, dtype=None, thresholds=None, multi_label=False, num_labels=None,

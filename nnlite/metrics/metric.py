@@ -95,6 +95,34 @@ class Metric:
         self.update_state(*args, **kwargs)
         return self.result()
 
+    # -- state that adds up over shards of the data ----------------------------
+    #: Names of plain attributes (floats or arrays) holding state that adds up.
+    additive_attributes = ()
+
+    def additive_state(self):
+        """The state as a list of float64 arrays that add up over shards of
+        the data: summed over replicas that each saw one shard, it is the
+        state of one metric that saw all of it (how data-parallel training
+        reports the global batch's result). The attributes named in
+        `additive_attributes`, then the state variables (Keras's
+        `aggregation="sum"`)."""
+        return [np.array(getattr(self, a), dtype=np.float64) for a in self.additive_attributes] \
+            + [np.array(v.value, dtype=np.float64) for v in self.variables]
+
+    def assign_additive_state(self, values):
+        """Sets the state from a list shaped as `additive_state()` returns it."""
+        values = list(values)
+        names = self.additive_attributes
+        if len(values) != len(names) + len(self.variables):
+            raise ValueError("%s holds %d state arrays. Received: %d"
+                             % (self.name, len(names) + len(self.variables), len(values)))
+        for name, value in zip(names, values):
+            old = getattr(self, name)
+            setattr(self, name, float(value) if isinstance(old, float)
+                    else np.array(value, dtype=np.asarray(old).dtype).reshape(np.shape(old)))
+        for variable, value in zip(self.variables, values[len(names):]):
+            variable.value[...] = np.reshape(value, variable.shape)
+
     def executor_spec(self):
         """A plain dict telling the compiled executor what the metric counts
         (`{"kind": "categorical_accuracy"}`, ...), or None when it cannot be
@@ -116,6 +144,8 @@ class Metric:
 
 class Mean(Metric):
     """The (weighted) mean of all values given: `sum(w * v) / sum(w)`."""
+
+    additive_attributes = ("total", "count")
 
     def __init__(self, name="mean", dtype=None):
         super().__init__(name=name, dtype=dtype)

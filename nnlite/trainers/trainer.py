@@ -4,7 +4,11 @@ As Keras's `trainers/trainer.py`: `Model` mixes this in. A training step runs
 the model's `call` on the tape (`_train_step`); where whole epochs run is
 decided in one place, `executors.choose`: the compiled executor (a C program
 running chunks of batches) when the model and data lower to it, otherwise the
-eager executor (ops one by one on the tape).
+eager executor (ops one by one on the tape). Under a `nnlite.distribution`
+(`DataParallel` over MPI) fit runs on the eager executor, one global batch per
+step: `_train_step` takes this rank's shard of the batch and sums the
+gradients over the ranks (`DataParallel.reduce_step`) before the optimizer
+sees them.
 """
 import functools
 import time
@@ -20,6 +24,7 @@ from nnlite.backend.tape import Tape, active_tape, stop_recording
 from nnlite.callbacks.callback import Callback
 from nnlite.callbacks.callback_list import CallbackList
 from nnlite.callbacks.progbar_logger import ProgbarLogger
+from nnlite.distribution import distribution_lib
 from nnlite.metrics.metric import Mean, Metric
 from nnlite.models import compile_utils
 from nnlite.models import data as data_utils
@@ -41,8 +46,27 @@ def _one_at_a_time(method):
     return locked
 
 
+def _distributed(method):
+    """Runs `fit` under the global distribution, if one is set: the trainer
+    sees it as `self._distribution` for the call, and an error on one rank
+    stops every rank (`DataParallel.run`)."""
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        dist = distribution_lib.distribution()
+        if dist is None:
+            return method(self, *args, **kwargs)
+        self._distribution = dist
+        try:
+            return dist.run(method, self, *args, **kwargs)
+        finally:
+            self._distribution = None
+    return run
+
+
 class Trainer:
     """compile / fit / evaluate / predict for a `Model` (a Layer with `call`)."""
+
+    _distribution = None    # the DataParallel a running fit trains under
 
     # -- compile -------------------------------------------------------------
     @_one_at_a_time
@@ -320,18 +344,33 @@ class Trainer:
         # the step's learning rate (a schedule's or a callable's) is checked
         # before the forward pass changes moving statistics
         float(self.optimizer.learning_rate)
-        with Tape() as tape:
-            y_pred = self(data_utils.model_inputs(x), training=True)
-            self._resolve_for(y, y_pred)
-            loss, reported, parts = self._losses_and_report(y, y_pred, sample_weight)
-        # metrics first: a metric that refuses the batch leaves the weights as they were
-        self._update_metrics((reported, parts), y, y_pred, sample_weight, len(x))
+        dist = self._distribution      # data parallel: this rank's shard of the batch
+        rows = len(x)
+        if dist is not None:
+            x, y, sample_weight = dist.shard(x, y, sample_weight)
+        tape = None
+        if dist is None or len(x):      # a global batch smaller than the ranks leaves some empty
+            with Tape() as tape:
+                y_pred = self(data_utils.model_inputs(x), training=True)
+                self._resolve_for(y, y_pred)
+                loss, reported, parts = self._losses_and_report(y, y_pred, sample_weight)
+            # metrics first: a metric that refuses the batch leaves the weights as they were
+            self._update_metrics((reported, parts), y, y_pred, sample_weight, len(x))
         if self._train_variables is None:
             self._train_variables = self.trainable_weights
             self.optimizer.build_for(self._train_variables)
-        if self._train_variables:
-            grads = tape.gradient(loss, self._train_variables)
-            self.optimizer.apply(grads, self._train_variables)
+        variables = self._train_variables
+        grads = tape.gradient(loss, variables) if tape is not None and variables \
+            else [None] * len(variables)
+        if dist is not None:
+            # the global batch's gradients, weighted by shard size and summed
+            # over the ranks with the metrics' state and BatchNormalization's
+            # moving statistics (averaged, so every rank keeps the same ones)
+            moving = [v for v in self.non_trainable_weights
+                      if v.name in ("moving_mean", "moving_variance")]
+            grads = dist.reduce_step(grads, variables, self.metrics, len(x), rows, moving)
+        if variables:
+            self.optimizer.apply(grads, variables)
         else:   # as Keras: the step still runs and reports, nothing is updated
             warnings.warn("The model does not have any trainable weights.", stacklevel=2)
 
@@ -424,6 +463,7 @@ class Trainer:
 
     # -- fit -------------------------------------------------------------------
     @_one_at_a_time
+    @_distributed
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
@@ -534,11 +574,15 @@ class Trainer:
 
         train_iter = data_utils.EpochIterator(source, steps_per_epoch) if general else None
         steps = train_iter.num_batches if general else source.num_batches
+        dist = self._distribution
+        if dist is not None:
+            verbose, callbacks = dist.for_this_rank(verbose, callbacks)
+            dist.begin_fit(self, None if general else (x, y, sample_weight))
         cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                            verbose=verbose, epochs=int(epochs), steps=steps)
         self._train_variables = None    # layers may have been frozen or added since
         plan = targets = val_plan = None
-        if not general and not isinstance(y, data_utils.Structured):
+        if dist is None and not general and not isinstance(y, data_utils.Structured):
             plan = self._training_plan(x, y, sample_weight, batch_size)
             targets = plan.targets(y) if plan is not None else None
             if targets is None:
@@ -558,6 +602,8 @@ class Trainer:
                 logs = self._fit_epoch_iter(train_iter, cbs)
             else:
                 order = rng.permutation(len(x)) if shuffle else None
+                if dist is not None:
+                    order = dist.broadcast_order(order)
                 if plan is not None:
                     logs = self._fit_epoch_compiled(plan, targets, x, order, batch_size, steps,
                                                     cbs, verbose)
@@ -621,9 +667,14 @@ class Trainer:
     def _fit_batches(self, batches, cbs):
         """The eager executor's training loop over `(step, x, y, sample_weight)`."""
         logs = {}
+        dist = self._distribution
         for step, xb, yb, swb in batches:
             self._train_step(xb, yb, swb)
-            logs = self._logs()
+            if dist is None:
+                logs = self._logs()
+            else:
+                with dist.global_metrics():
+                    logs = self._logs()
             cbs.on_train_batch_end(step, logs)
             if self.stop_training:
                 break
@@ -634,8 +685,10 @@ class Trainer:
         return self._evaluate_batches(self._iter_batches(epoch_iter, cbs.on_test_batch_begin,
                                                          "Evaluation"), cbs)
 
-    def _evaluate_batches(self, batches, cbs=None):
-        """The eager executor's evaluation loop over `(step, x, y, sample_weight)`."""
+    def _evaluate_batches(self, batches, cbs=None, dist=None):
+        """The eager executor's evaluation loop over `(step, x, y, sample_weight)`;
+        with `dist` (the batches were this rank's shard) the metrics end with
+        their states summed over the ranks."""
         self.reset_metrics()
         if cbs is not None:
             cbs.on_test_begin()
@@ -643,6 +696,8 @@ class Trainer:
             self._test_step(xb, yb, swb)
             if cbs is not None:
                 cbs.on_test_batch_end(step, self._logs())
+        if dist is not None:
+            dist.sum_metrics(self.metrics)
         logs = self._logs()
         if cbs is not None:
             cbs.on_test_end(logs)
@@ -723,12 +778,20 @@ class Trainer:
         return logs
 
     def _run_evaluation(self, x, y, sample_weight, batch_size, callbacks=None):
+        """Evaluation of arrays on the eager executor; under a distribution
+        each rank evaluates its contiguous shard of the rows and the metrics'
+        states are summed over the ranks at the end."""
+        dist = self._distribution
+        if dist is not None:
+            x, y, sample_weight = dist.shard(x, y, sample_weight)
         begin = callbacks.on_test_batch_begin if callbacks is not None else (lambda step: None)
         return self._evaluate_batches(_array_batches((x, y, sample_weight), None, batch_size,
-                                                     -(-len(x) // batch_size), begin), callbacks)
+                                                     -(-len(x) // batch_size), begin),
+                                      callbacks, dist)
 
     # -- evaluate / predict ----------------------------------------------------
     @_one_at_a_time
+    @_distributed
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False):
         """Returns the loss (a float), or `[loss, *metrics]` in compile order,
@@ -766,7 +829,8 @@ class Trainer:
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                            epochs=1, steps=source.num_batches)
         plan = None
-        if not _wants_batches(cbs, "test") and not isinstance(y, data_utils.Structured):
+        if self._distribution is None and not _wants_batches(cbs, "test") \
+                and not isinstance(y, data_utils.Structured):
             plan = self._training_plan(x, y, sample_weight, 256, train=False)
         if plan is not None and plan.targets(y) is not None:
             logs = self._evaluate_compiled(plan, x, y, cbs)
@@ -780,6 +844,7 @@ class Trainer:
         ordered = [logs[m.name] for m in self.metrics if m.name in logs]
         return ordered[0] if len(ordered) == 1 else ordered
 
+    @_distributed
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Returns the model's output for all of `x`, computed in batches.
 
@@ -790,10 +855,11 @@ class Trainer:
             steps: Number of batches to predict. Defaults to `None` (all).
         """
         fast = self._plan_cache.get("predict_fast")
-        if fast is not None and verbose == 0 and callbacks is None and batch_size is None \
-                and steps is None and type(x) is np.ndarray and x.dtype == np.float32 \
-                and x.ndim == 2 and x.flags.c_contiguous and x.shape[1] == fast[0] \
-                and 0 < len(x) <= fast[1]:
+        dist = self._distribution
+        if fast is not None and dist is None and verbose == 0 and callbacks is None \
+                and batch_size is None and steps is None and type(x) is np.ndarray \
+                and x.dtype == np.float32 and x.ndim == 2 and x.flags.c_contiguous \
+                and x.shape[1] == fast[0] and 0 < len(x) <= fast[1]:
             # the quick road for small float32 batches: checks (NaN and infinity
             # in C), then one C call
             return fast[2].predict(x)
@@ -818,6 +884,15 @@ class Trainer:
             source = data_utils.ArrayBatches((x,), batch_size)
             return self._predict_iter(data_utils.EpochIterator(source, steps), callbacks,
                                       verbose)
+        if dist is None:
+            return self._predict_arrays(x, batch_size, verbose, callbacks)
+        # each rank predicts its contiguous shard; the shards are gathered in order
+        verbose, callbacks = dist.for_this_rank(verbose, callbacks)
+        local = self._predict_arrays(dist.shard(x)[0], batch_size, verbose, callbacks)
+        return _concatenate(dist.gather(local))
+
+    def _predict_arrays(self, x, batch_size, verbose, callbacks):
+        """predict over the array `x` in batches (or in one C call)."""
         n = len(x)
         if verbose == 0 and not callbacks and x.ndim == 2 and n:
             plan = compiled.inference_plan(self, n, self._plan_cache) \
