@@ -2,8 +2,13 @@
 import os
 import subprocess
 import sys
+import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import nnlite
+
+# the children import the nnlite these tests import (installed or in place), from
+# outside the checkout: `python -c` puts the working folder first on sys.path
+NNLITE_HOME = os.path.dirname(os.path.dirname(nnlite.__file__))
 
 SCRIPT = r"""
 import sys
@@ -20,8 +25,8 @@ except ImportError as e:
 
 
 def run():
-    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    return subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, env=env,
+    env = dict(os.environ, PYTHONPATH=NNLITE_HOME)
+    return subprocess.run([sys.executable, "-c", SCRIPT], cwd=tempfile.gettempdir(), env=env,
                           capture_output=True, text=True, timeout=60)
 
 
@@ -37,7 +42,7 @@ def test_wrapper_without_sklearn_raises_import_error_naming_pip_install():
 
 def test_import_nnlite_does_not_import_sklearn():
     code = "import sys, nnlite; print('sklearn' in sys.modules)"
-    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+    env = dict(os.environ, PYTHONPATH=NNLITE_HOME)
+    out = subprocess.run([sys.executable, "-c", code], cwd=tempfile.gettempdir(), env=env,
                          capture_output=True, text=True, timeout=60).stdout
     assert out.strip() == "False"
