@@ -11,8 +11,8 @@ import math
 import numpy as np
 import pytest
 
-from nnlite import activations, callbacks, constraints, initializers, layers, losses, metrics
-from nnlite import ops, optimizers, regularizers, utils
+from nnlite import activations, callbacks, constraints, distribution, initializers, layers
+from nnlite import losses, metrics, ops, optimizers, regularizers, utils
 from nnlite.models import Sequential, model_from_json
 from nnlite.optimizers import schedules
 
@@ -479,6 +479,26 @@ MODEL_CASES = [
      r"model|dict|config"),
     ("model-from-json-garbage", _alone(lambda: model_from_json("{not json")), ValueError,
      r"JSON|json"),
+    # -- augmentation, Lambda, distribution, wrappers ---------------------------
+    ("random-flip-mode", _alone(lambda: layers.RandomFlip("diagonal")), ValueError,
+     r"diagonal"),
+    ("random-rotation-factor", _alone(lambda: layers.RandomRotation(2.0)), ValueError,
+     r"factor=2\.0"),
+    ("random-rotation-fill-mode", _alone(lambda: layers.RandomRotation(0.1, fill_mode="mirror")),
+     ValueError, r"mirror"),
+    ("random-zoom-factor", _alone(lambda: layers.RandomZoom(-1.5)), ValueError, r"-1\.5"),
+    ("random-contrast-negative", _alone(lambda: layers.RandomContrast(-0.5)), ValueError,
+     r"-0\.5"),
+    ("random-crop-zero", _alone(lambda: layers.RandomCrop(0, 4)), ValueError, r"height=0"),
+    ("random-flip-wrong-rank", _alone(lambda: layers.RandomFlip()(np.ones((4, 4), np.float32))),
+     ValueError, r"rank 3"),
+    ("lambda-not-callable", _alone(lambda: layers.Lambda(3)), TypeError, r"callable.*3"),
+    ("data-parallel-devices-int", _alone(lambda: distribution.DataParallel(devices=5)),
+     TypeError, r"devices=5"),
+    ("set-distribution-string", _alone(lambda: distribution.set_distribution("x")), TypeError,
+     r"'x'"),
+    ("ops-slice-outside", _alone(lambda: ops.slice(np.ones((3, 3)), (2, 2), (3, 3))),
+     ValueError, r"does not fit"),
     # -- to_categorical ---------------------------------------------------------
     ("to-categorical-num-classes-float", _alone(lambda: utils.to_categorical([0, 1], 2.5)),
      (TypeError, ValueError), r"num_classes.*2\.5"),

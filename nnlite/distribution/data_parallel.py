@@ -58,6 +58,10 @@ class DataParallel:
         if device_mesh is not None:
             raise ValueError("nnlite's DataParallel takes `devices`; device meshes are not "
                              "supported. Received: device_mesh=%r" % (device_mesh,))
+        if devices is not None and (isinstance(devices, (str, bytes))
+                                    or not isinstance(devices, (list, tuple))):
+            raise TypeError("DataParallel expects `devices` as a list of device names (as "
+                            "list_devices() gives them). Received: devices=%r" % (devices,))
         comm = distribution_lib.world()
         all_devices = distribution_lib.list_devices()
         devices = all_devices if devices is None else [str(d) for d in devices]

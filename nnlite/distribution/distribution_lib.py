@@ -85,6 +85,10 @@ def initialize(job_addresses=None, num_processes=None, process_id=None):
 def set_distribution(value):
     """Sets the global distribution (a `DataParallel`, or `None` to train in
     one process again), as `keras.distribution.set_distribution`."""
+    from nnlite.distribution.data_parallel import DataParallel
+    if value is not None and not isinstance(value, DataParallel):
+        raise TypeError("set_distribution expects a DataParallel or None. Received: %r"
+                        % (value,))
     _state["distribution"] = value
 
 
