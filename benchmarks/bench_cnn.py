@@ -78,14 +78,13 @@ import argparse
 import gzip
 import json
 import os
-import statistics
-import subprocess
 import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from bench_training import (HELD_BACK, MNIST, Clock, child_env, fma_peak,  # noqa: E402
+from peer_runs import can_import, cell, measure  # noqa: E402
+from bench_training import (HELD_BACK, MNIST, Clock, fma_peak,  # noqa: E402
                             kernels, keras_setup, peak_mb, sig, threads)
 
 FRAMEWORKS = ("nnlite", "torch", "keras")
@@ -369,24 +368,6 @@ def child(args):
                                float(max_seconds), mnist)))
 
 
-def spawn(python, env, timeout, *args):
-    """A child's result, or {"failed": why} when it raised or ran past `timeout`."""
-    try:
-        out = subprocess.run([python, os.path.abspath(__file__), "--child", *args], env=env,
-                             capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return {"failed": "killed after %.0f s" % timeout}
-    if out.returncode != 0:
-        lines = out.stderr.strip().splitlines()
-        return {"failed": lines[-1] if lines else "exit status %d" % out.returncode,
-                "stderr": out.stderr[-4000:]}
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def can_import(python, name):
-    return subprocess.run([python, "-c", "import " + name], capture_output=True,
-                          env=child_env(1)).returncode == 0
-
 
 def outcome(r):
     if "seconds" in r:
@@ -397,45 +378,6 @@ def outcome(r):
         return text
     return r.get("skipped") or "FAILED: " + r["failed"]
 
-
-def measure(frameworks, pythons, workloads, thread_counts, args, samples):
-    """{threads: {workload: [{framework: result} per run]}}, printing progress as it goes."""
-    res = {}
-    timeout = 3 * args.max_seconds + 300
-    for nthreads in thread_counts:
-        env = child_env(nthreads)
-        res[nthreads] = {}
-        for wl in workloads:
-            runs, dropped = [], set()
-            for i in range(args.runs):
-                k = i % len(frameworks)
-                run = {}
-                for f in frameworks[k:] + frameworks[:k]:
-                    if f in dropped:
-                        continue
-                    load = os.getloadavg()[0]
-                    r = spawn(pythons[f], env, timeout, f, wl, str(samples[wl]),
-                              str(args.warmup_batches), str(args.max_seconds),
-                              "" if args.no_accuracy else os.path.abspath(args.mnist))
-                    r["load_before"], r["load_after"] = load, os.getloadavg()[0]
-                    run[f] = r
-                    if "seconds" not in r:
-                        dropped.add(f)
-                    print("%s, %d thread(s), run %d of %d, %s: %s; load %.2f -> %.2f" % (
-                        wl, nthreads, i + 1, args.runs, f, outcome(r), r["load_before"],
-                        r["load_after"]), flush=True)
-                runs.append(run)
-            res[nthreads][wl] = runs
-    return res
-
-
-def cell(values, fmt, unit=""):
-    """The median, and the min-max spread when there are several values."""
-    show = fmt if callable(fmt) else (lambda v: fmt % v)
-    text = show(statistics.median(values))
-    if len(values) > 1:
-        text += " (%s-%s)" % (show(min(values)), show(max(values)))
-    return text + unit
 
 
 def markdown(head, rows):
@@ -581,7 +523,8 @@ def main():
     load_start = os.getloadavg()
     print("start %s, load average %.2f %.2f %.2f" % ((start,) + load_start), flush=True)
     peaks = fma_peak(args.fma_peak) if args.fma_peak else {}
-    res = measure(frameworks, pythons, workloads, thread_counts, args, samples)
+    res = measure(__file__, frameworks, pythons, workloads, thread_counts, args, samples,
+                  outcome, extra=("" if args.no_accuracy else os.path.abspath(args.mnist),))
     after = fma_peak(args.fma_peak) if args.fma_peak else {}
     load_end = os.getloadavg()
     measured = list(peaks.values()) + list(after.values())
