@@ -57,8 +57,11 @@ class BuiltinRNN(RNN):
         config = dict(config)
         if "dtype" in config:
             config["dtype"] = deserialize_dtype(config["dtype"])
-        for key in ("implementation", "time_major"):
-            config.pop(key, None)
+        if config.pop("time_major", False):
+            # a silent drop would read (time, batch, ...) inputs as (batch, time, ...)
+            raise NotImplementedError("%s: time_major=True (inputs shaped (time, batch, ...)) "
+                                      "is not supported by nnlite" % cls.__name__)
+        config.pop("implementation", None)
         return cls(**config)
 
 

@@ -250,3 +250,10 @@ def test_config_round_trips(cls):
     layer = cls(3, dropout=0.25, go_backwards=True, return_sequences=True)
     again = cls.from_config(layer.get_config())
     assert again.get_config() == layer.get_config()
+
+
+def test_a_config_with_time_major_true_is_refused_not_dropped():
+    config = LSTM(3).get_config()
+    config["time_major"] = True
+    with pytest.raises(NotImplementedError, match="time_major=True"):
+        LSTM.from_config(config)
