@@ -22,6 +22,8 @@
  * gradient run as direct loops instead of a GEMM of K = kh*kw*c. */
 #define CONV_DIRECT_MAX_C 4
 #define CONV_DIRECT_NB 32     /* outputs per accumulator block (two AVX-512 vectors) */
+#define CONV_DIRECT_PB 4      /* forward: interior output pixels per register block */
+#define CONV_DIRECT_TB 4      /* weight gradient: taps per register block */
 
 #define NL_TEMPLATE "conv_tmpl.h"
 #include "instantiate.h"
