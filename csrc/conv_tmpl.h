@@ -160,7 +160,12 @@ static int L(conv_run)(struct L(conv_job) *j, void (*fn)(void *, int))
  * A first layer (1-3 channels) gives the GEMM a K of kh*kw*c = 9..27: packing
  * would cost more than the product. Instead each output pixel accumulates
  * its taps in order, a vector loop over the f outputs per (tap, channel);
- * the weight gradient likewise over chunks of output rows. */
+ * the weight gradient likewise over chunks of output rows. Interior pixels
+ * (no tap in the padding) and whole groups of CONV_DIRECT_VB outputs go
+ * through register blocks - PB pixels x VB outputs (forward), TB taps x VB
+ * outputs over a row's pixels (weight gradient) - which perform the same
+ * additions in the same order as the plain loops (same results, bit for
+ * bit); borders and the last f % VB outputs take the plain loops. */
 
 static int L(is_direct)(const struct L(conv_job) *j)
 {
@@ -207,7 +212,7 @@ NL_CLONES static void L(direct_pixels)(const struct nl_geom *g, int64_t f, const
 }
 
 /* CONV_DIRECT_PB interior pixels (every tap inside the image) by
- * CONV_DIRECT_NB outputs, all in registers: zo[p*f + e] = bias[e] + sum over
+ * CONV_DIRECT_VB outputs, all in registers: zo[p*f + e] = bias[e] + sum over
  * taps t in order of xp[p*xs + toff[t]] * k[t*f + e] (k, bias, zo already
  * offset to the output block) - the same additions, in the same order, as
  * direct_pixels. */
@@ -215,19 +220,19 @@ NL_CLONES static void L(direct_fwd_block)(int64_t kdim, const int64_t *toff, con
                                           int64_t xs, const T *k, int64_t f, const T *bias,
                                           T *zo)
 {
-    T acc[CONV_DIRECT_PB][CONV_DIRECT_NB];
+    T acc[CONV_DIRECT_PB][CONV_DIRECT_VB];
     for (int p = 0; p < CONV_DIRECT_PB; p++)
-        for (int e = 0; e < CONV_DIRECT_NB; e++) acc[p][e] = bias ? bias[e] : (T)0;
+        for (int e = 0; e < CONV_DIRECT_VB; e++) acc[p][e] = bias ? bias[e] : (T)0;
     for (int64_t t = 0; t < kdim; t++) {
         const T *__restrict kr = k + t * f;
         const T *xt = xp + toff[t];
         for (int p = 0; p < CONV_DIRECT_PB; p++) {
             const T xv = xt[p * xs];
-            for (int e = 0; e < CONV_DIRECT_NB; e++) acc[p][e] += xv * kr[e];
+            for (int e = 0; e < CONV_DIRECT_VB; e++) acc[p][e] += xv * kr[e];
         }
     }
     for (int p = 0; p < CONV_DIRECT_PB; p++)
-        for (int e = 0; e < CONV_DIRECT_NB; e++) zo[p * f + e] = acc[p][e];
+        for (int e = 0; e < CONV_DIRECT_VB; e++) zo[p * f + e] = acc[p][e];
 }
 
 /* Offsets of the taps (ky, kx, ci) from a pixel's first tap, in kernel order,
@@ -260,12 +265,12 @@ static void L(direct_interior)(const struct nl_geom *g, int64_t oy, int64_t *a, 
 }
 
 /* One output row: register blocks over the interior pixels and whole groups
- * of CONV_DIRECT_NB outputs, direct_pixels for the rest. */
+ * of CONV_DIRECT_VB outputs, direct_pixels for the rest. */
 static void L(direct_row)(const struct nl_geom *g, int64_t f, const int64_t *toff,
                           int64_t kdim, const T *ximg, const T *k, const T *bias, int64_t oy,
                           T *zr)
 {
-    const int64_t fe = f / CONV_DIRECT_NB * CONV_DIRECT_NB;
+    const int64_t fe = f / CONV_DIRECT_VB * CONV_DIRECT_VB;
     int64_t a, b, ox = 0;
     L(direct_interior)(g, oy, &a, &b);
     if (fe > 0 && b - a >= CONV_DIRECT_PB) {
@@ -274,7 +279,7 @@ static void L(direct_row)(const struct nl_geom *g, int64_t f, const int64_t *tof
         for (int64_t q = 0; q < nblk; q++) {
             const int64_t o = a + q * CONV_DIRECT_PB;
             const T *xp = ximg + ((oy * g->sh - g->pt) * g->w + o * g->sw - g->pl) * g->c;
-            for (int64_t e0 = 0; e0 < fe; e0 += CONV_DIRECT_NB)
+            for (int64_t e0 = 0; e0 < fe; e0 += CONV_DIRECT_VB)
                 L(direct_fwd_block)(kdim, toff, xp, g->sw * g->c, k + e0, f,
                                     bias ? bias + e0 : NULL, zr + o * f + e0);
         }
@@ -338,7 +343,7 @@ NL_CLONES static void L(direct_wgrad_pixels)(const struct nl_geom *g, int64_t f,
     }
 }
 
-/* CONV_DIRECT_TB taps by CONV_DIRECT_NB outputs of dst in registers over np
+/* CONV_DIRECT_TB taps by CONV_DIRECT_VB outputs of dst in registers over np
  * interior pixels in order: dst[t*f + e] += xp[p*xs + toff[t]] * dz[p*f + e]
  * (dst, dz already offset to the block). toff entries past the kernel are
  * copies whose sums are dropped (ntap < CONV_DIRECT_TB). */
@@ -346,22 +351,22 @@ NL_CLONES static void L(direct_wgrad_block)(int64_t np, const int64_t *toff, int
                                             const T *xp, int64_t xs, const T *dz, int64_t f,
                                             T *dst)
 {
-    T acc[CONV_DIRECT_TB][CONV_DIRECT_NB];
+    T acc[CONV_DIRECT_TB][CONV_DIRECT_VB];
     int64_t o[CONV_DIRECT_TB];
     for (int t = 0; t < CONV_DIRECT_TB; t++) {
         o[t] = toff[t];
-        for (int e = 0; e < CONV_DIRECT_NB; e++) acc[t][e] = t < ntap ? dst[t * f + e] : (T)0;
+        for (int e = 0; e < CONV_DIRECT_VB; e++) acc[t][e] = t < ntap ? dst[t * f + e] : (T)0;
     }
     for (int64_t p = 0; p < np; p++) {
         const T *__restrict dzp = dz + p * f;
         const T *xq = xp + p * xs;
         for (int t = 0; t < CONV_DIRECT_TB; t++) {
             const T xv = xq[o[t]];
-            for (int e = 0; e < CONV_DIRECT_NB; e++) acc[t][e] += xv * dzp[e];
+            for (int e = 0; e < CONV_DIRECT_VB; e++) acc[t][e] += xv * dzp[e];
         }
     }
     for (int t = 0; t < ntap; t++)
-        for (int e = 0; e < CONV_DIRECT_NB; e++) dst[t * f + e] = acc[t][e];
+        for (int e = 0; e < CONV_DIRECT_VB; e++) dst[t * f + e] = acc[t][e];
 }
 
 /* dst[tap, ci, :] += x[tap pixel, ci] * dz[pixel, :] over output rows lo..hi,
@@ -370,7 +375,7 @@ static void L(direct_wgrad_rows)(const struct nl_geom *g, int64_t f, const int64
                                  int64_t kdim, const T *x, const T *dz, int64_t lo,
                                  int64_t hi, T *dst)
 {
-    const int64_t c = g->c, fe = f / CONV_DIRECT_NB * CONV_DIRECT_NB;
+    const int64_t c = g->c, fe = f / CONV_DIRECT_VB * CONV_DIRECT_VB;
     for (int64_t row = lo; row < hi; row++) {
         const int64_t img = row / g->oh, oy = row % g->oh;
         const T *ximg = x + img * g->h * g->w * c;
@@ -386,7 +391,7 @@ static void L(direct_wgrad_rows)(const struct nl_geom *g, int64_t f, const int64
             const T *dzp = dz + (row * g->ow + a) * f;
             for (int64_t t0 = 0; t0 < kdim; t0 += CONV_DIRECT_TB) {
                 const int nt = kdim - t0 < CONV_DIRECT_TB ? (int)(kdim - t0) : CONV_DIRECT_TB;
-                for (int64_t e0 = 0; e0 < fe; e0 += CONV_DIRECT_NB)
+                for (int64_t e0 = 0; e0 < fe; e0 += CONV_DIRECT_VB)
                     L(direct_wgrad_block)(b - a, toff + t0, nt, xp, g->sw * c, dzp + e0, f,
                                           dst + t0 * f + e0);
             }
@@ -596,7 +601,7 @@ static void L(bwd_weight_task)(void *arg, int t)
 }
 
 /* db[j] = sum over rows of dz[r, j], rows in order, summed in double. */
-static int L(bias_grad)(int64_t rows, int64_t f, const T *dz, T *db)
+NL_CLONES static int L(bias_grad)(int64_t rows, int64_t f, const T *dz, T *db)
 {
     double *acc = (double *)calloc((size_t)f, sizeof(double));
     if (!acc)
