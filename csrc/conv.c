@@ -22,6 +22,12 @@
  * gradient run as direct loops instead of a GEMM of K = kh*kw*c. */
 #define CONV_DIRECT_MAX_C 4
 #define CONV_DIRECT_NB 32     /* outputs per accumulator block (two AVX-512 vectors) */
+/* The register blocks of the direct loops over interior pixels: VB outputs
+ * (two AVX-512 vectors of T) by PB output pixels (forward) or by TB taps
+ * (weight gradient). The blocking never changes the order of any sum. */
+#define CONV_DIRECT_VB 32
+#define CONV_DIRECT_PB 4
+#define CONV_DIRECT_TB (sizeof(T) == 4 ? 9 : 4)
 
 #define NL_TEMPLATE "conv_tmpl.h"
 #include "instantiate.h"

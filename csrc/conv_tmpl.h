@@ -160,23 +160,29 @@ static int L(conv_run)(struct L(conv_job) *j, void (*fn)(void *, int))
  * A first layer (1-3 channels) gives the GEMM a K of kh*kw*c = 9..27: packing
  * would cost more than the product. Instead each output pixel accumulates
  * its taps in order, a vector loop over the f outputs per (tap, channel);
- * the weight gradient likewise over chunks of output rows. */
+ * the weight gradient likewise over chunks of output rows. Interior pixels
+ * (no tap in the padding) and whole groups of CONV_DIRECT_VB outputs go
+ * through register blocks - PB pixels x VB outputs (forward), TB taps x VB
+ * outputs over a row's pixels (weight gradient) - which perform the same
+ * additions in the same order as the plain loops (same results, bit for
+ * bit); borders and the last f % VB outputs take the plain loops. */
 
 static int L(is_direct)(const struct L(conv_job) *j)
 {
     return j->groups == 1 && j->g.c <= CONV_DIRECT_MAX_C;
 }
 
-/* One output row (image img, row oy): zr[ox, :] = bias + sum of taps, in
- * groups of CONV_DIRECT_NB outputs held in a fixed-size accumulator (kept in
- * vector registers across the taps), the rest one by one. */
-NL_CLONES static void L(direct_row)(const struct nl_geom *g, int64_t f, const T *ximg,
-                                    const T *k, const T *bias, int64_t oy, T *zr)
+/* Pixels ox0..ox1 of one output row (image img, row oy), outputs e_lo..f:
+ * zr[ox, e] = bias + sum of taps, in groups of CONV_DIRECT_NB outputs held in
+ * a fixed-size accumulator, the rest one by one. Handles any padding. */
+NL_CLONES static void L(direct_pixels)(const struct nl_geom *g, int64_t f, const T *ximg,
+                                       const T *k, const T *bias, int64_t oy, int64_t ox0,
+                                       int64_t ox1, int64_t e_lo, T *zr)
 {
     const int64_t c = g->c;
-    for (int64_t ox = 0; ox < g->ow; ox++) {
+    for (int64_t ox = ox0; ox < ox1; ox++) {
         T *__restrict zo = zr + ox * f;
-        for (int64_t e0 = 0; e0 < f; e0 += CONV_DIRECT_NB) {
+        for (int64_t e0 = e_lo; e0 < f; e0 += CONV_DIRECT_NB) {
             const int64_t ne = f - e0 < CONV_DIRECT_NB ? f - e0 : CONV_DIRECT_NB;
             T acc[CONV_DIRECT_NB];
             for (int e = 0; e < CONV_DIRECT_NB; e++) acc[e] = 0;
@@ -205,49 +211,194 @@ NL_CLONES static void L(direct_row)(const struct nl_geom *g, int64_t f, const T 
     }
 }
 
+/* CONV_DIRECT_PB interior pixels (every tap inside the image) by
+ * CONV_DIRECT_VB outputs, all in registers: zo[p*f + e] = bias[e] + sum over
+ * taps t in order of xp[p*xs + toff[t]] * k[t*f + e] (k, bias, zo already
+ * offset to the output block) - the same additions, in the same order, as
+ * direct_pixels. */
+NL_CLONES static void L(direct_fwd_block)(int64_t kdim, const int64_t *toff, const T *xp,
+                                          int64_t xs, const T *k, int64_t f, const T *bias,
+                                          T *zo)
+{
+    T acc[CONV_DIRECT_PB][CONV_DIRECT_VB];
+    for (int p = 0; p < CONV_DIRECT_PB; p++)
+        for (int e = 0; e < CONV_DIRECT_VB; e++) acc[p][e] = bias ? bias[e] : (T)0;
+    for (int64_t t = 0; t < kdim; t++) {
+        const T *__restrict kr = k + t * f;
+        const T *xt = xp + toff[t];
+        for (int p = 0; p < CONV_DIRECT_PB; p++) {
+            const T xv = xt[p * xs];
+            for (int e = 0; e < CONV_DIRECT_VB; e++) acc[p][e] += xv * kr[e];
+        }
+    }
+    for (int p = 0; p < CONV_DIRECT_PB; p++)
+        for (int e = 0; e < CONV_DIRECT_VB; e++) zo[p * f + e] = acc[p][e];
+}
+
+/* Offsets of the taps (ky, kx, ci) from a pixel's first tap, in kernel order,
+ * padded to a whole number of CONV_DIRECT_TB with copies of the first. */
+static void L(direct_offsets)(const struct nl_geom *g, int64_t kdim, int64_t *toff)
+{
+    int64_t t = 0;
+    for (int64_t ky = 0; ky < g->kh; ky++)
+        for (int64_t kx = 0; kx < g->kw; kx++)
+            for (int64_t ci = 0; ci < g->c; ci++)
+                toff[t++] = (ky * g->dh * g->w + kx * g->dw) * g->c + ci;
+    for (; t < (kdim + CONV_DIRECT_TB - 1) / CONV_DIRECT_TB * CONV_DIRECT_TB; t++)
+        toff[t] = 0;
+}
+
+/* The output pixels of a row whose taps all fall inside the image: a range
+ * [*a, *b) (empty when some tap row is padding). */
+static void L(direct_interior)(const struct nl_geom *g, int64_t oy, int64_t *a, int64_t *b)
+{
+    const int64_t iy0 = oy * g->sh - g->pt, iy1 = iy0 + (g->kh - 1) * g->dh;
+    int64_t lo = 0, hi = g->ow;
+    if (iy0 < 0 || iy1 >= g->h) {
+        *a = *b = 0;
+        return;
+    }
+    while (lo < hi && lo * g->sw - g->pl < 0) lo++;
+    while (hi > lo && (hi - 1) * g->sw - g->pl + (g->kw - 1) * g->dw >= g->w) hi--;
+    *a = lo;
+    *b = hi;
+}
+
+/* One output row: register blocks over the interior pixels and whole groups
+ * of CONV_DIRECT_VB outputs, direct_pixels for the rest. */
+static void L(direct_row)(const struct nl_geom *g, int64_t f, const int64_t *toff,
+                          int64_t kdim, const T *ximg, const T *k, const T *bias, int64_t oy,
+                          T *zr)
+{
+    const int64_t fe = f / CONV_DIRECT_VB * CONV_DIRECT_VB;
+    int64_t a, b, ox = 0;
+    L(direct_interior)(g, oy, &a, &b);
+    if (fe > 0 && b - a >= CONV_DIRECT_PB) {
+        const int64_t nblk = (b - a) / CONV_DIRECT_PB;
+        L(direct_pixels)(g, f, ximg, k, bias, oy, 0, a, 0, zr);
+        for (int64_t q = 0; q < nblk; q++) {
+            const int64_t o = a + q * CONV_DIRECT_PB;
+            const T *xp = ximg + ((oy * g->sh - g->pt) * g->w + o * g->sw - g->pl) * g->c;
+            for (int64_t e0 = 0; e0 < fe; e0 += CONV_DIRECT_VB)
+                L(direct_fwd_block)(kdim, toff, xp, g->sw * g->c, k + e0, f,
+                                    bias ? bias + e0 : NULL, zr + o * f + e0);
+        }
+        if (fe < f)
+            L(direct_pixels)(g, f, ximg, k, bias, oy, a, a + nblk * CONV_DIRECT_PB, fe, zr);
+        ox = a + nblk * CONV_DIRECT_PB;
+    }
+    L(direct_pixels)(g, f, ximg, k, bias, oy, ox, g->ow, 0, zr);
+}
+
 static void L(direct_fwd_task)(void *arg, int t)
 {
     struct L(conv_job) *j = (struct L(conv_job) *)arg;
     const struct nl_geom *g = &j->g;
-    int64_t lo, hi;
+    int64_t lo, hi, *toff;
     geom_share(g->n * g->oh, t, j->tasks, &lo, &hi);
     j->status[t] = NL_OK;
+    if (lo >= hi)
+        return;
+    toff = (int64_t *)malloc((size_t)(j->kdim + CONV_DIRECT_TB) * sizeof(int64_t));
+    if (!toff) {
+        j->status[t] = NL_ENOMEM;
+        return;
+    }
+    L(direct_offsets)(g, j->kdim, toff);
     for (int64_t row = lo; row < hi; row++) {
         T *zr = j->z + row * g->ow * j->f;
-        L(direct_row)(g, j->f, j->x + (row / g->oh) * g->h * g->w * g->c, j->k, j->bias,
-                      row % g->oh, zr);
+        L(direct_row)(g, j->f, toff, j->kdim, j->x + (row / g->oh) * g->h * g->w * g->c,
+                      j->k, j->bias, row % g->oh, zr);
         if (j->act >= 0)
             NL(activation_forward)(j->act, 1, g->ow * j->f, j->act_alpha, zr,
                                    j->y + row * g->ow * j->f);
     }
+    free(toff);
 }
 
-/* dst[tap, ci, :] += x[tap pixel, ci] * dz[pixel, :] over output rows lo..hi */
-NL_CLONES static void L(direct_wgrad_rows)(const struct nl_geom *g, int64_t f, const T *x,
-                                           const T *dz, int64_t lo, int64_t hi, T *dst)
+/* dst[tap, ci, e] += x[tap pixel, ci] * dz[pixel, e], e from e_lo, over the
+ * output pixels ox0..ox1 of one output row (any padding). */
+NL_CLONES static void L(direct_wgrad_pixels)(const struct nl_geom *g, int64_t f, const T *ximg,
+                                             const T *dz, int64_t row, int64_t ox0,
+                                             int64_t ox1, int64_t e_lo, T *dst)
 {
-    const int64_t c = g->c;
-    for (int64_t row = lo; row < hi; row++) {
-        const int64_t img = row / g->oh, oy = row % g->oh;
-        const T *ximg = x + img * g->h * g->w * c;
-        for (int64_t ox = 0; ox < g->ow; ox++) {
-            const T *__restrict dzo = dz + (row * g->ow + ox) * f;
-            for (int64_t ky = 0; ky < g->kh; ky++) {
-                const int64_t iy = oy * g->sh - g->pt + ky * g->dh;
-                if (iy < 0 || iy >= g->h) continue;
-                for (int64_t kx = 0; kx < g->kw; kx++) {
-                    const int64_t ix = ox * g->sw - g->pl + kx * g->dw;
-                    const T *xp;
-                    if (ix < 0 || ix >= g->w) continue;
-                    xp = ximg + (iy * g->w + ix) * c;
-                    for (int64_t ci = 0; ci < c; ci++) {
-                        const T xv = xp[ci];
-                        T *__restrict d = dst + ((ky * g->kw + kx) * c + ci) * f;
-                        for (int64_t e = 0; e < f; e++) d[e] += xv * dzo[e];
-                    }
+    const int64_t c = g->c, oy = row % g->oh;
+    for (int64_t ox = ox0; ox < ox1; ox++) {
+        const T *__restrict dzo = dz + (row * g->ow + ox) * f;
+        for (int64_t ky = 0; ky < g->kh; ky++) {
+            const int64_t iy = oy * g->sh - g->pt + ky * g->dh;
+            if (iy < 0 || iy >= g->h) continue;
+            for (int64_t kx = 0; kx < g->kw; kx++) {
+                const int64_t ix = ox * g->sw - g->pl + kx * g->dw;
+                const T *xp;
+                if (ix < 0 || ix >= g->w) continue;
+                xp = ximg + (iy * g->w + ix) * c;
+                for (int64_t ci = 0; ci < c; ci++) {
+                    const T xv = xp[ci];
+                    T *__restrict d = dst + ((ky * g->kw + kx) * c + ci) * f;
+                    for (int64_t e = e_lo; e < f; e++) d[e] += xv * dzo[e];
                 }
             }
         }
+    }
+}
+
+/* CONV_DIRECT_TB taps by CONV_DIRECT_VB outputs of dst in registers over np
+ * interior pixels in order: dst[t*f + e] += xp[p*xs + toff[t]] * dz[p*f + e]
+ * (dst, dz already offset to the block). toff entries past the kernel are
+ * copies whose sums are dropped (ntap < CONV_DIRECT_TB). */
+NL_CLONES static void L(direct_wgrad_block)(int64_t np, const int64_t *toff, int ntap,
+                                            const T *xp, int64_t xs, const T *dz, int64_t f,
+                                            T *dst)
+{
+    T acc[CONV_DIRECT_TB][CONV_DIRECT_VB];
+    int64_t o[CONV_DIRECT_TB];
+    for (int t = 0; t < CONV_DIRECT_TB; t++) {
+        o[t] = toff[t];
+        for (int e = 0; e < CONV_DIRECT_VB; e++) acc[t][e] = t < ntap ? dst[t * f + e] : (T)0;
+    }
+    for (int64_t p = 0; p < np; p++) {
+        const T *__restrict dzp = dz + p * f;
+        const T *xq = xp + p * xs;
+        for (int t = 0; t < CONV_DIRECT_TB; t++) {
+            const T xv = xq[o[t]];
+            for (int e = 0; e < CONV_DIRECT_VB; e++) acc[t][e] += xv * dzp[e];
+        }
+    }
+    for (int t = 0; t < ntap; t++)
+        for (int e = 0; e < CONV_DIRECT_VB; e++) dst[t * f + e] = acc[t][e];
+}
+
+/* dst[tap, ci, :] += x[tap pixel, ci] * dz[pixel, :] over output rows lo..hi,
+ * each element's sum over the pixels in order. */
+static void L(direct_wgrad_rows)(const struct nl_geom *g, int64_t f, const int64_t *toff,
+                                 int64_t kdim, const T *x, const T *dz, int64_t lo,
+                                 int64_t hi, T *dst)
+{
+    const int64_t c = g->c, fe = f / CONV_DIRECT_VB * CONV_DIRECT_VB;
+    for (int64_t row = lo; row < hi; row++) {
+        const int64_t img = row / g->oh, oy = row % g->oh;
+        const T *ximg = x + img * g->h * g->w * c;
+        int64_t a, b;
+        L(direct_interior)(g, oy, &a, &b);
+        if (fe == 0 || b <= a) {
+            L(direct_wgrad_pixels)(g, f, ximg, dz, row, 0, g->ow, 0, dst);
+            continue;
+        }
+        L(direct_wgrad_pixels)(g, f, ximg, dz, row, 0, a, 0, dst);
+        {
+            const T *xp = ximg + ((oy * g->sh - g->pt) * g->w + a * g->sw - g->pl) * c;
+            const T *dzp = dz + (row * g->ow + a) * f;
+            for (int64_t t0 = 0; t0 < kdim; t0 += CONV_DIRECT_TB) {
+                const int nt = kdim - t0 < CONV_DIRECT_TB ? (int)(kdim - t0) : CONV_DIRECT_TB;
+                for (int64_t e0 = 0; e0 < fe; e0 += CONV_DIRECT_VB)
+                    L(direct_wgrad_block)(b - a, toff + t0, nt, xp, g->sw * c, dzp + e0, f,
+                                          dst + t0 * f + e0);
+            }
+        }
+        if (fe < f)
+            L(direct_wgrad_pixels)(g, f, ximg, dz, row, a, b, fe, dst);
+        L(direct_wgrad_pixels)(g, f, ximg, dz, row, b, g->ow, 0, dst);
     }
 }
 
@@ -255,16 +406,25 @@ static void L(direct_wgrad_task)(void *arg, int t)
 {
     struct L(conv_job) *j = (struct L(conv_job) *)arg;
     const int64_t outrows = j->g.n * j->g.oh, klen = j->kdim * j->f;
-    int64_t lo, hi;
+    int64_t lo, hi, *toff;
     geom_share(j->nchunks, t, j->tasks, &lo, &hi);
     j->status[t] = NL_OK;
+    if (lo >= hi)
+        return;
+    toff = (int64_t *)malloc((size_t)(j->kdim + CONV_DIRECT_TB) * sizeof(int64_t));
+    if (!toff) {
+        j->status[t] = NL_ENOMEM;
+        return;
+    }
+    L(direct_offsets)(&j->g, j->kdim, toff);
     for (int64_t q = lo; q < hi; q++) {
         T *dst = j->part + q * klen;
         for (int64_t e = 0; e < klen; e++) dst[e] = 0;
-        L(direct_wgrad_rows)(&j->g, j->f, j->x, j->dz,
+        L(direct_wgrad_rows)(&j->g, j->f, toff, j->kdim, j->x, j->dz,
                              geom_share_start(outrows, (int)q, (int)j->nchunks),
                              geom_share_start(outrows, (int)q + 1, (int)j->nchunks), dst);
     }
+    free(toff);
 }
 
 /* ---- forward ---------------------------------------------------------------- */
@@ -441,7 +601,7 @@ static void L(bwd_weight_task)(void *arg, int t)
 }
 
 /* db[j] = sum over rows of dz[r, j], rows in order, summed in double. */
-static int L(bias_grad)(int64_t rows, int64_t f, const T *dz, T *db)
+NL_CLONES static int L(bias_grad)(int64_t rows, int64_t f, const T *dz, T *db)
 {
     double *acc = (double *)calloc((size_t)f, sizeof(double));
     if (!acc)

@@ -95,10 +95,13 @@ CASES = [
     (2, 5, 4, 3, 1, 1, 4, (2, 2), (1, 1), "valid", 1),          # 1x1 strided (im2col)
     (3, 8, 8, 1, 3, 3, 4, (1, 1), (1, 1), "valid", 1),          # first layer, 1 channel
     (1, 3, 3, 2, 2, 2, 1, (1, 1), (1, 1), "valid", 1),          # one filter
+    (2, 9, 10, 1, 3, 3, 40, (1, 1), (1, 1), "same", 1),         # direct: register blocks + tail
+    (2, 11, 13, 3, 3, 2, 64, (2, 1), (1, 2), "same", 1),        # direct: strided, dilated
+    (1, 12, 11, 2, 5, 5, 32, (1, 1), (1, 1), "valid", 1),       # direct: taps not whole blocks
 ]
 IDS = ["batch1", "odd_stride", "kernel_gt_input", "stride_gt_kernel", "dilation", "groups",
        "depth_groups", "pointwise", "pointwise_groups", "pointwise_strided", "one_channel",
-       "one_filter"]
+       "one_filter", "direct_blocks", "direct_strided", "direct_big_kernel"]
 
 
 def _pads(case):
@@ -209,7 +212,7 @@ def test_conv2d_empty_output_gives_zero_gradients():
     assert not dx.any() and not dk.any() and not db.any()
 
 
-@pytest.mark.parametrize("kind", ["conv", "depthwise", "conv1x1"])
+@pytest.mark.parametrize("kind", ["conv", "depthwise", "conv1x1", "direct"])
 def test_conv_results_bit_identical_for_one_and_two_threads(kind):
     rng = np.random.default_rng(6)
     x = _rand(rng, 8, 16, 16, 32, dtype=np.float32)
@@ -220,8 +223,12 @@ def test_conv_results_bit_identical_for_one_and_two_threads(kind):
         bwd_in = lambda dz: _core.depthwise_conv2d_backward_input(x.shape, k, dz, padding=pads)
         bwd_w = lambda dz: _core.depthwise_conv2d_backward_weight(x, k.shape, dz, padding=pads)
     else:
-        k = _rand(rng, 1, 1, 32, 16, dtype=np.float32) if kind == "conv1x1" else \
-            _rand(rng, 3, 3, 32, 16, dtype=np.float32)
+        if kind == "direct":   # few input channels: the direct loops
+            x = np.ascontiguousarray(x[..., :2])
+            k = _rand(rng, 3, 3, 2, 48, dtype=np.float32)
+        else:
+            k = _rand(rng, 1, 1, 32, 16, dtype=np.float32) if kind == "conv1x1" else \
+                _rand(rng, 3, 3, 32, 16, dtype=np.float32)
         pads = (0, 0, 0, 0) if kind == "conv1x1" else pads
         fwd = lambda: _core.conv2d_forward(x, k, padding=pads)[0]
         bwd_in = lambda dz: _core.conv2d_backward_input(x.shape, k, dz, padding=pads)
