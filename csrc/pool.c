@@ -6,6 +6,7 @@
 #include "nnlite.h"
 #include "gemm_internal.h"
 #include "conv_geom.h"
+#include "simd_clones.h"
 
 /* Selects in the max-pooling backward become vector blends only when the
  * compiler may ignore floating-point traps (comparisons of data never need

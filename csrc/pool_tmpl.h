@@ -82,6 +82,102 @@ NL_NO_TRAP static inline void L(tap_give)(int64_t c, const T *__restrict at, T t
     }
 }
 
+/* Disjoint windows (strides at least the window): each element of dx lies in
+ * at most one window, so dx is written once, with no zeroing pass and no
+ * read of dx: a window's taps get 0 + dy at its first largest element (the
+ * sum the overlapping path forms, -0 included) and 0 elsewhere. */
+NL_NO_TRAP static inline void L(tap_put)(int64_t c, const T *__restrict at, T tap,
+                                  const T *__restrict dy, T *__restrict dp)
+{
+    for (int64_t e = 0; e < c; e++) {
+        const T av = at[e], g = (T)0 + dy[e];
+        dp[e] = av == tap ? g : (T)0;
+    }
+}
+
+/* The full 2 x 2 window in one pass over the channels. */
+NL_NO_TRAP static inline void L(window22)(int64_t c, const T *__restrict x0,
+                                   const T *__restrict x1, const T *__restrict x2,
+                                   const T *__restrict x3, const T *__restrict dy,
+                                   T *__restrict d0, T *__restrict d1, T *__restrict d2,
+                                   T *__restrict d3)
+{
+    for (int64_t e = 0; e < c; e++) {
+        const T a = x0[e], b = x1[e], p = x2[e], q = x3[e], g = (T)0 + dy[e];
+        T m = -(T)INFINITY, at = -1;
+        m = a > m ? a : m;
+        m = b > m ? b : m;
+        m = p > m ? p : m;
+        m = q > m ? q : m;
+        at = q == m ? (T)3 : at;
+        at = p == m ? (T)2 : at;
+        at = b == m ? (T)1 : at;
+        at = a == m ? (T)0 : at;
+        d0[e] = at == (T)0 ? g : (T)0;
+        d1[e] = at == (T)1 ? g : (T)0;
+        d2[e] = at == (T)2 ? g : (T)0;
+        d3[e] = at == (T)3 ? g : (T)0;
+    }
+}
+
+static inline void L(zero_span)(T *p, int64_t len)
+{
+    for (int64_t e = 0; e < len; e++) p[e] = 0;
+}
+
+/* One image of dx with disjoint windows; rows and columns no window covers
+ * become 0. */
+NL_CLONES NL_NO_TRAP static void L(maxpool_bwd_disjoint)(const struct nl_geom *g, const T *ximg,
+                                               const T *dyimg, T *dimg, T *mx, T *at)
+{
+    const int64_t c = g->c, row_len = g->w * c;
+    int64_t done_y = 0;     /* rows of dx written so far */
+    for (int64_t oy = 0; oy < g->oh; oy++) {
+        const int64_t y0 = oy * g->sh - g->pt;
+        const int64_t ky0 = y0 < 0 ? -y0 : 0, ky1 = y0 + g->kh > g->h ? g->h - y0 : g->kh;
+        for (; done_y < y0 + ky0; done_y++) L(zero_span)(dimg + done_y * row_len, row_len);
+        for (int64_t ky = ky0; ky < ky1; ky++) {
+            /* columns no window covers, in each covered row */
+            int64_t done_x = 0;
+            T *drow = dimg + (y0 + ky) * row_len;
+            for (int64_t ox = 0; ox < g->ow; ox++) {
+                const int64_t x0 = ox * g->sw - g->pl;
+                const int64_t kx0 = x0 < 0 ? -x0 : 0;
+                const int64_t kx1 = x0 + g->kw > g->w ? g->w - x0 : g->kw;
+                L(zero_span)(drow + done_x * c, (x0 + kx0 - done_x) * c);
+                done_x = x0 + kx1;
+            }
+            L(zero_span)(drow + done_x * c, (g->w - done_x) * c);
+        }
+        done_y = y0 + ky1;
+        for (int64_t ox = 0; ox < g->ow; ox++) {
+            const T *dyo = dyimg + (oy * g->ow + ox) * c;
+            const int64_t x0 = ox * g->sw - g->pl;
+            const int64_t kx0 = x0 < 0 ? -x0 : 0, kx1 = x0 + g->kw > g->w ? g->w - x0 : g->kw;
+            if (ky0 == 0 && kx0 == 0 && ky1 == 2 && kx1 == 2 && g->kh == 2 && g->kw == 2) {
+                const int64_t o = (y0 * g->w + x0) * c;
+                L(window22)(c, ximg + o, ximg + o + c, ximg + o + row_len,
+                            ximg + o + row_len + c, dyo, dimg + o, dimg + o + c,
+                            dimg + o + row_len, dimg + o + row_len + c);
+                continue;
+            }
+            for (int64_t e = 0; e < c; e++) { mx[e] = -(T)INFINITY; at[e] = -1; }
+            for (int64_t ky = ky0; ky < ky1; ky++)
+                for (int64_t kx = kx0; kx < kx1; kx++)
+                    L(tap_max)(c, ximg + ((y0 + ky) * g->w + x0 + kx) * c, mx);
+            for (int64_t ky = ky1 - 1; ky >= ky0; ky--)
+                for (int64_t kx = kx1 - 1; kx >= kx0; kx--)
+                    L(tap_mark)(c, ximg + ((y0 + ky) * g->w + x0 + kx) * c, mx,
+                                (T)(ky * g->kw + kx), at);
+            for (int64_t ky = ky0; ky < ky1; ky++)
+                for (int64_t kx = kx0; kx < kx1; kx++)
+                    L(tap_put)(c, at, (T)(ky * g->kw + kx), dyo,
+                               dimg + ((y0 + ky) * g->w + x0 + kx) * c);
+        }
+    }
+    for (; done_y < g->h; done_y++) L(zero_span)(dimg + done_y * row_len, row_len);
+}
+
 NL_NO_TRAP static void L(maxpool_bwd_task)(void *arg, int t)
 {
     struct L(pool_job) *j = (struct L(pool_job) *)arg;
@@ -102,6 +198,10 @@ NL_NO_TRAP static void L(maxpool_bwd_task)(void *arg, int t)
     for (int64_t img = lo; img < hi; img++) {
         const T *ximg = j->x + img * img_len;
         T *dimg = j->dx + img * img_len;
+        if (g->sh >= g->kh && g->sw >= g->kw) {
+            L(maxpool_bwd_disjoint)(g, ximg, j->dy + img * g->oh * g->ow * c, dimg, mx, at);
+            continue;
+        }
         for (int64_t e = 0; e < img_len; e++) dimg[e] = 0;
         for (int64_t oy = 0; oy < g->oh; oy++) {
             const int64_t y0 = oy * g->sh - g->pt;
@@ -290,3 +390,190 @@ int NL(avgpool2d_backward)(int64_t n, int64_t h, int64_t w, int64_t c, int64_t k
 {
     return L(pool_backward)(1, n, h, w, c, kh, kw, sh, sw, pt, pb, pl, pr, NULL, dy, dx);
 }
+
+/* ---- max pooling that records its choices (disjoint windows) --------------
+ * Forward also writes, per output value, the tap number (ky * kw + kx) of the
+ * window's first largest element, -1 when there is none (every valid
+ * element NaN), as a T (exact: at most 255 taps), so backward reads neither x nor dx: it writes dx once, 0 + dy
+ * at the recorded tap and 0 elsewhere, which is what maxpool_bwd_disjoint
+ * finds again from x. Windows must be disjoint and hold at most 255 taps. */
+
+struct L(pidx_job) {
+    struct nl_geom g;
+    const T *x, *dy;
+    T *y, *dx;
+    T *idx;           /* forward writes it */
+    const T *cidx;    /* backward reads it */
+    int tasks;
+};
+
+NL_CLONES NL_NO_TRAP static void L(maxpool_fwd_idx_task)(void *arg, int t)
+{
+    struct L(pidx_job) *j = (struct L(pidx_job) *)arg;
+    const struct nl_geom *g = &j->g;
+    const int64_t c = g->c, row_len = g->w * c;
+    int64_t lo, hi;
+    geom_share(g->n * g->oh, t, j->tasks, &lo, &hi);
+    for (int64_t row = lo; row < hi; row++) {
+        const int64_t img = row / g->oh, oy = row % g->oh;
+        const T *ximg = j->x + img * g->h * row_len;
+        const int64_t y0 = oy * g->sh - g->pt;
+        const int64_t ky0 = y0 < 0 ? -y0 : 0, ky1 = y0 + g->kh > g->h ? g->h - y0 : g->kh;
+        for (int64_t ox = 0; ox < g->ow; ox++) {
+            T *__restrict yo = j->y + (row * g->ow + ox) * c;
+            T *__restrict io = j->idx + (row * g->ow + ox) * c;
+            const int64_t x0 = ox * g->sw - g->pl;
+            const int64_t kx0 = x0 < 0 ? -x0 : 0, kx1 = x0 + g->kw > g->w ? g->w - x0 : g->kw;
+            if (ky0 == 0 && kx0 == 0 && ky1 == 2 && kx1 == 2 && g->kh == 2 && g->kw == 2) {
+                const T *__restrict p0 = ximg + (y0 * g->w + x0) * c;
+                const T *__restrict p1 = p0 + c, *__restrict p2 = p0 + row_len;
+                const T *__restrict p3 = p2 + c;
+                for (int64_t e = 0; e < c; e++) {
+                    const T a = p0[e], b = p1[e], p = p2[e], q = p3[e];
+                    T m = -(T)INFINITY;
+                    T at = -1;
+                    m = a > m ? a : m;
+                    m = b > m ? b : m;
+                    m = p > m ? p : m;
+                    m = q > m ? q : m;
+                    at = q == m ? (T)3 : at;
+                    at = p == m ? (T)2 : at;
+                    at = b == m ? (T)1 : at;
+                    at = a == m ? (T)0 : at;
+                    yo[e] = m;
+                    io[e] = at;
+                }
+                continue;
+            }
+            for (int64_t e = 0; e < c; e++) { yo[e] = -(T)INFINITY; io[e] = -1; }
+            for (int64_t ky = ky0; ky < ky1; ky++)
+                for (int64_t kx = kx0; kx < kx1; kx++)
+                    L(tap_max)(c, ximg + ((y0 + ky) * g->w + x0 + kx) * c, yo);
+            for (int64_t ky = ky1 - 1; ky >= ky0; ky--)
+                for (int64_t kx = kx1 - 1; kx >= kx0; kx--) {
+                    const T *__restrict xp = ximg + ((y0 + ky) * g->w + x0 + kx) * c;
+                    const T tap = (T)(ky * g->kw + kx);
+                    for (int64_t e = 0; e < c; e++) io[e] = xp[e] == yo[e] ? tap : io[e];
+                }
+        }
+    }
+}
+
+NL_NO_TRAP static inline void L(put22)(int64_t c, const T *__restrict at,
+                                      const T *__restrict dy, T *__restrict d0,
+                                      T *__restrict d1, T *__restrict d2, T *__restrict d3)
+{
+    for (int64_t e = 0; e < c; e++) {
+        const T a = at[e], g = (T)0 + dy[e];
+        d0[e] = a == (T)0 ? g : (T)0;
+        d1[e] = a == (T)1 ? g : (T)0;
+        d2[e] = a == (T)2 ? g : (T)0;
+        d3[e] = a == (T)3 ? g : (T)0;
+    }
+}
+
+NL_CLONES NL_NO_TRAP static void L(maxpool_bwd_idx_task)(void *arg, int t)
+{
+    struct L(pidx_job) *j = (struct L(pidx_job) *)arg;
+    const struct nl_geom *g = &j->g;
+    const int64_t c = g->c, row_len = g->w * c;
+    int64_t lo, hi;
+    geom_share(g->n, t, j->tasks, &lo, &hi);
+    for (int64_t img = lo; img < hi; img++) {
+        T *dimg = j->dx + img * g->h * row_len;
+        const T *dyimg = j->dy + img * g->oh * g->ow * c;
+        const T *iimg = j->cidx + img * g->oh * g->ow * c;
+        int64_t done_y = 0;
+        for (int64_t oy = 0; oy < g->oh; oy++) {
+            const int64_t y0 = oy * g->sh - g->pt;
+            const int64_t ky0 = y0 < 0 ? -y0 : 0, ky1 = y0 + g->kh > g->h ? g->h - y0 : g->kh;
+            for (; done_y < y0 + ky0; done_y++) L(zero_span)(dimg + done_y * row_len, row_len);
+            for (int64_t ky = ky0; ky < ky1; ky++) {
+                int64_t done_x = 0;
+                T *drow = dimg + (y0 + ky) * row_len;
+                for (int64_t ox = 0; ox < g->ow; ox++) {
+                    const int64_t x0 = ox * g->sw - g->pl;
+                    const int64_t kx0 = x0 < 0 ? -x0 : 0;
+                    const int64_t kx1 = x0 + g->kw > g->w ? g->w - x0 : g->kw;
+                    L(zero_span)(drow + done_x * c, (x0 + kx0 - done_x) * c);
+                    done_x = x0 + kx1;
+                }
+                L(zero_span)(drow + done_x * c, (g->w - done_x) * c);
+            }
+            done_y = y0 + ky1;
+            for (int64_t ox = 0; ox < g->ow; ox++) {
+                const T *__restrict dyo = dyimg + (oy * g->ow + ox) * c;
+                const T *__restrict io = iimg + (oy * g->ow + ox) * c;
+                const int64_t x0 = ox * g->sw - g->pl;
+                const int64_t kx0 = x0 < 0 ? -x0 : 0;
+                const int64_t kx1 = x0 + g->kw > g->w ? g->w - x0 : g->kw;
+                if (ky0 == 0 && kx0 == 0 && ky1 == 2 && kx1 == 2 && g->kh == 2 && g->kw == 2) {
+                    const int64_t o = (y0 * g->w + x0) * c;
+                    L(put22)(c, io, dyo, dimg + o, dimg + o + c, dimg + o + row_len,
+                             dimg + o + row_len + c);
+                    continue;
+                }
+                for (int64_t ky = ky0; ky < ky1; ky++)
+                    for (int64_t kx = kx0; kx < kx1; kx++)
+                        L(tap_put)(c, io, (T)(ky * g->kw + kx), dyo,
+                                   dimg + ((y0 + ky) * g->w + x0 + kx) * c);
+            }
+        }
+        for (; done_y < g->h; done_y++) L(zero_span)(dimg + done_y * row_len, row_len);
+    }
+}
+
+static int L(pidx_setup)(struct L(pidx_job) *j, int64_t n, int64_t h, int64_t w, int64_t c,
+                         int64_t kh, int64_t kw, int64_t sh, int64_t sw, int64_t pt,
+                         int64_t pb, int64_t pl, int64_t pr)
+{
+    struct L(pool_job) pj;
+    int st = L(pool_setup)(&pj, n, h, w, c, kh, kw, sh, sw, pt, pb, pl, pr);
+    if (st != NL_OK)
+        return st;
+    if (sh < kh || sw < kw || kh * kw > 255)
+        return NL_EINVAL;
+    j->g = pj.g;
+    j->x = j->dy = NULL;
+    j->y = j->dx = NULL;
+    j->idx = NULL;
+    j->cidx = NULL;
+    return NL_OK;
+}
+
+int NL(maxpool2d_forward_idx)(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh,
+                              int64_t kw, int64_t sh, int64_t sw, int64_t pt, int64_t pb,
+                              int64_t pl, int64_t pr, const T *x, T *y, T *idx)
+{
+    struct L(pidx_job) j;
+    int st = L(pidx_setup)(&j, n, h, w, c, kh, kw, sh, sw, pt, pb, pl, pr);
+    if (st != NL_OK)
+        return st;
+    if (n * j.g.oh * j.g.ow * c == 0)
+        return NL_OK;
+    if (!x || !y || !idx)
+        return NL_EINVAL;
+    j.x = x; j.y = y; j.idx = idx;
+    j.tasks = geom_tasks((double)(n * j.g.oh * j.g.ow * c) * (double)(kh * kw), n * j.g.oh);
+    nl_parallel_for(j.tasks, L(maxpool_fwd_idx_task), &j);
+    return NL_OK;
+}
+
+int NL(maxpool2d_backward_idx)(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh,
+                               int64_t kw, int64_t sh, int64_t sw, int64_t pt, int64_t pb,
+                               int64_t pl, int64_t pr, const T *idx, const T *dy, T *dx)
+{
+    struct L(pidx_job) j;
+    int st = L(pidx_setup)(&j, n, h, w, c, kh, kw, sh, sw, pt, pb, pl, pr);
+    if (st != NL_OK)
+        return st;
+    if (n * h * w * c == 0)
+        return NL_OK;
+    if (!dx || (n * j.g.oh * j.g.ow * c > 0 && (!dy || !idx)))
+        return NL_EINVAL;
+    j.dy = dy; j.dx = dx; j.cidx = idx;
+    j.tasks = geom_tasks((double)(n * h * w * c), n);
+    nl_parallel_for(j.tasks, L(maxpool_bwd_idx_task), &j);
+    return NL_OK;
+}
+

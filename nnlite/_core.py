@@ -1512,6 +1512,52 @@ def max_pool2d_backward(x, dy, pool_size, strides=None, padding=(0, 0, 0, 0)):
     return dx
 
 
+def max_pool_records(x_shape, pool_size, strides=None, padding=(0, 0, 0, 0)):
+    """Whether max_pool2d_forward_idx takes this geometry: disjoint windows
+    (strides at least the pool) of at most 255 elements."""
+    kh, kw = _pos_ints("pool_size", pool_size, 2)
+    sh, sw = _pos_ints("strides", pool_size if strides is None else strides, 2)
+    return sh >= kh and sw >= kw and kh * kw <= 255
+
+
+def max_pool2d_forward_idx(x, pool_size, strides=None, padding=(0, 0, 0, 0)):
+    """max_pool2d_forward and, as an array like the output, each window's
+    chosen tap (ky * kw + kx, -1 for none; for max_pool2d_backward_idx);
+    disjoint windows only."""
+    dtype = _nhwc("x", x)
+    x = _in(x)
+    geom, out_shape = _pool_geometry(x.shape, pool_size,
+                                     pool_size if strides is None else strides, padding)
+    y = np.empty(out_shape, dtype=dtype)
+    idx = np.empty(out_shape, dtype=dtype)
+    if y.size:
+        _check(_fn(dtype, "maxpool2d_forward_idx")(*geom, _ptr(dtype, x), _ptr(dtype, y),
+                                                   _ptr(dtype, idx)),
+               "maxpool2d_forward_idx")
+    return y, idx
+
+
+def max_pool2d_backward_idx(x_shape, idx, dy, pool_size, strides=None, padding=(0, 0, 0, 0)):
+    """dx of max pooling from the taps max_pool2d_forward_idx recorded; equal
+    to max_pool2d_backward(x, dy, ...) bit for bit."""
+    x_shape = tuple(int(d) for d in x_shape)
+    if len(x_shape) != 4:
+        raise ValueError("x_shape must have 4 dimensions. Received: x_shape=%s" % (x_shape,))
+    dtype = _nhwc("dy", dy)
+    geom, out_shape = _pool_geometry(x_shape, pool_size,
+                                     pool_size if strides is None else strides, padding)
+    _shape("dy", dy, out_shape)
+    _shape("idx", idx, out_shape)
+    _same_dtype(dtype, idx=idx)
+    dy, idx = _in(dy), _in(idx)
+    dx = np.empty(x_shape, dtype=dtype)
+    if dx.size:
+        _check(_fn(dtype, "maxpool2d_backward_idx")(*geom, _ptr(dtype, idx),
+                                                    _ptr(dtype, dy), _ptr(dtype, dx)),
+               "maxpool2d_backward_idx")
+    return dx
+
+
 def avg_pool2d_backward(x_shape, dy, pool_size, strides=None, padding=(0, 0, 0, 0)):
     """dx of average pooling of an input of `x_shape`."""
     x_shape = tuple(int(d) for d in x_shape)

@@ -104,7 +104,12 @@ def _pool(x, kind, pool, strides, padding, channels_first):
     for n, k, s in zip(spatial, pool, strides):
         pooling_output_size(n, k, s, padding)          # 'valid' with nothing left raises
         pads += _core.conv_padding(n, k, s, 1, padding)[:2]
-    if kind == "max":
+    idx = None           # disjoint max windows: the chosen taps, so backward skips x
+    if kind == "max" and _core.max_pool_records(x4.shape, pool2, strides2, pads):
+        y4, idx = _core.max_pool2d_forward_idx(x4, pool2, strides2, pads)
+        x_shape = x4.shape
+        x4 = None
+    elif kind == "max":
         y4 = _core.max_pool2d_forward(x4, pool2, strides2, pads)
     else:
         y4 = _core.avg_pool2d_forward(x4, pool2, strides2, pads)
@@ -115,8 +120,10 @@ def _pool(x, kind, pool, strides, padding, channels_first):
 
     def backward(dy):
         dyl = np.moveaxis(dy, 1, -1) if channels_first else dy
-        dy4 = np.ascontiguousarray(dyl.reshape(y4.shape), dtype=x4.dtype)
-        if kind == "max":
+        dy4 = np.ascontiguousarray(dyl.reshape(y4.shape), dtype=y4.dtype)
+        if idx is not None:
+            dx4 = _core.max_pool2d_backward_idx(x_shape, idx, dy4, pool2, strides2, pads)
+        elif kind == "max":
             dx4 = _core.max_pool2d_backward(x4, dy4, pool2, strides2, pads)
         else:
             dx4 = _core.avg_pool2d_backward(x4.shape, dy4, pool2, strides2, pads)
