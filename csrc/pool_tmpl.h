@@ -125,6 +125,29 @@ static inline void L(zero_span)(T *p, int64_t len)
     for (int64_t e = 0; e < len; e++) p[e] = 0;
 }
 
+/* Disjoint windows of one output row cover dx rows [r0, r1): zeroes the rows
+ * from `done_y` up to r0 that no window covers, and the columns no window
+ * covers in rows r0..r1-1; returns r1, the first row not yet written. */
+static inline int64_t L(zero_uncovered)(const struct nl_geom *g, T *dimg, int64_t done_y,
+                                        int64_t r0, int64_t r1)
+{
+    const int64_t c = g->c, row_len = g->w * c;
+    for (; done_y < r0; done_y++) L(zero_span)(dimg + done_y * row_len, row_len);
+    for (int64_t y = r0; y < r1; y++) {
+        int64_t done_x = 0;
+        T *drow = dimg + y * row_len;
+        for (int64_t ox = 0; ox < g->ow; ox++) {
+            const int64_t x0 = ox * g->sw - g->pl;
+            const int64_t kx0 = x0 < 0 ? -x0 : 0;
+            const int64_t kx1 = x0 + g->kw > g->w ? g->w - x0 : g->kw;
+            L(zero_span)(drow + done_x * c, (x0 + kx0 - done_x) * c);
+            done_x = x0 + kx1;
+        }
+        L(zero_span)(drow + done_x * c, (g->w - done_x) * c);
+    }
+    return r1;
+}
+
 /* One image of dx with disjoint windows; rows and columns no window covers
  * become 0. */
 NL_CLONES NL_NO_TRAP static void L(maxpool_bwd_disjoint)(const struct nl_geom *g, const T *ximg,
@@ -135,21 +158,7 @@ NL_CLONES NL_NO_TRAP static void L(maxpool_bwd_disjoint)(const struct nl_geom *g
     for (int64_t oy = 0; oy < g->oh; oy++) {
         const int64_t y0 = oy * g->sh - g->pt;
         const int64_t ky0 = y0 < 0 ? -y0 : 0, ky1 = y0 + g->kh > g->h ? g->h - y0 : g->kh;
-        for (; done_y < y0 + ky0; done_y++) L(zero_span)(dimg + done_y * row_len, row_len);
-        for (int64_t ky = ky0; ky < ky1; ky++) {
-            /* columns no window covers, in each covered row */
-            int64_t done_x = 0;
-            T *drow = dimg + (y0 + ky) * row_len;
-            for (int64_t ox = 0; ox < g->ow; ox++) {
-                const int64_t x0 = ox * g->sw - g->pl;
-                const int64_t kx0 = x0 < 0 ? -x0 : 0;
-                const int64_t kx1 = x0 + g->kw > g->w ? g->w - x0 : g->kw;
-                L(zero_span)(drow + done_x * c, (x0 + kx0 - done_x) * c);
-                done_x = x0 + kx1;
-            }
-            L(zero_span)(drow + done_x * c, (g->w - done_x) * c);
-        }
-        done_y = y0 + ky1;
+        done_y = L(zero_uncovered)(g, dimg, done_y, y0 + ky0, y0 + ky1);
         for (int64_t ox = 0; ox < g->ow; ox++) {
             const T *dyo = dyimg + (oy * g->ow + ox) * c;
             const int64_t x0 = ox * g->sw - g->pl;
@@ -175,7 +184,7 @@ NL_CLONES NL_NO_TRAP static void L(maxpool_bwd_disjoint)(const struct nl_geom *g
                                dimg + ((y0 + ky) * g->w + x0 + kx) * c);
         }
     }
-    for (; done_y < g->h; done_y++) L(zero_span)(dimg + done_y * row_len, row_len);
+    L(zero_uncovered)(g, dimg, done_y, g->h, g->h);
 }
 
 NL_NO_TRAP static void L(maxpool_bwd_task)(void *arg, int t)
@@ -487,20 +496,7 @@ NL_CLONES NL_NO_TRAP static void L(maxpool_bwd_idx_task)(void *arg, int t)
         for (int64_t oy = 0; oy < g->oh; oy++) {
             const int64_t y0 = oy * g->sh - g->pt;
             const int64_t ky0 = y0 < 0 ? -y0 : 0, ky1 = y0 + g->kh > g->h ? g->h - y0 : g->kh;
-            for (; done_y < y0 + ky0; done_y++) L(zero_span)(dimg + done_y * row_len, row_len);
-            for (int64_t ky = ky0; ky < ky1; ky++) {
-                int64_t done_x = 0;
-                T *drow = dimg + (y0 + ky) * row_len;
-                for (int64_t ox = 0; ox < g->ow; ox++) {
-                    const int64_t x0 = ox * g->sw - g->pl;
-                    const int64_t kx0 = x0 < 0 ? -x0 : 0;
-                    const int64_t kx1 = x0 + g->kw > g->w ? g->w - x0 : g->kw;
-                    L(zero_span)(drow + done_x * c, (x0 + kx0 - done_x) * c);
-                    done_x = x0 + kx1;
-                }
-                L(zero_span)(drow + done_x * c, (g->w - done_x) * c);
-            }
-            done_y = y0 + ky1;
+            done_y = L(zero_uncovered)(g, dimg, done_y, y0 + ky0, y0 + ky1);
             for (int64_t ox = 0; ox < g->ow; ox++) {
                 const T *__restrict dyo = dyimg + (oy * g->ow + ox) * c;
                 const T *__restrict io = iimg + (oy * g->ow + ox) * c;
@@ -519,7 +515,7 @@ NL_CLONES NL_NO_TRAP static void L(maxpool_bwd_idx_task)(void *arg, int t)
                                    dimg + ((y0 + ky) * g->w + x0 + kx) * c);
             }
         }
-        for (; done_y < g->h; done_y++) L(zero_span)(dimg + done_y * row_len, row_len);
+        L(zero_uncovered)(g, dimg, done_y, g->h, g->h);
     }
 }
 
