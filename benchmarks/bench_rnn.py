@@ -65,8 +65,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from peer_runs import can_import, cell, measure  # noqa: E402
-from bench_training import (HELD_BACK, Clock, fma_peak, kernels,  # noqa: E402
+from peer_runs import cell, measure, plan  # noqa: E402
+from bench_training import (Clock, fma_peak, kernels,  # noqa: E402
                             keras_setup, peak_mb, sig, threads)
 
 FRAMEWORKS = ("nnlite", "torch", "keras")
@@ -339,31 +339,7 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json")
     args = parser.parse_args()
-    pythons = {"nnlite": sys.executable, "torch": args.torch_python or sys.executable,
-               "keras": args.keras_python or sys.executable}
-    wanted = args.frameworks.split(",")
-    frameworks, missing = [], []
-    for f in FRAMEWORKS:
-        if f not in wanted:
-            continue
-        module = {"nnlite": "nnlite", "torch": "torch", "keras": "tensorflow, keras"}[f]
-        (frameworks if can_import(pythons[f], module) else missing).append(f)
-    workloads = [wl for wl in WORKLOADS if wl in args.workloads.split(",")]
-    thread_counts = [int(n) for n in args.threads.split(",")]
-    samples = {wl: spec["samples"] // (10 if args.quick else 1)
-               for wl, spec in WORKLOADS.items()}
-    print("threads %s; frameworks: %s" % (args.threads, ", ".join(
-        f + ("" if pythons[f] == sys.executable else " (%s)" % pythons[f])
-        for f in frameworks)))
-    if missing:
-        print("skipped, cannot import: %s" % ", ".join(
-            "%s (%s)" % (f, pythons[f]) for f in missing))
-    if args.quick:
-        print("--quick: a tenth of the data (%s samples)" % ", ".join(
-            "%s %d" % kv for kv in samples.items()))
-    held = {name: os.environ[name] for name in HELD_BACK if name in os.environ}
-    if held:
-        print("removed for the children: %s" % held)
+    pythons, frameworks, workloads, thread_counts, samples = plan(args, FRAMEWORKS, WORKLOADS)
     start = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     peaks = fma_peak(args.fma_peak) if args.fma_peak else {}
     res = measure(__file__, frameworks, pythons, workloads, thread_counts, args, samples,

@@ -5,8 +5,9 @@ import json
 import os
 import statistics
 import subprocess
+import sys
 
-from bench_training import child_env
+from bench_training import HELD_BACK, child_env
 
 
 def spawn(script, python, env, timeout, *args):
@@ -70,3 +71,35 @@ def cell(values, fmt, unit=""):
     if len(values) > 1:
         text += " (%s-%s)" % (show(min(values)), show(max(values)))
     return text + unit
+
+
+def plan(args, all_frameworks, all_workloads):
+    """(interpreter per framework, the frameworks that import there, workloads,
+    thread counts, samples per workload) from the command line, printing what
+    will run and what was left out."""
+    pythons = {"nnlite": sys.executable, "torch": args.torch_python or sys.executable,
+               "keras": args.keras_python or sys.executable}
+    wanted = args.frameworks.split(",")
+    frameworks, missing = [], []
+    for f in all_frameworks:
+        if f not in wanted:
+            continue
+        module = {"nnlite": "nnlite", "torch": "torch", "keras": "tensorflow, keras"}[f]
+        (frameworks if can_import(pythons[f], module) else missing).append(f)
+    workloads = [wl for wl in all_workloads if wl in args.workloads.split(",")]
+    thread_counts = [int(n) for n in args.threads.split(",")]
+    samples = {wl: spec["samples"] // (10 if args.quick else 1)
+               for wl, spec in all_workloads.items()}
+    print("threads %s; frameworks: %s" % (args.threads, ", ".join(
+        f + ("" if pythons[f] == sys.executable else " (%s)" % pythons[f])
+        for f in frameworks)))
+    if missing:
+        print("skipped, cannot import: %s" % ", ".join(
+            "%s (%s)" % (f, pythons[f]) for f in missing))
+    if args.quick:
+        print("--quick: a tenth of the data (%s samples)" % ", ".join(
+            "%s %d" % kv for kv in samples.items()))
+    held = {name: os.environ[name] for name in HELD_BACK if name in os.environ}
+    if held:
+        print("removed for the children: %s" % held)
+    return pythons, frameworks, workloads, thread_counts, samples
