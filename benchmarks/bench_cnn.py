@@ -74,7 +74,6 @@ runs in the clean environment of bench_training.py: its thread variables set to
 the thread count (plus torch.set_num_threads and TF's tf.config.threading in
 code); each reports its kernels and its CPU time over wall time.
 """
-import argparse
 import gzip
 import json
 import os
@@ -83,7 +82,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from peer_runs import cell, measure, plan  # noqa: E402
+from peer_runs import cell, measure, options, plan  # noqa: E402
 from bench_training import (MNIST, Clock, fma_peak,  # noqa: E402
                             kernels, keras_setup, peak_mb, sig, threads)
 
@@ -478,21 +477,9 @@ def main():
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         child(sys.argv[2:])
         return
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--torch-python")
-    parser.add_argument("--keras-python")
-    parser.add_argument("--frameworks", default=",".join(FRAMEWORKS))
-    parser.add_argument("--workloads", default=",".join(WORKLOADS))
-    parser.add_argument("--threads", default="1,2")
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--warmup-batches", type=int, default=5)
-    parser.add_argument("--max-seconds", type=float, default=300.0)
-    parser.add_argument("--fma-peak")
-    parser.add_argument("--peak-gflops", type=float)
+    parser = options(__doc__, FRAMEWORKS, WORKLOADS)
     parser.add_argument("--mnist", default=MNIST)
     parser.add_argument("--no-accuracy", action="store_true")
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--json")
     args = parser.parse_args()
     pythons, frameworks, workloads, thread_counts, samples = plan(args, FRAMEWORKS, WORKLOADS)
     start = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())

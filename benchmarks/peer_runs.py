@@ -1,6 +1,7 @@
 """What the peer benchmarks (bench_rnn.py, bench_cnn.py) share: one measurement
 per fresh child process, the runs of every framework rotated, medians with
 their spread."""
+import argparse
 import json
 import os
 import statistics
@@ -103,3 +104,22 @@ def plan(args, all_frameworks, all_workloads):
     if held:
         print("removed for the children: %s" % held)
     return pythons, frameworks, workloads, thread_counts, samples
+
+
+def options(doc, all_frameworks, all_workloads):
+    """The command-line options every peer benchmark takes (see bench_rnn.py's
+    docstring); a benchmark adds its own to the parser returned."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("--torch-python")
+    parser.add_argument("--keras-python")
+    parser.add_argument("--frameworks", default=",".join(all_frameworks))
+    parser.add_argument("--workloads", default=",".join(all_workloads))
+    parser.add_argument("--threads", default="1,2")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--warmup-batches", type=int, default=5)
+    parser.add_argument("--max-seconds", type=float, default=300.0)
+    parser.add_argument("--fma-peak")
+    parser.add_argument("--peak-gflops", type=float)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--json")
+    return parser
