@@ -216,6 +216,10 @@ void nl_dnadam_update(int64_t n, double lr, double beta1, double beta2, double e
                       double *m, double *v);
 void nl_sweight_decay(int64_t n, double wd, double lr, float *w);
 void nl_dweight_decay(int64_t n, double wd, double lr, double *w);
+/* sums[0] = sum |x_i|, sums[1] = sum x_i^2 over the n values, in double and in
+ * index order (the value of an L1/L2 weight penalty, as the plan adds it). */
+void nl_sabs_square_sums(int64_t n, const float *x, double *sums);
+void nl_dabs_square_sums(int64_t n, const double *x, double *sums);
 
 /* ---- compiled MLP: a whole training step in one call (float32) -----------
  * A plan holds a stack of dense layers, layer l mapping dims[l] inputs to
@@ -241,7 +245,9 @@ void nl_dweight_decay(int64_t n, double wd, double lr, double *w);
  * nl_sdropout_forward. drop_keys may be NULL when no layer has dropout.
  * Step s takes its learning rate and bias corrections from
  * step_params[(s - first_step)*NL_PLAN_STEP_PARAMS ...].
- * sums[0] += sum of per-sample losses, sums[1] += samples,
+ * sums[0] += each batch's mean loss times its size (as Keras's loss tracker
+ * weights it; plus the weight penalties, see nl_splan_set_regularizer),
+ * sums[1] += samples,
  * sums[2] += metric hits, sums[3] += metric values counted. */
 #define NL_LOSS_SPARSE 16
 enum nl_metric { NL_METRIC_NONE = 0, NL_METRIC_BINARY, NL_METRIC_CATEGORICAL, NL_METRIC_SPARSE };
@@ -303,8 +309,9 @@ int nl_splan_set_slots(nl_splan *plan, int layer, int var, float *s1, float *s2,
  * a layer (cfg->use_weight_decay turns it on as a whole). */
 int nl_splan_set_decay(nl_splan *plan, int layer, int var, int on);
 /* Weight penalty of variable v (0 kernel, 1 bias) of a layer, as the L1, L2
- * and L1L2 regularizers: each training step adds l1*sum|w| + l2*sum w^2 of the
- * weights before the step (times the batch size) to sums[0], and
+ * and L1L2 regularizers: each training step (and each evaluated batch) adds
+ * l1*sum|w| + l2*sum w^2 of the weights before the step (times the batch
+ * size, after the batch's losses; the sums of nl_sabs_square_sums) to sums[0], and
  * (float)l1*sign(w) + (float)(2*l2)*w to the variable's gradient. */
 int nl_splan_set_regularizer(nl_splan *plan, int layer, int var, double l1, double l2);
 /* Constraint of variable v (0 kernel, 1 bias) of a layer, applied after each
@@ -328,7 +335,8 @@ int nl_splan_train(nl_splan *plan, const struct nl_train_config *cfg,
  * ldt < dims[L]), nsteps < 0 or steps whose first row (first_step + nsteps) *
  * batch passes INT64_MAX, and NL_ERANGE, before the step that would read it,
  * for an index value outside [0, n). */
-/* Loss and metric sums over all n rows, without training (batches of max_batch). */
+/* Loss and metric sums over all n rows, without training, in batches of
+ * max_batch rows (the last may be short), each reported as a training step. */
 int nl_splan_evaluate(nl_splan *plan, const struct nl_train_config *cfg,
                       const float *x, int64_t ldx, const float *t, int64_t ldt,
                       const int64_t *labels, int64_t n, double *sums);

@@ -354,17 +354,14 @@ static double penalty(const nl_splan *p)
         for (int v = 0; v < 2; v++) {
             const float *w = v ? p->bias[l] : p->kernel[l];
             const int64_t len = v ? p->dims[l + 1] : p->fan_in[l] * p->dims[l + 1];
-            double s1 = 0, s2 = 0, pen = 0;
+            double sums[2], pen = 0;
             if (!w || (p->l1[l][v] == 0 && p->l2[l][v] == 0))
                 continue;
-            for (int64_t i = 0; i < len; i++) {
-                s1 += fabs((double)w[i]);
-                s2 += (double)w[i] * (double)w[i];
-            }
+            nl_sabs_square_sums(len, w, sums);
             if (p->l1[l][v] != 0)
-                pen += p->l1[l][v] * s1;
+                pen += p->l1[l][v] * sums[0];
             if (p->l2[l][v] != 0)
-                pen += p->l2[l][v] * s2;
+                pen += p->l2[l][v] * sums[1];
             total += pen;
         }
     return total;
@@ -834,12 +831,15 @@ static const float *gather(nl_splan *p, const struct nl_train_config *cfg, const
     return x + lo * ldx;
 }
 
-static double sum_losses(const float *v, int64_t b)
+/* A step's share of the reported loss: its mean loss (the sum times 1/b, as
+ * the eager executor forms it) times its size, as Keras's loss tracker
+ * weights a batch's mean by the batch size. */
+static double batch_loss(const float *v, int64_t b)
 {
     double s = 0;
     for (int64_t i = 0; i < b; i++)
         s += v[i];
-    return s;
+    return s * (1.0 / (double)b) * (double)b;
 }
 
 int nl_splan_train(nl_splan *p, const struct nl_train_config *cfg,
@@ -886,7 +886,7 @@ int nl_splan_train(nl_splan *p, const struct nl_train_config *cfg,
         if (st != NL_OK)
             return st;
         metric_hits(p, cfg, b, sums);
-        sums[0] += sum_losses(p->losses, b);
+        sums[0] += batch_loss(p->losses, b);
         if (p->nreg)   /* the penalty of the weights before this step, per sample */
             sums[0] += penalty(p) * (double)b;
         sums[1] += (double)b;
@@ -906,6 +906,7 @@ int nl_splan_evaluate(nl_splan *p, const struct nl_train_config *cfg,
         return NL_EINVAL;
     if (cfg->loss_kind == NL_LOSS_SPARSE ? !labels : (!t || !rows_ok(p->dims[p->nl], ldt, n)))
         return NL_EINVAL;
+    const double pen = p->nreg ? penalty(p) : 0.0;
     for (int64_t lo = 0; lo < n; lo += p->max_batch) {
         const int64_t b = n - lo < p->max_batch ? n - lo : p->max_batch;
         int64_t ld_in;
@@ -919,7 +920,9 @@ int nl_splan_evaluate(nl_splan *p, const struct nl_train_config *cfg,
         if (st != NL_OK)
             return st;
         metric_hits(p, cfg, b, sums);
-        sums[0] += sum_losses(p->losses, b);
+        sums[0] += batch_loss(p->losses, b);
+        if (p->nreg)   /* the penalty of the weights, per sample, as in training */
+            sums[0] += pen * (double)b;
         sums[1] += (double)b;
     }
     return NL_OK;

@@ -150,3 +150,18 @@ NL_CLONES void NL(weight_decay)(int64_t n, double wd_, double lr_, T *w)
     const T wd = (T)wd_, lr = (T)lr_;
     for (int64_t i = 0; i < n; i++) w[i] -= w[i] * wd * lr;
 }
+
+/* The sums a weight penalty needs: sums[0] = sum |x_i|, sums[1] = sum x_i^2,
+ * in double and in index order, so the regularizers and the compiled plan
+ * add a penalty the same way. */
+void NL(abs_square_sums)(int64_t n, const T *x, double *sums)
+{
+    double s1 = 0, s2 = 0;
+    for (int64_t i = 0; i < n; i++) {
+        const double v = (double)x[i];
+        s1 += fabs(v);
+        s2 += v * v;
+    }
+    sums[0] = s1;
+    sums[1] = s2;
+}

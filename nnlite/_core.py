@@ -616,6 +616,18 @@ def weight_decay(w, wd, lr):
     _fn(dtype, "weight_decay")(w.size, wd, lr, _ptr(dtype, w))
 
 
+def abs_square_sums(x):
+    """(sum |x|, sum x**2) of a float array as Python floats, added in float64
+    in index order: the sums an L1/L2 penalty needs, as the compiled plan
+    adds them."""
+    dtype = _float_dtype("x", x)
+    x = _in(x)
+    sums = ffi.new("double[2]")
+    if x.size:
+        _fn(dtype, "abs_square_sums")(x.size, _ptr(dtype, x), sums)
+    return sums[0], sums[1]
+
+
 # --------------------------------------------------------------------------
 # dropout (masks from a 64-bit key, see csrc/nnlite.h)
 
@@ -913,8 +925,10 @@ class Plan:
             raise ValueError("Plan: %d targets for %d rows" % (len(t), n))
         return _ptr(_F32, t), ldt, ffi.NULL
 
-    def train(self, x, t, labels, index, batch, first_step, nsteps, params, keys=None):
-        """Runs nsteps training steps; returns [loss sum, samples, hits, counted].
+    def train(self, x, t, labels, index, batch, first_step, nsteps, params, keys=None,
+              start=None):
+        """Runs nsteps training steps; returns [loss sum, samples, hits, counted],
+        added to `start` (four floats; zeros by default).
         params is a float64 array (nsteps, PLAN_STEP_PARAMS): each step's learning
         rate and bias corrections (see csrc/nnlite.h). With dropout, keys is a
         uint64 array of shape (nsteps, ndrop)."""
@@ -950,8 +964,7 @@ class Plan:
             keys = _int_in(keys, np.uint64)
             kp = ffi.from_buffer("uint64_t[]", keys)
         with self._lock:
-            sums = self._sums
-            sums[0] = sums[1] = sums[2] = sums[3] = 0.0
+            sums = self._start_sums(start)
             status = lib.nl_splan_train(self._plan, self._cfg, _ptr(_F32, x), ldx, tp, ldt, lp,
                                         ip, n, batch, first_step, nsteps,
                                         ffi.from_buffer("double[]", params), kp, sums)
@@ -963,12 +976,24 @@ class Plan:
         _check(status, "Plan.train")
         return result
 
-    def evaluate(self, x, t, labels):
+    def _start_sums(self, start):
+        sums = self._sums
+        if start is None:
+            sums[0] = sums[1] = sums[2] = sums[3] = 0.0
+        else:
+            if len(start) != 4:
+                raise ValueError("Plan: start must hold 4 sums. Received: %r" % (start,))
+            for i in range(4):
+                sums[i] = float(start[i])
+        return sums
+
+    def evaluate(self, x, t, labels, start=None):
+        """Evaluates all rows in batches of max_batch; returns the sums of
+        `train`, added to `start`."""
         x, ldx = _f32_rows("x", x, self.dims[0])
         tp, ldt, lp = self._targets(t, labels, len(x))
         with self._lock:
-            sums = self._sums
-            sums[0] = sums[1] = sums[2] = sums[3] = 0.0
+            sums = self._start_sums(start)
             status = lib.nl_splan_evaluate(self._plan, self._cfg, _ptr(_F32, x), ldx, tp, ldt,
                                            lp, len(x), sums)
             result = [sums[0], sums[1], sums[2], sums[3]]

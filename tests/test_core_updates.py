@@ -583,3 +583,14 @@ def test_new_updates_with_wrong_state_shape_raise_value_error():
 def test_weight_decay_on_integer_variable_raises_type_error():
     with pytest.raises(TypeError, match="variable"):
         _core.weight_decay(np.zeros(4, dtype=np.int32), 0.1, 0.1)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_abs_square_sums_match_float64_sums(dtype):
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((37, 5)).astype(dtype)[:, ::2]      # a strided view
+    s1, s2 = _core.abs_square_sums(x)
+    ref = x.astype(np.float64)
+    np.testing.assert_allclose(s1, np.abs(ref).sum(), rtol=1e-13)
+    np.testing.assert_allclose(s2, (ref ** 2).sum(), rtol=1e-13)
+    assert _core.abs_square_sums(np.zeros((0, 3), dtype)) == (0.0, 0.0)

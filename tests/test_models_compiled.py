@@ -42,13 +42,14 @@ def _train_both(build, compile_kwargs, x, y, fit_kwargs):
     return results
 
 
-def _assert_same(results, rtol=2e-5, atol=2e-6):
+def _assert_same(results):
+    """The same weights and the same History, bit for bit."""
     (a, ha), (b, hb) = results
     for wa, wb in zip(a.get_weights(), b.get_weights()):
-        np.testing.assert_allclose(wa, wb, rtol=rtol, atol=atol)
+        np.testing.assert_array_equal(wa, wb)
     assert ha.history.keys() == hb.history.keys()
     for key in ha.history:
-        np.testing.assert_allclose(ha.history[key], hb.history[key], rtol=1e-4, atol=1e-6)
+        np.testing.assert_array_equal(ha.history[key], hb.history[key])
 
 
 @pytest.mark.parametrize("optimizer", [

@@ -18,7 +18,7 @@ def _assert_close(a, b):
 def _assert_same_history(ha, hb):
     assert ha.keys() == hb.keys()
     for key in ha:
-        np.testing.assert_allclose(ha[key], hb[key], rtol=2e-6, atol=1e-7)
+        np.testing.assert_array_equal(ha[key], hb[key])
 
 
 def _data(n=230, d=12, k=4, seed=0):

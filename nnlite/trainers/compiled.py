@@ -332,6 +332,18 @@ def metric_config(metrics):
     return _METRIC_KINDS[kind], float(spec.get("threshold", 0.5))
 
 
+def _plan_variables(layers, variables):
+    """(layer index, variable index, variable) for each of `variables` that a
+    plan layer holds, in the plan's order."""
+    wanted = {id(v) for v in variables}
+    for li, pl in enumerate(layers):
+        dense = pl.dense
+        for var_index, var in enumerate([dense.kernel, dense.bias] if dense.use_bias
+                                        else [dense.kernel]):
+            if id(var) in wanted:
+                yield li, var_index, var
+
+
 class TrainingPlan:
     """A plan wired to a compiled model: its weights, optimizer slots, loss and metric."""
 
@@ -351,30 +363,22 @@ class TrainingPlan:
         metric, threshold = metric_config(state.metrics)
         self.metric = state.metrics[0] if state.metrics else None
         from_logits = fused or (spec.from_logits and last_act == "linear")
+        trainable = list(_plan_variables(layers, model.trainable_weights))
+        for li, var_index, var in trainable:    # the penalties are reported in evaluation too
+            if var.regularizer is not None:
+                self.plan.set_regularizer(li, var_index, *penalty_factors(var.regularizer))
         if not train:   # evaluation only: no optimizer state is created
             self.plan.configure(spec.kind, from_logits, metric, threshold, "sgd", 0.0, 0)
             return
         opt = model.optimizer
         kind = optimizer_config(opt)[0]
-        variables = model.trainable_weights
-        opt.build_for(variables)
-        ids = {id(v): opt.index_of(v) for v in variables}
-        self.decayed = []      # (layer, var index, variable) of the trainable variables
-        for li, pl in enumerate(layers):
-            dense = pl.dense
-            for var_index, var in enumerate([dense.kernel, dense.bias] if dense.use_bias
-                                            else [dense.kernel]):
-                i = ids.get(id(var))
-                if i is not None:
-                    self.plan.set_slots(li, var_index, optimizer_slots(opt, kind, i))
-                    if var.constraint is not None:
-                        ckind, lo, hi, rate, eps = constraint_spec(var.constraint, var_index,
-                                                                   var.shape)
-                        self.plan.set_constraint(li, var_index, ckind, lo, hi, rate, eps=eps)
-                    if var.regularizer is not None:
-                        self.plan.set_regularizer(li, var_index,
-                                                  *penalty_factors(var.regularizer))
-                    self.decayed.append((li, var_index, var))
+        opt.build_for(model.trainable_weights)
+        for li, var_index, var in trainable:
+            self.plan.set_slots(li, var_index, optimizer_slots(opt, kind, opt.index_of(var)))
+            if var.constraint is not None:
+                ckind, lo, hi, rate, eps = constraint_spec(var.constraint, var_index, var.shape)
+                self.plan.set_constraint(li, var_index, ckind, lo, hi, rate, eps=eps)
+        self.decayed = trainable    # (layer, var index, variable) of the trainable variables
         self._loss_args = (spec.kind, from_logits, metric, threshold)
         self.opt_config = None
         self._params = None
@@ -433,14 +437,20 @@ class TrainingPlan:
                              "(%d x %d float64)" % params.shape)
         return params
 
+    def sums(self):
+        """The loss tracker's and the metric's running sums, where the plan's
+        next chunk goes on adding (so the totals add batch by batch, as the
+        eager executor adds them, however the epoch is cut into chunks)."""
+        tracker, metric = self.loss_tracker, self.metric
+        return [tracker.total, tracker.count] + \
+            ([metric.total, metric.count] if metric is not None else [0.0, 0.0])
+
     def account(self, sums):
-        """Adds a chunk's sums to the loss tracker and the metric."""
+        """Stores the sums a chunk returned in the loss tracker and the metric."""
         tracker = self.loss_tracker
-        tracker.total += sums[0]
-        tracker.count += sums[1]
+        tracker.total, tracker.count = sums[0], sums[1]
         if self.metric is not None:
-            self.metric.total += sums[2]
-            self.metric.count += sums[3]
+            self.metric.total, self.metric.count = sums[2], sums[3]
 
 
 def _plan_batch(batch_size, n):

@@ -266,18 +266,19 @@ class Trainer:
         return self._losses_and_report(y, y_pred, sample_weight)[0]
 
     def _losses_and_report(self, y, y_pred, sample_weight):
-        """(total loss Tensor, reported float, {output index: its loss as a
-        float}): the data loss plus the layers' penalties (Keras reports both;
-        the weights' penalties before this step)."""
+        """(total loss Tensor, (data loss, penalties) as floats, {output index:
+        its loss as a float}): the data loss plus the layers' penalties (Keras
+        reports both; the weights' penalties before this step). The penalties
+        are added one after another, as the compiled executor adds them."""
         loss, parts = self._data_loss(y, y_pred, sample_weight)
         parts = {i: float(v) for i, v in parts.items()}
         penalties = self.losses
-        reported = float(loss)
         if not penalties:
-            return loss, reported, parts
-        values = [float(p) for p in penalties]
-        reported = reported + float(np.sum(values, dtype=np.float64))
-        return fused_ops.add_n([loss] + penalties), reported, parts
+            return loss, (float(loss), 0.0), parts
+        total = 0.0
+        for p in penalties:
+            total += float(p)
+        return fused_ops.add_n([loss] + penalties), (float(loss), total), parts
 
     def _build_and_check(self, x, y, sample_weight, batch_size=None):
         """Builds the model from `x` (its first batch of `batch_size`) if
@@ -327,8 +328,11 @@ class Trainer:
         # As Keras 3: the loss trackers are weighted by the batch size, and the
         # compiled `metrics` ignore sample weights (only `weighted_metrics`
         # would use them).
-        loss_value, parts = reported
-        self._loss_tracker.update_state(loss_value, sample_weight=batch_size)
+        (data_loss, penalty), parts = reported
+        tracker = self._loss_tracker
+        tracker.update_state(data_loss, sample_weight=batch_size)
+        if penalty:     # Σ losses + penalty · b, as the compiled executor adds them
+            tracker.total += penalty * float(batch_size)
         outputs = self._outputs
         for i, value in parts.items():
             if outputs.trackers[i] is not None:
@@ -733,7 +737,8 @@ class Trainer:
                 params = plan.step_params(ns)
                 keys = plan.keys.draw(ns)
                 started = time.perf_counter()
-                sums = plan.plan.train(x, t, labels, index, batch_size, step, ns, params, keys)
+                sums = plan.plan.train(x, t, labels, index, batch_size, step, ns, params, keys,
+                                       plan.sums())
                 elapsed = time.perf_counter() - started
                 opt.iterations.value[...] += ns
                 plan.account(sums)
@@ -765,11 +770,7 @@ class Trainer:
         t, labels = plan.targets(y)
         if callbacks is not None:
             callbacks.on_test_begin()
-        sums = plan.plan.evaluate(x, t, labels)
-        penalties = self.losses     # weight penalties: the same for every batch
-        if penalties:
-            sums[0] += float(np.sum(penalties, dtype=np.float64)) * sums[1]
-        plan.account(sums)
+        plan.account(plan.plan.evaluate(x, t, labels, plan.sums()))
         logs = self._logs()
         if callbacks is not None:
             callbacks.on_test_batch_end(max(0, callbacks.params.get("steps", 1) - 1)
@@ -831,7 +832,9 @@ class Trainer:
         plan = None
         if self._distribution is None and not _wants_batches(cbs, "test") \
                 and not isinstance(y, data_utils.Structured):
-            plan = self._training_plan(x, y, sample_weight, 256, train=False)
+            # batches of batch_size, as the eager executor: the same rows through
+            # the same GEMM paths, so the same reported loss bit for bit
+            plan = self._training_plan(x, y, sample_weight, source.batch_size, train=False)
         if plan is not None and plan.targets(y) is not None:
             logs = self._evaluate_compiled(plan, x, y, cbs)
         else:
