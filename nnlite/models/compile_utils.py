@@ -182,12 +182,51 @@ def _metric_list(value):
                     "Received: %r" % (value,))
 
 
-class CompileConfig:
-    """What `compile()` was given (`loss`, `loss_weights`, `metrics`), checked
-    for unknown names at once and against the output names as soon as they
-    are known; `resolve` turns it into per-output specs once shapes are."""
+def _checked_metrics(metrics):
+    """`metrics` (or `weighted_metrics`) as compile keeps them: a list, or a
+    dict of lists by output name; every identifier checked."""
+    if isinstance(metrics, dict):
+        metrics = {k: _metric_list(v) for k, v in metrics.items()}
+        flat = [m for v in metrics.values() for m in v]
+    else:
+        metrics = _metric_list(metrics)
+        flat = [m for v in metrics for m in (v if isinstance(v, (list, tuple)) else [v])]
+    for m in flat:
+        _check_metric_identifier(m)
+    return metrics
 
-    def __init__(self, loss, loss_weights, metrics):
+
+def _metrics_per_output(metrics, names, what):
+    """One list of metric identifiers per output in `names` order, from a
+    list (one output), a list of lists or a dict by output name."""
+    n = len(names)
+    if isinstance(metrics, dict):
+        unknown = sorted(set(metrics) - set(names))
+        if unknown:
+            raise ValueError("In the %s dict, %s %s not the name of an output. "
+                             "Expected keys among %s" % (what, unknown, "is" if len(unknown) == 1
+                                                         else "are", list(names)))
+        return [list(metrics.get(name, [])) for name in names]
+    if any(isinstance(m, (list, tuple)) for m in metrics):
+        if len(metrics) != n:
+            raise ValueError("For a model with %d outputs, %s given as a list of lists "
+                             "must hold one list per output. Received %d lists"
+                             % (n, what, len(metrics)))
+        return [_metric_list(m) for m in metrics]
+    if n > 1 and metrics:
+        raise ValueError("For a model with %d outputs %s, %s must be a dict by output "
+                         "name or a list of lists (one per output). Received: %s=%r"
+                         % (n, list(names), what, what, metrics))
+    return [list(metrics)] + [[] for _ in range(n - 1)]
+
+
+class CompileConfig:
+    """What `compile()` was given (`loss`, `loss_weights`, `metrics`,
+    `weighted_metrics`), checked for unknown names at once and against the
+    output names as soon as they are known; `resolve` turns it into
+    per-output specs once shapes are."""
+
+    def __init__(self, loss, loss_weights, metrics, weighted_metrics=None):
         if isinstance(loss, dict):
             for v in loss.values():
                 _check_loss_identifier(v)
@@ -208,20 +247,14 @@ class CompileConfig:
                         or not np.isfinite(w):
                     raise ValueError("loss_weights must hold finite numbers. Received: %r"
                                      % (loss_weights,))
-        if isinstance(metrics, dict):
-            metrics = {k: _metric_list(v) for k, v in metrics.items()}
-            flat = [m for v in metrics.values() for m in v]
-        else:
-            metrics = _metric_list(metrics)
-            flat = [m for v in metrics for m in (v if isinstance(v, (list, tuple)) else [v])]
-        for m in flat:
-            _check_metric_identifier(m)
-        self.loss, self.loss_weights, self.metrics = loss, loss_weights, metrics
+        self.loss, self.loss_weights = loss, loss_weights
+        self.metrics = _checked_metrics(metrics)
+        self.weighted_metrics = _checked_metrics(weighted_metrics)
 
     def per_output(self, names):
-        """(losses, weights, metric lists), one entry per output in `names`
-        order; raises ValueError, as Keras does, for structures that do not
-        match the outputs."""
+        """(losses, weights, metric lists, weighted metric lists), one entry per
+        output in `names` order; raises ValueError, as Keras does, for
+        structures that do not match the outputs."""
         n = len(names)
         losses = _by_output(self.loss, names, "loss")
         if self.loss_weights is None:
@@ -234,49 +267,54 @@ class CompileConfig:
                                  % (n, self.loss, self.loss_weights))
             weights = [None if w is None else float(w)
                        for w in _by_output(self.loss_weights, names, "loss_weights")]
-        metrics = self.metrics
-        if isinstance(metrics, dict):
-            unknown = sorted(set(metrics) - set(names))
-            if unknown:
-                raise ValueError("In the metrics dict, %s %s not the name of an output. "
-                                 "Expected keys among %s" % (unknown, "is" if len(unknown) == 1
-                                                             else "are", list(names)))
-            per = [list(metrics.get(name, [])) for name in names]
-        elif any(isinstance(m, (list, tuple)) for m in metrics):
-            if len(metrics) != n:
-                raise ValueError("For a model with %d outputs, metrics given as a list of lists "
-                                 "must hold one list per output. Received %d lists"
-                                 % (n, len(metrics)))
-            per = [_metric_list(m) for m in metrics]
-        elif n > 1 and metrics:
-            raise ValueError("For a model with %d outputs %s, metrics must be a dict by output "
-                             "name or a list of lists (one per output). Received: metrics=%r"
-                             % (n, list(names), metrics))
-        else:
-            per = [list(metrics)] + [[] for _ in range(n - 1)]
-        return losses, weights, per
+        return (losses, weights, _metrics_per_output(self.metrics, names, "metrics"),
+                _metrics_per_output(self.weighted_metrics, names, "weighted_metrics"))
 
     def resolve(self, names, ys, pred_shapes):
         """The `ResolvedOutputs` for outputs `names` with targets `ys` and
         prediction shapes `pred_shapes` (one entry per output)."""
-        losses, weights, metric_lists = self.per_output(names)
+        losses, weights, metric_lists, weighted_lists = self.per_output(names)
         for i, loss in enumerate(losses):
             if loss is not None and ys[i] is None:
                 raise ValueError("Output '%s' has a loss but y holds no target for it"
                                  % names[i])
         specs = [None if loss is None else resolve_loss(loss, ys[i], pred_shapes[i])
                  for i, loss in enumerate(losses)]
-        metrics, owners = [], []
-        for i, ids in enumerate(metric_lists):
-            for identifier in ids:
-                if ys[i] is None:
-                    continue
-                m = resolve_metric(identifier, ys[i], pred_shapes[i])
-                if len(names) > 1:      # Keras prefixes the output's name
-                    m.name = "%s_%s" % (names[i], m.name)
-                metrics.append(m)
-                owners.append(i)
-        return ResolvedOutputs(names, specs, weights, metrics, owners)
+        metrics, owners, weighted = [], [], []
+        taken = {}      # result name -> how many metrics asked for it
+        for is_weighted, lists in ((False, metric_lists), (True, weighted_lists)):
+            for i, ids in enumerate(lists):
+                for identifier in ids:
+                    if ys[i] is None:
+                        continue
+                    m = resolve_metric(identifier, ys[i], pred_shapes[i])
+                    m.name = _result_name(m.name, names[i] if len(names) > 1 else None,
+                                          is_weighted, taken)
+                    metrics.append(m)
+                    owners.append(i)
+                    weighted.append(is_weighted)
+        return ResolvedOutputs(names, specs, weights, metrics, owners, weighted)
+
+
+def _result_name(name, output, weighted, taken):
+    """A metric's name in the logs, as Keras 3's CompileMetrics names its
+    results: the output's name first when there are several outputs; a
+    repeated name gets `_1`, `_2`, ...; a weighted metric whose name is taken
+    becomes `weighted_<name>` first."""
+    def prefixed(n):
+        return n if output is None else "%s_%s" % (output, n)
+    full = prefixed(name)
+    if full not in taken:
+        taken[full] = 1
+        return full
+    if weighted:
+        full = prefixed("weighted_" + name)
+        if full not in taken:
+            taken[full] = 1
+            return full
+    index = taken[full]
+    taken[full] += 1
+    return "%s_%d" % (full, index)
 
 
 def _by_output(value, names, what):
@@ -298,12 +336,14 @@ def _by_output(value, names, what):
 
 class ResolvedOutputs:
     """Per-output loss specs (None: no loss), loss weights (None: 1), the
-    metrics in compile order with the output each reads (`owners`), and a
-    `<output>_loss` tracker per output when more than one output has a loss."""
+    metrics in compile order (`metrics`, then `weighted_metrics`) with the
+    output each reads (`owners`) and whether it takes the sample weights
+    (`weighted`), and a `<output>_loss` tracker per output when more than one
+    output has a loss."""
 
-    def __init__(self, names, specs, weights, metrics, owners):
+    def __init__(self, names, specs, weights, metrics, owners, weighted):
         self.names, self.specs, self.weights = list(names), specs, weights
-        self.metrics, self.owners = metrics, owners
+        self.metrics, self.owners, self.weighted = metrics, owners, weighted
         with_loss = [i for i, s in enumerate(specs) if s is not None]
         self.trackers = [None] * len(specs)
         if len(with_loss) > 1:

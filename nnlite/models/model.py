@@ -42,6 +42,7 @@ class Model(Trainer, Layer):
         self.history = None
         self.loss_weights = None
         self._compile_metrics = []
+        self._compile_weighted_metrics = []
         self._compile_config = None
         self._forget_resolved()
         self._loss_tracker = Mean(name="loss")
@@ -191,11 +192,12 @@ class Model(Trainer, Layer):
             return {}
         from nnlite.saving.serialization_lib import serialize_keras_object
         metrics = self._compile_metrics if self._compile_metrics else None
+        weighted = self._compile_weighted_metrics if self._compile_weighted_metrics else None
         return {"optimizer": serialize_keras_object(self.optimizer),
                 "loss": serialize_keras_object(self.loss),
                 "loss_weights": serialize_keras_object(self.loss_weights),
                 "metrics": serialize_keras_object(metrics),
-                "weighted_metrics": None,
+                "weighted_metrics": serialize_keras_object(weighted),
                 **getattr(self, "_compile_flags", {"run_eagerly": False,
                                                    "steps_per_execution": 1,
                                                    "jit_compile": False})}

@@ -545,15 +545,15 @@ def _is_metric_name(name):
 def _compile_from_training_config(model, training_config, custom_objects, path):
     if not isinstance(training_config, dict):
         raise ValueError("'%s': training_config is not a JSON object" % path)
-    if training_config.get("loss_weights") is not None \
-            or training_config.get("weighted_metrics") is not None:
-        warnings.warn("'%s': loss_weights and weighted_metrics are not supported by nnlite; "
+    if training_config.get("loss_weights") is not None:
+        warnings.warn("'%s': loss_weights in a legacy .h5 file are not read by nnlite; "
                       "the model is compiled without them." % path, stacklevel=3)
     optimizer = _optimizer_from_config(training_config.get("optimizer_config", "rmsprop"),
                                        custom_objects, path)
     loss = _loss_from_config(training_config.get("loss"), custom_objects, path)
     metrics = _metrics_from_config(training_config.get("metrics"), path)
-    model.compile(optimizer=optimizer, loss=loss, metrics=metrics)
+    weighted = _metrics_from_config(training_config.get("weighted_metrics"), path)
+    model.compile(optimizer=optimizer, loss=loss, metrics=metrics, weighted_metrics=weighted)
 
 
 # -- whole models ----------------------------------------------------------------------
@@ -730,6 +730,7 @@ def _training_config(model):
     if isinstance(loss, str):
         loss = _LOSS_ALIASES.get(loss, loss)
     metrics = [_compile_entry(m) for m in model._compile_metrics]
+    weighted = [_compile_entry(m) for m in model._compile_weighted_metrics]
     opt = optimizers.serialize(model.optimizer)
     # tf.keras 2 reads a bare "Adam" as its legacy optimizer, which rejects the
     # newer arguments (`weight_decay`, `use_ema`, ...); they are omitted while at
@@ -739,7 +740,7 @@ def _training_config(model):
     opt_config = {k: v for k, v in opt["config"].items()
                   if not (k in _OPTIMIZER_DEFAULTS and v == _OPTIMIZER_DEFAULTS[k])}
     return {"loss": loss, "loss_weights": None, "metrics": metrics or None,
-            "weighted_metrics": None, "run_eagerly": False, "steps_per_execution": 1,
+            "weighted_metrics": weighted or None, "run_eagerly": False, "steps_per_execution": 1,
             "jit_compile": False,
             "optimizer_config": {"class_name": opt["class_name"], "config": opt_config}}
 

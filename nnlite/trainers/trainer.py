@@ -81,9 +81,9 @@ class Trainer:
                 `"categorical_crossentropy"`, ...). Defaults to `None`.
             metrics: List of metrics (`"accuracy"`, `"mae"`, instances, ...).
                 Defaults to `None`.
+            weighted_metrics: Metrics that also take `sample_weight` (or the
+                weights `class_weight` gives). Defaults to `None`.
         """
-        if weighted_metrics is not None:
-            raise NotImplementedError("weighted_metrics is not supported yet")
         # everything is checked before anything changes (a failed compile leaves
         # the model, its optimizer and its state as they were)
         previous = self._compile_config if self.compiled else None
@@ -92,7 +92,9 @@ class Trainer:
                 loss, loss_weights = previous.loss, previous.loss_weights
             if metrics is None:
                 metrics = previous.metrics
-        config = compile_utils.CompileConfig(loss, loss_weights, metrics)
+            if weighted_metrics is None:
+                weighted_metrics = previous.weighted_metrics
+        config = compile_utils.CompileConfig(loss, loss_weights, metrics, weighted_metrics)
         names = self._known_output_names()
         if names is not None:
             config.per_output(names)
@@ -101,6 +103,7 @@ class Trainer:
         self.loss_weights = loss_weights
         self._compile_config = config
         self._compile_metrics = config.metrics
+        self._compile_weighted_metrics = config.weighted_metrics
         # kept for get_compile_config(); nnlite always runs its own C kernels
         self._compile_flags = {"run_eagerly": bool(run_eagerly),
                                "steps_per_execution": int(steps_per_execution),
@@ -199,7 +202,8 @@ class Trainer:
             return []
         trackers = [t.name for t in self._outputs.trackers if t is not None] \
             if self._outputs else []
-        return ["loss"] + (["compile_metrics"] if self._compile_metrics else []) + trackers
+        compiled_metrics = self._compile_metrics or self._compile_weighted_metrics
+        return ["loss"] + (["compile_metrics"] if compiled_metrics else []) + trackers
 
     def reset_metrics(self):
         for m in self.metrics:
@@ -231,6 +235,13 @@ class Trainer:
                                                want_grad, fused)
         return fused_ops.compiled_loss(None, out, loss_fn)
 
+    def _output_weights(self, sample_weight, names):
+        """The sample weights of each output in `names` order: one array (or
+        None) serves all outputs; a list or dict gives each its own."""
+        if isinstance(sample_weight, (dict, list, tuple, data_utils.Structured)):
+            return self._flat_targets(sample_weight, names, "sample_weight")
+        return [sample_weight] * len(names)
+
     def _data_loss(self, y, y_pred, sample_weight):
         """(the compiled loss of one batch as a scalar Tensor on the tape, each
         output's unweighted loss as `{output index: Tensor}`): Σ wᵢ·lossᵢ over
@@ -240,9 +251,7 @@ class Trainer:
             raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
         names, preds = self._flat_outputs(y_pred)
         ys = self._flat_targets(y, names)
-        sws = self._flat_targets(sample_weight, names, "sample_weight") \
-            if isinstance(sample_weight, (dict, list, tuple, data_utils.Structured)) \
-            else [sample_weight] * len(names)
+        sws = self._output_weights(sample_weight, names)
         parts, terms = {}, []
         for i, spec in enumerate(outputs.specs):
             if spec is None:
@@ -325,9 +334,9 @@ class Trainer:
                                             None if swi is None else swi[lo:hi], False, False)
 
     def _update_metrics(self, reported, y, y_pred, sample_weight, batch_size):
-        # As Keras 3: the loss trackers are weighted by the batch size, and the
-        # compiled `metrics` ignore sample weights (only `weighted_metrics`
-        # would use them).
+        # As Keras 3: the loss trackers are weighted by the batch size, the
+        # compiled `metrics` ignore sample weights and the `weighted_metrics`
+        # take them (one array serves every output).
         (data_loss, penalty), parts = reported
         tracker = self._loss_tracker
         tracker.update_state(data_loss, sample_weight=batch_size)
@@ -341,8 +350,14 @@ class Trainer:
             return
         names, preds = self._flat_outputs(y_pred)
         ys = self._flat_targets(y, names)
-        for m, i in zip(self._metrics, outputs.owners):
-            m.update_state(ys[i], np.asarray(preds[i]))
+        sws = None
+        for m, i, weighted in zip(self._metrics, outputs.owners, outputs.weighted):
+            if not weighted or sample_weight is None:
+                m.update_state(ys[i], np.asarray(preds[i]))
+                continue
+            if sws is None:
+                sws = self._output_weights(sample_weight, names)
+            m.update_state(ys[i], np.asarray(preds[i]), sample_weight=sws[i])
 
     def _train_step(self, x, y, sample_weight=None):
         # the step's learning rate (a schedule's or a callable's) is checked
