@@ -6,9 +6,17 @@ process per device, launched as `mpiexec -n 4 python train.py`.
     nnlite.distribution.set_distribution(nnlite.distribution.DataParallel())
 
 mpi4py (`pip install 'nnlite-keras[mpi]'`) is imported on first use only.
-"""
-from nnlite.distribution.data_parallel import DataParallel
-from nnlite.distribution.distribution_lib import (distribution, initialize, list_devices,
-                                                  set_distribution)
 
-__all__ = ["DataParallel", "distribution", "initialize", "list_devices", "set_distribution"]
+Each name imports its module on first use.
+"""
+from nnlite import _lazy
+
+_NAMES = {
+    "DataParallel": "nnlite.distribution.data_parallel",
+    "distribution": "nnlite.distribution.distribution_lib",
+    "initialize": "nnlite.distribution.distribution_lib",
+    "list_devices": "nnlite.distribution.distribution_lib",
+    "set_distribution": "nnlite.distribution.distribution_lib",
+}
+__getattr__, __dir__ = _lazy.attach(__name__, _NAMES)
+__all__ = sorted(_NAMES)

@@ -1,23 +1,32 @@
-"""Utilities, as `keras.utils`: to_categorical, set_random_seed, Progbar, get_file, ..."""
-from nnlite.backend.naming import clear_session
-from nnlite.backend.random import set_random_seed
-from nnlite.utils.classification_utils import confusion_matrix
-from nnlite.utils.dataset_utils import split_dataset
-from nnlite.utils.file_utils import get_file
-from nnlite.utils.image_dataset_utils import image_dataset_from_directory
-from nnlite.utils.image_utils import array_to_img, img_to_array, load_img, save_img
-from nnlite.utils.model_visualization import model_to_dot, plot_model
-from nnlite.utils.numerical_utils import normalize, to_categorical
-from nnlite.utils.plotting import plot_confusion_matrix, plot_history, plot_images
-from nnlite.utils.progbar import Progbar
-from nnlite.utils.py_dataset import PyDataset, Sequence
-from nnlite.utils.sequence_utils import pad_sequences
-from nnlite.utils.text_dataset_utils import text_dataset_from_directory
-from nnlite.utils.timeseries_dataset_utils import timeseries_dataset_from_array
+"""Utilities, as `keras.utils`: to_categorical, set_random_seed, Progbar, get_file, ...
 
-__all__ = ["Progbar", "PyDataset", "Sequence", "array_to_img", "clear_session",
-           "confusion_matrix", "get_file", "image_dataset_from_directory", "img_to_array",
-           "load_img", "model_to_dot", "normalize", "pad_sequences", "plot_confusion_matrix",
-           "plot_history", "plot_images", "plot_model", "save_img", "set_random_seed",
-           "split_dataset", "text_dataset_from_directory", "timeseries_dataset_from_array",
-           "to_categorical"]
+Each name imports its module on first use."""
+from nnlite import _lazy
+
+_NAMES = {
+    "clear_session": "nnlite.backend.naming",
+    "set_random_seed": "nnlite.backend.random",
+    "confusion_matrix": "nnlite.utils.classification_utils",
+    "split_dataset": "nnlite.utils.dataset_utils",
+    "get_file": "nnlite.utils.file_utils",
+    "image_dataset_from_directory": "nnlite.utils.image_dataset_utils",
+    "array_to_img": "nnlite.utils.image_utils",
+    "img_to_array": "nnlite.utils.image_utils",
+    "load_img": "nnlite.utils.image_utils",
+    "save_img": "nnlite.utils.image_utils",
+    "model_to_dot": "nnlite.utils.model_visualization",
+    "plot_model": "nnlite.utils.model_visualization",
+    "normalize": "nnlite.utils.numerical_utils",
+    "to_categorical": "nnlite.utils.numerical_utils",
+    "plot_confusion_matrix": "nnlite.utils.plotting",
+    "plot_history": "nnlite.utils.plotting",
+    "plot_images": "nnlite.utils.plotting",
+    "Progbar": "nnlite.utils.progbar",
+    "PyDataset": "nnlite.utils.py_dataset",
+    "Sequence": "nnlite.utils.py_dataset",
+    "pad_sequences": "nnlite.utils.sequence_utils",
+    "text_dataset_from_directory": "nnlite.utils.text_dataset_utils",
+    "timeseries_dataset_from_array": "nnlite.utils.timeseries_dataset_utils",
+}
+__getattr__, __dir__ = _lazy.attach(__name__, _NAMES)
+__all__ = sorted(_NAMES)

@@ -14,21 +14,13 @@ folder, ...) is found and used as it is. What nnlite adds is safety:
 - a failed download names the URL, the file and the folder where the file
   can be put by hand.
 """
-import hashlib
-import http.client
-import lzma
 import os
-import secrets
 import shutil
 import sys
-import tarfile
 import tempfile
-import urllib.error
 import urllib.parse
 import warnings
-import zipfile
 import zlib
-from urllib.request import urlopen
 
 from nnlite.utils.progbar import Progbar
 
@@ -72,6 +64,7 @@ def _writable_dir(path):
 def resolve_hasher(algorithm, file_hash=None):
     """Returns a new `hashlib` object: sha256 for `"sha256"`, or for `"auto"`
     with a 64-character `file_hash`; md5 otherwise (as Keras)."""
+    import hashlib
     if algorithm not in ("auto", "sha256", "md5"):
         raise ValueError(
             "hash_algorithm must be 'auto', 'sha256' or 'md5'. "
@@ -298,7 +291,7 @@ def _download(origin, target, file_hash, hash_algorithm):
     # Not `tempfile.mkstemp`: its files are created 0600, and a shared cache
     # wants the usual permissions (0666 less the umask), as Keras gives.
     while True:
-        partial = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.part")
+        partial = os.path.join(folder, f".{name}.{os.urandom(6).hex()}.part")
         try:
             fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL
                          | getattr(os, "O_BINARY", 0), 0o666)
@@ -309,6 +302,8 @@ def _download(origin, target, file_hash, hash_algorithm):
               if file_hash is not None else None)
     try:
         with os.fdopen(fd, "wb") as out:
+            import http.client      # the network modules load on first download
+            import urllib.error
             try:
                 received, expected = _stream(origin, out, hasher)
             except urllib.error.HTTPError as e:
@@ -335,6 +330,13 @@ def _download(origin, target, file_hash, hash_algorithm):
         if os.path.exists(partial):
             os.remove(partial)
         raise
+
+
+def urlopen(url, timeout):
+    """`urllib.request.urlopen`, imported on first use (the import costs more
+    than the rest of nnlite's)."""
+    from urllib.request import urlopen as open_url
+    return open_url(url, timeout=timeout)
 
 
 def _stream(origin, out, hasher):
@@ -400,6 +402,8 @@ def extract_archive(file_path, path=".", archive_format="auto"):
         `True` if the archive matched a format and was extracted, `False`
         if it matched none.
     """
+    import tarfile
+    import zipfile
     if archive_format is None:
         return False
     if archive_format == "auto":
@@ -412,7 +416,7 @@ def extract_archive(file_path, path=".", archive_format="auto"):
         if kind == "tar":
             try:
                 matches = tarfile.is_tarfile(file_path)
-            except _READ_ERRORS as e:
+            except _read_errors() as e:
                 # The compression was recognised but the stream is cut.
                 raise ValueError(_corrupted(file_path, e)) from e
         elif kind == "zip":
@@ -427,9 +431,13 @@ def extract_archive(file_path, path=".", archive_format="auto"):
     return False
 
 
-# What reading a truncated or corrupted archive raises (bz2 raises OSError).
-_READ_ERRORS = (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError,
-                ValueError, zlib.error, lzma.LZMAError)
+def _read_errors():
+    """What reading a truncated or corrupted archive raises (bz2 raises OSError)."""
+    import lzma
+    import tarfile
+    import zipfile
+    return (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError,
+            ValueError, zlib.error, lzma.LZMAError)
 
 
 def _corrupted(file_path, error):
@@ -438,6 +446,8 @@ def _corrupted(file_path, error):
 
 
 def _extract_atomically(file_path, path, kind):
+    import tarfile
+    import zipfile
     parent = os.path.dirname(path)
     os.makedirs(parent, exist_ok=True)
     staging = _fresh_dir(parent, os.path.basename(path), ".tmp")
@@ -457,7 +467,7 @@ def _extract_atomically(file_path, path, kind):
                     archive.extractall(staging, members=members)
         except _UnsafeArchive as e:
             raise ValueError(str(e)) from None
-        except _READ_ERRORS + (RuntimeError,) as e:
+        except _read_errors() + (RuntimeError,) as e:
             raise ValueError(_corrupted(file_path, e)) from e
         # Swap the new folder in. A directory cannot be renamed over a
         # non-empty one, so the old one is moved aside first: at no time is
@@ -484,7 +494,7 @@ def _fresh_dir(parent, name, suffix):
     Not `tempfile.mkdtemp`, whose 0700 mode the extracted folder would keep:
     `os.mkdir` gives 0777 less the umask, as a plain extraction does."""
     while True:
-        candidate = os.path.join(parent, f".{name}.{secrets.token_hex(6)}{suffix}")
+        candidate = os.path.join(parent, f".{name}.{os.urandom(6).hex()}{suffix}")
         try:
             os.mkdir(candidate)
             return candidate
