@@ -9,8 +9,10 @@ in fresh processes with NNLITE_NUM_THREADS=1; the first epoch is a warm-up
 and the figure is the median samples/s of the others (rank 0's clock, which
 waits on every rank at each step's allreduce). Rows:
 
-  plain fit, 1 process    no distribution: the compiled executor (C plan)
-  DataParallel, N ranks   the eager executor, one Allreduce per step
+  plain fit, 1 process    no distribution: the compiled executor (C plan), many
+                          steps per C call
+  DataParallel, N ranks   the compiled executor a step at a time: the shard's
+                          gradients in C, one Allreduce, the update in C
   allreduce               median time of one in-place Allreduce of the
                           flat gradient buffer (118,282 float32, 473 kB)
 

@@ -335,6 +335,23 @@ int nl_splan_train(nl_splan *plan, const struct nl_train_config *cfg,
  * ldt < dims[L]), nsteps < 0 or steps whose first row (first_step + nsteps) *
  * batch passes INT64_MAX, and NL_ERANGE, before the step that would read it,
  * for an index value outside [0, n). */
+/* Data parallelism: one step in two halves, so that the gradients can be
+ * summed over processes in between.
+ * nl_splan_gradients: forward, loss and backward of the b rows rows[0..b) of
+ * x (b may be 0: grad is zeroed), without the update; writes every trainable
+ * variable's gradient times `scale` into grad, packed in layer order (kernel,
+ * then bias), nl_splan_gradient_size floats, and adds to sums as
+ * nl_splan_train. Plans with dropout are refused (NL_EINVAL).
+ * nl_splan_apply: the update of every trainable variable from gradients in
+ * that layout (penalties, clipping, the optimizer, constraints), with the
+ * step's NL_PLAN_STEP_PARAMS values. */
+int64_t nl_splan_gradient_size(const nl_splan *plan);
+int nl_splan_gradients(nl_splan *plan, const struct nl_train_config *cfg,
+                       const float *x, int64_t ldx, const float *t, int64_t ldt,
+                       const int64_t *labels, const int64_t *rows, int64_t n, int64_t b,
+                       double scale, float *grad, double *sums);
+int nl_splan_apply(nl_splan *plan, const struct nl_train_config *cfg, const float *grad,
+                   const double *step_params);
 /* Loss and metric sums over all n rows, without training, in batches of
  * max_batch rows (the last may be short), each reported as a training step. */
 int nl_splan_evaluate(nl_splan *plan, const struct nl_train_config *cfg,

@@ -726,7 +726,7 @@ static void update_layer(nl_splan *p, const struct nl_train_config *cfg, int l,
  * node's in order. */
 static int backward_and_update(nl_splan *p, const struct nl_train_config *cfg,
                                const float *x, int64_t ldx, int64_t b, const double *sp,
-                               const uint64_t *keys)
+                               const uint64_t *keys, int apply)
 {
     for (int i = 0; i < p->nn; i++)
         p->node[i].started = 0;
@@ -774,7 +774,7 @@ static int backward_and_update(nl_splan *p, const struct nl_train_config *cfg,
                 t->started = 1;
             }
             /* the update comes after dz was pushed back through this layer's kernel */
-            if (p->trainable[l])
+            if (p->trainable[l] && apply)
                 update_layer(p, cfg, l, sp);
         } else if (nd->kind == NL_PLAN_ADD) {
             for (int j = nd->nin - 1; j >= 0; j--) {
@@ -842,6 +842,21 @@ static double batch_loss(const float *v, int64_t b)
     return s * (1.0 / (double)b) * (double)b;
 }
 
+/* What every training call checks and prepares: targets, weights, gradient buffers. */
+static int ready_to_train(nl_splan *p, const struct nl_train_config *cfg, const float *t,
+                          int64_t ldt, const int64_t *labels, int64_t n)
+{
+    if (cfg->loss_kind == NL_LOSS_SPARSE ? !labels : (!t || !rows_ok(p->dims[p->nl], ldt, n)))
+        return NL_EINVAL;
+    for (int l = 0; l < p->nl; l++)
+        if (!p->kernel[l])
+            return NL_EINVAL;
+    if (ensure_grads(p) != NL_OK)
+        return NL_ENOMEM;
+    mark_needs(p);
+    return NL_OK;
+}
+
 int nl_splan_train(nl_splan *p, const struct nl_train_config *cfg,
                    const float *x, int64_t ldx, const float *t, int64_t ldt,
                    const int64_t *labels, const int64_t *index, int64_t n,
@@ -856,14 +871,9 @@ int nl_splan_train(nl_splan *p, const struct nl_train_config *cfg,
         return NL_EINVAL;
     if (p->ndrop > 0 && !drop_keys)
         return NL_EINVAL;
-    if (cfg->loss_kind == NL_LOSS_SPARSE ? !labels : (!t || !rows_ok(p->dims[p->nl], ldt, n)))
-        return NL_EINVAL;
-    for (int l = 0; l < p->nl; l++)
-        if (!p->kernel[l])
-            return NL_EINVAL;
-    if (ensure_grads(p) != NL_OK)
-        return NL_ENOMEM;
-    mark_needs(p);
+    int st0 = ready_to_train(p, cfg, t, ldt, labels, n);
+    if (st0 != NL_OK)
+        return st0;
     for (int64_t s = first_step; s < first_step + nsteps; s++) {
         const int64_t lo = s * batch;
         const int64_t b = n - lo < batch ? n - lo : batch;
@@ -891,10 +901,97 @@ int nl_splan_train(nl_splan *p, const struct nl_train_config *cfg,
             sums[0] += penalty(p) * (double)b;
         sums[1] += (double)b;
         st = backward_and_update(p, cfg, in, ld_in, b,
-                                 step_params + (s - first_step) * NL_PLAN_STEP_PARAMS, keys);
+                                 step_params + (s - first_step) * NL_PLAN_STEP_PARAMS, keys, 1);
         if (st != NL_OK)
             return st;
     }
+    return NL_OK;
+}
+
+int64_t nl_splan_gradient_size(const nl_splan *p)
+{
+    int64_t total = 0;
+    for (int l = 0; p && l < p->nl; l++)
+        if (p->trainable[l])
+            total += p->fan_in[l] * p->dims[l + 1] + (p->bias[l] ? p->dims[l + 1] : 0);
+    return total;
+}
+
+/* Copies each trainable variable's gradient between the plan's buffers and
+ * the packed layout (to_flat: plan -> flat, times scale; else flat -> plan). */
+static void move_gradients(nl_splan *p, float *flat, float scale, int to_flat)
+{
+    for (int l = 0; l < p->nl; l++) {
+        const int64_t n = p->dims[l + 1], len[2] = {p->fan_in[l] * n, p->bias[l] ? n : 0};
+        float *g[2] = {p->dkernel[l], p->dbias[l]};
+        if (!p->trainable[l])
+            continue;
+        for (int v = 0; v < 2; v++) {
+            if (to_flat)
+                for (int64_t i = 0; i < len[v]; i++)
+                    flat[i] = g[v][i] * scale;
+            else
+                memcpy(g[v], flat, (size_t)len[v] * sizeof(float));
+            flat += len[v];
+        }
+    }
+}
+
+int nl_splan_gradients(nl_splan *p, const struct nl_train_config *cfg,
+                       const float *x, int64_t ldx, const float *t, int64_t ldt,
+                       const int64_t *labels, const int64_t *rows, int64_t n, int64_t b,
+                       double scale, float *grad, double *sums)
+{
+    int64_t ld_in;
+    const float *in;
+    int st;
+    if (!p || !cfg || !x || !grad || !sums || b < 0 || b > p->max_batch || n < 0
+        || (b > 0 && !rows) || p->ndrop > 0 || !rows_ok(p->dims[0], ldx, n))
+        return NL_EINVAL;
+    st = ready_to_train(p, cfg, t, ldt, labels, n);
+    if (st != NL_OK)
+        return st;
+    for (int64_t i = 0; i < b; i++)
+        if (rows[i] < 0 || rows[i] >= n)
+            return NL_ERANGE;
+    if (b == 0) {       /* an empty shard adds nothing */
+        memset(grad, 0, (size_t)nl_splan_gradient_size(p) * sizeof(float));
+        return NL_OK;
+    }
+    in = gather(p, cfg, x, ldx, t, ldt, labels, rows, 0, b, &ld_in);
+    if (!in)
+        return NL_EINVAL;
+    st = forward(p, in, ld_in, b, NULL);
+    if (st == NL_OK)
+        st = loss_and_grad(p, cfg, b, 1);
+    if (st != NL_OK)
+        return st;
+    metric_hits(p, cfg, b, sums);
+    sums[0] += batch_loss(p->losses, b);
+    if (p->nreg)
+        sums[0] += penalty(p) * (double)b;
+    sums[1] += (double)b;
+    st = backward_and_update(p, cfg, in, ld_in, b, NULL, NULL, 0);
+    if (st != NL_OK)
+        return st;
+    move_gradients(p, grad, (float)scale, 1);
+    return NL_OK;
+}
+
+int nl_splan_apply(nl_splan *p, const struct nl_train_config *cfg, const float *grad,
+                   const double *step_params)
+{
+    if (!p || !cfg || !grad || !step_params)
+        return NL_EINVAL;
+    for (int l = 0; l < p->nl; l++)
+        if (!p->kernel[l])
+            return NL_EINVAL;
+    if (ensure_grads(p) != NL_OK)
+        return NL_ENOMEM;
+    move_gradients(p, (float *)grad, 1.0f, 0);
+    for (int l = 0; l < p->nl; l++)
+        if (p->trainable[l])
+            update_layer(p, cfg, l, step_params);
     return NL_OK;
 }
 

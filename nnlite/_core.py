@@ -976,6 +976,58 @@ class Plan:
         _check(status, "Plan.train")
         return result
 
+    @property
+    def gradient_size(self):
+        """Floats in the packed gradients of `gradients` and `apply`."""
+        return int(lib.nl_splan_gradient_size(self._plan))
+
+    def _gradient_buffer(self, grad):
+        if type(grad) is not np.ndarray or grad.dtype != _F32 \
+                or grad.shape != (self.gradient_size,) or not grad.flags.c_contiguous:
+            raise ValueError("Plan: grad must be a contiguous float32 array of shape (%d,)"
+                             % self.gradient_size)
+        _out("grad", grad)
+        return ffi.from_buffer("float[]", grad)
+
+    def gradients(self, x, t, labels, rows, scale, grad, start=None):
+        """One step's forward and backward over the rows `rows` (int64) of x,
+        without the update: the trainable variables' gradients times `scale`
+        go to `grad` (float32, `gradient_size`, packed in layer order); returns
+        the sums of `train`, added to `start`."""
+        x, ldx = _f32_rows("x", x, self.dims[0])
+        n = len(x)
+        tp, ldt, lp = self._targets(t, labels, n)
+        if type(rows) is not np.ndarray or rows.dtype != _I64 or rows.ndim != 1 \
+                or len(rows) > self.max_batch:
+            raise ValueError("Plan: rows must be an int64 array of at most %d rows"
+                             % self.max_batch)
+        rows = _int_in(rows)
+        gp = self._gradient_buffer(grad)
+        with self._lock:
+            sums = self._start_sums(start)
+            status = lib.nl_splan_gradients(self._plan, self._cfg, _ptr(_F32, x), ldx, tp, ldt,
+                                            lp, ffi.from_buffer("int64_t[]", rows), n,
+                                            len(rows), float(scale), gp, sums)
+            result = [sums[0], sums[1], sums[2], sums[3]]
+        if status == lib.NL_ERANGE:
+            raise ValueError("Plan.gradients: rows must lie in [0, %d). Received values from "
+                             "%d to %d" % (n, rows.min(), rows.max()))
+        _check(status, "Plan.gradients")
+        return result
+
+    def apply(self, grad, params):
+        """The optimizer step of every trainable variable from packed gradients
+        (the layout of `gradients`), with one step's parameters (float64,
+        PLAN_STEP_PARAMS values)."""
+        gp = self._gradient_buffer(grad)
+        params = np.ascontiguousarray(params, dtype=np.float64).reshape(-1)
+        if params.shape != (PLAN_STEP_PARAMS,):
+            raise ValueError("Plan: params must hold %d float64 values" % PLAN_STEP_PARAMS)
+        with self._lock:
+            status = lib.nl_splan_apply(self._plan, self._cfg, gp,
+                                        ffi.from_buffer("double[]", params))
+        _check(status, "Plan.apply")
+
     def _start_sums(self, start):
         sums = self._sums
         if start is None:

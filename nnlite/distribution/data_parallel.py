@@ -176,10 +176,23 @@ class DataParallel:
             self._comm.Bcast(order, root=0)
         return order
 
+    def shard_range(self, n):
+        """`(lo, hi)`: this rank's rows of a global batch of `n`."""
+        return shard_bounds(n, self.num_processes, self.rank)
+
+    def reduce_packed(self, grad, sums):
+        """Sums, over the ranks, a step's packed float32 gradients `grad` (in
+        place, one `Allreduce`) and its loss and metric sums (four float64
+        values, a second, tiny one); returns the summed sums."""
+        self._comm.Allreduce(self._in_place, grad, op=self._sum)
+        total = np.array(sums, dtype=np.float64)
+        self._comm.Allreduce(self._in_place, total, op=self._sum)
+        return total.tolist()
+
     def shard(self, *arrays):
         """This rank's rows of a global batch: each of `arrays` (`None` stays
         `None`) sliced to `shard_bounds(len(arrays[0]), ...)`."""
-        lo, hi = shard_bounds(len(arrays[0]), self.num_processes, self.rank)
+        lo, hi = self.shard_range(len(arrays[0]))
         return tuple(None if a is None else a[lo:hi] for a in arrays)
 
     def reduce_step(self, grads, variables, metrics, local_rows, global_rows, averaged=()):

@@ -437,6 +437,11 @@ class TrainingPlan:
                              "(%d x %d float64)" % params.shape)
         return params
 
+    def splits_steps(self):
+        """Whether a step can run as gradients, then update (data parallelism):
+        not with dropout, whose masks are drawn per whole batch."""
+        return not self.plan.ndrop
+
     def sums(self):
         """The loss tracker's and the metric's running sums, where the plan's
         next chunk goes on adding (so the totals add batch by batch, as the

@@ -601,12 +601,13 @@ class Trainer:
                            verbose=verbose, epochs=int(epochs), steps=steps)
         self._train_variables = None    # layers may have been frozen or added since
         plan = targets = val_plan = None
-        if dist is None and not general and not isinstance(y, data_utils.Structured):
+        if not general and not isinstance(y, data_utils.Structured):
             plan = self._training_plan(x, y, sample_weight, batch_size)
             targets = plan.targets(y) if plan is not None else None
-            if targets is None:
+            if targets is None or (dist is not None and not plan.splits_steps()):
                 plan = None
-            if plan is not None and isinstance(val_source, data_utils.ArrayBatches) \
+            if plan is not None and dist is None \
+                    and isinstance(val_source, data_utils.ArrayBatches) \
                     and validation_steps is None and not _wants_batches(cbs, "test"):
                 xv, yv, swv = val_source.arrays
                 val_plan = self._training_plan(xv, yv, swv, val_source.batch_size, train=False)
@@ -623,7 +624,10 @@ class Trainer:
                 order = rng.permutation(len(x)) if shuffle else None
                 if dist is not None:
                     order = dist.broadcast_order(order)
-                if plan is not None:
+                if plan is not None and dist is not None:
+                    logs = self._fit_epoch_compiled_parallel(plan, targets, x, order,
+                                                             batch_size, steps, cbs, dist)
+                elif plan is not None:
                     logs = self._fit_epoch_compiled(plan, targets, x, order, batch_size, steps,
                                                     cbs, verbose)
                 else:
@@ -765,6 +769,40 @@ class Trainer:
                     break
                 if not per_batch:
                     chunk = max(1, min(steps, 2 * ns, int(seconds * ns / max(elapsed, 1e-9))))
+        return logs
+
+    def _fit_epoch_compiled_parallel(self, plan, targets, x, order, batch_size, steps, cbs,
+                                     dist):
+        """One epoch through the compiled plan under data parallelism, a step
+        at a time: this rank's gradients of its shard of the global batch
+        (weighted by the shard's size) from C, one Allreduce of the packed
+        buffer, then the same update on every rank, in C."""
+        t, labels = targets
+        rows = np.arange(len(x), dtype=np.int64) if order is None \
+            else order.astype(np.int64, copy=False)
+        grad = np.empty(plan.plan.gradient_size, dtype=np.float32)
+        per_batch = getattr(cbs, "_wants_train_batches", None)
+        if per_batch is None:
+            per_batch = _wants_batches(cbs, "train")
+        opt = self.optimizer
+        logs = {}
+        for step in range(steps):
+            if per_batch:
+                cbs.on_train_batch_begin(step)
+            plan.sync()
+            batch = rows[step * batch_size:(step + 1) * batch_size]
+            shard = batch[slice(*dist.shard_range(len(batch)))]
+            sums = plan.plan.gradients(x, t, labels, np.ascontiguousarray(shard),
+                                       len(shard) / float(len(batch)), grad)
+            sums = dist.reduce_packed(grad, sums)
+            plan.plan.apply(grad, plan.step_params(1)[0])
+            opt.iterations.value[...] += 1
+            plan.account([a + b for a, b in zip(plan.sums(), sums)])
+            logs = self._logs()
+            if per_batch:
+                cbs.on_train_batch_end(step, logs)
+            if self.stop_training:
+                break
         return logs
 
     def _training_plan(self, x, y, sample_weight, batch_size, train=True):

@@ -162,3 +162,55 @@ def test_import_nnlite_does_not_import_mpi4py(tmp_path):
     code = "import sys, nnlite; print('mpi4py' in sys.modules)"
     out = _python(code, tmp_path)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def _mlp():
+    nnlite.utils.set_random_seed(5)
+    model = nnlite.Sequential([nnlite.layers.Input((5,)),
+                               nnlite.layers.Dense(8, activation="relu"),
+                               nnlite.layers.Dense(3, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def test_one_process_data_parallel_runs_the_compiled_steps_bit_for_bit(one_process, monkeypatch):
+    # the split step (gradients, then update) gives the fused step's weights and logs
+    from nnlite.trainers.trainer import Trainer
+    epochs = []
+    split = Trainer._fit_epoch_compiled_parallel
+    monkeypatch.setattr(Trainer, "_fit_epoch_compiled_parallel",
+                        lambda self, *a: epochs.append(1) or split(self, *a))
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 5)).astype("float32")
+    y = rng.integers(0, 3, size=40)
+    plain = _mlp()
+    expected = plain.fit(x, y, batch_size=12, epochs=3, verbose=0).history
+    nnlite.distribution.set_distribution(DataParallel())
+    model = _mlp()
+    history = model.fit(x, y, batch_size=12, epochs=3, verbose=0).history
+    assert len(epochs) == 3
+    assert history == expected
+    for a, b in zip(model.get_weights(), plain.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_shard_gradients_weighted_by_size_sum_to_the_batch_gradient():
+    # what the ranks' Allreduce adds: (n_r / B) * g_r over the shards of a batch
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(12, 5)).astype("float32")
+    y = rng.integers(0, 3, size=12)
+    model = _mlp()
+    model.fit(x, y, epochs=1, verbose=0)        # builds the compiled plan
+    state = model._training_plan(x, y, None, 12)
+    t, labels = state.targets(y)
+    whole = np.empty(state.plan.gradient_size, np.float32)
+    state.plan.gradients(x, t, labels, np.arange(12), 1.0, whole)
+    parts = np.zeros_like(whole)
+    for lo, hi in (shard_bounds(12, 3, r) for r in range(3)):
+        part = np.empty_like(whole)
+        state.plan.gradients(x, t, labels, np.arange(lo, hi), (hi - lo) / 12.0, part)
+        parts += part
+    np.testing.assert_allclose(parts, whole, rtol=1e-5, atol=1e-7)
+    empty = np.ones_like(whole)
+    state.plan.gradients(x, t, labels, np.arange(0), 0.0, empty)
+    assert not empty.any()
