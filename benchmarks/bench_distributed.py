@@ -3,8 +3,10 @@
     python benchmarks/bench_distributed.py                 # needs mpi4py and mpiexec
     python benchmarks/bench_distributed.py --ranks 1,2 --epochs 3 --samples 16384 --batch 256
 
-Workload W2: MLP 784-128-128-10 (relu, relu, softmax), sparse cross-entropy,
-Adam, global batch 256, synthetic MNIST-shaped data. Each configuration runs
+Workload W2 (the default): MLP 784-128-128-10 (relu, relu, softmax), sparse
+cross-entropy, Adam, global batch 256, synthetic MNIST-shaped data; `--workload
+c1`: keras.io's mnist_convnet at global batch 128 (the eager executor: the
+convolutional layers have no compiled plan). Each configuration runs
 in fresh processes with NNLITE_NUM_THREADS=1; the first epoch is a warm-up
 and the figure is the median samples/s of the others (rank 0's clock, which
 waits on every rank at each step's allreduce). Rows:
@@ -40,12 +42,20 @@ def _worker(args):
         dist = nnlite.distribution.DataParallel()
         nnlite.distribution.set_distribution(dist)
     rng = np.random.default_rng(0)
-    x = rng.uniform(size=(args.samples, 784)).astype("float32")
     y = rng.integers(0, 10, size=args.samples)
     nnlite.utils.set_random_seed(0)
-    model = nnlite.Sequential([layers.Input((784,)), layers.Dense(128, activation="relu"),
-                               layers.Dense(128, activation="relu"),
-                               layers.Dense(10, activation="softmax")])
+    if args.workload == "c1":     # keras.io mnist_convnet
+        x = rng.uniform(size=(args.samples, 28, 28, 1)).astype("float32")
+        model = nnlite.Sequential([
+            layers.Input((28, 28, 1)), layers.Conv2D(32, 3, activation="relu"),
+            layers.MaxPooling2D(2), layers.Conv2D(64, 3, activation="relu"),
+            layers.MaxPooling2D(2), layers.Flatten(), layers.Dropout(0.5),
+            layers.Dense(10, activation="softmax")])
+    else:
+        x = rng.uniform(size=(args.samples, 784)).astype("float32")
+        model = nnlite.Sequential([layers.Input((784,)), layers.Dense(128, activation="relu"),
+                                   layers.Dense(128, activation="relu"),
+                                   layers.Dense(10, activation="softmax")])
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     times = []
 
@@ -90,16 +100,21 @@ def main():
     parser.add_argument("--ranks", default="1,2")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--samples", type=int, default=16384)
-    parser.add_argument("--batch", type=int, default=256, help="the global batch size")
+    parser.add_argument("--batch", type=int, default=None,
+                        help="the global batch size (W2: 256, C1: 128)")
+    parser.add_argument("--workload", choices=("w2", "c1"), default="w2",
+                        help="w2: the MLP; c1: keras.io's mnist_convnet (eager executor)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--distributed", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.batch is None:
+        args.batch = 128 if args.workload == "c1" else 256
     if args.worker:
         return _worker(args)
     env = dict(os.environ, NNLITE_NUM_THREADS="1", OMP_NUM_THREADS="1",
                OPENBLAS_NUM_THREADS="1")
     common = [HERE, "--worker", "--epochs", str(args.epochs), "--samples", str(args.samples),
-              "--batch", str(args.batch)]
+              "--batch", str(args.batch), "--workload", args.workload]
     mpiexec = shutil.which("mpiexec")
     if mpiexec is None:
         sys.exit("bench_distributed.py needs mpiexec (pip install 'nnlite-keras[mpi]')")
@@ -110,8 +125,9 @@ def main():
                           env)))
     base = rows[0][1]["samples_per_s"]
     one = next((r for _, r in rows if r.get("distributed") and r["ranks"] == 1), None)
-    print("W2 MLP 784-128-128-10, Adam, global batch %d, %d samples, 1 thread per rank"
-          % (args.batch, args.samples))
+    print("%s, Adam, global batch %d, %d samples, 1 thread per rank"
+          % ("C1 mnist_convnet" if args.workload == "c1" else "W2 MLP 784-128-128-10",
+             args.batch, args.samples))
     print("%-24s %12s %10s %12s %14s" % ("configuration", "samples/s", "vs plain",
                                          "vs DP 1 rank", "allreduce ms"))
     for name, r in rows:
