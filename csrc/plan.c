@@ -842,6 +842,32 @@ static double batch_loss(const float *v, int64_t b)
     return s * (1.0 / (double)b) * (double)b;
 }
 
+/* A training step's first half: gathers its b rows (rows[lo ..], or the
+ * contiguous rows lo ..), runs forward, loss and the loss gradient, and adds
+ * its loss (with the penalty of the weights before the step, per sample) and
+ * metric hits to sums. *in and *ld_in: the rows as backward reads them. */
+static int step_forward(nl_splan *p, const struct nl_train_config *cfg, const float *x,
+                        int64_t ldx, const float *t, int64_t ldt, const int64_t *labels,
+                        const int64_t *rows, int64_t lo, int64_t b, const uint64_t *keys,
+                        double *sums, const float **in, int64_t *ld_in)
+{
+    int st;
+    *in = gather(p, cfg, x, ldx, t, ldt, labels, rows, lo, b, ld_in);
+    if (!*in)
+        return NL_EINVAL;
+    st = forward(p, *in, *ld_in, b, keys);
+    if (st == NL_OK)
+        st = loss_and_grad(p, cfg, b, 1);
+    if (st != NL_OK)
+        return st;
+    metric_hits(p, cfg, b, sums);
+    sums[0] += batch_loss(p->losses, b);
+    if (p->nreg)
+        sums[0] += penalty(p) * (double)b;
+    sums[1] += (double)b;
+    return NL_OK;
+}
+
 /* What every training call checks and prepares: targets, weights, gradient buffers. */
 static int ready_to_train(nl_splan *p, const struct nl_train_config *cfg, const float *t,
                           int64_t ldt, const int64_t *labels, int64_t n)
@@ -887,19 +913,10 @@ int nl_splan_train(nl_splan *p, const struct nl_train_config *cfg,
             for (int64_t i = lo; i < lo + b; i++)
                 if (index[i] < 0 || index[i] >= n)
                     return NL_ERANGE;
-        in = gather(p, cfg, x, ldx, t, ldt, labels, index, lo, b, &ld_in);
-        if (!in)
-            return NL_EINVAL;
-        st = forward(p, in, ld_in, b, keys);
-        if (st == NL_OK)
-            st = loss_and_grad(p, cfg, b, 1);
+        st = step_forward(p, cfg, x, ldx, t, ldt, labels, index, lo, b, keys, sums,
+                          &in, &ld_in);
         if (st != NL_OK)
             return st;
-        metric_hits(p, cfg, b, sums);
-        sums[0] += batch_loss(p->losses, b);
-        if (p->nreg)   /* the penalty of the weights before this step, per sample */
-            sums[0] += penalty(p) * (double)b;
-        sums[1] += (double)b;
         st = backward_and_update(p, cfg, in, ld_in, b,
                                  step_params + (s - first_step) * NL_PLAN_STEP_PARAMS, keys, 1);
         if (st != NL_OK)
@@ -958,19 +975,9 @@ int nl_splan_gradients(nl_splan *p, const struct nl_train_config *cfg,
         memset(grad, 0, (size_t)nl_splan_gradient_size(p) * sizeof(float));
         return NL_OK;
     }
-    in = gather(p, cfg, x, ldx, t, ldt, labels, rows, 0, b, &ld_in);
-    if (!in)
-        return NL_EINVAL;
-    st = forward(p, in, ld_in, b, NULL);
-    if (st == NL_OK)
-        st = loss_and_grad(p, cfg, b, 1);
+    st = step_forward(p, cfg, x, ldx, t, ldt, labels, rows, 0, b, NULL, sums, &in, &ld_in);
     if (st != NL_OK)
         return st;
-    metric_hits(p, cfg, b, sums);
-    sums[0] += batch_loss(p->losses, b);
-    if (p->nreg)
-        sums[0] += penalty(p) * (double)b;
-    sums[1] += (double)b;
     st = backward_and_update(p, cfg, in, ld_in, b, NULL, NULL, 0);
     if (st != NL_OK)
         return st;
