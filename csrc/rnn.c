@@ -12,6 +12,7 @@
 #pragma GCC optimize("no-trapping-math")
 #endif
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "nnlite.h"
@@ -36,6 +37,36 @@
 #else
 #define RNN_INLINE static inline
 #endif
+
+/* The GEMM micro-kernel the dispatcher chose, per type, for the template:
+ * the sequence loops call it on operands they pack themselves (the recurrent
+ * weights once per call, each step's h or dZ rows as they are produced). */
+typedef struct nl_skernel s_rnn_kern;
+typedef struct nl_dkernel d_rnn_kern;
+static const struct nl_skernel *s_rnn_kernel(void) { return nl_gemm_skernel(); }
+static const struct nl_dkernel *d_rnn_kernel(void) { return nl_gemm_dkernel(); }
+
+/* malloc aligned to GEMM_ALIGN (the micro-kernels load packed B with aligned
+ * loads), C99 only as gemm.c does: the raw pointer sits just before. */
+static void *rnn_aligned_malloc(size_t bytes)
+{
+    unsigned char *raw, *p;
+    if (bytes > SIZE_MAX - GEMM_ALIGN - sizeof(void *))
+        return NULL;
+    raw = (unsigned char *)malloc(bytes + GEMM_ALIGN + sizeof(void *));
+    if (raw == NULL)
+        return NULL;
+    p = raw + sizeof(void *);
+    p += (GEMM_ALIGN - (uintptr_t)p % GEMM_ALIGN) % GEMM_ALIGN;
+    ((void **)p)[-1] = raw;
+    return p;
+}
+
+static void rnn_aligned_free(void *p)
+{
+    if (p != NULL)
+        free(((void **)p)[-1]);
+}
 
 #define NL_TEMPLATE "rnn_tmpl.h"
 #include "instantiate.h"

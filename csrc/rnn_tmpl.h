@@ -114,11 +114,18 @@ struct L(rnn) {
     T *d, *dxh;                 /* dZ (B*T x N); gru reset_after: input h part (B*T x U) */
     T *dh, *dc, *carry, *q, *q2;
     int64_t s, tt;              /* the step: processing index and original time */
+    /* the sequence loop (L(seq_forward), L(seq_backward)) */
+    const L(rnn_kern) *kd;      /* the GEMM micro-kernel, tile mr x nr */
+    T *ap;                      /* per block of mr rows: h' (forward) or dZ (backward),
+                                 * packed as the kernel's A sliver */
+    T *bp;                      /* R (forward) or R^T (backward) as the kernel's B slivers */
+    int64_t psa, psb;           /* elements per A block / per B sliver */
+    int64_t nblk;               /* blocks of mr batch rows */
 };
 
-static inline int L(row_on)(const struct L(rnn) *c, int64_t b)
+static inline int L(row_on)(const struct L(rnn) *c, int64_t b, int64_t tt)
 {
-    return c->mask == NULL || c->mask[b * c->t + c->tt] != 0;
+    return c->mask == NULL || c->mask[b * c->t + tt] != 0;
 }
 
 /* The recurrent dropout mask of gate g for row b (NULL: none). */
@@ -171,41 +178,135 @@ static int L(rec_forward)(struct L(rnn) *c, const T *h, int premasked, int64_t g
     return st;
 }
 
+/* ---- the sequence loop: R packed once, rows through all steps ------------------
+ * Batch rows never mix in a recurrence: step s of row b reads only row b of
+ * step s-1. So when every gate shares one h' (no per-gate recurrent masks, not
+ * gru without reset_after) each task takes whole blocks of mr rows through all
+ * T steps with no barrier between steps. R is packed once per call into the
+ * micro-kernel's B layout (R^T for backward); each step's new h' (or dZ) rows
+ * are packed straight into its A layout by the pass that produces them, so a
+ * step is the micro-kernel over the block's tiles plus the elementwise pass,
+ * all on data in L1. The kernel sums each element over k in the same order
+ * as the GEMM (one K block), so results match the per-step GEMMs bit for bit
+ * whenever k fits the GEMM's KC, and never depend on the thread count. */
+
+static int L(seq_setup)(struct L(rnn) *c, int backward)
+{
+    const L(rnn_kern) *kd = L(rnn_kernel)();
+    const int64_t pad = GEMM_ALIGN / (int64_t)sizeof(T);
+    const int64_t U = c->u, N = c->n, mr = kd->mr, nr = kd->nr;
+    const int64_t k = backward ? N : U, cols = backward ? U : N;
+    const int64_t nsl = (cols + nr - 1) / nr;
+    c->kd = kd;
+    c->nblk = (c->b + mr - 1) / mr;
+    c->psa = (k * mr + pad - 1) / pad * pad;
+    c->psb = (k * nr + pad - 1) / pad * pad;
+    if ((double)c->nblk * (double)c->psa + (double)nsl * (double)c->psb > (double)RNN_MAX_ELEMS)
+        return NL_ENOMEM;
+    c->bp = (T *)rnn_aligned_malloc((size_t)(c->nblk * c->psa + nsl * c->psb) * sizeof(T));
+    if (c->bp == NULL)
+        return NL_ENOMEM;
+    c->ap = c->bp + nsl * c->psb;
+    /* B slivers: op(B)[p][j] = R[p][j] (forward, U x N) or R[j][p] (backward,
+     * N x U), zero past the last column; A blocks zero (rows past B stay so) */
+    for (int64_t sl = 0; sl < nsl; sl++) {
+        T *dst = c->bp + sl * c->psb;
+        for (int64_t p = 0; p < k; p++)
+            for (int64_t j = 0; j < nr; j++) {
+                const int64_t col = sl * nr + j;
+                dst[p * nr + j] = col >= cols ? 0 : (backward ? c->r[col * N + p]
+                                                              : c->r[p * N + col]);
+            }
+    }
+    memset(c->ap, 0, (size_t)(c->nblk * c->psa) * sizeof(T));
+    return NL_OK;
+}
+
+/* Rows [b0, b0 + rows) of src (ld lds, k columns), times the row mask m (ld
+ * U, NULL: none), into A block q. */
+static void L(seq_pack)(const struct L(rnn) *c, int64_t q, int64_t rows, int64_t k,
+                        const T *src, int64_t lds, const T *m)
+{
+    const int64_t mr = c->kd->mr;
+    T *__restrict dst = c->ap + q * c->psa;
+    for (int64_t r = 0; r < rows; r++) {
+        const T *__restrict sr = src + r * lds;
+        if (m)
+            for (int64_t p = 0; p < k; p++) dst[p * mr + r] = sr[p] * m[r * c->u + p];
+        else
+            for (int64_t p = 0; p < k; p++) dst[p * mr + r] = sr[p];
+    }
+}
+
+/* out[0:rows, 0:cols] (ld ldo) = A block q times the B slivers, depth k. */
+static void L(seq_product)(const struct L(rnn) *c, int64_t q, int64_t rows, int64_t k,
+                           int64_t cols, T *out, int64_t ldo)
+{
+    const L(rnn_kern) *kd = c->kd;
+    const int64_t nr = kd->nr;
+    const T *a = c->ap + q * c->psa;
+    T tile[GEMM_TILE_MAX];
+    for (int64_t j0 = 0, sl = 0; j0 < cols; j0 += nr, sl++) {
+        const T *bs = c->bp + sl * c->psb;
+        const int64_t w = cols - j0 < nr ? cols - j0 : nr;
+        if (rows == kd->mr && w == nr) {
+            kd->ukr(k, 1, a, bs, 0, out + j0, ldo);
+        } else {
+            kd->ukr(k, 1, a, bs, 0, tile, nr);
+            for (int64_t i = 0; i < rows; i++)
+                memcpy(out + i * ldo + j0, tile + i * nr, (size_t)w * sizeof(T));
+        }
+    }
+}
+
+/* Blocks [lo, hi) of task `task` out of c->tasks, over c->nblk. */
+static void L(seq_blocks)(const struct L(rnn) *c, int task, int64_t *lo, int64_t *hi)
+{
+    *lo = c->nblk * task / c->tasks;
+    *hi = c->nblk * (task + 1) / c->tasks;
+}
+
+static int L(seq_tasks)(const struct L(rnn) *c)
+{
+    int tasks = nl_threads_for((double)c->b * (double)c->n * (double)c->t *
+                               ((double)c->u + RNN_ROW_WORK));
+    if (tasks > c->nblk) tasks = (int)c->nblk;
+    return tasks < 1 ? 1 : tasks;
+}
+
 /* ---- forward ------------------------------------------------------------------ */
 
 /* The output of a step whose row is masked: the previous step's output (zeros
  * before the first), or zeros with NL_RNN_ZERO_OUTPUT_FOR_MASK. */
-static inline void L(masked_output)(const struct L(rnn) *c, int64_t b, T *yrow)
+static inline void L(masked_output)(const struct L(rnn) *c, int64_t s, T *yrow)
 {
     const int64_t U = c->u;
-    if (c->s == 0 || (c->flags & NL_RNN_ZERO_OUTPUT_FOR_MASK))
+    if (s == 0 || (c->flags & NL_RNN_ZERO_OUTPUT_FOR_MASK))
         for (int64_t j = 0; j < U; j++) yrow[j] = 0;
     else
         memcpy(yrow, yrow - U, (size_t)U * sizeof(T));
-    (void)b;
 }
 
-/* One step of every cell but gru without reset_after, on rows [lo, hi). */
-NL_CLONES static void L(fwd_task)(void *arg, int task)
+/* Step s (original time tt) of every cell but gru without reset_after, on rows
+ * [lo, hi), from this step's recurrent product in Z. */
+NL_CLONES static void L(fwd_rows)(struct L(rnn) *c, int64_t s, int64_t tt, int64_t lo,
+                                  int64_t hi)
 {
-    struct L(rnn) *c = (struct L(rnn) *)arg;
     const int64_t U = c->u, N = c->n;
-    int64_t lo, hi;
-    L(rows)(c, task, &lo, &hi);
     for (int64_t b = lo; b < hi; b++) {
-        const int64_t row = b * c->t + c->tt;
+        const int64_t row = b * c->t + tt;
         T *__restrict pg = c->p + row * N;
         const T *__restrict zr = c->z + b * N;
         T *__restrict h = c->h + b * U;
-        T *__restrict yrow = c->y + (b * c->t + c->s) * U;
+        T *__restrict yrow = c->y + (b * c->t + s) * U;
         if (c->hs) memcpy(c->hs + row * U, h, (size_t)U * sizeof(T));
-        if (!L(row_on)(c, b)) {
+        if (!L(row_on)(c, b, tt)) {
             if (c->hs) {   /* backward never reads these; keep them finite */
                 for (int64_t j = 0; j < N; j++) pg[j] = 0;
                 if (c->aux) for (int64_t j = 0; j < U; j++) c->aux[row * U + j] = 0;
             }
             if (c->cs) memcpy(c->cs + row * U, c->c + b * U, (size_t)U * sizeof(T));
-            L(masked_output)(c, b, yrow);
+            L(masked_output)(c, s, yrow);
             continue;
         }
         if (c->cell == NL_RNN_SIMPLE) {
@@ -237,6 +338,14 @@ NL_CLONES static void L(fwd_task)(void *arg, int task)
         }
         memcpy(yrow, h, (size_t)U * sizeof(T));
     }
+}
+
+static void L(fwd_task)(void *arg, int task)
+{
+    struct L(rnn) *c = (struct L(rnn) *)arg;
+    int64_t lo, hi;
+    L(rows)(c, task, &lo, &hi);
+    L(fwd_rows)(c, c->s, c->tt, lo, hi);
 }
 
 /* gru without reset_after, first half: z and r from P + Z, and hm = r * h'
@@ -278,15 +387,43 @@ NL_CLONES static void L(gru_h_task)(void *arg, int task)
         const T *zg = pg;
         T *hh = pg + 2 * U;
         if (c->hs) memcpy(c->hs + row * U, h, (size_t)U * sizeof(T));
-        if (!L(row_on)(c, b)) {
+        if (!L(row_on)(c, b, c->tt)) {
             if (c->hs) for (int64_t j = 0; j < N; j++) pg[j] = 0;
-            L(masked_output)(c, b, yrow);
+            L(masked_output)(c, c->s, yrow);
             continue;
         }
         for (int64_t j = 0; j < U; j++) hh[j] = hh[j] + zr[2 * U + j];
         L(act_vec)(c->act, U, hh, hh);
         for (int64_t j = 0; j < U; j++) h[j] = zg[j] * h[j] + ((T)1 - zg[j]) * hh[j];
         memcpy(yrow, h, (size_t)U * sizeof(T));
+    }
+}
+
+/* The whole forward recurrence of this task's row blocks (see above). */
+static void L(seq_forward_task)(void *arg, int task)
+{
+    struct L(rnn) *c = (struct L(rnn) *)arg;
+    const int64_t U = c->u, N = c->n, mr = c->kd->mr, B = c->b;
+    const int gru_ra = c->cell == NL_RNN_GRU;   /* the sequence loop never runs gru_rf */
+    const T *b1 = gru_ra && c->bias ? c->bias + N : NULL;
+    int64_t qlo, qhi;
+    L(seq_blocks)(c, task, &qlo, &qhi);
+    for (int64_t q = qlo; q < qhi; q++) {
+        const int64_t b0 = q * mr, rows = B - b0 < mr ? B - b0 : mr;
+        L(seq_pack)(c, q, rows, U, c->h + b0 * U, U, c->rmask ? c->rmask + b0 * U : NULL);
+    }
+    for (int64_t s = 0; s < c->t; s++) {
+        const int64_t tt = (c->flags & NL_RNN_GO_BACKWARDS) ? c->t - 1 - s : s;
+        for (int64_t q = qlo; q < qhi; q++) {
+            const int64_t b0 = q * mr, rows = B - b0 < mr ? B - b0 : mr;
+            T *z = c->z + b0 * N;
+            L(seq_product)(c, q, rows, U, N, z, N);
+            if (b1)
+                for (int64_t i = 0; i < rows; i++)
+                    for (int64_t j = 0; j < N; j++) z[i * N + j] += b1[j];
+            L(fwd_rows)(c, s, tt, b0, b0 + rows);
+            L(seq_pack)(c, q, rows, U, c->h + b0 * U, U, c->rmask ? c->rmask + b0 * U : NULL);
+        }
     }
 }
 
@@ -335,6 +472,9 @@ int NL(rnn_forward)(int cell, int act, int ract, int flags, int64_t b, int64_t t
     const int projected = (flags & NL_RNN_PROJECTED) != 0;
     const int gru_ra = cell == NL_RNN_GRU && (flags & NL_RNN_RESET_AFTER);
     const int keep = gates != NULL;
+    /* one h' for every gate: the sequence loop (else a GEMM per step) */
+    const int seq = !(cell == NL_RNN_GRU && !gru_ra) &&
+                    !(rmask != NULL && (flags & NL_RNN_GATE_MASKS));
     T *scratch;
     size_t elems;
     if (st != NL_OK)
@@ -388,7 +528,15 @@ int NL(rnn_forward)(int cell, int act, int ract, int flags, int64_t b, int64_t t
         else memset(c.c, 0, (size_t)(b * u) * sizeof(T));
     }
 
-    for (int64_t s = 0; s < t && st == NL_OK; s++) {
+    if (st == NL_OK && seq) {
+        st = L(seq_setup)(&c, 0);
+        if (st == NL_OK) {
+            c.tasks = L(seq_tasks)(&c);
+            L(run)(&c, L(seq_forward_task));
+        }
+        rnn_aligned_free(c.bp);
+    }
+    for (int64_t s = 0; s < t && st == NL_OK && !seq; s++) {
         c.s = s;
         c.tt = (flags & NL_RNN_GO_BACKWARDS) ? t - 1 - s : s;
         if (cell == NL_RNN_GRU && !gru_ra) {
@@ -437,22 +585,20 @@ static int L(rec_backward)(struct L(rnn) *c, const T *d, int unmasked, int64_t g
 /* The step's pre-activation gradients of every row [lo, hi) into dZ; dh is
  * replaced by the part of dh_prev that does not pass through R (gru: dh*z,
  * else 0); dc by dc_prev. Masked rows: zero dZ, states' gradients pass. */
-NL_CLONES static void L(bwd_task)(void *arg, int task)
+NL_CLONES static void L(bwd_rows)(struct L(rnn) *c, int64_t s, int64_t tt, int64_t lo,
+                                  int64_t hi)
 {
-    struct L(rnn) *c = (struct L(rnn) *)arg;
     const int64_t U = c->u, N = c->n;
-    int64_t lo, hi;
-    L(rows)(c, task, &lo, &hi);
     for (int64_t b = lo; b < hi; b++) {
-        const int64_t row = b * c->t + c->tt;
-        const T *__restrict gy = c->dy ? c->dy + (b * c->t + c->s) * U : NULL;
+        const int64_t row = b * c->t + tt;
+        const T *__restrict gy = c->dy ? c->dy + (b * c->t + s) * U : NULL;
         const T *__restrict gt = c->gates + row * N;
         const T *__restrict hp = c->hs + row * U;
         T *__restrict dz = c->d + row * N;
         T *__restrict dh = c->dh + b * U;
         T *__restrict cy = c->carry + b * U;
         T *__restrict t2 = c->tmp + b * U;
-        if (!L(row_on)(c, b)) {
+        if (!L(row_on)(c, b, tt)) {
             for (int64_t j = 0; j < N; j++) dz[j] = 0;
             if (c->dxh) for (int64_t j = 0; j < U; j++) c->dxh[row * U + j] = 0;
             if (gy && !(c->flags & NL_RNN_ZERO_OUTPUT_FOR_MASK))
@@ -504,6 +650,14 @@ NL_CLONES static void L(bwd_task)(void *arg, int task)
     }
 }
 
+static void L(bwd_task)(void *arg, int task)
+{
+    struct L(rnn) *c = (struct L(rnn) *)arg;
+    int64_t lo, hi;
+    L(rows)(c, task, &lo, &hi);
+    L(bwd_rows)(c, c->s, c->tt, lo, hi);
+}
+
 /* gru without reset_after: with q = d(hh_pre) R_h^T (in c->q), the gradient
  * of r*h' is q: dr = q * h', and dh_prev gains q * r * m_h. */
 NL_CLONES static void L(gru_r_task)(void *arg, int task)
@@ -521,7 +675,7 @@ NL_CLONES static void L(gru_r_task)(void *arg, int task)
         T *__restrict dz = c->d + row * N;
         T *__restrict dh = c->dh + b * U;
         T *__restrict t2 = c->tmp + b * U;
-        if (!L(row_on)(c, b))
+        if (!L(row_on)(c, b, c->tt))
             continue;
         if (m) {
             for (int64_t j = 0; j < U; j++) t2[j] = q[j] * (hp[j] * m[j]);
@@ -535,18 +689,48 @@ NL_CLONES static void L(gru_r_task)(void *arg, int task)
 }
 
 /* dh += Q on the unmasked rows (Q = the gradient through R, in c->q2 or q). */
-static void L(add_q_task)(void *arg, int task)
+static void L(add_q_rows)(struct L(rnn) *c, int64_t tt, int64_t lo, int64_t hi)
 {
-    struct L(rnn) *c = (struct L(rnn) *)arg;
     const int64_t U = c->u;
-    int64_t lo, hi;
-    L(rows)(c, task, &lo, &hi);
     for (int64_t b = lo; b < hi; b++) {
         const T *__restrict q = c->q + b * U;
         T *__restrict dh = c->dh + b * U;
-        if (!L(row_on)(c, b))
+        if (!L(row_on)(c, b, tt))
             continue;
         for (int64_t j = 0; j < U; j++) dh[j] += q[j];
+    }
+}
+
+static void L(add_q_task)(void *arg, int task)
+{
+    struct L(rnn) *c = (struct L(rnn) *)arg;
+    int64_t lo, hi;
+    L(rows)(c, task, &lo, &hi);
+    L(add_q_rows)(c, c->tt, lo, hi);
+}
+
+/* The whole backward recurrence of this task's row blocks: each step the
+ * elementwise pass writes dZ, whose rows are packed as A for dZ R^T. */
+static void L(seq_backward_task)(void *arg, int task)
+{
+    struct L(rnn) *c = (struct L(rnn) *)arg;
+    const int64_t U = c->u, N = c->n, mr = c->kd->mr, B = c->b, TN = c->t * N;
+    int64_t qlo, qhi;
+    L(seq_blocks)(c, task, &qlo, &qhi);
+    for (int64_t s = c->t - 1; s >= 0; s--) {
+        const int64_t tt = (c->flags & NL_RNN_GO_BACKWARDS) ? c->t - 1 - s : s;
+        for (int64_t q = qlo; q < qhi; q++) {
+            const int64_t b0 = q * mr, rows = B - b0 < mr ? B - b0 : mr;
+            T *qq = c->q + b0 * U;
+            L(bwd_rows)(c, s, tt, b0, b0 + rows);
+            L(seq_pack)(c, q, rows, N, c->d + b0 * TN + tt * N, TN, NULL);
+            L(seq_product)(c, q, rows, N, U, qq, U);
+            if (c->rmask) {
+                const T *m = c->rmask + b0 * U;
+                for (int64_t i = 0; i < rows * U; i++) qq[i] *= m[i];
+            }
+            L(add_q_rows)(c, tt, b0, b0 + rows);
+        }
     }
 }
 
@@ -582,6 +766,7 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
     const int projected = (flags & NL_RNN_PROJECTED) != 0;
     const int gru_ra = cell == NL_RNN_GRU && (flags & NL_RNN_RESET_AFTER);
     const int gru_rf = cell == NL_RNN_GRU && !gru_ra;
+    const int seq = !gru_rf && !(rmask != NULL && (flags & NL_RNN_GATE_MASKS));
     T *scratch, *hm = NULL;
     size_t elems;
     if (st != NL_OK)
@@ -625,7 +810,15 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
     else memset(c.dc, 0, (size_t)(b * u) * sizeof(T));
     memset(c.carry, 0, (size_t)(b * u) * sizeof(T));
 
-    for (int64_t s = t - 1; s >= 0 && st == NL_OK; s--) {
+    if (seq) {
+        st = L(seq_setup)(&c, 1);
+        if (st == NL_OK) {
+            c.tasks = L(seq_tasks)(&c);
+            L(run)(&c, L(seq_backward_task));
+        }
+        rnn_aligned_free(c.bp);
+    }
+    for (int64_t s = t - 1; s >= 0 && st == NL_OK && !seq; s--) {
         const T *ds;
         c.s = s;
         c.tt = (flags & NL_RNN_GO_BACKWARDS) ? t - 1 - s : s;
