@@ -70,3 +70,14 @@ static void rnn_aligned_free(void *p)
 
 #define NL_TEMPLATE "rnn_tmpl.h"
 #include "instantiate.h"
+
+/* The backward's scratch: dZ (B*T x N), gru reset_after's input h part
+ * (B*T x U) and six B x U state buffers, as NL(rnn_backward) lays it out. */
+int64_t nl_rnn_backward_work(int cell, int flags, int64_t b, int64_t t, int64_t u)
+{
+    int64_t g;
+    if (s_check(cell, NL_ACT_TANH, NL_ACT_SIGMOID, flags, b, t, 0, u, &g) != NL_OK)
+        return 0;
+    return b * t * g * u + (cell == NL_RNN_GRU && (flags & NL_RNN_RESET_AFTER) ? b * t * u : 0)
+           + 6 * b * u;
+}

@@ -758,7 +758,7 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
                      int64_t u, const T *x, const T *w, const T *r, const uint8_t *mask,
                      const T *rmask, const T *gates, const T *hs, const T *cs, const T *aux,
                      const T *dy, const T *dhn, const T *dcn, T *dx, T *dw, T *dr, T *dbias,
-                     T *dh0, T *dc0)
+                     T *dh0, T *dc0, T *work)
 {
     struct L(rnn) c;
     int64_t g, N, BT;
@@ -793,7 +793,7 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
     /* scratch: dZ (B*T x N), gru reset_after's input h part (B*T x U), and
      * dh, dc, carry, q, q2, tmp (B x U each); later the masked states */
     elems = (size_t)(BT * N) + (gru_ra ? (size_t)(BT * u) : 0) + (size_t)(6 * b * u);
-    scratch = (T *)malloc(elems * sizeof(T));
+    scratch = work ? work : (T *)malloc(elems * sizeof(T));
     if (!scratch)
         return NL_ENOMEM;
     c.d = scratch;
@@ -900,6 +900,6 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
         }
         free(hm);
     }
-    free(scratch);
+    if (!work) free(scratch);
     return st;
 }

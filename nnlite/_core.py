@@ -8,6 +8,7 @@ aligned C-contiguous array first (`_in`, `_in_rows`); arrays C writes in place
 are never copied, so an unaligned one is refused (`_out`). The rest of nnlite
 calls these functions and never sees `ffi` or `lib`.
 """
+import sys
 import threading
 
 import numpy as np
@@ -1688,6 +1689,55 @@ _RNN_GATES = {"simple": 1, "lstm": 4, "gru": 3}
 RNN_ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "hard_sigmoid")
 
 
+class _Reuse:
+    """Large arrays the recurrent kernels write, handed out again from call to
+    call once nothing else refers to them.
+
+    A training step allocates the same tens of megabytes every batch (the
+    saved gates and states, the outputs, dx, the backward's scratch); memory
+    fresh from the system costs a page fault and zeroed pages each time (a
+    fifth of a GRU step). An array is reused only when its reference count
+    shows that this cache holds the only reference: every numpy view keeps
+    its base alive, so an array still referenced anywhere is never handed
+    out. Contents are whatever the last user left (as np.empty's)."""
+
+    MIN_BYTES = 1 << 18      # smaller arrays come cheaply from malloc
+    SLOTS = 32
+
+    def __init__(self):
+        self._bufs = []
+        self._lock = threading.Lock()
+        probe = [np.empty(1, np.uint8)]
+        self._idle = self._refs(probe, 0)
+
+    @staticmethod
+    def _refs(bufs, i):
+        return sys.getrefcount(bufs[i])
+
+    def empty(self, shape, dtype):
+        nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+        if nbytes < self.MIN_BYTES:
+            return np.empty(shape, dtype)
+        with self._lock:
+            bufs, idle = self._bufs, None
+            for i in range(len(bufs)):
+                if self._refs(bufs, i) <= self._idle:
+                    if bufs[i].nbytes == nbytes:
+                        return bufs[i].view(dtype).reshape(shape)
+                    if idle is None:
+                        idle = i
+            if len(bufs) >= self.SLOTS:
+                if idle is None:
+                    return np.empty(shape, dtype)
+                del bufs[idle]
+            buf = np.empty(nbytes, np.uint8)
+            bufs.append(buf)
+            return buf.view(dtype).reshape(shape)
+
+
+_rnn_reuse = _Reuse()
+
+
 def _rnn_cell(cell):
     if not isinstance(cell, str) or cell not in RNN_CELLS:
         raise ValueError("cell must be one of %s. Received: cell=%r" % (tuple(RNN_CELLS), cell))
@@ -1810,15 +1860,16 @@ def rnn_forward(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, 
     if c0 is not None and not lstm:
         raise ValueError("c0 is only used by the lstm cell. Received: cell=%r" % (cell,))
     c0 = _rnn_array("c0", c0, dtype, (b, u))
-    y = np.empty((b, t, u), dtype=dtype)
+    new = _rnn_reuse.empty
+    y = new((b, t, u), dtype)
     hn = np.empty((b, u), dtype=dtype)
     cn = np.empty((b, u), dtype=dtype) if lstm else None
     saved = None
     if keep:
         gru_ra = cell == "gru" and reset_after
-        saved = (np.empty((b, t, n), dtype=dtype), np.empty((b, t, u), dtype=dtype),
-                 np.empty((b, t, u), dtype=dtype) if lstm else None,
-                 np.empty((b, t, u), dtype=dtype) if lstm or gru_ra else None)
+        saved = (new((b, t, n), dtype), new((b, t, u), dtype),
+                 new((b, t, u), dtype) if lstm else None,
+                 new((b, t, u), dtype) if lstm or gru_ra else None)
     p = lambda a: _ptr(dtype, a)  # noqa: E731
     gates, hs, cs, aux = saved if keep else (None,) * 4
     _check(_fn(dtype, "rnn_forward")(*args, p(x), p(kernel), p(rk), p(bias), p(h0), p(c0),
@@ -1865,17 +1916,19 @@ def rnn_backward(cell, x, kernel, recurrent_kernel, saved, dy=None, dhn=None, dc
     if dcn is not None and not lstm:
         raise ValueError("dcn is only used by the lstm cell. Received: cell=%r" % (cell,))
     dcn = _rnn_array("dcn", dcn, dtype, (b, u))
-    dx = np.empty((b, t, n if projected else x.shape[2]), dtype=dtype)
+    dx = _rnn_reuse.empty((b, t, n if projected else x.shape[2]), dtype)
     dk = None if projected else np.empty((f, n), dtype=dtype)
     dr = np.empty((u, n), dtype=dtype)
     db = np.empty(_rnn_bias_shape(cell, n, reset_after), dtype=dtype) if has_bias else None
     dh0 = np.empty((b, u), dtype=dtype) if has_h0 else None
     dc0 = np.empty((b, u), dtype=dtype) if lstm and has_c0 else None
+    work = _rnn_reuse.empty((lib.nl_rnn_backward_work(args[0], args[3], b, t, u),), dtype)
     p = lambda a: _ptr(dtype, a)  # noqa: E731
     _check(_fn(dtype, "rnn_backward")(*args, p(x), p(kernel), p(rk), _u8_ptr(mask), p(rmask),
                                       p(gates), p(hs), p(cs), p(aux), p(dy), p(dhn), p(dcn),
-                                      p(dx), p(dk), p(dr), p(db), p(dh0), p(dc0)),
+                                      p(dx), p(dk), p(dr), p(db), p(dh0), p(dc0), p(work)),
            "rnn_backward")
+    del work
     return dx, dk, dr, db, dh0, dc0
 
 
