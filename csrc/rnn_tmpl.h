@@ -276,6 +276,29 @@ static int L(seq_tasks)(const struct L(rnn) *c)
 
 /* ---- forward ------------------------------------------------------------------ */
 
+/* Asks for the n elements at p to be brought into L2: a row of the next step
+ * (B rows T apart, so the hardware prefetcher does not see the stream). */
+static inline void L(prefetch)(const T *p, int64_t n, int write)
+{
+#if defined(__GNUC__)
+    const char *q = (const char *)p, *end = (const char *)(p + n);
+    if (write)
+        for (; q < end; q += 64) __builtin_prefetch(q, 1, 2);
+    else
+        for (; q < end; q += 64) __builtin_prefetch(q, 0, 2);
+#else
+    (void)p; (void)n; (void)write;
+#endif
+}
+
+/* The row offset (in rows of the per-time arrays) from step s to step s+1,
+ * 0 after the last step. */
+static inline int64_t L(next_row)(const struct L(rnn) *c, int64_t s)
+{
+    if (s + 1 >= c->t) return 0;
+    return (c->flags & NL_RNN_GO_BACKWARDS) ? -1 : 1;
+}
+
 /* The output of a step whose row is masked: the previous step's output (zeros
  * before the first), or zeros with NL_RNN_ZERO_OUTPUT_FOR_MASK. */
 static inline void L(masked_output)(const struct L(rnn) *c, int64_t s, T *yrow)
@@ -292,13 +315,20 @@ static inline void L(masked_output)(const struct L(rnn) *c, int64_t s, T *yrow)
 NL_CLONES static void L(fwd_rows)(struct L(rnn) *c, int64_t s, int64_t tt, int64_t lo,
                                   int64_t hi)
 {
-    const int64_t U = c->u, N = c->n;
+    const int64_t U = c->u, N = c->n, nxt = L(next_row)(c, s);
     for (int64_t b = lo; b < hi; b++) {
         const int64_t row = b * c->t + tt;
         T *__restrict pg = c->p + row * N;
         const T *__restrict zr = c->z + b * N;
         T *__restrict h = c->h + b * U;
         T *__restrict yrow = c->y + (b * c->t + s) * U;
+        if (nxt) {
+            L(prefetch)(pg + nxt * N, N, 1);
+            L(prefetch)(yrow + U, U, 1);
+            if (c->hs) L(prefetch)(c->hs + (row + nxt) * U, U, 1);
+            if (c->cs) L(prefetch)(c->cs + (row + nxt) * U, U, 1);
+            if (c->aux) L(prefetch)(c->aux + (row + nxt) * U, U, 1);
+        }
         if (c->hs) memcpy(c->hs + row * U, h, (size_t)U * sizeof(T));
         if (!L(row_on)(c, b, tt)) {
             if (c->hs) {   /* backward never reads these; keep them finite */
@@ -588,7 +618,8 @@ static int L(rec_backward)(struct L(rnn) *c, const T *d, int unmasked, int64_t g
 NL_CLONES static void L(bwd_rows)(struct L(rnn) *c, int64_t s, int64_t tt, int64_t lo,
                                   int64_t hi)
 {
-    const int64_t U = c->u, N = c->n;
+    /* the step processed next is s-1: the row offset of step s-1 from step s */
+    const int64_t U = c->u, N = c->n, prv = s == 0 ? 0 : -L(next_row)(c, s - 1);
     for (int64_t b = lo; b < hi; b++) {
         const int64_t row = b * c->t + tt;
         const T *__restrict gy = c->dy ? c->dy + (b * c->t + s) * U : NULL;
@@ -598,6 +629,15 @@ NL_CLONES static void L(bwd_rows)(struct L(rnn) *c, int64_t s, int64_t tt, int64
         T *__restrict dh = c->dh + b * U;
         T *__restrict cy = c->carry + b * U;
         T *__restrict t2 = c->tmp + b * U;
+        if (prv) {
+            L(prefetch)(gt + prv * N, N, 0);
+            L(prefetch)(dz + prv * N, N, 1);
+            L(prefetch)(hp + prv * U, U, 0);
+            if (gy) L(prefetch)(gy - U, U, 0);
+            if (c->cs) L(prefetch)(c->cs + (row + prv) * U, U, 0);
+            if (c->aux) L(prefetch)(c->aux + (row + prv) * U, U, 0);
+            if (c->dxh) L(prefetch)(c->dxh + (row + prv) * U, U, 1);
+        }
         if (!L(row_on)(c, b, tt)) {
             for (int64_t j = 0; j < N; j++) dz[j] = 0;
             if (c->dxh) for (int64_t j = 0; j < U; j++) c->dxh[row * U + j] = 0;
