@@ -1880,14 +1880,16 @@ def rnn_forward(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, 
 
 def rnn_backward(cell, x, kernel, recurrent_kernel, saved, dy=None, dhn=None, dcn=None,
                  mask=None, recurrent_mask=None, has_bias=True, has_h0=True, has_c0=True,
-                 activation="tanh", recurrent_activation="sigmoid", go_backwards=False,
+                 need_dx=True, need_kernels=True, activation="tanh", recurrent_activation="sigmoid", go_backwards=False,
                  reset_after=True, zero_output_for_mask=False, projected=False):
     """Backpropagation through time of `rnn_forward` (same arguments and flags).
 
     dy (B, T, U) in processing order, dhn, dcn (B, U); each None means zeros.
     Returns (dx, dkernel, drecurrent_kernel, dbias, dh0, dc0): dx is d(x), or
     d(projection) with projected=True, where dkernel is None; dbias None unless
-    has_bias, dh0 None unless has_h0, dc0 None unless lstm and has_c0.
+    has_bias, dh0 None unless has_h0, dc0 None unless lstm and has_c0; dx None
+    when not need_dx, dkernel and drecurrent_kernel None when not need_kernels
+    (not computed).
     """
     args, dtype, (x, kernel, rk, mask, rmask) = _rnn_setup(
         cell, x, kernel, recurrent_kernel, mask, recurrent_mask, activation,
@@ -1916,9 +1918,9 @@ def rnn_backward(cell, x, kernel, recurrent_kernel, saved, dy=None, dhn=None, dc
     if dcn is not None and not lstm:
         raise ValueError("dcn is only used by the lstm cell. Received: cell=%r" % (cell,))
     dcn = _rnn_array("dcn", dcn, dtype, (b, u))
-    dx = _rnn_reuse.empty((b, t, n if projected else x.shape[2]), dtype)
-    dk = None if projected else np.empty((f, n), dtype=dtype)
-    dr = np.empty((u, n), dtype=dtype)
+    dx = _rnn_reuse.empty((b, t, n if projected else x.shape[2]), dtype) if need_dx else None
+    dk = None if projected or not need_kernels else np.empty((f, n), dtype=dtype)
+    dr = np.empty((u, n), dtype=dtype) if need_kernels else None
     db = np.empty(_rnn_bias_shape(cell, n, reset_after), dtype=dtype) if has_bias else None
     dh0 = np.empty((b, u), dtype=dtype) if has_h0 else None
     dc0 = np.empty((b, u), dtype=dtype) if lstm and has_c0 else None
