@@ -1715,7 +1715,9 @@ class _Reuse:
         return sys.getrefcount(bufs[i])
 
     def empty(self, shape, dtype):
-        nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+        nbytes = dtype.itemsize
+        for d in shape:
+            nbytes *= d
         if nbytes < self.MIN_BYTES:
             return np.empty(shape, dtype)
         with self._lock:
