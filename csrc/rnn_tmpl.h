@@ -121,6 +121,11 @@ struct L(rnn) {
     T *bp;                      /* R (forward) or R^T (backward) as the kernel's B slivers */
     int64_t psa, psb;           /* elements per A block / per B sliver */
     int64_t nblk;               /* blocks of mr batch rows */
+    int fuse;                   /* the input projection (forward) or dx (backward)
+                                 * runs inside the loop, on W's slivers bw */
+    T *bw, *ax;                 /* W or W^T packed; forward: x rows per block */
+    int64_t psw, psx;
+    T *dx;
 };
 
 static inline int L(row_on)(const struct L(rnn) *c, int64_t b, int64_t tt)
@@ -190,45 +195,67 @@ static int L(rec_forward)(struct L(rnn) *c, const T *h, int premasked, int64_t g
  * as the GEMM (one K block), so results match the per-step GEMMs bit for bit
  * whenever k fits the GEMM's KC, and never depend on the thread count. */
 
-static int L(seq_setup)(struct L(rnn) *c, int backward)
+/* Packs op(B) into the kernel's NR-wide slivers (ps elements apart):
+ * op(B)[p][j] = m[p*ld + j], or m[j*ld + p] when trans; zero past cols. */
+static void L(seq_pack_b)(int trans, int64_t k, int64_t cols, const T *m, int64_t ld,
+                          int64_t nr, int64_t ps, T *dst)
 {
-    const L(rnn_kern) *kd = L(rnn_kernel)();
-    const int64_t pad = GEMM_ALIGN / (int64_t)sizeof(T);
-    const int64_t U = c->u, N = c->n, mr = kd->mr, nr = kd->nr;
-    const int64_t k = backward ? N : U, cols = backward ? U : N;
-    const int64_t nsl = (cols + nr - 1) / nr;
-    c->kd = kd;
-    c->nblk = (c->b + mr - 1) / mr;
-    c->psa = (k * mr + pad - 1) / pad * pad;
-    c->psb = (k * nr + pad - 1) / pad * pad;
-    if ((double)c->nblk * (double)c->psa + (double)nsl * (double)c->psb > (double)RNN_MAX_ELEMS)
-        return NL_ENOMEM;
-    c->bp = (T *)rnn_aligned_malloc((size_t)(c->nblk * c->psa + nsl * c->psb) * sizeof(T));
-    if (c->bp == NULL)
-        return NL_ENOMEM;
-    c->ap = c->bp + nsl * c->psb;
-    /* B slivers: op(B)[p][j] = R[p][j] (forward, U x N) or R[j][p] (backward,
-     * N x U), zero past the last column; A blocks zero (rows past B stay so) */
-    for (int64_t sl = 0; sl < nsl; sl++) {
-        T *dst = c->bp + sl * c->psb;
+    for (int64_t sl = 0; sl * nr < cols; sl++, dst += ps)
         for (int64_t p = 0; p < k; p++)
             for (int64_t j = 0; j < nr; j++) {
                 const int64_t col = sl * nr + j;
-                dst[p * nr + j] = col >= cols ? 0 : (backward ? c->r[col * N + p]
-                                                              : c->r[p * N + col]);
+                dst[p * nr + j] = col >= cols ? 0 : (trans ? m[col * ld + p] : m[p * ld + col]);
             }
-    }
-    memset(c->ap, 0, (size_t)(c->nblk * c->psa) * sizeof(T));
+}
+
+static int64_t L(seq_round)(int64_t n)
+{
+    const int64_t pad = GEMM_ALIGN / (int64_t)sizeof(T);
+    return (n + pad - 1) / pad * pad;
+}
+
+/* Packs the operands of the sequence loop: forward R (U x N) and, when the
+ * input projection runs inside the loop (c->fuse), W (F x N); backward R^T
+ * (N x U) and, when dx runs inside the loop, W^T (N x F). A blocks zeroed
+ * (rows past B stay so). */
+static int L(seq_setup)(struct L(rnn) *c, int backward)
+{
+    const L(rnn_kern) *kd = L(rnn_kernel)();
+    const int64_t U = c->u, N = c->n, F = c->fuse ? c->f : 0, mr = kd->mr, nr = kd->nr;
+    const int64_t k = backward ? N : U, cols = backward ? U : N;
+    const int64_t nsl = (cols + nr - 1) / nr;
+    const int64_t kw = backward ? N : F, colw = backward ? F : N;
+    const int64_t nslw = F > 0 ? (colw + nr - 1) / nr : 0;
+    double elems;
+    c->kd = kd;
+    c->nblk = (c->b + mr - 1) / mr;
+    c->psa = L(seq_round)(k * mr);
+    c->psx = backward ? 0 : L(seq_round)(F * mr);
+    c->psb = L(seq_round)(k * nr);
+    c->psw = L(seq_round)(kw * nr);
+    elems = (double)c->nblk * (double)(c->psa + c->psx) + (double)nsl * (double)c->psb +
+            (double)nslw * (double)c->psw;
+    if (elems > (double)RNN_MAX_ELEMS)
+        return NL_ENOMEM;
+    c->bp = (T *)rnn_aligned_malloc((size_t)elems * sizeof(T));
+    if (c->bp == NULL)
+        return NL_ENOMEM;
+    c->bw = c->bp + nsl * c->psb;
+    c->ap = c->bw + nslw * c->psw;
+    c->ax = c->ap + c->nblk * c->psa;
+    L(seq_pack_b)(backward, k, cols, c->r, N, nr, c->psb, c->bp);
+    if (nslw > 0)
+        L(seq_pack_b)(backward, kw, colw, c->w, N, nr, c->psw, c->bw);
+    memset(c->ap, 0, (size_t)(c->nblk * (c->psa + c->psx)) * sizeof(T));
     return NL_OK;
 }
 
-/* Rows [b0, b0 + rows) of src (ld lds, k columns), times the row mask m (ld
- * U, NULL: none), into A block q. */
-static void L(seq_pack)(const struct L(rnn) *c, int64_t q, int64_t rows, int64_t k,
+/* rows of src (ld lds, k columns), times the row mask m (ld U, NULL: none),
+ * into the A block dst. */
+static void L(seq_pack)(const struct L(rnn) *c, T *__restrict dst, int64_t rows, int64_t k,
                         const T *src, int64_t lds, const T *m)
 {
     const int64_t mr = c->kd->mr;
-    T *__restrict dst = c->ap + q * c->psa;
     for (int64_t r = 0; r < rows; r++) {
         const T *__restrict sr = src + r * lds;
         if (m)
@@ -238,25 +265,29 @@ static void L(seq_pack)(const struct L(rnn) *c, int64_t q, int64_t rows, int64_t
     }
 }
 
-/* out[0:rows, 0:cols] (ld ldo) = A block q times the B slivers, depth k. */
-static void L(seq_product)(const struct L(rnn) *c, int64_t q, int64_t rows, int64_t k,
-                           int64_t cols, T *out, int64_t ldo)
+/* out[0:rows, 0:cols] (ld ldo) = the A block a times the B slivers bp (ps
+ * apart), depth k; then + bias (per column) when given, as the GEMM's
+ * epilogue adds it. */
+static void L(seq_product)(const struct L(rnn) *c, const T *a, int64_t rows, int64_t k,
+                           int64_t cols, const T *bp, int64_t ps, const T *bias, T *out,
+                           int64_t ldo)
 {
     const L(rnn_kern) *kd = c->kd;
     const int64_t nr = kd->nr;
-    const T *a = c->ap + q * c->psa;
     T tile[GEMM_TILE_MAX];
-    for (int64_t j0 = 0, sl = 0; j0 < cols; j0 += nr, sl++) {
-        const T *bs = c->bp + sl * c->psb;
+    for (int64_t j0 = 0; j0 < cols; j0 += nr, bp += ps) {
         const int64_t w = cols - j0 < nr ? cols - j0 : nr;
         if (rows == kd->mr && w == nr) {
-            kd->ukr(k, 1, a, bs, 0, out + j0, ldo);
+            kd->ukr(k, 1, a, bp, 0, out + j0, ldo);
         } else {
-            kd->ukr(k, 1, a, bs, 0, tile, nr);
+            kd->ukr(k, 1, a, bp, 0, tile, nr);
             for (int64_t i = 0; i < rows; i++)
                 memcpy(out + i * ldo + j0, tile + i * nr, (size_t)w * sizeof(T));
         }
     }
+    if (bias)
+        for (int64_t i = 0; i < rows; i++)
+            for (int64_t j = 0; j < cols; j++) out[i * ldo + j] += bias[j];
 }
 
 /* Blocks [lo, hi) of task `task` out of c->tasks, over c->nblk. */
@@ -310,6 +341,13 @@ static inline void L(masked_output)(const struct L(rnn) *c, int64_t s, T *yrow)
         memcpy(yrow, yrow - U, (size_t)U * sizeof(T));
 }
 
+/* dst = src over n elements: a loop the clone vectorizes, not a call per
+ * 256-byte row. */
+RNN_INLINE void L(copy)(T *__restrict dst, const T *__restrict src, int64_t n)
+{
+    for (int64_t j = 0; j < n; j++) dst[j] = src[j];
+}
+
 /* Step s (original time tt) of every cell but gru without reset_after, on rows
  * [lo, hi), from this step's recurrent product in Z. */
 NL_CLONES static void L(fwd_rows)(struct L(rnn) *c, int64_t s, int64_t tt, int64_t lo,
@@ -329,20 +367,20 @@ NL_CLONES static void L(fwd_rows)(struct L(rnn) *c, int64_t s, int64_t tt, int64
             if (c->cs) L(prefetch)(c->cs + (row + nxt) * U, U, 1);
             if (c->aux) L(prefetch)(c->aux + (row + nxt) * U, U, 1);
         }
-        if (c->hs) memcpy(c->hs + row * U, h, (size_t)U * sizeof(T));
+        if (c->hs) L(copy)(c->hs + row * U, h, U);
         if (!L(row_on)(c, b, tt)) {
             if (c->hs) {   /* backward never reads these; keep them finite */
                 for (int64_t j = 0; j < N; j++) pg[j] = 0;
                 if (c->aux) for (int64_t j = 0; j < U; j++) c->aux[row * U + j] = 0;
             }
-            if (c->cs) memcpy(c->cs + row * U, c->c + b * U, (size_t)U * sizeof(T));
+            if (c->cs) L(copy)(c->cs + row * U, c->c + b * U, U);
             L(masked_output)(c, s, yrow);
             continue;
         }
         if (c->cell == NL_RNN_SIMPLE) {
             for (int64_t j = 0; j < U; j++) pg[j] = pg[j] + zr[j];
             L(act_vec)(c->act, U, pg, pg);
-            memcpy(h, pg, (size_t)U * sizeof(T));
+            L(copy)(h, pg, U);
         } else if (c->cell == NL_RNN_LSTM) {
             T *__restrict cc = c->c + b * U;
             T *__restrict ac = c->aux ? c->aux + row * U : c->tmp + b * U;
@@ -351,7 +389,7 @@ NL_CLONES static void L(fwd_rows)(struct L(rnn) *c, int64_t s, int64_t tt, int64
             L(act_vec)(c->ract, 2 * U, pg, pg);
             L(act_vec)(c->act, U, pg + 2 * U, pg + 2 * U);
             L(act_vec)(c->ract, U, pg + 3 * U, pg + 3 * U);
-            if (c->cs) memcpy(c->cs + row * U, cc, (size_t)U * sizeof(T));
+            if (c->cs) L(copy)(c->cs + row * U, cc, U);
             for (int64_t j = 0; j < U; j++) cc[j] = fg[j] * cc[j] + ig[j] * gg[j];
             L(act_vec)(c->act, U, cc, ac);
             for (int64_t j = 0; j < U; j++) h[j] = og[j] * ac[j];
@@ -361,12 +399,12 @@ NL_CLONES static void L(fwd_rows)(struct L(rnn) *c, int64_t s, int64_t tt, int64
             T *hh = pg + 2 * U;
             for (int64_t j = 0; j < 2 * U; j++) pg[j] = pg[j] + zr[j];
             L(act_vec)(c->ract, 2 * U, pg, pg);
-            if (c->aux) memcpy(c->aux + row * U, zr + 2 * U, (size_t)U * sizeof(T));
+            if (c->aux) L(copy)(c->aux + row * U, zr + 2 * U, U);
             for (int64_t j = 0; j < U; j++) pre[j] = hh[j] + rg[j] * zr[2 * U + j];
             L(act_vec)(c->act, U, pre, hh);
             for (int64_t j = 0; j < U; j++) h[j] = zg[j] * h[j] + ((T)1 - zg[j]) * hh[j];
         }
-        memcpy(yrow, h, (size_t)U * sizeof(T));
+        L(copy)(yrow, h, U);
     }
 }
 
@@ -433,26 +471,36 @@ NL_CLONES static void L(gru_h_task)(void *arg, int task)
 static void L(seq_forward_task)(void *arg, int task)
 {
     struct L(rnn) *c = (struct L(rnn) *)arg;
-    const int64_t U = c->u, N = c->n, mr = c->kd->mr, B = c->b;
+    const int64_t U = c->u, N = c->n, F = c->f, T_ = c->t, mr = c->kd->mr, B = c->b;
     const int gru_ra = c->cell == NL_RNN_GRU;   /* the sequence loop never runs gru_rf */
     const T *b1 = gru_ra && c->bias ? c->bias + N : NULL;
     int64_t qlo, qhi;
     L(seq_blocks)(c, task, &qlo, &qhi);
     for (int64_t q = qlo; q < qhi; q++) {
         const int64_t b0 = q * mr, rows = B - b0 < mr ? B - b0 : mr;
-        L(seq_pack)(c, q, rows, U, c->h + b0 * U, U, c->rmask ? c->rmask + b0 * U : NULL);
+        L(seq_pack)(c, c->ap + q * c->psa, rows, U, c->h + b0 * U, U,
+                    c->rmask ? c->rmask + b0 * U : NULL);
     }
-    for (int64_t s = 0; s < c->t; s++) {
-        const int64_t tt = (c->flags & NL_RNN_GO_BACKWARDS) ? c->t - 1 - s : s;
+    for (int64_t s = 0; s < T_; s++) {
+        const int64_t tt = (c->flags & NL_RNN_GO_BACKWARDS) ? T_ - 1 - s : s;
+        const int64_t nxt = L(next_row)(c, s);
         for (int64_t q = qlo; q < qhi; q++) {
             const int64_t b0 = q * mr, rows = B - b0 < mr ? B - b0 : mr;
             T *z = c->z + b0 * N;
-            L(seq_product)(c, q, rows, U, N, z, N);
-            if (b1)
-                for (int64_t i = 0; i < rows; i++)
-                    for (int64_t j = 0; j < N; j++) z[i * N + j] += b1[j];
+            if (c->fuse) {   /* this step's rows of P = x W + b, as the GEMM would */
+                const T *xr = c->x + (b0 * T_ + tt) * F;
+                T *ax = c->ax + q * c->psx;
+                L(seq_pack)(c, ax, rows, F, xr, T_ * F, NULL);
+                if (nxt)
+                    for (int64_t i = 0; i < rows; i++)
+                        L(prefetch)(xr + i * T_ * F + nxt * F, F, 0);
+                L(seq_product)(c, ax, rows, F, N, c->bw, c->psw, c->bias,
+                               c->p + (b0 * T_ + tt) * N, T_ * N);
+            }
+            L(seq_product)(c, c->ap + q * c->psa, rows, U, N, c->bp, c->psb, b1, z, N);
             L(fwd_rows)(c, s, tt, b0, b0 + rows);
-            L(seq_pack)(c, q, rows, U, c->h + b0 * U, U, c->rmask ? c->rmask + b0 * U : NULL);
+            L(seq_pack)(c, c->ap + q * c->psa, rows, U, c->h + b0 * U, U,
+                        c->rmask ? c->rmask + b0 * U : NULL);
         }
     }
 }
@@ -536,6 +584,7 @@ int NL(rnn_forward)(int cell, int act, int ract, int flags, int64_t b, int64_t t
     c.hm = c.z + b * N;
     c.tmp = c.hm + b * u;
     c.p = keep ? gates : c.tmp + b * u;
+    c.fuse = seq && !projected && f > 0;   /* P step by step inside the sequence loop */
 
     /* the input projection of every step, with the (input) bias */
     if (projected) {
@@ -547,7 +596,7 @@ int NL(rnn_forward)(int cell, int act, int ract, int flags, int64_t b, int64_t t
             else
                 memcpy(pi, xi, (size_t)N * sizeof(T));
         }
-    } else {
+    } else if (!c.fuse) {
         st = NL(gemm_bias_act)(0, 0, BT, N, f, 1, x, f > 0 ? f : 1, w, N, 0, c.p, N, bias, -1,
                                0, NULL, 0);
     }
@@ -754,22 +803,30 @@ static void L(add_q_task)(void *arg, int task)
 static void L(seq_backward_task)(void *arg, int task)
 {
     struct L(rnn) *c = (struct L(rnn) *)arg;
-    const int64_t U = c->u, N = c->n, mr = c->kd->mr, B = c->b, TN = c->t * N;
+    const int64_t U = c->u, N = c->n, F = c->f, mr = c->kd->mr, B = c->b, TN = c->t * N;
     int64_t qlo, qhi;
     L(seq_blocks)(c, task, &qlo, &qhi);
     for (int64_t s = c->t - 1; s >= 0; s--) {
         const int64_t tt = (c->flags & NL_RNN_GO_BACKWARDS) ? c->t - 1 - s : s;
+        const int64_t prv = s == 0 ? 0 : -L(next_row)(c, s - 1);
         for (int64_t q = qlo; q < qhi; q++) {
             const int64_t b0 = q * mr, rows = B - b0 < mr ? B - b0 : mr;
-            T *qq = c->q + b0 * U;
+            T *a = c->ap + q * c->psa, *qq = c->q + b0 * U;
             L(bwd_rows)(c, s, tt, b0, b0 + rows);
-            L(seq_pack)(c, q, rows, N, c->d + b0 * TN + tt * N, TN, NULL);
-            L(seq_product)(c, q, rows, N, U, qq, U);
+            L(seq_pack)(c, a, rows, N, c->d + b0 * TN + tt * N, TN, NULL);
+            L(seq_product)(c, a, rows, N, U, c->bp, c->psb, NULL, qq, U);
             if (c->rmask) {
                 const T *m = c->rmask + b0 * U;
                 for (int64_t i = 0; i < rows * U; i++) qq[i] *= m[i];
             }
             L(add_q_rows)(c, tt, b0, b0 + rows);
+            if (c->fuse) {   /* this step's rows of dx = dZ W^T, as the GEMM would */
+                T *dxr = c->dx + (b0 * c->t + tt) * F;
+                L(seq_product)(c, a, rows, N, F, c->bw, c->psw, NULL, dxr, c->t * F);
+                if (prv)
+                    for (int64_t i = 0; i < rows; i++)
+                        L(prefetch)(dxr + i * c->t * F + prv * F, F, 1);
+            }
         }
     }
 }
@@ -850,6 +907,8 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
     else memset(c.dc, 0, (size_t)(b * u) * sizeof(T));
     memset(c.carry, 0, (size_t)(b * u) * sizeof(T));
 
+    c.fuse = seq && dx && !projected && f > 0 && !gru_ra;   /* dx inside the loop */
+    c.dx = dx;
     if (seq) {
         st = L(seq_setup)(&c, 1);
         if (st == NL_OK) {
@@ -889,7 +948,7 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
                 memcpy(o, c.d + i * N, (size_t)N * sizeof(T));
                 if (gru_ra) memcpy(o + 2 * u, c.dxh + i * u, (size_t)u * sizeof(T));
             }
-        } else if (f > 0) {
+        } else if (f > 0 && !c.fuse) {
             if (gru_ra) {
                 st = NL(gemm)(0, 1, BT, f, 2 * u, 1, c.d, N, w, N, 0, dx, f);
                 if (st == NL_OK)
