@@ -681,7 +681,7 @@ NL_CLONES static void L(bwd_rows)(struct L(rnn) *c, int64_t s, int64_t tt, int64
         if (prv) {
             L(prefetch)(gt + prv * N, N, 0);
             L(prefetch)(dz + prv * N, N, 1);
-            L(prefetch)(hp + prv * U, U, 0);
+            if (c->cell == NL_RNN_GRU) L(prefetch)(hp + prv * U, U, 0);
             if (gy) L(prefetch)(gy - U, U, 0);
             if (c->cs) L(prefetch)(c->cs + (row + prv) * U, U, 0);
             if (c->aux) L(prefetch)(c->aux + (row + prv) * U, U, 0);

@@ -1582,6 +1582,58 @@ def avg_pool2d_backward(x_shape, dy, pool_size, strides=None, padding=(0, 0, 0, 
 _I64_T = np.dtype(np.int64)
 
 
+class _Reuse:
+    """Large arrays the recurrent and embedding kernels write, handed out again
+    from call to call once nothing else refers to them.
+
+    A training step allocates the same tens of megabytes every batch (the
+    saved gates and states, the outputs, dx, the backward's scratch, the
+    embedding's gathered rows and table gradient); memory
+    fresh from the system costs a page fault and zeroed pages each time (a
+    fifth of a GRU step). An array is reused only when its reference count
+    shows that this cache holds the only reference: every numpy view keeps
+    its base alive, so an array still referenced anywhere is never handed
+    out. Contents are whatever the last user left (as np.empty's)."""
+
+    MIN_BYTES = 1 << 18      # smaller arrays come cheaply from malloc
+    SLOTS = 32
+
+    def __init__(self):
+        self._bufs = []
+        self._lock = threading.Lock()
+        probe = [np.empty(1, np.uint8)]
+        self._idle = self._refs(probe, 0)
+
+    @staticmethod
+    def _refs(bufs, i):
+        return sys.getrefcount(bufs[i])
+
+    def empty(self, shape, dtype):
+        nbytes = dtype.itemsize
+        for d in shape:
+            nbytes *= d
+        if nbytes < self.MIN_BYTES:
+            return np.empty(shape, dtype)
+        with self._lock:
+            bufs, idle = self._bufs, None
+            for i in range(len(bufs)):
+                if self._refs(bufs, i) <= self._idle:
+                    if bufs[i].nbytes == nbytes:
+                        return bufs[i].view(dtype).reshape(shape)
+                    if idle is None:
+                        idle = i
+            if len(bufs) >= self.SLOTS:
+                if idle is None:
+                    return np.empty(shape, dtype)
+                del bufs[idle]
+            buf = np.empty(nbytes, np.uint8)
+            bufs.append(buf)
+            return buf.view(dtype).reshape(shape)
+
+
+_reuse = _Reuse()
+
+
 def embedding_indices(indices):
     """`indices` as a C-contiguous int64 array of the same shape.
 
@@ -1638,7 +1690,7 @@ def embedding_forward(table, indices):
     _ndim("table", table, 2)
     idx = embedding_indices(indices)
     v, d = table.shape
-    out = np.empty(idx.shape + (d,), dtype=dtype)
+    out = _reuse.empty(idx.shape + (d,), dtype)
     n = idx.size
     if n == 0:
         return out
@@ -1669,7 +1721,8 @@ def embedding_backward(indices, dy, vocab):
         raise ValueError("dy must have shape indices.shape + (D,) = %s + (D,). Received: "
                          "dy.shape=%s" % (idx.shape, dy.shape))
     d = dy.shape[-1]
-    dtable = np.zeros((vocab, d), dtype=dtype)
+    dtable = _reuse.empty((vocab, d), dtype)
+    dtable.fill(0)
     n = idx.size
     if n == 0:
         return dtable
@@ -1689,55 +1742,6 @@ _RNN_GATES = {"simple": 1, "lstm": 4, "gru": 3}
 RNN_ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "hard_sigmoid")
 
 
-class _Reuse:
-    """Large arrays the recurrent kernels write, handed out again from call to
-    call once nothing else refers to them.
-
-    A training step allocates the same tens of megabytes every batch (the
-    saved gates and states, the outputs, dx, the backward's scratch); memory
-    fresh from the system costs a page fault and zeroed pages each time (a
-    fifth of a GRU step). An array is reused only when its reference count
-    shows that this cache holds the only reference: every numpy view keeps
-    its base alive, so an array still referenced anywhere is never handed
-    out. Contents are whatever the last user left (as np.empty's)."""
-
-    MIN_BYTES = 1 << 18      # smaller arrays come cheaply from malloc
-    SLOTS = 32
-
-    def __init__(self):
-        self._bufs = []
-        self._lock = threading.Lock()
-        probe = [np.empty(1, np.uint8)]
-        self._idle = self._refs(probe, 0)
-
-    @staticmethod
-    def _refs(bufs, i):
-        return sys.getrefcount(bufs[i])
-
-    def empty(self, shape, dtype):
-        nbytes = dtype.itemsize
-        for d in shape:
-            nbytes *= d
-        if nbytes < self.MIN_BYTES:
-            return np.empty(shape, dtype)
-        with self._lock:
-            bufs, idle = self._bufs, None
-            for i in range(len(bufs)):
-                if self._refs(bufs, i) <= self._idle:
-                    if bufs[i].nbytes == nbytes:
-                        return bufs[i].view(dtype).reshape(shape)
-                    if idle is None:
-                        idle = i
-            if len(bufs) >= self.SLOTS:
-                if idle is None:
-                    return np.empty(shape, dtype)
-                del bufs[idle]
-            buf = np.empty(nbytes, np.uint8)
-            bufs.append(buf)
-            return buf.view(dtype).reshape(shape)
-
-
-_rnn_reuse = _Reuse()
 
 
 def _rnn_cell(cell):
@@ -1862,7 +1866,7 @@ def rnn_forward(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, 
     if c0 is not None and not lstm:
         raise ValueError("c0 is only used by the lstm cell. Received: cell=%r" % (cell,))
     c0 = _rnn_array("c0", c0, dtype, (b, u))
-    new = _rnn_reuse.empty
+    new = _reuse.empty
     y = new((b, t, u), dtype)
     hn = np.empty((b, u), dtype=dtype)
     cn = np.empty((b, u), dtype=dtype) if lstm else None
@@ -1920,13 +1924,13 @@ def rnn_backward(cell, x, kernel, recurrent_kernel, saved, dy=None, dhn=None, dc
     if dcn is not None and not lstm:
         raise ValueError("dcn is only used by the lstm cell. Received: cell=%r" % (cell,))
     dcn = _rnn_array("dcn", dcn, dtype, (b, u))
-    dx = _rnn_reuse.empty((b, t, n if projected else x.shape[2]), dtype) if need_dx else None
+    dx = _reuse.empty((b, t, n if projected else x.shape[2]), dtype) if need_dx else None
     dk = None if projected or not need_kernels else np.empty((f, n), dtype=dtype)
     dr = np.empty((u, n), dtype=dtype) if need_kernels else None
     db = np.empty(_rnn_bias_shape(cell, n, reset_after), dtype=dtype) if has_bias else None
     dh0 = np.empty((b, u), dtype=dtype) if has_h0 else None
     dc0 = np.empty((b, u), dtype=dtype) if lstm and has_c0 else None
-    work = _rnn_reuse.empty((lib.nl_rnn_backward_work(args[0], args[3], b, t, u),), dtype)
+    work = _reuse.empty((lib.nl_rnn_backward_work(args[0], args[3], b, t, u),), dtype)
     p = lambda a: _ptr(dtype, a)  # noqa: E731
     _check(_fn(dtype, "rnn_backward")(*args, p(x), p(kernel), p(rk), _u8_ptr(mask), p(rmask),
                                       p(gates), p(hs), p(cs), p(aux), p(dy), p(dhn), p(dcn),
