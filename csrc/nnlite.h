@@ -618,7 +618,10 @@ int nl_dembedding_backward(int64_t n, int64_t v, int64_t d, const int64_t *idx,
  * backward: from forward's saved arrays and dy (b, t, u), dhn, dcn (b, u)
  *   (each NULL = zeros) overwrites dx (b, t, f; projected: b, t, N), dw, dr,
  *   dbias (the bias's shape), dh0, dc0 (b, u); any output may be NULL
- *   (skipped). Bit-identical for any thread count.
+ *   (skipped). Bit-identical for any thread count. work: NULL, or scratch
+ *   of nl_rnn_backward_work(cell, flags, b, t, u) elements of the type, which
+ *   a caller reuses from call to call (no fresh pages each batch).
+ * nl_rnn_backward_work: that count (0 for invalid sizes).
  * Return NL_OK, NL_EINVAL (unknown cell, activation or flag, t < 1, u < 1, a
  * missing array, a count past 2^59) or NL_ENOMEM. */
 enum nl_rnn_cell { NL_RNN_SIMPLE = 0, NL_RNN_LSTM, NL_RNN_GRU };
@@ -627,6 +630,7 @@ enum nl_rnn_cell { NL_RNN_SIMPLE = 0, NL_RNN_LSTM, NL_RNN_GRU };
 #define NL_RNN_ZERO_OUTPUT_FOR_MASK 4
 #define NL_RNN_PROJECTED 8
 #define NL_RNN_GATE_MASKS 16
+int64_t nl_rnn_backward_work(int cell, int flags, int64_t b, int64_t t, int64_t u);
 int nl_srnn_forward(int cell, int act, int ract, int flags, int64_t b, int64_t t, int64_t f,
                     int64_t u, const float *x, const float *w, const float *r,
                     const float *bias, const float *h0, const float *c0, const uint8_t *mask,
@@ -642,13 +646,15 @@ int nl_srnn_backward(int cell, int act, int ract, int flags, int64_t b, int64_t 
                      const uint8_t *mask, const float *rmask, const float *gates,
                      const float *hs, const float *cs, const float *aux, const float *dy,
                      const float *dhn, const float *dcn, float *dx, float *dw, float *dr,
-                     float *dbias, float *dh0, float *dc0);
+                     float *dbias, float *dh0, float *dc0,
+                     float *work);
 int nl_drnn_backward(int cell, int act, int ract, int flags, int64_t b, int64_t t, int64_t f,
                      int64_t u, const double *x, const double *w, const double *r,
                      const uint8_t *mask, const double *rmask, const double *gates,
                      const double *hs, const double *cs, const double *aux, const double *dy,
                      const double *dhn, const double *dcn, double *dx, double *dw,
-                     double *dr, double *dbias, double *dh0, double *dc0);
+                     double *dr, double *dbias, double *dh0, double *dc0,
+                     double *work);
 
 /* ---- image resampling (ops.image.affine_transform) -------------------------
  * TensorFlow's ImageProjectiveTransformV3 on n NHWC images (h x w x c,

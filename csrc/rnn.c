@@ -12,6 +12,7 @@
 #pragma GCC optimize("no-trapping-math")
 #endif
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "nnlite.h"
@@ -37,5 +38,46 @@
 #define RNN_INLINE static inline
 #endif
 
+/* The GEMM micro-kernel the dispatcher chose, per type, for the template:
+ * the sequence loops call it on operands they pack themselves (the recurrent
+ * weights once per call, each step's h or dZ rows as they are produced). */
+typedef struct nl_skernel s_rnn_kern;
+typedef struct nl_dkernel d_rnn_kern;
+static const struct nl_skernel *s_rnn_kernel(void) { return nl_gemm_skernel(); }
+static const struct nl_dkernel *d_rnn_kernel(void) { return nl_gemm_dkernel(); }
+
+/* malloc aligned to GEMM_ALIGN (the micro-kernels load packed B with aligned
+ * loads), C99 only as gemm.c does: the raw pointer sits just before. */
+static void *rnn_aligned_malloc(size_t bytes)
+{
+    unsigned char *raw, *p;
+    if (bytes > SIZE_MAX - GEMM_ALIGN - sizeof(void *))
+        return NULL;
+    raw = (unsigned char *)malloc(bytes + GEMM_ALIGN + sizeof(void *));
+    if (raw == NULL)
+        return NULL;
+    p = raw + sizeof(void *);
+    p += (GEMM_ALIGN - (uintptr_t)p % GEMM_ALIGN) % GEMM_ALIGN;
+    ((void **)p)[-1] = raw;
+    return p;
+}
+
+static void rnn_aligned_free(void *p)
+{
+    if (p != NULL)
+        free(((void **)p)[-1]);
+}
+
 #define NL_TEMPLATE "rnn_tmpl.h"
 #include "instantiate.h"
+
+/* The backward's scratch: dZ (B*T x N), gru reset_after's input h part
+ * (B*T x U) and six B x U state buffers, as NL(rnn_backward) lays it out. */
+int64_t nl_rnn_backward_work(int cell, int flags, int64_t b, int64_t t, int64_t u)
+{
+    int64_t g;
+    if (s_check(cell, NL_ACT_TANH, NL_ACT_SIGMOID, flags, b, t, 0, u, &g) != NL_OK)
+        return 0;
+    return b * t * g * u + (cell == NL_RNN_GRU && (flags & NL_RNN_RESET_AFTER) ? b * t * u : 0)
+           + 6 * b * u;
+}

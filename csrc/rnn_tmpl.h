@@ -114,11 +114,23 @@ struct L(rnn) {
     T *d, *dxh;                 /* dZ (B*T x N); gru reset_after: input h part (B*T x U) */
     T *dh, *dc, *carry, *q, *q2;
     int64_t s, tt;              /* the step: processing index and original time */
+    /* the sequence loop (L(seq_forward), L(seq_backward)) */
+    const L(rnn_kern) *kd;      /* the GEMM micro-kernel, tile mr x nr */
+    T *ap;                      /* per block of mr rows: h' (forward) or dZ (backward),
+                                 * packed as the kernel's A sliver */
+    T *bp;                      /* R (forward) or R^T (backward) as the kernel's B slivers */
+    int64_t psa, psb;           /* elements per A block / per B sliver */
+    int64_t nblk;               /* blocks of mr batch rows */
+    int fuse;                   /* the input projection (forward) or dx (backward)
+                                 * runs inside the loop, on W's slivers bw */
+    T *bw, *ax;                 /* W or W^T packed; forward: x rows per block */
+    int64_t psw, psx;
+    T *dx;
 };
 
-static inline int L(row_on)(const struct L(rnn) *c, int64_t b)
+static inline int L(row_on)(const struct L(rnn) *c, int64_t b, int64_t tt)
 {
-    return c->mask == NULL || c->mask[b * c->t + c->tt] != 0;
+    return c->mask == NULL || c->mask[b * c->t + tt] != 0;
 }
 
 /* The recurrent dropout mask of gate g for row b (NULL: none). */
@@ -171,47 +183,204 @@ static int L(rec_forward)(struct L(rnn) *c, const T *h, int premasked, int64_t g
     return st;
 }
 
+/* ---- the sequence loop: R packed once, rows through all steps ------------------
+ * Batch rows never mix in a recurrence: step s of row b reads only row b of
+ * step s-1. So when every gate shares one h' (no per-gate recurrent masks, not
+ * gru without reset_after) each task takes whole blocks of mr rows through all
+ * T steps with no barrier between steps. R is packed once per call into the
+ * micro-kernel's B layout (R^T for backward); each step's new h' (or dZ) rows
+ * are packed straight into its A layout by the pass that produces them, so a
+ * step is the micro-kernel over the block's tiles plus the elementwise pass,
+ * all on data in L1. The kernel sums each element over k in the same order
+ * as the GEMM (one K block), so results match the per-step GEMMs bit for bit
+ * whenever k fits the GEMM's KC, and never depend on the thread count. */
+
+/* Packs op(B) into the kernel's NR-wide slivers (ps elements apart):
+ * op(B)[p][j] = m[p*ld + j], or m[j*ld + p] when trans; zero past cols. */
+static void L(seq_pack_b)(int trans, int64_t k, int64_t cols, const T *m, int64_t ld,
+                          int64_t nr, int64_t ps, T *dst)
+{
+    for (int64_t sl = 0; sl * nr < cols; sl++, dst += ps)
+        for (int64_t p = 0; p < k; p++)
+            for (int64_t j = 0; j < nr; j++) {
+                const int64_t col = sl * nr + j;
+                dst[p * nr + j] = col >= cols ? 0 : (trans ? m[col * ld + p] : m[p * ld + col]);
+            }
+}
+
+static int64_t L(seq_round)(int64_t n)
+{
+    const int64_t pad = GEMM_ALIGN / (int64_t)sizeof(T);
+    return (n + pad - 1) / pad * pad;
+}
+
+/* Packs the operands of the sequence loop: forward R (U x N) and, when the
+ * input projection runs inside the loop (c->fuse), W (F x N); backward R^T
+ * (N x U) and, when dx runs inside the loop, W^T (N x F). A blocks zeroed
+ * (rows past B stay so). */
+static int L(seq_setup)(struct L(rnn) *c, int backward)
+{
+    const L(rnn_kern) *kd = L(rnn_kernel)();
+    const int64_t U = c->u, N = c->n, F = c->fuse ? c->f : 0, mr = kd->mr, nr = kd->nr;
+    const int64_t k = backward ? N : U, cols = backward ? U : N;
+    const int64_t nsl = (cols + nr - 1) / nr;
+    const int64_t kw = backward ? N : F, colw = backward ? F : N;
+    const int64_t nslw = F > 0 ? (colw + nr - 1) / nr : 0;
+    double elems;
+    c->kd = kd;
+    c->nblk = (c->b + mr - 1) / mr;
+    c->psa = L(seq_round)(k * mr);
+    c->psx = backward ? 0 : L(seq_round)(F * mr);
+    c->psb = L(seq_round)(k * nr);
+    c->psw = L(seq_round)(kw * nr);
+    elems = (double)c->nblk * (double)(c->psa + c->psx) + (double)nsl * (double)c->psb +
+            (double)nslw * (double)c->psw;
+    if (elems > (double)RNN_MAX_ELEMS)
+        return NL_ENOMEM;
+    c->bp = (T *)rnn_aligned_malloc((size_t)elems * sizeof(T));
+    if (c->bp == NULL)
+        return NL_ENOMEM;
+    c->bw = c->bp + nsl * c->psb;
+    c->ap = c->bw + nslw * c->psw;
+    c->ax = c->ap + c->nblk * c->psa;
+    L(seq_pack_b)(backward, k, cols, c->r, N, nr, c->psb, c->bp);
+    if (nslw > 0)
+        L(seq_pack_b)(backward, kw, colw, c->w, N, nr, c->psw, c->bw);
+    memset(c->ap, 0, (size_t)(c->nblk * (c->psa + c->psx)) * sizeof(T));
+    return NL_OK;
+}
+
+/* rows of src (ld lds, k columns), times the row mask m (ld U, NULL: none),
+ * into the A block dst. */
+static void L(seq_pack)(const struct L(rnn) *c, T *__restrict dst, int64_t rows, int64_t k,
+                        const T *src, int64_t lds, const T *m)
+{
+    const int64_t mr = c->kd->mr;
+    for (int64_t r = 0; r < rows; r++) {
+        const T *__restrict sr = src + r * lds;
+        if (m)
+            for (int64_t p = 0; p < k; p++) dst[p * mr + r] = sr[p] * m[r * c->u + p];
+        else
+            for (int64_t p = 0; p < k; p++) dst[p * mr + r] = sr[p];
+    }
+}
+
+/* out[0:rows, 0:cols] (ld ldo) = the A block a times the B slivers bp (ps
+ * apart), depth k; then + bias (per column) when given, as the GEMM's
+ * epilogue adds it. */
+static void L(seq_product)(const struct L(rnn) *c, const T *a, int64_t rows, int64_t k,
+                           int64_t cols, const T *bp, int64_t ps, const T *bias, T *out,
+                           int64_t ldo)
+{
+    const L(rnn_kern) *kd = c->kd;
+    const int64_t nr = kd->nr;
+    T tile[GEMM_TILE_MAX];
+    for (int64_t j0 = 0; j0 < cols; j0 += nr, bp += ps) {
+        const int64_t w = cols - j0 < nr ? cols - j0 : nr;
+        if (rows == kd->mr && w == nr) {
+            kd->ukr(k, 1, a, bp, 0, out + j0, ldo);
+        } else {
+            kd->ukr(k, 1, a, bp, 0, tile, nr);
+            for (int64_t i = 0; i < rows; i++)
+                memcpy(out + i * ldo + j0, tile + i * nr, (size_t)w * sizeof(T));
+        }
+    }
+    if (bias)
+        for (int64_t i = 0; i < rows; i++)
+            for (int64_t j = 0; j < cols; j++) out[i * ldo + j] += bias[j];
+}
+
+/* Blocks [lo, hi) of task `task` out of c->tasks, over c->nblk. */
+static void L(seq_blocks)(const struct L(rnn) *c, int task, int64_t *lo, int64_t *hi)
+{
+    *lo = c->nblk * task / c->tasks;
+    *hi = c->nblk * (task + 1) / c->tasks;
+}
+
+static int L(seq_tasks)(const struct L(rnn) *c)
+{
+    int tasks = nl_threads_for((double)c->b * (double)c->n * (double)c->t *
+                               ((double)c->u + RNN_ROW_WORK));
+    if (tasks > c->nblk) tasks = (int)c->nblk;
+    return tasks < 1 ? 1 : tasks;
+}
+
 /* ---- forward ------------------------------------------------------------------ */
+
+/* Asks for the n elements at p to be brought into L2: a row of the next step
+ * (B rows T apart, so the hardware prefetcher does not see the stream). */
+static inline void L(prefetch)(const T *p, int64_t n, int write)
+{
+#if defined(__GNUC__)
+    const char *q = (const char *)p, *end = (const char *)(p + n);
+    if (write)
+        for (; q < end; q += 64) __builtin_prefetch(q, 1, 2);
+    else
+        for (; q < end; q += 64) __builtin_prefetch(q, 0, 2);
+#else
+    (void)p; (void)n; (void)write;
+#endif
+}
+
+/* The row offset (in rows of the per-time arrays) from step s to step s+1,
+ * 0 after the last step. */
+static inline int64_t L(next_row)(const struct L(rnn) *c, int64_t s)
+{
+    if (s + 1 >= c->t) return 0;
+    return (c->flags & NL_RNN_GO_BACKWARDS) ? -1 : 1;
+}
 
 /* The output of a step whose row is masked: the previous step's output (zeros
  * before the first), or zeros with NL_RNN_ZERO_OUTPUT_FOR_MASK. */
-static inline void L(masked_output)(const struct L(rnn) *c, int64_t b, T *yrow)
+static inline void L(masked_output)(const struct L(rnn) *c, int64_t s, T *yrow)
 {
     const int64_t U = c->u;
-    if (c->s == 0 || (c->flags & NL_RNN_ZERO_OUTPUT_FOR_MASK))
+    if (s == 0 || (c->flags & NL_RNN_ZERO_OUTPUT_FOR_MASK))
         for (int64_t j = 0; j < U; j++) yrow[j] = 0;
     else
         memcpy(yrow, yrow - U, (size_t)U * sizeof(T));
-    (void)b;
 }
 
-/* One step of every cell but gru without reset_after, on rows [lo, hi). */
-NL_CLONES static void L(fwd_task)(void *arg, int task)
+/* dst = src over n elements: a loop the clone vectorizes, not a call per
+ * 256-byte row. */
+RNN_INLINE void L(copy)(T *__restrict dst, const T *__restrict src, int64_t n)
 {
-    struct L(rnn) *c = (struct L(rnn) *)arg;
-    const int64_t U = c->u, N = c->n;
-    int64_t lo, hi;
-    L(rows)(c, task, &lo, &hi);
+    for (int64_t j = 0; j < n; j++) dst[j] = src[j];
+}
+
+/* Step s (original time tt) of every cell but gru without reset_after, on rows
+ * [lo, hi), from this step's recurrent product in Z. */
+NL_CLONES static void L(fwd_rows)(struct L(rnn) *c, int64_t s, int64_t tt, int64_t lo,
+                                  int64_t hi)
+{
+    const int64_t U = c->u, N = c->n, nxt = L(next_row)(c, s);
     for (int64_t b = lo; b < hi; b++) {
-        const int64_t row = b * c->t + c->tt;
+        const int64_t row = b * c->t + tt;
         T *__restrict pg = c->p + row * N;
         const T *__restrict zr = c->z + b * N;
         T *__restrict h = c->h + b * U;
-        T *__restrict yrow = c->y + (b * c->t + c->s) * U;
-        if (c->hs) memcpy(c->hs + row * U, h, (size_t)U * sizeof(T));
-        if (!L(row_on)(c, b)) {
+        T *__restrict yrow = c->y + (b * c->t + s) * U;
+        if (nxt) {
+            L(prefetch)(pg + nxt * N, N, 1);
+            L(prefetch)(yrow + U, U, 1);
+            if (c->hs) L(prefetch)(c->hs + (row + nxt) * U, U, 1);
+            if (c->cs) L(prefetch)(c->cs + (row + nxt) * U, U, 1);
+            if (c->aux) L(prefetch)(c->aux + (row + nxt) * U, U, 1);
+        }
+        if (c->hs) L(copy)(c->hs + row * U, h, U);
+        if (!L(row_on)(c, b, tt)) {
             if (c->hs) {   /* backward never reads these; keep them finite */
                 for (int64_t j = 0; j < N; j++) pg[j] = 0;
                 if (c->aux) for (int64_t j = 0; j < U; j++) c->aux[row * U + j] = 0;
             }
-            if (c->cs) memcpy(c->cs + row * U, c->c + b * U, (size_t)U * sizeof(T));
-            L(masked_output)(c, b, yrow);
+            if (c->cs) L(copy)(c->cs + row * U, c->c + b * U, U);
+            L(masked_output)(c, s, yrow);
             continue;
         }
         if (c->cell == NL_RNN_SIMPLE) {
             for (int64_t j = 0; j < U; j++) pg[j] = pg[j] + zr[j];
             L(act_vec)(c->act, U, pg, pg);
-            memcpy(h, pg, (size_t)U * sizeof(T));
+            L(copy)(h, pg, U);
         } else if (c->cell == NL_RNN_LSTM) {
             T *__restrict cc = c->c + b * U;
             T *__restrict ac = c->aux ? c->aux + row * U : c->tmp + b * U;
@@ -220,7 +389,7 @@ NL_CLONES static void L(fwd_task)(void *arg, int task)
             L(act_vec)(c->ract, 2 * U, pg, pg);
             L(act_vec)(c->act, U, pg + 2 * U, pg + 2 * U);
             L(act_vec)(c->ract, U, pg + 3 * U, pg + 3 * U);
-            if (c->cs) memcpy(c->cs + row * U, cc, (size_t)U * sizeof(T));
+            if (c->cs) L(copy)(c->cs + row * U, cc, U);
             for (int64_t j = 0; j < U; j++) cc[j] = fg[j] * cc[j] + ig[j] * gg[j];
             L(act_vec)(c->act, U, cc, ac);
             for (int64_t j = 0; j < U; j++) h[j] = og[j] * ac[j];
@@ -230,13 +399,21 @@ NL_CLONES static void L(fwd_task)(void *arg, int task)
             T *hh = pg + 2 * U;
             for (int64_t j = 0; j < 2 * U; j++) pg[j] = pg[j] + zr[j];
             L(act_vec)(c->ract, 2 * U, pg, pg);
-            if (c->aux) memcpy(c->aux + row * U, zr + 2 * U, (size_t)U * sizeof(T));
+            if (c->aux) L(copy)(c->aux + row * U, zr + 2 * U, U);
             for (int64_t j = 0; j < U; j++) pre[j] = hh[j] + rg[j] * zr[2 * U + j];
             L(act_vec)(c->act, U, pre, hh);
             for (int64_t j = 0; j < U; j++) h[j] = zg[j] * h[j] + ((T)1 - zg[j]) * hh[j];
         }
-        memcpy(yrow, h, (size_t)U * sizeof(T));
+        L(copy)(yrow, h, U);
     }
+}
+
+static void L(fwd_task)(void *arg, int task)
+{
+    struct L(rnn) *c = (struct L(rnn) *)arg;
+    int64_t lo, hi;
+    L(rows)(c, task, &lo, &hi);
+    L(fwd_rows)(c, c->s, c->tt, lo, hi);
 }
 
 /* gru without reset_after, first half: z and r from P + Z, and hm = r * h'
@@ -278,15 +455,53 @@ NL_CLONES static void L(gru_h_task)(void *arg, int task)
         const T *zg = pg;
         T *hh = pg + 2 * U;
         if (c->hs) memcpy(c->hs + row * U, h, (size_t)U * sizeof(T));
-        if (!L(row_on)(c, b)) {
+        if (!L(row_on)(c, b, c->tt)) {
             if (c->hs) for (int64_t j = 0; j < N; j++) pg[j] = 0;
-            L(masked_output)(c, b, yrow);
+            L(masked_output)(c, c->s, yrow);
             continue;
         }
         for (int64_t j = 0; j < U; j++) hh[j] = hh[j] + zr[2 * U + j];
         L(act_vec)(c->act, U, hh, hh);
         for (int64_t j = 0; j < U; j++) h[j] = zg[j] * h[j] + ((T)1 - zg[j]) * hh[j];
         memcpy(yrow, h, (size_t)U * sizeof(T));
+    }
+}
+
+/* The whole forward recurrence of this task's row blocks (see above). */
+static void L(seq_forward_task)(void *arg, int task)
+{
+    struct L(rnn) *c = (struct L(rnn) *)arg;
+    const int64_t U = c->u, N = c->n, F = c->f, T_ = c->t, mr = c->kd->mr, B = c->b;
+    const int gru_ra = c->cell == NL_RNN_GRU;   /* the sequence loop never runs gru_rf */
+    const T *b1 = gru_ra && c->bias ? c->bias + N : NULL;
+    int64_t qlo, qhi;
+    L(seq_blocks)(c, task, &qlo, &qhi);
+    for (int64_t q = qlo; q < qhi; q++) {
+        const int64_t b0 = q * mr, rows = B - b0 < mr ? B - b0 : mr;
+        L(seq_pack)(c, c->ap + q * c->psa, rows, U, c->h + b0 * U, U,
+                    c->rmask ? c->rmask + b0 * U : NULL);
+    }
+    for (int64_t s = 0; s < T_; s++) {
+        const int64_t tt = (c->flags & NL_RNN_GO_BACKWARDS) ? T_ - 1 - s : s;
+        const int64_t nxt = L(next_row)(c, s);
+        for (int64_t q = qlo; q < qhi; q++) {
+            const int64_t b0 = q * mr, rows = B - b0 < mr ? B - b0 : mr;
+            T *z = c->z + b0 * N;
+            if (c->fuse) {   /* this step's rows of P = x W + b, as the GEMM would */
+                const T *xr = c->x + (b0 * T_ + tt) * F;
+                T *ax = c->ax + q * c->psx;
+                L(seq_pack)(c, ax, rows, F, xr, T_ * F, NULL);
+                if (nxt)
+                    for (int64_t i = 0; i < rows; i++)
+                        L(prefetch)(xr + i * T_ * F + nxt * F, F, 0);
+                L(seq_product)(c, ax, rows, F, N, c->bw, c->psw, c->bias,
+                               c->p + (b0 * T_ + tt) * N, T_ * N);
+            }
+            L(seq_product)(c, c->ap + q * c->psa, rows, U, N, c->bp, c->psb, b1, z, N);
+            L(fwd_rows)(c, s, tt, b0, b0 + rows);
+            L(seq_pack)(c, c->ap + q * c->psa, rows, U, c->h + b0 * U, U,
+                        c->rmask ? c->rmask + b0 * U : NULL);
+        }
     }
 }
 
@@ -335,6 +550,9 @@ int NL(rnn_forward)(int cell, int act, int ract, int flags, int64_t b, int64_t t
     const int projected = (flags & NL_RNN_PROJECTED) != 0;
     const int gru_ra = cell == NL_RNN_GRU && (flags & NL_RNN_RESET_AFTER);
     const int keep = gates != NULL;
+    /* one h' for every gate: the sequence loop (else a GEMM per step) */
+    const int seq = !(cell == NL_RNN_GRU && !gru_ra) &&
+                    !(rmask != NULL && (flags & NL_RNN_GATE_MASKS));
     T *scratch;
     size_t elems;
     if (st != NL_OK)
@@ -366,6 +584,7 @@ int NL(rnn_forward)(int cell, int act, int ract, int flags, int64_t b, int64_t t
     c.hm = c.z + b * N;
     c.tmp = c.hm + b * u;
     c.p = keep ? gates : c.tmp + b * u;
+    c.fuse = seq && !projected && f > 0;   /* P step by step inside the sequence loop */
 
     /* the input projection of every step, with the (input) bias */
     if (projected) {
@@ -377,7 +596,7 @@ int NL(rnn_forward)(int cell, int act, int ract, int flags, int64_t b, int64_t t
             else
                 memcpy(pi, xi, (size_t)N * sizeof(T));
         }
-    } else {
+    } else if (!c.fuse) {
         st = NL(gemm_bias_act)(0, 0, BT, N, f, 1, x, f > 0 ? f : 1, w, N, 0, c.p, N, bias, -1,
                                0, NULL, 0);
     }
@@ -388,7 +607,15 @@ int NL(rnn_forward)(int cell, int act, int ract, int flags, int64_t b, int64_t t
         else memset(c.c, 0, (size_t)(b * u) * sizeof(T));
     }
 
-    for (int64_t s = 0; s < t && st == NL_OK; s++) {
+    if (st == NL_OK && seq) {
+        st = L(seq_setup)(&c, 0);
+        if (st == NL_OK) {
+            c.tasks = L(seq_tasks)(&c);
+            L(run)(&c, L(seq_forward_task));
+        }
+        rnn_aligned_free(c.bp);
+    }
+    for (int64_t s = 0; s < t && st == NL_OK && !seq; s++) {
         c.s = s;
         c.tt = (flags & NL_RNN_GO_BACKWARDS) ? t - 1 - s : s;
         if (cell == NL_RNN_GRU && !gru_ra) {
@@ -437,22 +664,30 @@ static int L(rec_backward)(struct L(rnn) *c, const T *d, int unmasked, int64_t g
 /* The step's pre-activation gradients of every row [lo, hi) into dZ; dh is
  * replaced by the part of dh_prev that does not pass through R (gru: dh*z,
  * else 0); dc by dc_prev. Masked rows: zero dZ, states' gradients pass. */
-NL_CLONES static void L(bwd_task)(void *arg, int task)
+NL_CLONES static void L(bwd_rows)(struct L(rnn) *c, int64_t s, int64_t tt, int64_t lo,
+                                  int64_t hi)
 {
-    struct L(rnn) *c = (struct L(rnn) *)arg;
-    const int64_t U = c->u, N = c->n;
-    int64_t lo, hi;
-    L(rows)(c, task, &lo, &hi);
+    /* the step processed next is s-1: the row offset of step s-1 from step s */
+    const int64_t U = c->u, N = c->n, prv = s == 0 ? 0 : -L(next_row)(c, s - 1);
     for (int64_t b = lo; b < hi; b++) {
-        const int64_t row = b * c->t + c->tt;
-        const T *__restrict gy = c->dy ? c->dy + (b * c->t + c->s) * U : NULL;
+        const int64_t row = b * c->t + tt;
+        const T *__restrict gy = c->dy ? c->dy + (b * c->t + s) * U : NULL;
         const T *__restrict gt = c->gates + row * N;
         const T *__restrict hp = c->hs + row * U;
         T *__restrict dz = c->d + row * N;
         T *__restrict dh = c->dh + b * U;
         T *__restrict cy = c->carry + b * U;
         T *__restrict t2 = c->tmp + b * U;
-        if (!L(row_on)(c, b)) {
+        if (prv) {
+            L(prefetch)(gt + prv * N, N, 0);
+            L(prefetch)(dz + prv * N, N, 1);
+            if (c->cell == NL_RNN_GRU) L(prefetch)(hp + prv * U, U, 0);
+            if (gy) L(prefetch)(gy - U, U, 0);
+            if (c->cs) L(prefetch)(c->cs + (row + prv) * U, U, 0);
+            if (c->aux) L(prefetch)(c->aux + (row + prv) * U, U, 0);
+            if (c->dxh) L(prefetch)(c->dxh + (row + prv) * U, U, 1);
+        }
+        if (!L(row_on)(c, b, tt)) {
             for (int64_t j = 0; j < N; j++) dz[j] = 0;
             if (c->dxh) for (int64_t j = 0; j < U; j++) c->dxh[row * U + j] = 0;
             if (gy && !(c->flags & NL_RNN_ZERO_OUTPUT_FOR_MASK))
@@ -504,6 +739,14 @@ NL_CLONES static void L(bwd_task)(void *arg, int task)
     }
 }
 
+static void L(bwd_task)(void *arg, int task)
+{
+    struct L(rnn) *c = (struct L(rnn) *)arg;
+    int64_t lo, hi;
+    L(rows)(c, task, &lo, &hi);
+    L(bwd_rows)(c, c->s, c->tt, lo, hi);
+}
+
 /* gru without reset_after: with q = d(hh_pre) R_h^T (in c->q), the gradient
  * of r*h' is q: dr = q * h', and dh_prev gains q * r * m_h. */
 NL_CLONES static void L(gru_r_task)(void *arg, int task)
@@ -521,7 +764,7 @@ NL_CLONES static void L(gru_r_task)(void *arg, int task)
         T *__restrict dz = c->d + row * N;
         T *__restrict dh = c->dh + b * U;
         T *__restrict t2 = c->tmp + b * U;
-        if (!L(row_on)(c, b))
+        if (!L(row_on)(c, b, c->tt))
             continue;
         if (m) {
             for (int64_t j = 0; j < U; j++) t2[j] = q[j] * (hp[j] * m[j]);
@@ -535,18 +778,56 @@ NL_CLONES static void L(gru_r_task)(void *arg, int task)
 }
 
 /* dh += Q on the unmasked rows (Q = the gradient through R, in c->q2 or q). */
-static void L(add_q_task)(void *arg, int task)
+static void L(add_q_rows)(struct L(rnn) *c, int64_t tt, int64_t lo, int64_t hi)
 {
-    struct L(rnn) *c = (struct L(rnn) *)arg;
     const int64_t U = c->u;
-    int64_t lo, hi;
-    L(rows)(c, task, &lo, &hi);
     for (int64_t b = lo; b < hi; b++) {
         const T *__restrict q = c->q + b * U;
         T *__restrict dh = c->dh + b * U;
-        if (!L(row_on)(c, b))
+        if (!L(row_on)(c, b, tt))
             continue;
         for (int64_t j = 0; j < U; j++) dh[j] += q[j];
+    }
+}
+
+static void L(add_q_task)(void *arg, int task)
+{
+    struct L(rnn) *c = (struct L(rnn) *)arg;
+    int64_t lo, hi;
+    L(rows)(c, task, &lo, &hi);
+    L(add_q_rows)(c, c->tt, lo, hi);
+}
+
+/* The whole backward recurrence of this task's row blocks: each step the
+ * elementwise pass writes dZ, whose rows are packed as A for dZ R^T. */
+static void L(seq_backward_task)(void *arg, int task)
+{
+    struct L(rnn) *c = (struct L(rnn) *)arg;
+    const int64_t U = c->u, N = c->n, F = c->f, mr = c->kd->mr, B = c->b, TN = c->t * N;
+    int64_t qlo, qhi;
+    L(seq_blocks)(c, task, &qlo, &qhi);
+    for (int64_t s = c->t - 1; s >= 0; s--) {
+        const int64_t tt = (c->flags & NL_RNN_GO_BACKWARDS) ? c->t - 1 - s : s;
+        const int64_t prv = s == 0 ? 0 : -L(next_row)(c, s - 1);
+        for (int64_t q = qlo; q < qhi; q++) {
+            const int64_t b0 = q * mr, rows = B - b0 < mr ? B - b0 : mr;
+            T *a = c->ap + q * c->psa, *qq = c->q + b0 * U;
+            L(bwd_rows)(c, s, tt, b0, b0 + rows);
+            L(seq_pack)(c, a, rows, N, c->d + b0 * TN + tt * N, TN, NULL);
+            L(seq_product)(c, a, rows, N, U, c->bp, c->psb, NULL, qq, U);
+            if (c->rmask) {
+                const T *m = c->rmask + b0 * U;
+                for (int64_t i = 0; i < rows * U; i++) qq[i] *= m[i];
+            }
+            L(add_q_rows)(c, tt, b0, b0 + rows);
+            if (c->fuse) {   /* this step's rows of dx = dZ W^T, as the GEMM would */
+                T *dxr = c->dx + (b0 * c->t + tt) * F;
+                L(seq_product)(c, a, rows, N, F, c->bw, c->psw, NULL, dxr, c->t * F);
+                if (prv)
+                    for (int64_t i = 0; i < rows; i++)
+                        L(prefetch)(dxr + i * c->t * F + prv * F, F, 1);
+            }
+        }
     }
 }
 
@@ -574,7 +855,7 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
                      int64_t u, const T *x, const T *w, const T *r, const uint8_t *mask,
                      const T *rmask, const T *gates, const T *hs, const T *cs, const T *aux,
                      const T *dy, const T *dhn, const T *dcn, T *dx, T *dw, T *dr, T *dbias,
-                     T *dh0, T *dc0)
+                     T *dh0, T *dc0, T *work)
 {
     struct L(rnn) c;
     int64_t g, N, BT;
@@ -582,6 +863,7 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
     const int projected = (flags & NL_RNN_PROJECTED) != 0;
     const int gru_ra = cell == NL_RNN_GRU && (flags & NL_RNN_RESET_AFTER);
     const int gru_rf = cell == NL_RNN_GRU && !gru_ra;
+    const int seq = !gru_rf && !(rmask != NULL && (flags & NL_RNN_GATE_MASKS));
     T *scratch, *hm = NULL;
     size_t elems;
     if (st != NL_OK)
@@ -608,7 +890,7 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
     /* scratch: dZ (B*T x N), gru reset_after's input h part (B*T x U), and
      * dh, dc, carry, q, q2, tmp (B x U each); later the masked states */
     elems = (size_t)(BT * N) + (gru_ra ? (size_t)(BT * u) : 0) + (size_t)(6 * b * u);
-    scratch = (T *)malloc(elems * sizeof(T));
+    scratch = work ? work : (T *)malloc(elems * sizeof(T));
     if (!scratch)
         return NL_ENOMEM;
     c.d = scratch;
@@ -625,7 +907,17 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
     else memset(c.dc, 0, (size_t)(b * u) * sizeof(T));
     memset(c.carry, 0, (size_t)(b * u) * sizeof(T));
 
-    for (int64_t s = t - 1; s >= 0 && st == NL_OK; s--) {
+    c.fuse = seq && dx && !projected && f > 0 && !gru_ra;   /* dx inside the loop */
+    c.dx = dx;
+    if (seq) {
+        st = L(seq_setup)(&c, 1);
+        if (st == NL_OK) {
+            c.tasks = L(seq_tasks)(&c);
+            L(run)(&c, L(seq_backward_task));
+        }
+        rnn_aligned_free(c.bp);
+    }
+    for (int64_t s = t - 1; s >= 0 && st == NL_OK && !seq; s--) {
         const T *ds;
         c.s = s;
         c.tt = (flags & NL_RNN_GO_BACKWARDS) ? t - 1 - s : s;
@@ -656,7 +948,7 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
                 memcpy(o, c.d + i * N, (size_t)N * sizeof(T));
                 if (gru_ra) memcpy(o + 2 * u, c.dxh + i * u, (size_t)u * sizeof(T));
             }
-        } else if (f > 0) {
+        } else if (f > 0 && !c.fuse) {
             if (gru_ra) {
                 st = NL(gemm)(0, 1, BT, f, 2 * u, 1, c.d, N, w, N, 0, dx, f);
                 if (st == NL_OK)
@@ -707,6 +999,6 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
         }
         free(hm);
     }
-    free(scratch);
+    if (!work) free(scratch);
     return st;
 }

@@ -8,6 +8,7 @@ aligned C-contiguous array first (`_in`, `_in_rows`); arrays C writes in place
 are never copied, so an unaligned one is refused (`_out`). The rest of nnlite
 calls these functions and never sees `ffi` or `lib`.
 """
+import sys
 import threading
 
 import numpy as np
@@ -1658,6 +1659,58 @@ def avg_pool2d_backward(x_shape, dy, pool_size, strides=None, padding=(0, 0, 0, 
 _I64_T = np.dtype(np.int64)
 
 
+class _Reuse:
+    """Large arrays the recurrent and embedding kernels write, handed out again
+    from call to call once nothing else refers to them.
+
+    A training step allocates the same tens of megabytes every batch (the
+    saved gates and states, the outputs, dx, the backward's scratch, the
+    embedding's gathered rows and table gradient); memory
+    fresh from the system costs a page fault and zeroed pages each time (a
+    fifth of a GRU step). An array is reused only when its reference count
+    shows that this cache holds the only reference: every numpy view keeps
+    its base alive, so an array still referenced anywhere is never handed
+    out. Contents are whatever the last user left (as np.empty's)."""
+
+    MIN_BYTES = 1 << 18      # smaller arrays come cheaply from malloc
+    SLOTS = 32
+
+    def __init__(self):
+        self._bufs = []
+        self._lock = threading.Lock()
+        probe = [np.empty(1, np.uint8)]
+        self._idle = self._refs(probe, 0)
+
+    @staticmethod
+    def _refs(bufs, i):
+        return sys.getrefcount(bufs[i])
+
+    def empty(self, shape, dtype):
+        nbytes = dtype.itemsize
+        for d in shape:
+            nbytes *= d
+        if nbytes < self.MIN_BYTES:
+            return np.empty(shape, dtype)
+        with self._lock:
+            bufs, idle = self._bufs, None
+            for i in range(len(bufs)):
+                if self._refs(bufs, i) <= self._idle:
+                    if bufs[i].nbytes == nbytes:
+                        return bufs[i].view(dtype).reshape(shape)
+                    if idle is None:
+                        idle = i
+            if len(bufs) >= self.SLOTS:
+                if idle is None:
+                    return np.empty(shape, dtype)
+                del bufs[idle]
+            buf = np.empty(nbytes, np.uint8)
+            bufs.append(buf)
+            return buf.view(dtype).reshape(shape)
+
+
+_reuse = _Reuse()
+
+
 def embedding_indices(indices):
     """`indices` as a C-contiguous int64 array of the same shape.
 
@@ -1714,7 +1767,7 @@ def embedding_forward(table, indices):
     _ndim("table", table, 2)
     idx = embedding_indices(indices)
     v, d = table.shape
-    out = np.empty(idx.shape + (d,), dtype=dtype)
+    out = _reuse.empty(idx.shape + (d,), dtype)
     n = idx.size
     if n == 0:
         return out
@@ -1745,7 +1798,8 @@ def embedding_backward(indices, dy, vocab):
         raise ValueError("dy must have shape indices.shape + (D,) = %s + (D,). Received: "
                          "dy.shape=%s" % (idx.shape, dy.shape))
     d = dy.shape[-1]
-    dtable = np.zeros((vocab, d), dtype=dtype)
+    dtable = _reuse.empty((vocab, d), dtype)
+    dtable.fill(0)
     n = idx.size
     if n == 0:
         return dtable
@@ -1763,6 +1817,8 @@ def embedding_backward(indices, dy, vocab):
 RNN_CELLS = {"simple": lib.NL_RNN_SIMPLE, "lstm": lib.NL_RNN_LSTM, "gru": lib.NL_RNN_GRU}
 _RNN_GATES = {"simple": 1, "lstm": 4, "gru": 3}
 RNN_ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "hard_sigmoid")
+
+
 
 
 def _rnn_cell(cell):
@@ -1887,15 +1943,16 @@ def rnn_forward(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, 
     if c0 is not None and not lstm:
         raise ValueError("c0 is only used by the lstm cell. Received: cell=%r" % (cell,))
     c0 = _rnn_array("c0", c0, dtype, (b, u))
-    y = np.empty((b, t, u), dtype=dtype)
+    new = _reuse.empty
+    y = new((b, t, u), dtype)
     hn = np.empty((b, u), dtype=dtype)
     cn = np.empty((b, u), dtype=dtype) if lstm else None
     saved = None
     if keep:
         gru_ra = cell == "gru" and reset_after
-        saved = (np.empty((b, t, n), dtype=dtype), np.empty((b, t, u), dtype=dtype),
-                 np.empty((b, t, u), dtype=dtype) if lstm else None,
-                 np.empty((b, t, u), dtype=dtype) if lstm or gru_ra else None)
+        saved = (new((b, t, n), dtype), new((b, t, u), dtype),
+                 new((b, t, u), dtype) if lstm else None,
+                 new((b, t, u), dtype) if lstm or gru_ra else None)
     p = lambda a: _ptr(dtype, a)  # noqa: E731
     gates, hs, cs, aux = saved if keep else (None,) * 4
     _check(_fn(dtype, "rnn_forward")(*args, p(x), p(kernel), p(rk), p(bias), p(h0), p(c0),
@@ -1906,14 +1963,16 @@ def rnn_forward(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, 
 
 def rnn_backward(cell, x, kernel, recurrent_kernel, saved, dy=None, dhn=None, dcn=None,
                  mask=None, recurrent_mask=None, has_bias=True, has_h0=True, has_c0=True,
-                 activation="tanh", recurrent_activation="sigmoid", go_backwards=False,
+                 need_dx=True, need_kernels=True, activation="tanh", recurrent_activation="sigmoid", go_backwards=False,
                  reset_after=True, zero_output_for_mask=False, projected=False):
     """Backpropagation through time of `rnn_forward` (same arguments and flags).
 
     dy (B, T, U) in processing order, dhn, dcn (B, U); each None means zeros.
     Returns (dx, dkernel, drecurrent_kernel, dbias, dh0, dc0): dx is d(x), or
     d(projection) with projected=True, where dkernel is None; dbias None unless
-    has_bias, dh0 None unless has_h0, dc0 None unless lstm and has_c0.
+    has_bias, dh0 None unless has_h0, dc0 None unless lstm and has_c0; dx None
+    when not need_dx, dkernel and drecurrent_kernel None when not need_kernels
+    (not computed).
     """
     args, dtype, (x, kernel, rk, mask, rmask) = _rnn_setup(
         cell, x, kernel, recurrent_kernel, mask, recurrent_mask, activation,
@@ -1942,17 +2001,19 @@ def rnn_backward(cell, x, kernel, recurrent_kernel, saved, dy=None, dhn=None, dc
     if dcn is not None and not lstm:
         raise ValueError("dcn is only used by the lstm cell. Received: cell=%r" % (cell,))
     dcn = _rnn_array("dcn", dcn, dtype, (b, u))
-    dx = np.empty((b, t, n if projected else x.shape[2]), dtype=dtype)
-    dk = None if projected else np.empty((f, n), dtype=dtype)
-    dr = np.empty((u, n), dtype=dtype)
+    dx = _reuse.empty((b, t, n if projected else x.shape[2]), dtype) if need_dx else None
+    dk = None if projected or not need_kernels else np.empty((f, n), dtype=dtype)
+    dr = np.empty((u, n), dtype=dtype) if need_kernels else None
     db = np.empty(_rnn_bias_shape(cell, n, reset_after), dtype=dtype) if has_bias else None
     dh0 = np.empty((b, u), dtype=dtype) if has_h0 else None
     dc0 = np.empty((b, u), dtype=dtype) if lstm and has_c0 else None
+    work = _reuse.empty((lib.nl_rnn_backward_work(args[0], args[3], b, t, u),), dtype)
     p = lambda a: _ptr(dtype, a)  # noqa: E731
     _check(_fn(dtype, "rnn_backward")(*args, p(x), p(kernel), p(rk), _u8_ptr(mask), p(rmask),
                                       p(gates), p(hs), p(cs), p(aux), p(dy), p(dhn), p(dcn),
-                                      p(dx), p(dk), p(dr), p(db), p(dh0), p(dc0)),
+                                      p(dx), p(dk), p(dr), p(db), p(dh0), p(dc0), p(work)),
            "rnn_backward")
+    del work
     return dx, dk, dr, db, dh0, dc0
 
 

@@ -33,7 +33,8 @@ def _rnn_op(x, kernel, recurrent_kernel, bias, h0, c0, cell, mask, recurrent_mas
         grads = _core.rnn_backward(cell, x, kernel, recurrent_kernel, saved, dy, dhn, dcn,
                                    mask=mask, recurrent_mask=recurrent_mask,
                                    has_bias=bias is not None, has_h0=h0 is not None,
-                                   has_c0=c0 is not None, **opts)
+                                   has_c0=c0 is not None, need_dx=needs[0],
+                                   need_kernels=needs[1] or needs[2], **opts)
         return tuple(g if need else None for g, need in zip(grads, needs))
 
     return outs, backward
