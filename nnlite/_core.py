@@ -8,6 +8,7 @@ aligned C-contiguous array first (`_in`, `_in_rows`); arrays C writes in place
 are never copied, so an unaligned one is refused (`_out`). The rest of nnlite
 calls these functions and never sees `ffi` or `lib`.
 """
+import os
 import threading
 
 import numpy as np
@@ -88,6 +89,15 @@ def set_num_threads(n):
     _check(lib.nl_set_num_threads(int(n)), "set_num_threads")
 
 
+def keep_freed_memory(nbytes):
+    """Keeps up to `nbytes` of freed heap memory mapped for reuse (see
+    `nl_keep_freed_memory`). Set once at import to 256 MB, or to
+    NNLITE_KEEP_FREED_MB megabytes (0: the C library's own policy)."""
+    if isinstance(nbytes, bool) or not isinstance(nbytes, (int, np.integer)) or nbytes < 0:
+        raise ValueError("nbytes must be a non-negative integer. Received: %r" % (nbytes,))
+    _check(lib.nl_keep_freed_memory(int(nbytes)), "keep_freed_memory")
+
+
 # --------------------------------------------------------------------------
 # argument checks
 
@@ -95,6 +105,14 @@ def _check(status, what):
     if status != lib.NL_OK:
         exc, text = _STATUS.get(status, (RuntimeError, "error %d" % status))
         raise exc("%s: %s" % (what, text))
+
+
+# A training step frees and re-allocates the same activations every step:
+# without this, each multi-megabyte one comes back as fresh zeroed pages (a
+# page fault per 4 KB). NNLITE_KEEP_FREED_MB=0 leaves the allocator alone.
+_KEEP_FREED_MB = os.environ.get("NNLITE_KEEP_FREED_MB", "256")
+if _KEEP_FREED_MB.strip() not in ("", "0"):
+    keep_freed_memory(int(_KEEP_FREED_MB) << 20)
 
 
 def _float_dtype(name, arr):
