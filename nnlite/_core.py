@@ -1253,7 +1253,8 @@ def _fused_act(activation):
     return _act_id(activation)
 
 
-def _conv_fwd(kind, x, kernel, bias, strides, dilation, pads, groups, activation, alpha):
+def _conv_fwd(kind, x, kernel, bias, strides, dilation, pads, groups, activation, alpha,
+              keep_z=True):
     dtype = _nhwc("x", x)
     _nhwc("kernel", kernel, dtype)
     x, kernel = _in(x), _in(kernel)
@@ -1265,7 +1266,8 @@ def _conv_fwd(kind, x, kernel, bias, strides, dilation, pads, groups, activation
         bias = _in(bias)
     act = _fused_act(activation)
     z = np.empty(out_shape, dtype=dtype)
-    y = z if act < 0 else np.empty(out_shape, dtype=dtype)
+    # keep_z=False: the activation overwrites z in place (one output array)
+    y = z if act < 0 or not keep_z else np.empty(out_shape, dtype=dtype)
     n, h, w, c, kh, kw, f, sh, sw, dh, dw_, pt, pb, pl, pr = geom
     second = kernel.shape[3] if dw else f
     args = (n, h, w, c, kh, kw, second) + (() if dw else (groups,)) + (
@@ -1323,16 +1325,18 @@ def _conv_bwd_weight(kind, x, kernel_shape, dz, strides, dilation, pads, groups,
 
 
 def conv2d_forward(x, kernel, bias=None, strides=1, dilation_rate=1, padding=(0, 0, 0, 0),
-                   groups=1, activation=None, alpha=0.0):
+                   groups=1, activation=None, alpha=0.0, keep_z=True):
     """Fused 2-D convolution `z = conv(x, kernel) + bias`, `y = f(z)` (NHWC).
 
     x (n, h, w, c), kernel (kh, kw, c // groups, f) as Keras stores it;
     padding is (top, bottom, left, right) amounts (see `conv_padding`).
     `activation` is an elementwise C-core activation name or None.
-    Returns (z, y), y is z without an activation.
+    Returns (z, y), y is z without an activation or with keep_z=False (then
+    z is not kept: y overwrites it, which halves the output traffic when the
+    backward needs only y, as ReLU's does).
     """
     return _conv_fwd("conv2d", x, kernel, bias, strides, dilation_rate, padding, groups,
-                     activation, alpha)
+                     activation, alpha, keep_z)
 
 
 def conv2d_backward_input(x_shape, kernel, dz, strides=1, dilation_rate=1,
