@@ -21,13 +21,14 @@
 
 #define IND_KERNEL(NAME, MR, NV)                                                        \
 TARGET static void NAME(int64_t ntap, int64_t kt, const float *const *a, const float *b, \
-                        float *c, int64_t ldc, const float *bias, float *y)             \
+                        float *c, int64_t ldc, const float *bias, float *y, int first)  \
 {                                                                                       \
     __m512 acc[MR][NV];                                                                 \
     _Pragma("GCC unroll 16")                                                            \
     for (int i = 0; i < MR; i++) {                                                      \
         _Pragma("GCC unroll 4")                                                         \
-        for (int v = 0; v < NV; v++) acc[i][v] = _mm512_setzero_ps();                   \
+        for (int v = 0; v < NV; v++)                                                    \
+            acc[i][v] = first ? _mm512_setzero_ps() : _mm512_loadu_ps(c + i * ldc + 16 * v); \
     }                                                                                   \
     for (int64_t t = 0; t < ntap; t++, a += MR) {                                       \
         const float *ap[MR];                                                            \

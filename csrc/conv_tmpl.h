@@ -439,7 +439,7 @@ static void L(direct_wgrad_task)(void *arg, int t)
  * AVX-512 only; every other type and ISA takes the im2col + GEMM path. */
 
 typedef void (*L(ind_fn))(int64_t, int64_t, const T *const *, const T *, T *, int64_t, const T *,
-                          T *);
+                          T *, int);
 typedef void (*L(wg_fn))(int64_t, const int64_t *, const int64_t *, const T *, const T *,
                          int64_t, T *, int64_t, int);
 
@@ -483,8 +483,10 @@ static void L(ind_pack_b)(int trans, int64_t kdim, int64_t n, const T *b, int64_
             }
 }
 
-/* Output rows per block of the forward pass (a multiple of every tile's MR). */
+/* Output rows per block of the forward pass (a multiple of every tile's MR),
+ * and about how many bytes of B one pass over the taps reads (half of L1). */
 #define CONV_IND_ROWS 120
+#define CONV_IND_PASS (24 * 1024)
 
 static void L(ind_fwd_task)(void *arg, int t)
 {
@@ -494,6 +496,8 @@ static void L(ind_fwd_task)(void *arg, int t)
     const L(ind_fn) fn = (L(ind_fn))j->u->ind;
     const int64_t ntap = g->kh * g->kw, p = g->oh * g->ow, f = j->f, fg = j->fg;
     const int64_t nsl = (fg + nr - 1) / nr, nblk = (j->rows + CONV_IND_ROWS - 1) / CONV_IND_ROWS;
+    const int64_t tap_bytes = j->cg * nr * (int64_t)sizeof(T);
+    const int64_t tpp = tap_bytes >= CONV_IND_PASS ? 1 : CONV_IND_PASS / tap_bytes;
     int64_t lo, hi;
     const T **ind;
     T *zero;
@@ -537,33 +541,48 @@ static void L(ind_fwd_task)(void *arg, int t)
                     }
                 }
             }
-            /* bias and activation in the tile (the GEMM epilogue's operations,
-             * ReLU inside the kernel), while it is in L1 */
+            /* Full tiles in passes over a few taps, so the passes' rows of B
+             * (CONV_IND_PASS bytes) stay in L1 while every tile of the block
+             * goes over them; each tile's chain continues from pass to pass,
+             * and the last adds the bias and applies ReLU (the GEMM epilogue's
+             * operations) while the tile is in registers. */
+            for (int64_t t0 = 0; t0 < ntap; t0 += tpp) {
+                const int64_t nt = ntap - t0 < tpp ? ntap - t0 : tpp;
+                const int last = t0 + nt >= ntap;
+                for (int64_t ti = 0; ti < ntile && (ti + 1) * mr <= rows; ti++)
+                    for (int64_t sl = 0; sl < nsl && (sl + 1) * nr <= fg; sl++) {
+                        const int64_t off = (r0 + ti * mr) * f + gi * fg + sl * nr;
+                        fn(nt, j->cg, ind + (ti * ntap + t0) * mr,
+                           j->bp + ((gi * nsl + sl) * j->kdim + t0 * j->cg) * nr, j->z + off, f,
+                           last && j->bias ? j->bias + gi * fg + sl * nr : NULL,
+                           last && j->act == NL_ACT_RELU ? j->y + off : NULL, t0 == 0);
+                    }
+            }
+            /* the other activations, and the edge tiles (all taps at once
+             * into a buffer, then the epilogue on the part inside Z) */
             for (int64_t ti = 0; ti < ntile; ti++) {
                 const int64_t rr = r0 + ti * mr, valid = rows - ti * mr < mr ? rows - ti * mr : mr;
                 for (int64_t sl = 0; sl < nsl; sl++) {
                     const int64_t cols = fg - sl * nr < nr ? fg - sl * nr : nr;
                     const int64_t off = rr * f + gi * fg + sl * nr;
-                    const T *bs = j->bp + (gi * nsl + sl) * j->kdim * nr;
                     const T *bias = j->bias ? j->bias + gi * fg + sl * nr : NULL;
                     T *dst = j->z + off;
                     if (valid == mr && cols == nr) {
-                        fn(ntap, j->cg, ind + ti * ntap * mr, bs, dst, f, bias,
-                           j->act == NL_ACT_RELU ? j->y + off : NULL);
                         if (j->act >= 0 && j->act != NL_ACT_RELU)
                             for (int64_t i = 0; i < mr; i++)
                                 NL(activation_forward)(j->act, 1, nr, j->act_alpha, dst + i * f,
                                                        j->y + off + i * f);
-                    } else {
-                        fn(ntap, j->cg, ind + ti * ntap * mr, bs, tile, nr, NULL, NULL);
-                        for (int64_t i = 0; i < valid; i++) {
-                            for (int64_t e = 0; e < cols; e++) dst[i * f + e] = tile[i * nr + e];
-                            if (bias)
-                                for (int64_t e = 0; e < cols; e++) dst[i * f + e] += bias[e];
-                            if (j->act >= 0)
-                                NL(activation_forward)(j->act, 1, cols, j->act_alpha, dst + i * f,
-                                                       j->y + off + i * f);
-                        }
+                        continue;
+                    }
+                    fn(ntap, j->cg, ind + ti * ntap * mr, j->bp + (gi * nsl + sl) * j->kdim * nr,
+                       tile, nr, NULL, NULL, 1);
+                    for (int64_t i = 0; i < valid; i++) {
+                        for (int64_t e = 0; e < cols; e++) dst[i * f + e] = tile[i * nr + e];
+                        if (bias)
+                            for (int64_t e = 0; e < cols; e++) dst[i * f + e] += bias[e];
+                        if (j->act >= 0)
+                            NL(activation_forward)(j->act, 1, cols, j->act_alpha, dst + i * f,
+                                                   j->y + off + i * f);
                     }
                 }
             }
@@ -641,9 +660,9 @@ static void L(ind_bwd_input_task)(void *arg, int t)
                             ap[i] = j->dz + (r0 + i0 + (i < valid ? i : 0)) * j->f + gi * j->fg;
                         T *dst = col + i0 * kdim + sl * nr;
                         if (valid == mr && cols == nr) {
-                            fn(1, j->fg, ap, bs, dst, kdim, NULL, NULL);
+                            fn(1, j->fg, ap, bs, dst, kdim, NULL, NULL, 1);
                         } else {
-                            fn(1, j->fg, ap, bs, tile, nr, NULL, NULL);
+                            fn(1, j->fg, ap, bs, tile, nr, NULL, NULL, 1);
                             for (int64_t i = 0; i < valid; i++)
                                 for (int64_t e = 0; e < cols; e++)
                                     dst[i * kdim + e] = tile[i * nr + e];

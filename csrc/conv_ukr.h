@@ -9,7 +9,9 @@
  * b + p*NR, 64-byte aligned):
  *   c[i*ldc + j] = sum over t < ntap, q < kt of a[t*MR + i][q] * b[(t*kt + q)*NR + j]
  * for i < MR, j < NR: one FMA chain per element in (t, q) order starting
- * from zero, the order of the GEMM's micro-kernel over K, c written only;
+ * from zero (first != 0: c written only) or continuing the chain already in
+ * c (first == 0: the taps of one call follow those of the call before),
+ * the order of the GEMM's micro-kernel over K;
  * then, when bias is not NULL, c[i*ldc + j] += bias[j], and when y is not
  * NULL, y[i*ldc + j] = relu(c[i*ldc + j]) as well (the GEMM epilogue's
  * operations, in its order).
@@ -27,7 +29,7 @@
 
 typedef void (*nl_sconv_ind_fn)(int64_t ntap, int64_t kt, const float *const *a,
                                 const float *b, float *c, int64_t ldc, const float *bias,
-                                float *y);
+                                float *y, int first);
 typedef void (*nl_sconv_wgrad_fn)(int64_t np, const int64_t *off, const int64_t *roff,
                                   const float *x, const float *dz, int64_t ldz, float *c,
                                   int64_t ldc, int first);
