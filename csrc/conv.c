@@ -1,11 +1,14 @@
 /* conv.c - convolution (2-D; 1-D is height 1) and depthwise convolution,
  * forward, input gradient and weight gradient, for float32 and float64 from
  * one template (conv_tmpl.h), on the project's GEMM and thread pool. */
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include "nnlite.h"
 #include "gemm_internal.h"
 #include "simd_clones.h"
 #include "conv_geom.h"
+#include "conv_ukr.h"
 
 /* Scratch of one im2col block: about this many elements (128 KB of float32,
  * beside the GEMM's own L2 block), as output rows between the two bounds

@@ -57,7 +57,7 @@ static void L(im2col)(const struct nl_geom *g, int64_t cg, int64_t c0, const T *
 
 /* The adjoint of im2col: dx[img, iy, ix, c0 + ci] += col[i, tap*cg + ci],
  * rows in order (the order of the additions is fixed by the shape). */
-static void L(col2im)(const struct nl_geom *g, int64_t cg, int64_t c0, const T *col,
+NL_CLONES static void L(col2im)(const struct nl_geom *g, int64_t cg, int64_t c0, const T *col,
                       int64_t r0, int64_t rows, T *dx)
 {
     const int64_t p = g->oh * g->ow;
@@ -91,6 +91,8 @@ struct L(conv_job) {
     int64_t rows, mb, nblocks;           /* output rows, block rows, blocks */
     int64_t nchunks;                     /* weight gradient: partial sums */
     const T *x, *k, *bias, *dz;
+    const struct nl_sconv_ukr *u;        /* AVX-512 float32 indirect path, else NULL */
+    const T *bp;                         /* its B, packed once */
     int act;
     T act_alpha;
     T *z, *y, *dx, *part;
@@ -126,6 +128,8 @@ static int L(conv_setup)(struct L(conv_job) *j, int64_t n, int64_t h, int64_t w,
     j->nblocks = (j->rows + j->mb - 1) / j->mb;
     j->x = j->k = j->bias = j->dz = NULL;
     j->z = j->y = j->dx = j->part = NULL;
+    j->u = NULL;
+    j->bp = NULL;
     j->act = -1;
     j->act_alpha = 0;
     return NL_OK;
@@ -427,6 +431,357 @@ static void L(direct_wgrad_task)(void *arg, int t)
     free(toff);
 }
 
+/* ---- AVX-512 float32: indirect GEMM -------------------------------------------
+ * The micro-kernels of conv_ukr.h read A where it lies (rows of the input per
+ * tap, rows of dZ, pixels of X) and B packed once per call. Each output
+ * element is one FMA chain over its whole K in order, as in the GEMM, so the
+ * results depend on the shape alone, never on blocks or threads. Float32 on
+ * AVX-512 only; every other type and ISA takes the im2col + GEMM path. */
+
+typedef void (*L(ind_fn))(int64_t, int64_t, const T *const *, const T *, T *, int64_t, const T *,
+                          T *, int);
+typedef void (*L(wg_fn))(int64_t, const int64_t *, const int64_t *, const T *, const T *,
+                         int64_t, T *, int64_t, int);
+
+/* The tile for an N of n columns: four vectors a row when n is a multiple of
+ * 64, else two; NULL off the fast path. */
+static const struct nl_sconv_ukr *L(ukr_for)(int64_t n)
+{
+    const struct nl_sconv_ukr *u;
+    if (sizeof(T) != sizeof(float) || strcmp(nl_isa_name(), "avx512") != 0)
+        return NULL;
+    u = n % 64 == 0 ? &nl_sconv_ukr_6x64 : &nl_sconv_ukr_12x32;
+    return u->ind ? u : NULL;
+}
+
+/* What the fast path's entry points return when the shape or ISA is not theirs. */
+#ifndef CONV_NOT_FAST
+#define CONV_NOT_FAST 1
+#endif
+
+/* GEMM_ALIGN-aligned malloc; *raw is what to free. */
+static T *L(alloc_aligned)(int64_t count, void **raw)
+{
+    unsigned char *p = (unsigned char *)malloc((size_t)count * sizeof(T) + GEMM_ALIGN);
+    *raw = p;
+    if (!p)
+        return NULL;
+    return (T *)(p + (GEMM_ALIGN - (uintptr_t)p % GEMM_ALIGN) % GEMM_ALIGN);
+}
+
+/* Packs op(B) (kdim x n, op(B)[p][c] = trans ? b[c*ldb + p] : b[p*ldb + c]) into
+ * slivers of nr columns: dst[(s*kdim + p)*nr + jj] = op(B)[p][s*nr + jj], zero
+ * past n. */
+static void L(ind_pack_b)(int trans, int64_t kdim, int64_t n, const T *b, int64_t ldb,
+                          int nr, T *dst)
+{
+    for (int64_t s = 0; s * nr < n; s++)
+        for (int64_t p = 0; p < kdim; p++, dst += nr)
+            for (int jj = 0; jj < nr; jj++) {
+                const int64_t col = s * nr + jj;
+                dst[jj] = col >= n ? (T)0 : trans ? b[col * ldb + p] : b[p * ldb + col];
+            }
+}
+
+/* Output rows per block of the forward pass (a multiple of every tile's MR),
+ * and about how many bytes of B one pass over the taps reads (half of L1). */
+#define CONV_IND_ROWS 120
+#define CONV_IND_PASS (24 * 1024)
+
+static void L(ind_fwd_task)(void *arg, int t)
+{
+    struct L(conv_job) *j = (struct L(conv_job) *)arg;
+    const struct nl_geom *g = &j->g;
+    const int mr = j->u->mr, nr = j->u->nr;
+    const L(ind_fn) fn = (L(ind_fn))j->u->ind;
+    const int64_t ntap = g->kh * g->kw, p = g->oh * g->ow, f = j->f, fg = j->fg;
+    const int64_t nsl = (fg + nr - 1) / nr, nblk = (j->rows + CONV_IND_ROWS - 1) / CONV_IND_ROWS;
+    const int64_t tap_bytes = j->cg * nr * (int64_t)sizeof(T);
+    const int64_t tpp = tap_bytes >= CONV_IND_PASS ? 1 : CONV_IND_PASS / tap_bytes;
+    int64_t lo, hi;
+    const T **ind;
+    T *zero;
+    T tile[NL_CONV_UKR_MR_MAX * NL_CONV_UKR_NR_MAX];
+    geom_share(nblk, t, j->tasks, &lo, &hi);
+    j->status[t] = NL_OK;
+    if (lo >= hi)
+        return;
+    ind = (const T **)malloc((size_t)(CONV_IND_ROWS * ntap) * sizeof(T *));
+    zero = (T *)calloc((size_t)j->cg, sizeof(T));
+    if (!ind || !zero) {
+        free(ind);
+        free(zero);
+        j->status[t] = NL_ENOMEM;
+        return;
+    }
+    for (int64_t blk = lo; blk < hi; blk++) {
+        const int64_t r0 = blk * CONV_IND_ROWS;
+        const int64_t rows = j->rows - r0 < CONV_IND_ROWS ? j->rows - r0 : CONV_IND_ROWS;
+        const int64_t ntile = (rows + mr - 1) / mr;
+        for (int64_t gi = 0; gi < j->groups; gi++) {
+            /* ind[(tile*ntap + tap)*mr + i]: row r0 + tile*mr + i at tap */
+            for (int64_t i = 0; i < ntile * mr; i++) {
+                const T **dst = ind + (i / mr) * ntap * mr + i % mr;
+                const int64_t r = r0 + i;
+                if (i >= rows) {
+                    for (int64_t tp = 0; tp < ntap; tp++) dst[tp * mr] = zero;
+                    continue;
+                }
+                {
+                    const int64_t img = r / p, oy = (r % p) / g->ow, ox = r % g->ow;
+                    const int64_t iy0 = oy * g->sh - g->pt, ix0 = ox * g->sw - g->pl;
+                    const T *ximg = j->x + img * g->h * g->w * g->c + gi * j->cg;
+                    for (int64_t ky = 0, tp = 0; ky < g->kh; ky++) {
+                        const int64_t iy = iy0 + ky * g->dh;
+                        for (int64_t kx = 0; kx < g->kw; kx++, tp++) {
+                            const int64_t ix = ix0 + kx * g->dw;
+                            dst[tp * mr] = iy < 0 || iy >= g->h || ix < 0 || ix >= g->w
+                                               ? zero : ximg + (iy * g->w + ix) * g->c;
+                        }
+                    }
+                }
+            }
+            /* Full tiles in passes over a few taps, so the passes' rows of B
+             * (CONV_IND_PASS bytes) stay in L1 while every tile of the block
+             * goes over them; each tile's chain continues from pass to pass,
+             * and the last adds the bias and applies ReLU (the GEMM epilogue's
+             * operations) while the tile is in registers. */
+            for (int64_t t0 = 0; t0 < ntap; t0 += tpp) {
+                const int64_t nt = ntap - t0 < tpp ? ntap - t0 : tpp;
+                const int last = t0 + nt >= ntap;
+                for (int64_t ti = 0; ti < ntile && (ti + 1) * mr <= rows; ti++)
+                    for (int64_t sl = 0; sl < nsl && (sl + 1) * nr <= fg; sl++) {
+                        const int64_t off = (r0 + ti * mr) * f + gi * fg + sl * nr;
+                        fn(nt, j->cg, ind + (ti * ntap + t0) * mr,
+                           j->bp + ((gi * nsl + sl) * j->kdim + t0 * j->cg) * nr, j->z + off, f,
+                           last && j->bias ? j->bias + gi * fg + sl * nr : NULL,
+                           last && j->act == NL_ACT_RELU ? j->y + off : NULL, t0 == 0);
+                    }
+            }
+            /* the other activations, and the edge tiles (all taps at once
+             * into a buffer, then the epilogue on the part inside Z) */
+            for (int64_t ti = 0; ti < ntile; ti++) {
+                const int64_t rr = r0 + ti * mr, valid = rows - ti * mr < mr ? rows - ti * mr : mr;
+                for (int64_t sl = 0; sl < nsl; sl++) {
+                    const int64_t cols = fg - sl * nr < nr ? fg - sl * nr : nr;
+                    const int64_t off = rr * f + gi * fg + sl * nr;
+                    const T *bias = j->bias ? j->bias + gi * fg + sl * nr : NULL;
+                    T *dst = j->z + off;
+                    if (valid == mr && cols == nr) {
+                        if (j->act >= 0 && j->act != NL_ACT_RELU)
+                            for (int64_t i = 0; i < mr; i++)
+                                NL(activation_forward)(j->act, 1, nr, j->act_alpha, dst + i * f,
+                                                       j->y + off + i * f);
+                        continue;
+                    }
+                    fn(ntap, j->cg, ind + ti * ntap * mr, j->bp + (gi * nsl + sl) * j->kdim * nr,
+                       tile, nr, NULL, NULL, 1);
+                    for (int64_t i = 0; i < valid; i++) {
+                        for (int64_t e = 0; e < cols; e++) dst[i * f + e] = tile[i * nr + e];
+                        if (bias)
+                            for (int64_t e = 0; e < cols; e++) dst[i * f + e] += bias[e];
+                        if (j->act >= 0)
+                            NL(activation_forward)(j->act, 1, cols, j->act_alpha, dst + i * f,
+                                                   j->y + off + i * f);
+                    }
+                }
+            }
+        }
+    }
+    free(ind);
+    free(zero);
+}
+
+/* The forward pass on the indirect path; CONV_NOT_FAST when it does not apply. */
+static int L(ind_forward)(struct L(conv_job) *j)
+{
+    const struct nl_sconv_ukr *u = L(ukr_for)(j->fg);
+    int64_t nsl;
+    void *raw;
+    T *bp;
+    int st;
+    if (!u || L(is_direct)(j))
+        return CONV_NOT_FAST;
+    nsl = (j->fg + u->nr - 1) / u->nr;
+    bp = L(alloc_aligned)(j->groups * nsl * j->kdim * u->nr, &raw);
+    if (!bp)
+        return NL_ENOMEM;
+    for (int64_t gi = 0; gi < j->groups; gi++)
+        L(ind_pack_b)(0, j->kdim, j->fg, j->k + gi * j->fg, j->f, u->nr,
+                      bp + gi * nsl * j->kdim * u->nr);
+    j->u = u;
+    j->bp = bp;
+    j->tasks = geom_tasks((double)j->rows * (double)j->kdim * (double)j->f,
+                          (j->rows + CONV_IND_ROWS - 1) / CONV_IND_ROWS);
+    st = L(conv_run)(j, L(ind_fwd_task));
+    free(raw);
+    return st;
+}
+
+/* Input gradient: col(dX) of one image's rows = dZ rows . K^T (A = the rows
+ * of dZ as they lie, one tap of fg values), then col2im, images split over
+ * the tasks as on the GEMM path. */
+static void L(ind_bwd_input_task)(void *arg, int t)
+{
+    struct L(conv_job) *j = (struct L(conv_job) *)arg;
+    const struct nl_geom *g = &j->g;
+    const int mr = j->u->mr, nr = j->u->nr;
+    const L(ind_fn) fn = (L(ind_fn))j->u->ind;
+    const int64_t p = g->oh * g->ow, img_len = g->h * g->w * g->c, kdim = j->kdim;
+    const int64_t nsl = (kdim + nr - 1) / nr, mb = p < j->mb ? p : j->mb;
+    int64_t lo, hi;
+    T *col = NULL;
+    T tile[NL_CONV_UKR_MR_MAX * NL_CONV_UKR_NR_MAX];
+    geom_share(g->n, t, j->tasks, &lo, &hi);
+    j->status[t] = NL_OK;
+    if (lo >= hi)
+        return;
+    if (p > 0) {
+        col = (T *)malloc((size_t)(mb * kdim) * sizeof(T));
+        if (!col) {
+            j->status[t] = NL_ENOMEM;
+            return;
+        }
+    }
+    for (int64_t img = lo; img < hi; img++) {
+        T *dimg = j->dx + img * img_len;
+        for (int64_t e = 0; e < img_len; e++) dimg[e] = 0;
+        for (int64_t b0 = 0; b0 < p; b0 += mb) {
+            const int64_t r0 = img * p + b0, rows = p - b0 < mb ? p - b0 : mb;
+            for (int64_t gi = 0; gi < j->groups; gi++) {
+                /* one sliver of B (fg x nr, in L1) over all the block's rows */
+                for (int64_t sl = 0; sl < nsl; sl++) {
+                    const int64_t cols = kdim - sl * nr < nr ? kdim - sl * nr : nr;
+                    const T *bs = j->bp + (gi * nsl + sl) * j->fg * nr;
+                    for (int64_t i0 = 0; i0 < rows; i0 += mr) {
+                        const int64_t valid = rows - i0 < mr ? rows - i0 : mr;
+                        const T *ap[NL_CONV_UKR_MR_MAX];
+                        for (int i = 0; i < mr; i++)
+                            ap[i] = j->dz + (r0 + i0 + (i < valid ? i : 0)) * j->f + gi * j->fg;
+                        T *dst = col + i0 * kdim + sl * nr;
+                        if (valid == mr && cols == nr) {
+                            fn(1, j->fg, ap, bs, dst, kdim, NULL, NULL, 1);
+                        } else {
+                            fn(1, j->fg, ap, bs, tile, nr, NULL, NULL, 1);
+                            for (int64_t i = 0; i < valid; i++)
+                                for (int64_t e = 0; e < cols; e++)
+                                    dst[i * kdim + e] = tile[i * nr + e];
+                        }
+                    }
+                }
+                L(col2im)(g, j->cg, gi * j->cg, col, r0, rows, j->dx);
+            }
+        }
+    }
+    free(col);
+}
+
+static int L(ind_backward_input)(struct L(conv_job) *j)
+{
+    const struct nl_sconv_ukr *u = L(ukr_for)(j->kdim);
+    int64_t nsl;
+    void *raw;
+    T *bp;
+    int st;
+    if (!u)
+        return CONV_NOT_FAST;
+    nsl = (j->kdim + u->nr - 1) / u->nr;
+    bp = L(alloc_aligned)(j->groups * nsl * j->fg * u->nr, &raw);
+    if (!bp)
+        return NL_ENOMEM;
+    for (int64_t gi = 0; gi < j->groups; gi++)
+        L(ind_pack_b)(1, j->fg, j->kdim, j->k + gi * j->fg, j->f, u->nr,
+                      bp + gi * nsl * j->fg * u->nr);
+    j->u = u;
+    j->bp = bp;
+    j->tasks = geom_tasks((double)j->rows * (double)j->kdim * (double)j->f, j->g.n);
+    st = L(conv_run)(j, L(ind_bwd_input_task));
+    free(raw);
+    return st;
+}
+
+/* Weight gradient without padding (every tap of every output pixel inside
+ * the image) and f a multiple of 32: chunk q of the output pixels into its
+ * partial (kdim rounded up to whole tiles, x f), pixels in runs of
+ * CONV_WG_RUN so a run's dZ rows stay in L1 while every tile passes over
+ * them; each tile's chain continues from run to run. */
+#define CONV_WG_RUN 96
+
+static void L(ind_wgrad_task)(void *arg, int t)
+{
+    struct L(conv_job) *j = (struct L(conv_job) *)arg;
+    const struct nl_geom *g = &j->g;
+    const int mr = j->u->mr, nr = j->u->nr;
+    const L(wg_fn) fn = (L(wg_fn))j->u->wgrad;
+    const int64_t f = j->f, kpad = (j->kdim + mr - 1) / mr * mr, p = g->oh * g->ow;
+    int64_t lo, hi, *roff, *off;
+    geom_share(j->nchunks, t, j->tasks, &lo, &hi);
+    j->status[t] = NL_OK;
+    if (lo >= hi)
+        return;
+    roff = (int64_t *)malloc((size_t)(kpad + CONV_WG_RUN) * sizeof(int64_t));
+    if (!roff) {
+        j->status[t] = NL_ENOMEM;
+        return;
+    }
+    off = roff + kpad;
+    {
+        int64_t k = 0;
+        for (int64_t ky = 0; ky < g->kh; ky++)
+            for (int64_t kx = 0; kx < g->kw; kx++)
+                for (int64_t ci = 0; ci < g->c; ci++)
+                    roff[k++] = (ky * g->dh * g->w + kx * g->dw) * g->c + ci;
+        for (; k < kpad; k++) roff[k] = 0;
+    }
+    for (int64_t q = lo; q < hi; q++) {
+        const int64_t plo = geom_share_start(j->rows, (int)q, (int)j->nchunks);
+        const int64_t phi = geom_share_start(j->rows, (int)q + 1, (int)j->nchunks);
+        T *dst = j->part + q * kpad * f;
+        for (int64_t e = 0; e < kpad * f; e++) dst[e] = 0;
+        for (int64_t r0 = plo; r0 < phi; r0 += CONV_WG_RUN) {
+            const int64_t np = phi - r0 < CONV_WG_RUN ? phi - r0 : CONV_WG_RUN;
+            for (int64_t i = 0; i < np; i++) {
+                const int64_t r = r0 + i, img = r / p, oy = (r % p) / g->ow, ox = r % g->ow;
+                off[i] = ((img * g->h + oy * g->sh) * g->w + ox * g->sw) * g->c;
+            }
+            for (int64_t k0 = 0; k0 < kpad; k0 += mr)
+                for (int64_t e0 = 0; e0 < f; e0 += nr)
+                    fn(np, off, roff + k0, j->x, j->dz + r0 * f + e0, f, dst + k0 * f + e0, f,
+                       r0 == plo);
+        }
+    }
+    free(roff);
+}
+
+static int L(ind_backward_weight)(struct L(conv_job) *j, T *dk)
+{
+    const struct nl_geom *g = &j->g;
+    const struct nl_sconv_ukr *u = L(ukr_for)(j->f);
+    int64_t kpad, klen = j->kdim * j->f;
+    void *raw;
+    int st;
+    if (!u || j->f % 32 != 0 || j->groups != 1 || L(is_direct)(j) || g->pt != 0 || g->pl != 0
+        || (g->oh - 1) * g->sh + (g->kh - 1) * g->dh >= g->h
+        || (g->ow - 1) * g->sw + (g->kw - 1) * g->dw >= g->w)
+        return CONV_NOT_FAST;
+    kpad = (j->kdim + u->mr - 1) / u->mr * u->mr;
+    j->part = L(alloc_aligned)(j->nchunks * kpad * j->f, &raw);
+    if (!j->part)
+        return NL_ENOMEM;
+    j->u = u;
+    j->tasks = geom_tasks((double)j->rows * (double)j->kdim * (double)j->f, j->nchunks);
+    st = L(conv_run)(j, L(ind_wgrad_task));
+    if (st == NL_OK) {
+        for (int64_t e = 0; e < klen; e++) dk[e] = j->part[e];
+        for (int64_t q = 1; q < j->nchunks; q++) {
+            const T *pq = j->part + q * kpad * j->f;
+            for (int64_t e = 0; e < klen; e++) dk[e] += pq[e];
+        }
+    }
+    free(raw);
+    return st;
+}
+
 /* ---- forward ---------------------------------------------------------------- */
 
 static void L(fwd_task)(void *arg, int t)
@@ -489,6 +844,9 @@ int NL(conv2d_forward)(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh, i
         j.tasks = geom_tasks((double)j.rows * (double)j.kdim * (double)f, n * j.g.oh);
         return L(conv_run)(&j, L(direct_fwd_task));
     }
+    if ((st = L(ind_forward)(&j)) != CONV_NOT_FAST)
+        return st;
+    st = NL_OK;
     j.tasks = geom_tasks((double)j.rows * (double)j.kdim * (double)f, j.nblocks);
     return L(conv_run)(&j, L(fwd_task));
 }
@@ -553,6 +911,9 @@ int NL(conv2d_backward_input)(int64_t n, int64_t h, int64_t w, int64_t c, int64_
         return st;
     }
     j.dz = dz; j.k = k; j.dx = dx;
+    if (j.rows > 0 && (st = L(ind_backward_input)(&j)) != CONV_NOT_FAST)
+        return st;
+    st = NL_OK;
     j.tasks = geom_tasks((double)j.rows * (double)j.kdim * (double)f, n);
     return L(conv_run)(&j, L(bwd_input_task));
 }
@@ -648,6 +1009,9 @@ int NL(conv2d_backward_weight)(int64_t n, int64_t h, int64_t w, int64_t c, int64
     if (j.nchunks > CONV_PART_ELEMS / klen) j.nchunks = CONV_PART_ELEMS / klen;
     if (j.nchunks < 1) j.nchunks = 1;
     j.x = x; j.dz = dz;
+    if ((st = L(ind_backward_weight)(&j, dk)) != CONV_NOT_FAST)
+        return st;
+    st = NL_OK;
     if (j.nchunks == 1) {
         j.part = dk;
     } else {

@@ -8,6 +8,7 @@ aligned C-contiguous array first (`_in`, `_in_rows`); arrays C writes in place
 are never copied, so an unaligned one is refused (`_out`). The rest of nnlite
 calls these functions and never sees `ffi` or `lib`.
 """
+import os
 import sys
 import threading
 
@@ -89,6 +90,15 @@ def set_num_threads(n):
     _check(lib.nl_set_num_threads(int(n)), "set_num_threads")
 
 
+def keep_freed_memory(nbytes):
+    """Keeps up to `nbytes` of freed heap memory mapped for reuse (see
+    `nl_keep_freed_memory`). Set once at import to 256 MB, or to
+    NNLITE_KEEP_FREED_MB megabytes (0: the C library's own policy)."""
+    if isinstance(nbytes, bool) or not isinstance(nbytes, (int, np.integer)) or nbytes < 0:
+        raise ValueError("nbytes must be a non-negative integer. Received: %r" % (nbytes,))
+    _check(lib.nl_keep_freed_memory(int(nbytes)), "keep_freed_memory")
+
+
 # --------------------------------------------------------------------------
 # argument checks
 
@@ -96,6 +106,14 @@ def _check(status, what):
     if status != lib.NL_OK:
         exc, text = _STATUS.get(status, (RuntimeError, "error %d" % status))
         raise exc("%s: %s" % (what, text))
+
+
+# A training step frees and re-allocates the same activations every step:
+# without this, each multi-megabyte one comes back as fresh zeroed pages (a
+# page fault per 4 KB). NNLITE_KEEP_FREED_MB=0 leaves the allocator alone.
+_KEEP_FREED_MB = os.environ.get("NNLITE_KEEP_FREED_MB", "256")
+if _KEEP_FREED_MB.strip() not in ("", "0"):
+    keep_freed_memory(int(_KEEP_FREED_MB) << 20)
 
 
 def _float_dtype(name, arr):
@@ -1313,7 +1331,8 @@ def _fused_act(activation):
     return _act_id(activation)
 
 
-def _conv_fwd(kind, x, kernel, bias, strides, dilation, pads, groups, activation, alpha):
+def _conv_fwd(kind, x, kernel, bias, strides, dilation, pads, groups, activation, alpha,
+              keep_z=True):
     dtype = _nhwc("x", x)
     _nhwc("kernel", kernel, dtype)
     x, kernel = _in(x), _in(kernel)
@@ -1325,7 +1344,8 @@ def _conv_fwd(kind, x, kernel, bias, strides, dilation, pads, groups, activation
         bias = _in(bias)
     act = _fused_act(activation)
     z = np.empty(out_shape, dtype=dtype)
-    y = z if act < 0 else np.empty(out_shape, dtype=dtype)
+    # keep_z=False: the activation overwrites z in place (one output array)
+    y = z if act < 0 or not keep_z else np.empty(out_shape, dtype=dtype)
     n, h, w, c, kh, kw, f, sh, sw, dh, dw_, pt, pb, pl, pr = geom
     second = kernel.shape[3] if dw else f
     args = (n, h, w, c, kh, kw, second) + (() if dw else (groups,)) + (
@@ -1383,16 +1403,18 @@ def _conv_bwd_weight(kind, x, kernel_shape, dz, strides, dilation, pads, groups,
 
 
 def conv2d_forward(x, kernel, bias=None, strides=1, dilation_rate=1, padding=(0, 0, 0, 0),
-                   groups=1, activation=None, alpha=0.0):
+                   groups=1, activation=None, alpha=0.0, keep_z=True):
     """Fused 2-D convolution `z = conv(x, kernel) + bias`, `y = f(z)` (NHWC).
 
     x (n, h, w, c), kernel (kh, kw, c // groups, f) as Keras stores it;
     padding is (top, bottom, left, right) amounts (see `conv_padding`).
     `activation` is an elementwise C-core activation name or None.
-    Returns (z, y), y is z without an activation.
+    Returns (z, y), y is z without an activation or with keep_z=False (then
+    z is not kept: y overwrites it, which halves the output traffic when the
+    backward needs only y, as ReLU's does).
     """
     return _conv_fwd("conv2d", x, kernel, bias, strides, dilation_rate, padding, groups,
-                     activation, alpha)
+                     activation, alpha, keep_z)
 
 
 def conv2d_backward_input(x_shape, kernel, dz, strides=1, dilation_rate=1,

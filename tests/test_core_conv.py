@@ -212,7 +212,62 @@ def test_conv2d_empty_output_gives_zero_gradients():
     assert not dx.any() and not dk.any() and not db.any()
 
 
-@pytest.mark.parametrize("kind", ["conv", "depthwise", "conv1x1", "direct"])
+# Shapes of the AVX-512 float32 indirect-GEMM path (c > 4; 6 x 64 tiles when f
+# is a multiple of 64, else 12 x 32 with column tails; its weight gradient
+# without padding when f is a multiple of 32); on other ISAs the GEMM path.
+FAST_CASES = [
+    (3, 13, 13, 32, 3, 3, 64, (1, 1), (1, 1), "valid", 1),      # mnist_convnet's second conv
+    (2, 9, 10, 8, 3, 3, 32, (1, 1), (1, 1), "valid", 1),        # 12 x 32 tiles, row tails
+    (2, 10, 9, 5, 3, 3, 96, (2, 1), (1, 2), "valid", 1),        # strided, dilated, K % 12 != 0
+    (2, 7, 7, 6, 3, 3, 70, (1, 1), (1, 1), "same", 1),          # column tails, padding
+    (2, 6, 6, 16, 3, 3, 128, (1, 1), (1, 1), "same", 2),        # groups: 64 per group
+    (1, 4, 5, 7, 5, 5, 128, (1, 1), (1, 1), "same", 1),         # kernel larger than input
+    (5, 12, 12, 9, 2, 2, 192, (1, 1), (1, 1), "valid", 1),      # several blocks, 3 column tiles
+]
+FAST_IDS = ["mnist_conv2", "tiles12", "strided_dilated", "col_tails", "groups64",
+            "kernel_gt_input", "blocks"]
+
+
+@pytest.mark.parametrize("case", FAST_CASES, ids=FAST_IDS)
+def test_conv2d_float32_wide_outputs_match_float64(case):
+    rng = np.random.default_rng(7)
+    n, h, w, c, kh, kw, f, s, d, _, g = case
+    x, k, b = _rand(rng, n, h, w, c), _rand(rng, kh, kw, c // g, f), _rand(rng, f)
+    pads = _pads(case)
+    z64 = ref_conv2d(x, k, s, d, pads, g, b)
+    dz = _rand(rng, *z64.shape)
+    dx64 = _core.conv2d_backward_input(x.shape, k, dz, s, d, pads, g)
+    dk64, db64 = _core.conv2d_backward_weight(x, k.shape, dz, s, d, pads, g)
+    x32, k32, b32, dz32 = (a.astype(np.float32) for a in (x, k, b, dz))
+    z, y = _core.conv2d_forward(x32, k32, b32, s, d, pads, g, activation="relu")
+    dx = _core.conv2d_backward_input(x.shape, k32, dz32, s, d, pads, g)
+    dk, db = _core.conv2d_backward_weight(x32, k.shape, dz32, s, d, pads, g)
+    np.testing.assert_allclose(z, z64, **_tol(np.float32))
+    np.testing.assert_array_equal(y, np.where(z < 0, np.float32(0), z))
+    for got, want in ((dx, dx64), (dk, dk64), (db, db64)):
+        assert got.dtype == np.float32
+        np.testing.assert_allclose(got, want, rtol=2e-4, atol=5e-4)
+
+
+def test_conv2d_fused_relu_keeps_nan_and_negative_zero():
+    x = np.zeros((1, 3, 3, 8), np.float32)
+    k = np.zeros((1, 1, 8, 64), np.float32)
+    k[0, 0, 0, :] = 1.0
+    x[0, 0, 0, 0] = np.nan
+    x[0, 0, 1, 0] = -0.0
+    x[0, 0, 2, 0] = -2.0
+    x[0, 1, 0, 0] = 3.0
+    # a 2x2 window reads the same channel-0 values: 1x1 would be the GEMM path
+    kk = np.zeros((2, 2, 8, 64), np.float32)
+    kk[0, 0, 0, :] = 1.0
+    z, y = _core.conv2d_forward(x, kk, None, activation="relu")
+    want = np.where(z < 0, np.float32(0), z)
+    np.testing.assert_array_equal(y, want)
+    assert np.array_equal(np.signbit(y), np.signbit(want))
+    assert np.isnan(y[0, 0, 0]).all() and (y[0, 0, 1] == 0).all()
+
+
+@pytest.mark.parametrize("kind", ["conv", "depthwise", "conv1x1", "direct", "conv_valid64"])
 def test_conv_results_bit_identical_for_one_and_two_threads(kind):
     rng = np.random.default_rng(6)
     x = _rand(rng, 8, 16, 16, 32, dtype=np.float32)
@@ -226,6 +281,9 @@ def test_conv_results_bit_identical_for_one_and_two_threads(kind):
         if kind == "direct":   # few input channels: the direct loops
             x = np.ascontiguousarray(x[..., :2])
             k = _rand(rng, 3, 3, 2, 48, dtype=np.float32)
+        elif kind == "conv_valid64":   # 64 outputs, no padding: every indirect kernel
+            k = _rand(rng, 3, 3, 32, 64, dtype=np.float32)
+            pads = (0, 0, 0, 0)
         else:
             k = _rand(rng, 1, 1, 32, 16, dtype=np.float32) if kind == "conv1x1" else \
                 _rand(rng, 3, 3, 32, 16, dtype=np.float32)

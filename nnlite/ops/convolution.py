@@ -165,7 +165,9 @@ def _conv_op(x, kernel, bias, rank, depthwise, strides, dilation, padding, group
     if depthwise:
         z, y = _core.depthwise_conv2d_forward(x4, k4, bias, s, d, pads, activation, alpha)
     else:
-        z, y = _core.conv2d_forward(x4, k4, bias, s, d, pads, groups, activation, alpha)
+        # ReLU's gradient mask y > 0 is z > 0: keep y alone (z written over)
+        z, y = _core.conv2d_forward(x4, k4, bias, s, d, pads, groups, activation, alpha,
+                                    keep_z=activation != "relu")
     out_shape = (x.shape[0],) + z.shape[2 if rank == 1 else 1:]
 
     def backward(dy):
