@@ -66,8 +66,8 @@ int nl_set_num_threads(int n);
 /* Memory: keep up to `bytes` of freed heap memory (and serve blocks up to
  * min(bytes, 32 MB) from the heap) instead of returning it to the system, so
  * buffers re-allocated every training step reuse pages already mapped (glibc
- * mallopt M_MMAP_THRESHOLD / M_TRIM_THRESHOLD; elsewhere no effect). NL_OK, or
- * NL_EINVAL for bytes < 0 or a refused setting. */
+ * mallopt M_MMAP_THRESHOLD / M_TRIM_THRESHOLD; a hint, elsewhere or under an
+ * allocator that refuses it no effect). NL_OK, or NL_EINVAL for bytes < 0. */
 int nl_keep_freed_memory(int64_t bytes);
 
 /* ---- bias ---------------------------------------------------------------

@@ -60,26 +60,23 @@ int nl_threads_for(double work)
  * threshold, so a training step that frees and re-allocates the same
  * multi-megabyte activations every step takes a page fault (and the kernel
  * zeroes a page) for every 4 KB it writes. Fixing both thresholds keeps the
- * freed blocks in the heap for the next step. Elsewhere a no-op. */
+ * freed blocks in the heap for the next step. Elsewhere a no-op. The
+ * thresholds are a hint: an allocator that refuses them (a sanitizer's
+ * replaces glibc's) leaves memory use as it was, so that is not an error. */
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
 
 int nl_keep_freed_memory(int64_t bytes)
 {
+    if (bytes < 0)
+        return NL_EINVAL;
 #if defined(__GLIBC__)
     const int64_t mmap_max = (int64_t)32 << 20;   /* glibc's largest mmap threshold */
-    if (bytes < 0)
-        return NL_EINVAL;
     if (bytes > INT32_MAX)
         bytes = INT32_MAX;
-    if (!mallopt(M_MMAP_THRESHOLD, (int)(bytes < mmap_max ? bytes : mmap_max)))
-        return NL_EINVAL;
-    if (!mallopt(M_TRIM_THRESHOLD, (int)bytes))
-        return NL_EINVAL;
-#else
-    if (bytes < 0)
-        return NL_EINVAL;
+    (void)mallopt(M_MMAP_THRESHOLD, (int)(bytes < mmap_max ? bytes : mmap_max));
+    (void)mallopt(M_TRIM_THRESHOLD, (int)bytes);
 #endif
     return NL_OK;
 }
