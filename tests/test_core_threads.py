@@ -196,3 +196,16 @@ def test_large_activation_runs_threaded_with_identical_results(restore, name):
         np.testing.assert_array_equal(outs[1][1], np.where(x > 0, dy, 0))
     if name == "softmax":
         np.testing.assert_allclose(outs[1][0].sum(axis=1), 1.0, rtol=1e-5)
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, True, "256"])
+def test_keep_freed_memory_rejects_a_bad_size(bad):
+    with pytest.raises(ValueError, match="nbytes"):
+        _core.keep_freed_memory(bad)
+
+
+def test_keep_freed_memory_is_only_a_hint():
+    # 0 and sizes past the allocator's limits are accepted (clamped), never an error
+    _core.keep_freed_memory(0)
+    _core.keep_freed_memory(1 << 40)
+    _core.keep_freed_memory(256 << 20)
