@@ -347,8 +347,7 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"start": start, "argv": sys.argv, "threads": thread_counts,
-                       "frameworks": frameworks, "missing": missing, "pythons": pythons,
-                       "held_back_in_parent": held, "quick": args.quick,
+                       "frameworks": frameworks, "pythons": pythons, "quick": args.quick,
                        "samples": samples, "workloads": WORKLOADS,
                        "fma_peak_before": peaks, "fma_peak_after": after, "peak": peak,
                        "r1_flops_per_epoch": r1_flops(samples["R1"]),

@@ -28,8 +28,8 @@ static inline int64_t gemm_round_up(int64_t x, int64_t unit)
 
 /* malloc with GEMM_ALIGN alignment using only C99: over-allocate, round the
  * pointer up, and keep the raw pointer in the slot just before the aligned
- * block for gemm_free (posix_memalign / aligned_alloc are not portable). */
-static void *gemm_malloc(size_t bytes)
+ * block for nl_aligned_free (posix_memalign / aligned_alloc are not portable). */
+void *nl_aligned_malloc(size_t bytes)
 {
     unsigned char *raw, *p;
     if (bytes > SIZE_MAX - GEMM_ALIGN - sizeof(void *))
@@ -43,7 +43,7 @@ static void *gemm_malloc(size_t bytes)
     return p;
 }
 
-static void gemm_free(void *p)
+void nl_aligned_free(void *p)
 {
     if (p != NULL)
         free(((void **)p)[-1]);

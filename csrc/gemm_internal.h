@@ -9,6 +9,7 @@
 #ifndef NNLITE_GEMM_INTERNAL_H
 #define NNLITE_GEMM_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define GEMM_ALIGN 64       /* pack buffers and slivers: one cache line */
@@ -32,6 +33,11 @@ struct nl_dkernel {
     int64_t mc, kc, nc;
     nl_dukr_fn ukr;
 };
+
+/* gemm.c: malloc aligned to GEMM_ALIGN (micro-kernels load packed slivers
+ * with aligned loads), C99 only; free with nl_aligned_free (NULL is fine). */
+void *nl_aligned_malloc(size_t bytes);
+void nl_aligned_free(void *p);
 
 /* Instruction sets, best last. */
 enum nl_isa { NL_ISA_REF = 0, NL_ISA_AVX2 = 1, NL_ISA_AVX512 = 2, NL_ISA_COUNT = 3 };

@@ -10,8 +10,7 @@
  *   CHOSEN_KERNEL()         the kernel dispatch chose (cpu.c)
  *   REF_MR, REF_NR          tile of the reference micro-kernel
  *   REF_MC, REF_KC, REF_NC  cache blocks used with it
- * and with gemm_internal.h, gemm_min, gemm_round_up, gemm_malloc and
- * gemm_free from gemm.c in scope.
+ * and with gemm_internal.h, gemm_min and gemm_round_up from gemm.c in scope.
  *
  * Layout of the algorithm (BLIS / Goto):
  *   for jc over n in steps of NC:        B panel  KC x NC  -> L3
@@ -252,7 +251,7 @@ static int L(gemm_blocked)(const KERN *kd, int trans_a, int trans_b,
     T *ap, *bp;
 
     /* One allocation per call (no static scratch), freed before returning. */
-    ap = (T *)gemm_malloc((size_t)(a_len + b_len) * sizeof(T));
+    ap = (T *)nl_aligned_malloc((size_t)(a_len + b_len) * sizeof(T));
     if (ap == NULL)
         return NL_ENOMEM;
     bp = ap + a_len;
@@ -282,7 +281,7 @@ static int L(gemm_blocked)(const KERN *kd, int trans_a, int trans_b,
         }
     }
 
-    gemm_free(ap);
+    nl_aligned_free(ap);
     return NL_OK;
 }
 

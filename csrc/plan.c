@@ -868,6 +868,15 @@ static int step_forward(nl_splan *p, const struct nl_train_config *cfg, const fl
     return NL_OK;
 }
 
+/* Whether every one of the count row numbers lies in [0, n). */
+static int rows_in_range(const int64_t *rows, int64_t count, int64_t n)
+{
+    for (int64_t i = 0; i < count; i++)
+        if (rows[i] < 0 || rows[i] >= n)
+            return 0;
+    return 1;
+}
+
 /* What every training call checks and prepares: targets, weights, gradient buffers. */
 static int ready_to_train(nl_splan *p, const struct nl_train_config *cfg, const float *t,
                           int64_t ldt, const int64_t *labels, int64_t n)
@@ -909,10 +918,8 @@ int nl_splan_train(nl_splan *p, const struct nl_train_config *cfg,
         int st;
         if (b <= 0)
             break;
-        if (index)     /* gather() reads rows index[lo ..]: each must lie in [0, n) */
-            for (int64_t i = lo; i < lo + b; i++)
-                if (index[i] < 0 || index[i] >= n)
-                    return NL_ERANGE;
+        if (index && !rows_in_range(index + lo, b, n))     /* gather() reads them */
+            return NL_ERANGE;
         st = step_forward(p, cfg, x, ldx, t, ldt, labels, index, lo, b, keys, sums,
                           &in, &ld_in);
         if (st != NL_OK)
@@ -968,9 +975,8 @@ int nl_splan_gradients(nl_splan *p, const struct nl_train_config *cfg,
     st = ready_to_train(p, cfg, t, ldt, labels, n);
     if (st != NL_OK)
         return st;
-    for (int64_t i = 0; i < b; i++)
-        if (rows[i] < 0 || rows[i] >= n)
-            return NL_ERANGE;
+    if (!rows_in_range(rows, b, n))
+        return NL_ERANGE;
     if (b == 0) {       /* an empty shard adds nothing */
         memset(grad, 0, (size_t)nl_splan_gradient_size(p) * sizeof(float));
         return NL_OK;

@@ -46,28 +46,6 @@ typedef struct nl_dkernel d_rnn_kern;
 static const struct nl_skernel *s_rnn_kernel(void) { return nl_gemm_skernel(); }
 static const struct nl_dkernel *d_rnn_kernel(void) { return nl_gemm_dkernel(); }
 
-/* malloc aligned to GEMM_ALIGN (the micro-kernels load packed B with aligned
- * loads), C99 only as gemm.c does: the raw pointer sits just before. */
-static void *rnn_aligned_malloc(size_t bytes)
-{
-    unsigned char *raw, *p;
-    if (bytes > SIZE_MAX - GEMM_ALIGN - sizeof(void *))
-        return NULL;
-    raw = (unsigned char *)malloc(bytes + GEMM_ALIGN + sizeof(void *));
-    if (raw == NULL)
-        return NULL;
-    p = raw + sizeof(void *);
-    p += (GEMM_ALIGN - (uintptr_t)p % GEMM_ALIGN) % GEMM_ALIGN;
-    ((void **)p)[-1] = raw;
-    return p;
-}
-
-static void rnn_aligned_free(void *p)
-{
-    if (p != NULL)
-        free(((void **)p)[-1]);
-}
-
 #define NL_TEMPLATE "rnn_tmpl.h"
 #include "instantiate.h"
 

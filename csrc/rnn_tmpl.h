@@ -237,7 +237,7 @@ static int L(seq_setup)(struct L(rnn) *c, int backward)
             (double)nslw * (double)c->psw;
     if (elems > (double)RNN_MAX_ELEMS)
         return NL_ENOMEM;
-    c->bp = (T *)rnn_aligned_malloc((size_t)elems * sizeof(T));
+    c->bp = (T *)nl_aligned_malloc((size_t)elems * sizeof(T));
     if (c->bp == NULL)
         return NL_ENOMEM;
     c->bw = c->bp + nsl * c->psb;
@@ -613,7 +613,7 @@ int NL(rnn_forward)(int cell, int act, int ract, int flags, int64_t b, int64_t t
             c.tasks = L(seq_tasks)(&c);
             L(run)(&c, L(seq_forward_task));
         }
-        rnn_aligned_free(c.bp);
+        nl_aligned_free(c.bp);
     }
     for (int64_t s = 0; s < t && st == NL_OK && !seq; s++) {
         c.s = s;
@@ -915,7 +915,7 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
             c.tasks = L(seq_tasks)(&c);
             L(run)(&c, L(seq_backward_task));
         }
-        rnn_aligned_free(c.bp);
+        nl_aligned_free(c.bp);
     }
     for (int64_t s = t - 1; s >= 0 && st == NL_OK && !seq; s--) {
         const T *ds;
