@@ -8,6 +8,7 @@ aligned C-contiguous array first (`_in`, `_in_rows`); arrays C writes in place
 are never copied, so an unaligned one is refused (`_out`). The rest of nnlite
 calls these functions and never sees `ffi` or `lib`.
 """
+import math
 import os
 import sys
 import threading
@@ -1021,12 +1022,16 @@ class Plan:
             raise ValueError("Plan: rows must be an int64 array of at most %d rows"
                              % self.max_batch)
         rows = _int_in(rows)
+        scale = float(scale)
+        if not (math.isfinite(scale) and scale >= 0):
+            raise ValueError("Plan.gradients: scale must be a finite number >= 0. Received: %r"
+                             % (scale,))
         gp = self._gradient_buffer(grad)
         with self._lock:
             sums = self._start_sums(start)
             status = lib.nl_splan_gradients(self._plan, self._cfg, _ptr(_F32, x), ldx, tp, ldt,
                                             lp, ffi.from_buffer("int64_t[]", rows), n,
-                                            len(rows), float(scale), gp, sums)
+                                            len(rows), scale, gp, sums)
             result = [sums[0], sums[1], sums[2], sums[3]]
         if status == lib.NL_ERANGE:
             raise ValueError("Plan.gradients: rows must lie in [0, %d). Received values from "

@@ -112,6 +112,23 @@ def _freeze_then_fit_bad(m):
         m.layers[0].trainable = True
 
 
+def _data_parallel(run):
+    """`run` (a `_fit`/`_evaluate` case) under a one-process DataParallel:
+    the sharded step and its packed gradients take the bad batch."""
+    def call(m):
+        distribution.set_distribution(distribution.DataParallel())
+        try:
+            return run(m)
+        finally:
+            distribution.set_distribution(None)
+    return call
+
+
+def _recompile(**kw):
+    return lambda m: m.compile(optimizer=m.optimizer, loss="sparse_categorical_crossentropy",
+                               **kw)
+
+
 def _set_weights(change):
     def run(m):
         weights = [w.copy() for w in m.get_weights()]
@@ -493,6 +510,19 @@ MODEL_CASES = [
     ("random-flip-wrong-rank", _alone(lambda: layers.RandomFlip()(np.ones((4, 4), np.float32))),
      ValueError, r"rank 3"),
     ("lambda-not-callable", _alone(lambda: layers.Lambda(3)), TypeError, r"callable.*3"),
+    ("data-parallel-fit-nan-x", _data_parallel(_fit(x=_with(X, (3, 1), BAD))), ValueError,
+     r"NaN"),
+    ("data-parallel-fit-label-range", _data_parallel(_fit(y=_with(Y, 5, K))), ValueError,
+     r"\[0, 3\)"),
+    ("data-parallel-fit-nan-weight", _data_parallel(_fit(sample_weight=_with(
+        np.ones(N, np.float32), 2, BAD))), ValueError, r"sample_weight|NaN"),
+    ("data-parallel-evaluate-label-range", _data_parallel(_evaluate(y=_with(Y, 5, K))),
+     ValueError, r"\[0, 3\)"),
+    ("weighted-metrics-unknown", _recompile(weighted_metrics=["accuracyy"]), ValueError,
+     r"accuracyy"),
+    ("weighted-metrics-dict-unknown-output", _recompile(weighted_metrics={"nope": ["mae"]}),
+     ValueError, r"nope"),
+    ("weighted-metrics-number", _recompile(weighted_metrics=[3]), ValueError, r"3"),
     ("data-parallel-devices-int", _alone(lambda: distribution.DataParallel(devices=5)),
      TypeError, r"devices=5"),
     ("set-distribution-string", _alone(lambda: distribution.set_distribution("x")), TypeError,
