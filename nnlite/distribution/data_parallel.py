@@ -9,6 +9,7 @@ import numpy as np
 from nnlite.distribution import distribution_lib
 from nnlite.distribution.flat_buffer import FlatBuffer
 from nnlite.distribution.self_comm import SelfComm
+from nnlite.distribution.step_reducer import StepReducer
 
 
 def shard_bounds(n, num_shards, index):
@@ -189,13 +190,22 @@ class DataParallel:
         self._comm.Allreduce(self._in_place, total, op=self._sum)
         return total.tolist()
 
+    def training_step(self, local_rows, global_rows):
+        """A `with` block around one training step's forward and backward
+        passes, this rank holding `local_rows` of the global batch's
+        `global_rows`: inside it BatchNormalization normalizes with the
+        global batch's statistics (as Keras's DataParallel on JAX, where the
+        batch is one sharded array), summed over the ranks."""
+        return distribution_lib.stepping(StepReducer(self._comm, self._in_place, self._sum,
+                                                     local_rows, global_rows))
+
     def shard(self, *arrays):
         """This rank's rows of a global batch: each of `arrays` (`None` stays
         `None`) sliced to `shard_bounds(len(arrays[0]), ...)`."""
         lo, hi = self.shard_range(len(arrays[0]))
         return tuple(None if a is None else a[lo:hi] for a in arrays)
 
-    def reduce_step(self, grads, variables, metrics, local_rows, global_rows, averaged=()):
+    def reduce_step(self, grads, variables, metrics, local_rows, global_rows):
         """The global batch's gradients from this rank's `grads` (arrays, or
         `None` for an unconnected variable or an empty shard).
 
@@ -203,18 +213,12 @@ class DataParallel:
         variable (whether it has a gradient) and the state of `metrics` into
         one flat buffer, sums it over the ranks with one in-place
         `Allreduce`, and returns the summed gradients (`None` where no rank
-        had one). The summed metric state is kept for `global_metrics`.
-        Each variable of `averaged` (BatchNormalization's moving statistics,
-        which each rank updated from its shard) travels in the same buffer
-        and is set to its average weighted by shard size, so it stays the
-        same on every rank (for a moving mean: the update by the global
-        batch's mean)."""
+        had one). The summed metric state is kept for `global_metrics`."""
         states = [m.additive_state() for m in metrics]
         counts = [len(st) for st in states]
         flat_states = [a for st in states for a in st]
-        averaged = list(averaged)
         shapes = [tuple(v.shape) for v in variables] + [(len(variables),)] \
-            + [tuple(v.shape) for v in averaged] + [a.shape for a in flat_states]
+            + [a.shape for a in flat_states]
         dtype = np.result_type(*[v.value.dtype for v in variables])
         flat = self._step_buffer
         if flat is None or flat.shapes != shapes or flat.buffer.dtype != dtype:
@@ -222,14 +226,11 @@ class DataParallel:
         n = len(variables)
         scale = local_rows / float(global_rows)
         flags = np.array([g is not None for g in grads], dtype=dtype)
-        k = len(averaged)
-        flat.pack(list(grads) + [flags] + [v.value for v in averaged] + flat_states,
-                  scales=[scale] * n + [1] + [scale] * k + [1] * len(flat_states))
+        flat.pack(list(grads) + [flags] + flat_states,
+                  scales=[scale] * n + [1] + [1] * len(flat_states))
         self._comm.Allreduce(self._in_place, flat.buffer, op=self._sum)
         out = flat.unpack()
-        for v, value in zip(averaged, out[n + 1:n + 1 + k]):
-            v.value[...] = value
-        reduced, at = [], n + 1 + k
+        reduced, at = [], n + 1
         for count in counts:
             reduced.append(out[at:at + count])
             at += count

@@ -5,11 +5,12 @@ A "device" is one MPI process (`"cpu:<rank>"`). mpi4py is imported on first
 use only, so `import nnlite` and single-process training never need it; with
 no mpi4py the one process is the whole world.
 """
+import contextlib
 import os
 
 from nnlite.distribution.self_comm import SelfComm
 
-_state = {"distribution": None, "comm": None}
+_state = {"distribution": None, "comm": None, "step": None}
 
 
 def mpi_module():
@@ -96,6 +97,23 @@ def distribution():
     """The current global distribution, or `None`, as
     `keras.distribution.distribution`."""
     return _state["distribution"]
+
+
+def step_reducer():
+    """The `StepReducer` of the data-parallel training step running now, or
+    `None` outside one: layers whose training statistics span the batch
+    (BatchNormalization) sum them over the ranks through it."""
+    return _state["step"]
+
+
+@contextlib.contextmanager
+def stepping(reducer):
+    """Makes `reducer` the `step_reducer()` inside the block."""
+    previous, _state["step"] = _state["step"], reducer
+    try:
+        yield reducer
+    finally:
+        _state["step"] = previous
 
 
 def allreduce_in_place(buffer):

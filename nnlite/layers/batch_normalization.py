@@ -2,6 +2,7 @@
 import numpy as np
 
 from nnlite import _core, constraints, initializers, regularizers
+from nnlite.distribution import distribution_lib
 from nnlite.layers.layer import Layer
 from nnlite.ops import fused
 
@@ -127,10 +128,12 @@ class BatchNormalization(Layer):
         self._check_input(inputs)
         # frozen means inference mode, as in Keras 3
         batch_stats = bool(training) and self.trainable
+        # in a data-parallel training step: the global batch's statistics
+        reducer = distribution_lib.step_reducer() if batch_stats else None
         return fused.batch_norm(inputs, self.gamma if self.scale else None,
                                 self.beta if self.center else None, self.axis,
                                 self.moving_mean.value, self.moving_variance.value,
-                                self.epsilon, self.momentum, batch_stats)
+                                self.epsilon, self.momentum, batch_stats, reducer)
 
     def get_config(self):
         config = super().get_config()

@@ -108,6 +108,10 @@ class Layer:
         """The layers whose weights this one holds, in Keras's order."""
         return list(self.__dict__.get("_tracked", ()))
 
+    def _flatten_layers(self):
+        """This layer and every layer below it, each once (as Keras's)."""
+        return _all_layers(self)
+
     # -- weights -----------------------------------------------------------
     def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
                    autocast=True, regularizer=None, constraint=None, aggregation="none",

@@ -119,8 +119,11 @@ def dropout(x, key, rate, mask=None):
 # -- normalization -----------------------------------------------------------------
 @takes_needs
 def _batch_norm(x, gamma, beta, axis, moving_mean, moving_var, epsilon, momentum, training,
-                needs=(True, True, True)):
+                reducer, needs=(True, True, True)):
     x = _contig(x)
+    if training and reducer is not None:
+        return _batch_norm_global(x, gamma, beta, axis, moving_mean, moving_var, epsilon,
+                                  momentum, reducer, needs)
     y, mean, invstd = _core.batchnorm_forward(x, axis, gamma, beta, moving_mean, moving_var,
                                               epsilon, momentum, training=training)
 
@@ -133,11 +136,57 @@ def _batch_norm(x, gamma, beta, axis, moving_mean, moving_var, epsilon, momentum
     return y, backward
 
 
-def batch_norm(x, gamma, beta, axis, moving_mean, moving_var, epsilon, momentum, training):
+def _batch_norm_global(x, gamma, beta, axis, moving_mean, moving_var, epsilon, momentum,
+                       reducer, needs):
+    """Batch normalization of this rank's shard with the statistics of the
+    global batch (`reducer` sums over the ranks): mean, then the biased
+    variance, each one Allreduce; the C kernels normalize with them as
+    given. Backward, the two per-channel sums of the batch-statistics terms
+    (the shards' own, weighted as the ranks' losses are) are summed too, so
+    that the ranks' weighted gradients add up to the global batch's."""
+    axis = axis % x.ndim
+    axes = tuple(i for i in range(x.ndim) if i != axis)
+    shape = [1] * x.ndim
+    shape[axis] = -1
+    count = x.size // max(x.shape[axis], 1)
+    total, n = reducer.sum(np.sum(x, axis=axes, dtype=np.float64), count)
+    mean = total / n
+    (squares,) = reducer.sum(np.sum(np.square(x - mean.reshape(shape)), axis=axes))
+    var = squares / n
+    dtype = x.dtype.type
+    mean_t, var_t = mean.astype(x.dtype), var.astype(x.dtype)
+    y, mean_t, invstd = _core.batchnorm_forward(x, axis, gamma, beta, mean_t, var_t, epsilon,
+                                                momentum, training=False)
+    if moving_mean is not None and moving_var is not None:
+        # as the kernel's training pass does: moving * momentum + batch * (1 - momentum)
+        mom, rest = dtype(momentum), dtype(1.0 - momentum)
+        moving_mean[...] = moving_mean * mom + mean.astype(x.dtype) * rest
+        moving_var[...] = moving_var * mom + var.astype(x.dtype) * rest
+
+    def backward(dy):
+        dy = _contig(dy).astype(x.dtype, copy=False)
+        dx, dgamma, dbeta = _core.batchnorm_backward(x, axis, gamma, mean_t, invstd, dy,
+                                                     training=False, need_dx=needs[0])
+        if needs[0]:
+            sum_dy, sum_dy_xhat = reducer.sum(dbeta, dgamma, weighted=True)
+            scale = (1.0 if gamma is None else gamma.astype(np.float64)) \
+                * invstd.astype(np.float64) / count
+            xhat = (x - mean_t.reshape(shape)) * invstd.reshape(shape)
+            dx -= ((scale * sum_dy).reshape(shape)
+                   + xhat * (scale * sum_dy_xhat).reshape(shape)).astype(x.dtype)
+        return (dx, dgamma if gamma is not None and needs[1] else None,
+                dbeta if beta is not None and needs[2] else None)
+    return y, backward
+
+
+def batch_norm(x, gamma, beta, axis, moving_mean, moving_var, epsilon, momentum, training,
+               reducer=None):
     """Batch normalization along `axis`; in training the batch statistics are
-    used and the moving ones (arrays, updated in place) move towards them."""
+    used and the moving ones (arrays, updated in place) move towards them.
+    With a `reducer` (a data-parallel step's `StepReducer`) the statistics
+    are the global batch's, summed over the ranks."""
     return apply("batch_norm", _batch_norm, (x, gamma, beta), axis, moving_mean, moving_var,
-                 epsilon, momentum, training)
+                 epsilon, momentum, training, reducer)
 
 
 @takes_needs

@@ -10,6 +10,7 @@ step: `_train_step` takes this rank's shard of the batch and sums the
 gradients over the ranks (`DataParallel.reduce_step`) before the optimizer
 sees them.
 """
+import contextlib
 import functools
 import time
 import warnings
@@ -365,33 +366,54 @@ class Trainer:
         float(self.optimizer.learning_rate)
         dist = self._distribution      # data parallel: this rank's shard of the batch
         rows = len(x)
+        step = contextlib.nullcontext()
         if dist is not None:
+            self._check_shards(dist, rows)
             x, y, sample_weight = dist.shard(x, y, sample_weight)
+            # BatchNormalization inside: the global batch's statistics
+            step = dist.training_step(len(x), rows)
         tape = None
-        if dist is None or len(x):      # a global batch smaller than the ranks leaves some empty
-            with Tape() as tape:
-                y_pred = self(data_utils.model_inputs(x), training=True)
-                self._resolve_for(y, y_pred)
-                loss, reported, parts = self._losses_and_report(y, y_pred, sample_weight)
-            # metrics first: a metric that refuses the batch leaves the weights as they were
-            self._update_metrics((reported, parts), y, y_pred, sample_weight, len(x))
-        if self._train_variables is None:
-            self._train_variables = self.trainable_weights
-            self.optimizer.build_for(self._train_variables)
-        variables = self._train_variables
-        grads = tape.gradient(loss, variables) if tape is not None and variables \
-            else [None] * len(variables)
+        with step:
+            if dist is None or len(x):      # a global batch smaller than the ranks leaves some empty
+                with Tape() as tape:
+                    y_pred = self(data_utils.model_inputs(x), training=True)
+                    self._resolve_for(y, y_pred)
+                    loss, reported, parts = self._losses_and_report(y, y_pred, sample_weight)
+                # metrics first: a metric that refuses the batch leaves the weights as they were
+                self._update_metrics((reported, parts), y, y_pred, sample_weight, len(x))
+            if self._train_variables is None:
+                self._train_variables = self.trainable_weights
+                self.optimizer.build_for(self._train_variables)
+            variables = self._train_variables
+            grads = tape.gradient(loss, variables) if tape is not None and variables \
+                else [None] * len(variables)
         if dist is not None:
-            # the global batch's gradients, weighted by shard size and summed
-            # over the ranks with the metrics' state and BatchNormalization's
-            # moving statistics (averaged, so every rank keeps the same ones)
-            moving = [v for v in self.non_trainable_weights
-                      if v.name in ("moving_mean", "moving_variance")]
-            grads = dist.reduce_step(grads, variables, self.metrics, len(x), rows, moving)
+            # the global batch's gradients, weighted by shard size, summed over
+            # the ranks with the metrics' state
+            grads = dist.reduce_step(grads, variables, self.metrics, len(x), rows)
         if variables:
             self.optimizer.apply(grads, variables)
         else:   # as Keras: the step still runs and reports, nothing is updated
             warnings.warn("The model does not have any trainable weights.", stacklevel=2)
+
+    def _check_shards(self, dist, rows):
+        """A global batch of `rows` leaves some ranks no rows when there are
+        more ranks than rows: refused (alike on every rank, so none waits)
+        for a model whose training statistics span the batch, which every
+        rank must compute together."""
+        if rows >= dist.num_processes:
+            return
+        spans = [layer.name for layer in self._flatten_layers()
+                 if getattr(layer, "uses_batch_statistics", False) and layer.trainable]
+        if spans:
+            error = ValueError(
+                "DataParallel: a global batch of %d rows cannot be split over %d processes "
+                "for a model with %s, which normalizes over the global batch. Use a "
+                "batch_size and a number of samples that leave every process rows (the "
+                "last batch has len(x) %% batch_size rows)."
+                % (rows, dist.num_processes, ", ".join(spans)))
+            error.nnlite_all_ranks = True
+            raise error
 
     def _test_step(self, x, y, sample_weight=None):
         y_pred = self._infer_tensor(x)

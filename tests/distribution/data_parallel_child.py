@@ -5,7 +5,9 @@ MODE is `train` (every run of the workload, then fit with validation data,
 evaluate and predict; rank 0 saves the weights and
 histories to OUT, an .npz), `fault` (rank 1 raises during the first epoch) or
 `horovod` (nnlite.distribution.horovod; rank 0 saves to OUT), `bn`
-(BatchNormalization; every rank saves its weights to OUT.<rank>.npz),
+(the BatchNormalization runs of `bn_runs`; every rank saves its weights to
+OUT.<rank>.npz),
+`bn-small-batch` (a last global batch of 1 row with BatchNormalization),
 `die` (rank 1 exits at once, as a crash would) or `mismatch` (rank 1 builds
 a wider hidden layer).
 """
@@ -15,7 +17,7 @@ import sys
 import numpy as np
 
 import nnlite
-from data_parallel_workload import (configs, train, train_and_infer, train_bn,
+from data_parallel_workload import (bn_runs, configs, data, train, train_and_infer, train_bn,
                                     train_horovod_style)
 
 
@@ -57,9 +59,17 @@ def main(mode, out):
                      **{k: np.asarray(v) for k, v in history.items()})
     elif mode == "bn":
         saved = {}
-        for lr in (0.0, 0.05):
-            saved.update({"lr%g/w%d" % (lr, i): np.asarray(v) for i, v in enumerate(train_bn(lr))})
+        for name, args in bn_runs().items():
+            saved.update({"%s/w%d" % (name, i): np.asarray(v)
+                          for i, v in enumerate(train_bn(*args))})
         np.savez("%s.%d.npz" % (out, dist.rank), **saved)
+    elif mode == "bn-small-batch":     # 40 rows in batches of 13: the last has 1 row
+        x, y, _ = data()
+        model = nnlite.Sequential([nnlite.layers.Input((5,)),
+                                   nnlite.layers.BatchNormalization(),
+                                   nnlite.layers.Dense(3, activation="softmax")])
+        model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+        model.fit(x, y, batch_size=13, epochs=1, verbose=0)
     elif mode in ("fault", "die"):
         x, y = np.zeros((40, 5), "float32"), np.zeros(40, "int64")
         model = nnlite.Sequential([nnlite.layers.Input((5,)), nnlite.layers.Dense(3)])

@@ -46,18 +46,28 @@ def train(name, hidden=8):
     return model.get_weights(), history.history
 
 
-def train_bn(learning_rate):
-    """A model with BatchNormalization (momentum 0.5) trained by SGD; returns
-    its weights (the moving statistics last)."""
+def train_bn(learning_rate, conv=False):
+    """A model with BatchNormalization (momentum 0.5) trained by SGD: after
+    a Dense layer, or with `conv` after a Conv2D (statistics over batch,
+    height and width); returns its weights (the moving statistics last)."""
     nnlite.utils.set_random_seed(3)
     x, y, _ = data()
-    model = nnlite.Sequential([layers.Input((5,)), layers.Dense(6),
-                               layers.BatchNormalization(momentum=0.5),
-                               layers.Dense(3, activation="softmax")])
+    if conv:
+        x = np.resize(x, (len(x), 4, 4, 2)) * np.linspace(0.5, 2.0, 32).reshape(1, 4, 4, 2)
+        stack = [layers.Input((4, 4, 2)), layers.Conv2D(3, 3),
+                 layers.BatchNormalization(momentum=0.5), layers.Flatten()]
+    else:
+        stack = [layers.Input((5,)), layers.Dense(6), layers.BatchNormalization(momentum=0.5)]
+    model = nnlite.Sequential(stack + [layers.Dense(3, activation="softmax")])
     model.compile(optimizer=optimizers.SGD(learning_rate),
                   loss="sparse_categorical_crossentropy")
-    model.fit(x, y, batch_size=GLOBAL_BATCH, epochs=2, verbose=0)
+    model.fit(x.astype("float32"), y, batch_size=GLOBAL_BATCH, epochs=2, verbose=0)
     return model.trainable_weights + model.non_trainable_weights
+
+
+def bn_runs():
+    """name -> the arguments of `train_bn` of every run the tests compare."""
+    return {"lr0": (0.0,), "lr0.05": (0.05,), "conv": (0.05, True)}
 
 
 def train_horovod_style(rank=0, size=1):

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import nnlite
-from data_parallel_workload import (configs, train, train_and_infer, train_bn,
+from data_parallel_workload import (bn_runs, configs, train, train_and_infer, train_bn,
                                     train_horovod_style)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -97,20 +97,28 @@ def test_horovod_style_training_matches_one_process(ranks, tmp_path):
         np.testing.assert_allclose(saved[key], values, rtol=1e-5, err_msg=key)
 
 
-def test_batch_normalization_statistics_stay_the_same_on_every_rank(tmp_path):
-    # each rank normalizes its shard with the shard's statistics; the moving
-    # statistics are averaged by shard size, so with a learning rate of 0 the
-    # moving mean is the one process's (the global batches' means)
-    run = _launch(2, "bn", tmp_path / "bn")
+@pytest.mark.parametrize("ranks", [2, 3])
+def test_batch_normalization_uses_the_global_batch_statistics(ranks, tmp_path):
+    # as Keras's DataParallel on JAX: every rank normalizes its shard with the
+    # global batch's mean and variance, so N ranks train (weights and moving
+    # statistics) as one process does on the same global batches
+    run = _launch(ranks, "bn", tmp_path / "bn")
     assert run.returncode == 0, run.stdout + run.stderr
-    ranks = [np.load(tmp_path / ("bn.%d.npz" % r)) for r in range(2)]
-    for key in ranks[0].files:
-        np.testing.assert_allclose(ranks[1][key], ranks[0][key], rtol=1e-6, atol=1e-7,
-                                   err_msg=key)
-    one = [np.asarray(v) for v in train_bn(0.0)]
-    moving_mean = len(one) - 2
-    np.testing.assert_allclose(ranks[0]["lr0/w%d" % moving_mean], one[moving_mean],
-                               rtol=1e-5, atol=1e-6)
+    saved = [np.load(tmp_path / ("bn.%d.npz" % r)) for r in range(ranks)]
+    for name, args in bn_runs().items():
+        for i, w in enumerate(train_bn(*args)):
+            for r in range(ranks):
+                np.testing.assert_allclose(saved[r]["%s/w%d" % (name, i)], np.asarray(w),
+                                           rtol=1e-5, atol=1e-6,
+                                           err_msg="%s weight %d, rank %d of %d"
+                                           % (name, i, r, ranks))
+
+
+def test_a_global_batch_smaller_than_the_ranks_is_refused_with_batch_normalization():
+    run = _launch(2, "bn-small-batch", timeout=60)
+    assert run.returncode != 0
+    assert "a global batch of 1 rows cannot be split over 2 processes" in run.stderr, \
+        run.stderr
 
 
 def test_a_rank_that_raises_stops_every_rank_naming_it():

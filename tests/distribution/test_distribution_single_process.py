@@ -13,7 +13,8 @@ from nnlite.distribution import distribution_lib
 from nnlite.distribution.data_parallel import DataParallel, shard_bounds
 from nnlite.distribution.flat_buffer import FlatBuffer
 from nnlite.distribution.self_comm import SelfComm
-from data_parallel_workload import train
+from nnlite.distribution.step_reducer import StepReducer
+from data_parallel_workload import bn_runs, train, train_bn
 
 
 class _PeerComm(SelfComm):
@@ -90,6 +91,33 @@ def test_fit_under_one_process_data_parallel_matches_plain_fit(one_process):
         np.testing.assert_allclose(w, e, rtol=1e-5, atol=1e-7)
     for key in expected_history:
         np.testing.assert_allclose(history[key], expected_history[key], rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", sorted(bn_runs()))
+def test_global_batch_normalization_in_one_process_matches_plain_fit(one_process, name):
+    # the data-parallel step's BatchNormalization (statistics summed through
+    # the step's reducer, the batch-statistics terms of backward too) against
+    # the fused kernel's own training pass
+    expected = [np.asarray(w) for w in train_bn(*bn_runs()[name])]
+    nnlite.distribution.set_distribution(nnlite.distribution.DataParallel())
+    for w, e in zip(train_bn(*bn_runs()[name]), expected):
+        np.testing.assert_allclose(np.asarray(w), e, rtol=1e-5, atol=1e-6)
+
+
+def test_step_reducer_sums_in_one_call_keeping_shapes():
+    reducer = StepReducer(SelfComm(), None, None, local_rows=3, global_rows=12)
+    a, b = reducer.sum(np.ones((2, 3), np.float32), 5)
+    assert a.shape == (2, 3) and a.dtype == np.float64 and b.shape == () and b == 5
+    (w,) = reducer.sum(np.array([4.0, 8.0]), weighted=True)
+    np.testing.assert_array_equal(w, [1.0, 2.0])
+
+
+def test_batch_normalization_outside_a_step_has_no_reducer(one_process):
+    nnlite.distribution.set_distribution(nnlite.distribution.DataParallel())
+    assert distribution_lib.step_reducer() is None
+    with nnlite.distribution.distribution().training_step(3, 12) as reducer:
+        assert distribution_lib.step_reducer() is reducer and reducer.weight == 0.25
+    assert distribution_lib.step_reducer() is None
 
 
 def test_other_ranks_drop_the_writing_callbacks(tmp_path):
