@@ -93,6 +93,7 @@ struct L(conv_job) {
     const T *x, *k, *bias, *dz;
     const struct nl_sconv_ukr *u;        /* AVX-512 float32 indirect path, else NULL */
     const T *bp;                         /* its B, packed once */
+    const void *cols;                    /* input gradient: its column ranges */
     int act;
     T act_alpha;
     T *z, *y, *dx, *part;
@@ -130,6 +131,7 @@ static int L(conv_setup)(struct L(conv_job) *j, int64_t n, int64_t h, int64_t w,
     j->z = j->y = j->dx = j->part = NULL;
     j->u = NULL;
     j->bp = NULL;
+    j->cols = NULL;
     j->act = -1;
     j->act_alpha = 0;
     return NL_OK;
@@ -620,15 +622,41 @@ static int L(ind_forward)(struct L(conv_job) *j)
 
 /* Input gradient: col(dX) of one image's rows = dZ rows . K^T (A = the rows
  * of dZ as they lie, one tap of fg values), then col2im, images split over
- * the tasks as on the GEMM path. */
+ * the tasks as on the GEMM path. The kdim columns of col are cut into two
+ * ranges, each with its own tile and packed B: the 6 x 64 tile over whole
+ * slivers of 64 and the 12 x 32 one over a tail of at most 32 (kdim =
+ * 9 * 32 = 288 would otherwise run all in 12 x 32, whose two vectors a row
+ * need a broadcast for every two FMAs). Every element of col is one FMA
+ * chain over fg from zero whatever its tile, so the cut changes no result. */
+struct L(ind_cols) {
+    const struct nl_sconv_ukr *u;
+    int64_t c0, ncols;          /* columns c0 .. c0 + ncols of col */
+    const T *bp;                /* groups x slivers x fg x nr */
+};
+
+/* The ranges for kdim columns (the second empty when ncols == 0). */
+static void L(ind_bwd_cols)(int64_t kdim, struct L(ind_cols) *r)
+{
+    const int64_t whole = kdim / 64 * 64;
+    r[0].u = &nl_sconv_ukr_6x64;
+    r[0].c0 = 0;
+    r[0].ncols = whole;
+    r[1].u = kdim - whole <= 32 ? &nl_sconv_ukr_12x32 : &nl_sconv_ukr_6x64;
+    r[1].c0 = whole;
+    r[1].ncols = kdim - whole;
+    r[0].bp = r[1].bp = NULL;
+}
+
+/* Output rows per block of the input gradient (a multiple of 6 and 12). */
+#define CONV_IND_BWD_ROWS 120
+
 static void L(ind_bwd_input_task)(void *arg, int t)
 {
     struct L(conv_job) *j = (struct L(conv_job) *)arg;
     const struct nl_geom *g = &j->g;
-    const int mr = j->u->mr, nr = j->u->nr;
-    const L(ind_fn) fn = (L(ind_fn))j->u->ind;
+    const struct L(ind_cols) *ranges = (const struct L(ind_cols) *)j->cols;
     const int64_t p = g->oh * g->ow, img_len = g->h * g->w * g->c, kdim = j->kdim;
-    const int64_t nsl = (kdim + nr - 1) / nr, mb = p < j->mb ? p : j->mb;
+    const int64_t mb = p < CONV_IND_BWD_ROWS ? p : CONV_IND_BWD_ROWS;
     int64_t lo, hi;
     T *col = NULL;
     T tile[NL_CONV_UKR_MR_MAX * NL_CONV_UKR_NR_MAX];
@@ -649,23 +677,30 @@ static void L(ind_bwd_input_task)(void *arg, int t)
         for (int64_t b0 = 0; b0 < p; b0 += mb) {
             const int64_t r0 = img * p + b0, rows = p - b0 < mb ? p - b0 : mb;
             for (int64_t gi = 0; gi < j->groups; gi++) {
-                /* one sliver of B (fg x nr, in L1) over all the block's rows */
-                for (int64_t sl = 0; sl < nsl; sl++) {
-                    const int64_t cols = kdim - sl * nr < nr ? kdim - sl * nr : nr;
-                    const T *bs = j->bp + (gi * nsl + sl) * j->fg * nr;
-                    for (int64_t i0 = 0; i0 < rows; i0 += mr) {
-                        const int64_t valid = rows - i0 < mr ? rows - i0 : mr;
-                        const T *ap[NL_CONV_UKR_MR_MAX];
-                        for (int i = 0; i < mr; i++)
-                            ap[i] = j->dz + (r0 + i0 + (i < valid ? i : 0)) * j->f + gi * j->fg;
-                        T *dst = col + i0 * kdim + sl * nr;
-                        if (valid == mr && cols == nr) {
-                            fn(1, j->fg, ap, bs, dst, kdim, NULL, NULL, 1);
-                        } else {
-                            fn(1, j->fg, ap, bs, tile, nr, NULL, NULL, 1);
-                            for (int64_t i = 0; i < valid; i++)
-                                for (int64_t e = 0; e < cols; e++)
-                                    dst[i * kdim + e] = tile[i * nr + e];
+                for (int rg = 0; rg < 2; rg++) {
+                    const struct L(ind_cols) *cr = &ranges[rg];
+                    const int mr = cr->u->mr, nr = cr->u->nr;
+                    const L(ind_fn) fn = (L(ind_fn))cr->u->ind;
+                    const int64_t nsl = (cr->ncols + nr - 1) / nr;
+                    /* one sliver of B (fg x nr, in L1) over all the block's rows */
+                    for (int64_t sl = 0; sl < nsl; sl++) {
+                        const int64_t cols = cr->ncols - sl * nr < nr ? cr->ncols - sl * nr : nr;
+                        const T *bs = cr->bp + (gi * nsl + sl) * j->fg * nr;
+                        for (int64_t i0 = 0; i0 < rows; i0 += mr) {
+                            const int64_t valid = rows - i0 < mr ? rows - i0 : mr;
+                            const T *ap[NL_CONV_UKR_MR_MAX];
+                            T *dst = col + i0 * kdim + cr->c0 + sl * nr;
+                            for (int i = 0; i < mr; i++)
+                                ap[i] = j->dz + (r0 + i0 + (i < valid ? i : 0)) * j->f
+                                        + gi * j->fg;
+                            if (valid == mr && cols == nr) {
+                                fn(1, j->fg, ap, bs, dst, kdim, NULL, NULL, 1);
+                            } else {
+                                fn(1, j->fg, ap, bs, tile, nr, NULL, NULL, 1);
+                                for (int64_t i = 0; i < valid; i++)
+                                    for (int64_t e = 0; e < cols; e++)
+                                        dst[i * kdim + e] = tile[i * nr + e];
+                            }
                         }
                     }
                 }
@@ -678,22 +713,32 @@ static void L(ind_bwd_input_task)(void *arg, int t)
 
 static int L(ind_backward_input)(struct L(conv_job) *j)
 {
-    const struct nl_sconv_ukr *u = L(ukr_for)(j->kdim);
-    int64_t nsl;
+    struct L(ind_cols) ranges[2];
+    int64_t len[2];
     void *raw;
     T *bp;
     int st;
-    if (!u)
+    if (!L(ukr_for)(64))
         return CONV_NOT_FAST;
-    nsl = (j->kdim + u->nr - 1) / u->nr;
-    bp = L(alloc_aligned)(j->groups * nsl * j->fg * u->nr, &raw);
+    L(ind_bwd_cols)(j->kdim, ranges);
+    for (int rg = 0; rg < 2; rg++) {
+        const int nr = ranges[rg].u->nr;
+        len[rg] = j->groups * ((ranges[rg].ncols + nr - 1) / nr) * j->fg * nr;
+    }
+    bp = L(alloc_aligned)(len[0] + len[1], &raw);
     if (!bp)
         return NL_ENOMEM;
-    for (int64_t gi = 0; gi < j->groups; gi++)
-        L(ind_pack_b)(1, j->fg, j->kdim, j->k + gi * j->fg, j->f, u->nr,
-                      bp + gi * nsl * j->fg * u->nr);
-    j->u = u;
-    j->bp = bp;
+    ranges[0].bp = bp;
+    ranges[1].bp = bp + len[0];   /* len[0] is a multiple of 64 elements: still aligned */
+    for (int rg = 0; rg < 2; rg++) {
+        const struct L(ind_cols) *cr = &ranges[rg];
+        const int nr = cr->u->nr;
+        const int64_t nsl = (cr->ncols + nr - 1) / nr;
+        for (int64_t gi = 0; gi < j->groups && cr->ncols > 0; gi++)
+            L(ind_pack_b)(1, j->fg, cr->ncols, j->k + gi * j->fg + cr->c0 * j->f, j->f, nr,
+                          (T *)cr->bp + gi * nsl * j->fg * nr);
+    }
+    j->cols = ranges;
     j->tasks = geom_tasks((double)j->rows * (double)j->kdim * (double)j->f, j->g.n);
     st = L(conv_run)(j, L(ind_bwd_input_task));
     free(raw);

@@ -551,13 +551,18 @@ int nl_dmaxpool2d_backward(int64_t n, int64_t h, int64_t w, int64_t c, int64_t k
 /* Max pooling with disjoint windows (strides >= pool, pool area <= 255)
  * recording in idx (n, oh, ow, c) each window's chosen tap (ky * kw + kx of
  * its first largest element, -1 for none; in x's type); backward from idx and dy alone
- * gives the dx of nl_?maxpool2d_backward bit for bit. NL_EINVAL otherwise. */
+ * gives the dx of nl_?maxpool2d_backward bit for bit. With relu_grad != 0 idx
+ * is -1 also where the max is not > 0, so backward gives that dx times
+ * [x > 0] (the gradient through a ReLU that made x, in its own pass for free).
+ * NL_EINVAL otherwise. */
 int nl_smaxpool2d_forward_idx(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh,
                               int64_t kw, int64_t sh, int64_t sw, int64_t pt, int64_t pb,
-                              int64_t pl, int64_t pr, const float *x, float *y, float *idx);
+                              int64_t pl, int64_t pr, int relu_grad, const float *x,
+                              float *y, float *idx);
 int nl_dmaxpool2d_forward_idx(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh,
                               int64_t kw, int64_t sh, int64_t sw, int64_t pt, int64_t pb,
-                              int64_t pl, int64_t pr, const double *x, double *y, double *idx);
+                              int64_t pl, int64_t pr, int relu_grad, const double *x,
+                              double *y, double *idx);
 int nl_smaxpool2d_backward_idx(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh,
                                int64_t kw, int64_t sh, int64_t sw, int64_t pt, int64_t pb,
                                int64_t pl, int64_t pr, const float *idx, const float *dy,

@@ -1620,10 +1620,12 @@ def max_pool_records(x_shape, pool_size, strides=None, padding=(0, 0, 0, 0)):
     return sh >= kh and sw >= kw and kh * kw <= 255
 
 
-def max_pool2d_forward_idx(x, pool_size, strides=None, padding=(0, 0, 0, 0)):
+def max_pool2d_forward_idx(x, pool_size, strides=None, padding=(0, 0, 0, 0), relu_grad=False):
     """max_pool2d_forward and, as an array like the output, each window's
     chosen tap (ky * kw + kx, -1 for none; for max_pool2d_backward_idx);
-    disjoint windows only."""
+    disjoint windows only. With `relu_grad`, -1 also where the max is not
+    > 0: the backward then gives dx times [x > 0], the gradient through the
+    ReLU that made x."""
     dtype = _nhwc("x", x)
     x = _in(x)
     geom, out_shape = _pool_geometry(x.shape, pool_size,
@@ -1631,7 +1633,8 @@ def max_pool2d_forward_idx(x, pool_size, strides=None, padding=(0, 0, 0, 0)):
     y = np.empty(out_shape, dtype=dtype)
     idx = np.empty(out_shape, dtype=dtype)
     if y.size:
-        _check(_fn(dtype, "maxpool2d_forward_idx")(*geom, _ptr(dtype, x), _ptr(dtype, y),
+        _check(_fn(dtype, "maxpool2d_forward_idx")(*geom, 1 if relu_grad else 0,
+                                                   _ptr(dtype, x), _ptr(dtype, y),
                                                    _ptr(dtype, idx)),
                "maxpool2d_forward_idx")
     return y, idx
