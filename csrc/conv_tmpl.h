@@ -83,6 +83,13 @@ NL_CLONES static void L(col2im)(const struct nl_geom *g, int64_t cg, int64_t c0,
     }
 }
 
+/* dx[i] = x[i] > 0 ? dx[i] : 0, the gradient through the ReLU that made x
+ * (as nl_activation_backward's ReLU, bit for bit). */
+NL_CLONES static void L(relu_mask)(int64_t len, const T *__restrict x, T *__restrict dx)
+{
+    for (int64_t i = 0; i < len; i++) dx[i] = x[i] > 0 ? dx[i] : (T)0;
+}
+
 /* ---- the shared job ------------------------------------------------------- */
 
 struct L(conv_job) {
@@ -94,6 +101,7 @@ struct L(conv_job) {
     const struct nl_sconv_ukr *u;        /* AVX-512 float32 indirect path, else NULL */
     const T *bp;                         /* its B, packed once */
     const void *cols;                    /* input gradient: its column ranges */
+    const T *relu_x;                     /* input gradient: times [relu_x > 0] */
     int act;
     T act_alpha;
     T *z, *y, *dx, *part;
@@ -132,6 +140,7 @@ static int L(conv_setup)(struct L(conv_job) *j, int64_t n, int64_t h, int64_t w,
     j->u = NULL;
     j->bp = NULL;
     j->cols = NULL;
+    j->relu_x = NULL;
     j->act = -1;
     j->act_alpha = 0;
     return NL_OK;
@@ -707,6 +716,8 @@ static void L(ind_bwd_input_task)(void *arg, int t)
                 L(col2im)(g, j->cg, gi * j->cg, col, r0, rows, j->dx);
             }
         }
+        if (j->relu_x)      /* the image's dx is still in cache */
+            L(relu_mask)(img_len, j->relu_x + img * img_len, dimg);
     }
     free(col);
 }
@@ -931,6 +942,8 @@ static void L(bwd_input_task)(void *arg, int t)
                     L(col2im)(g, j->cg, gi * j->cg, col, r0, rows, j->dx);
             }
         }
+        if (st == NL_OK && j->relu_x)
+            L(relu_mask)(img_len, j->relu_x + img * img_len, dimg);
     }
     free(col);
     j->status[t] = st;
@@ -939,7 +952,7 @@ static void L(bwd_input_task)(void *arg, int t)
 int NL(conv2d_backward_input)(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh,
                               int64_t kw, int64_t f, int64_t groups, int64_t sh, int64_t sw,
                               int64_t dh, int64_t dw, int64_t pt, int64_t pb, int64_t pl,
-                              int64_t pr, const T *dz, const T *k, T *dx)
+                              int64_t pr, const T *dz, const T *k, const T *relu_x, T *dx)
 {
     struct L(conv_job) j;
     int st = L(conv_setup)(&j, n, h, w, c, kh, kw, f, groups, sh, sw, dh, dw, pt, pb, pl, pr);
@@ -953,9 +966,11 @@ int NL(conv2d_backward_input)(int64_t n, int64_t h, int64_t w, int64_t c, int64_
         for (int64_t gi = 0; gi < groups && st == NL_OK; gi++)
             st = NL(gemm)(0, 1, j.rows, j.cg, j.fg, 1, dz + gi * j.fg, f, k + gi * j.fg, f,
                           0, dx + gi * j.cg, c);
+        if (st == NL_OK && relu_x)
+            L(relu_mask)(n * h * w * c, relu_x, dx);
         return st;
     }
-    j.dz = dz; j.k = k; j.dx = dx;
+    j.dz = dz; j.k = k; j.dx = dx; j.relu_x = relu_x;
     if (j.rows > 0 && (st = L(ind_backward_input)(&j)) != CONV_NOT_FAST)
         return st;
     st = NL_OK;

@@ -1368,7 +1368,7 @@ def _conv_bwd_args(kind, x_shape, kernel_shape, dz, dtype, strides, dilation, pa
         sh, sw, dh, dw_, pt, pb, pl, pr)
 
 
-def _conv_bwd_input(kind, x_shape, kernel, dz, strides, dilation, pads, groups):
+def _conv_bwd_input(kind, x_shape, kernel, dz, strides, dilation, pads, groups, relu_x=None):
     dtype = _nhwc("kernel", kernel)
     kernel = _in(kernel)
     if isinstance(dz, np.ndarray):
@@ -1377,10 +1377,18 @@ def _conv_bwd_input(kind, x_shape, kernel, dz, strides, dilation, pads, groups):
     if len(x_shape) != 4:
         raise ValueError("x_shape must have 4 dimensions. Received: x_shape=%s" % (x_shape,))
     args = _conv_bwd_args(kind, x_shape, kernel.shape, dz, dtype, strides, dilation, pads, groups)
+    mask = ()
+    if kind == "conv2d":        # depthwise has no relu_x
+        if relu_x is not None:
+            _nhwc("relu_x", relu_x, dtype)
+            _shape("relu_x", relu_x, x_shape)
+            relu_x = _in(relu_x)
+        mask = (_ptr(dtype, relu_x),)
     dx = np.empty(x_shape, dtype=dtype)
     if dx.size:
         _check(_fn(dtype, kind + "_backward_input")(*args, _ptr(dtype, dz), _ptr(dtype, kernel),
-                                                    _ptr(dtype, dx)), kind + "_backward_input")
+                                                    *mask, _ptr(dtype, dx)),
+               kind + "_backward_input")
     return dx
 
 
@@ -1418,10 +1426,12 @@ def conv2d_forward(x, kernel, bias=None, strides=1, dilation_rate=1, padding=(0,
 
 
 def conv2d_backward_input(x_shape, kernel, dz, strides=1, dilation_rate=1,
-                          padding=(0, 0, 0, 0), groups=1):
-    """dx of a 2-D convolution of an input of `x_shape`, from dz = dL/dz."""
+                          padding=(0, 0, 0, 0), groups=1, relu_x=None):
+    """dx of a 2-D convolution of an input of `x_shape`, from dz = dL/dz;
+    with `relu_x` (the input x, made by a ReLU) dx times [relu_x > 0], the
+    gradient through that ReLU as well."""
     return _conv_bwd_input("conv2d", x_shape, kernel, dz, strides, dilation_rate, padding,
-                           groups)
+                           groups, relu_x)
 
 
 def conv2d_backward_weight(x, kernel_shape, dz, strides=1, dilation_rate=1,

@@ -165,7 +165,8 @@ def only_variable_gradients():
 class ReluGradient:
     """The link between an op whose output is `relu(z)` and an op reading
     that output which can multiply its own input gradient by the ReLU's mask
-    `[relu(z) > 0]` in a pass it makes anyway (max pooling). That op stores
+    `[relu(z) > 0]` in a pass it makes anyway (max pooling, a convolution's
+    input gradient). That op stores
     the array it returned in `masked`; the ReLU's backward, given exactly
     that array (no other gradient was added to it), skips its own mask. The
     mask is idempotent, so a masked gradient summed with others is still

@@ -158,10 +158,12 @@ def _hw(t, rank):
 
 @takes_needs
 def _conv_op(x, kernel, bias, rank, depthwise, strides, dilation, padding, groups, activation,
-             alpha, relu_gradient=None, needs=(True, True, True)):
+             alpha, relu_gradient=None, input_relu=None, needs=(True, True, True)):
     """z = conv(x, kernel) + bias, y = f(z) on channels-last x (rank 1 or 2);
     with `relu_gradient` (a `tape.ReluGradient`, activation 'relu') the
-    backward skips the mask for a dy the reader of y already masked."""
+    backward skips the mask for a dy the reader of y already masked; with
+    `input_relu` (the link of the op whose ReLU made x) the input gradient
+    comes back masked by [x > 0]."""
     x4, k4 = _image(x, rank), _kernel4(kernel, rank)
     s, d = _hw(strides, rank), _hw(dilation, rank)
     pads = _pads4(x.shape[1:-1], kernel.shape[:rank], strides, dilation, padding, rank)
@@ -192,8 +194,11 @@ def _conv_op(x, kernel, bias, rank, depthwise, strides, dilation, padding, group
             if depthwise:
                 dx = _core.depthwise_conv2d_backward_input(x4.shape, k4, dz, s, d, pads)
             else:
-                dx = _core.conv2d_backward_input(x4.shape, k4, dz, s, d, pads, groups)
+                dx = _core.conv2d_backward_input(x4.shape, k4, dz, s, d, pads, groups,
+                                                 relu_x=None if input_relu is None else x4)
             dx = dx.reshape(x.shape)
+            if input_relu is not None and not depthwise:
+                input_relu.masked = dx
         return dx, dk, db
 
     return y.reshape(out_shape), backward
@@ -218,13 +223,15 @@ def _run_conv(x, kernel, bias, strides, padding, dilation_rate, groups, activati
     _check_window(x.shape, kernel.shape[:rank], strides, dilation_rate, padding,
                   tuple(kernel.shape))
     fused_act, after = _split_activation(activation, alpha)
-    # relu(z) read by max pooling in fit: the pooling's backward applies the mask
-    link = tape_module.ReluGradient() if fused_act == "relu" and not depthwise \
-        and data_format != "channels_first" and tape_module.only_variable_gradients() \
-        else None
+    fuse = not depthwise and data_format != "channels_first" \
+        and tape_module.only_variable_gradients()
+    # relu(z) read by max pooling or a convolution in fit: the reader's
+    # backward applies the ReLU's mask in a pass it makes anyway
+    link = tape_module.ReluGradient() if fuse and fused_act == "relu" else None
+    input_relu = getattr(x, "_relu_gradient", None) if fuse else None
     y = apply("depthwise_conv" if depthwise else "conv", _conv_op, (x, kernel, bias), rank,
               depthwise, tuple(strides), tuple(dilation_rate), padding, groups, fused_act,
-              alpha, relu_gradient=link)
+              alpha, relu_gradient=link, input_relu=input_relu)
     if link is not None:
         y._relu_gradient = link
     if data_format == "channels_first":

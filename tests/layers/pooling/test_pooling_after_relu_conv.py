@@ -1,7 +1,8 @@
-"""Max pooling of a ReLU convolution's output on a `variables_only` tape (as
-`fit` records): the pooling's backward applies the ReLU's mask and the
-convolution skips its own pass. The variables' gradients must equal, bit for
-bit, those of an ordinary tape, which runs both passes."""
+"""Max pooling or a second convolution reading a ReLU convolution's output on
+a `variables_only` tape (as `fit` records): the reader's backward applies the
+ReLU's mask and the first convolution skips its own pass. The variables'
+gradients must equal, bit for bit, those of an ordinary tape, which runs both
+passes."""
 import numpy as np
 import pytest
 
@@ -11,13 +12,16 @@ from nnlite.backend.tape import Tape
 from nnlite.layers import Conv1D, Conv2D, Dense, Flatten, MaxPooling1D, MaxPooling2D
 
 
-def _model(rank, seed=3):
+def _model(rank, seed=3, second_conv=None):
+    """Conv(relu) -> [Conv(relu, second_conv = its kernel size and padding)] ->
+    MaxPool -> Dense."""
     nnlite.utils.set_random_seed(seed)
     conv, pool = (Conv2D, MaxPooling2D) if rank == 2 else (Conv1D, MaxPooling1D)
     shape = (9, 8, 3) if rank == 2 else (9, 3)
-    model = nnlite.Sequential([nnlite.Input(shape), conv(16, 3, activation="relu",
-                                                         bias_initializer="ones"),
-                               pool(2), Flatten(), Dense(4)])
+    stack = [nnlite.Input(shape), conv(16, 3, activation="relu")]
+    if second_conv is not None:
+        stack.append(conv(8, second_conv[0], padding=second_conv[1], activation="relu"))
+    model = nnlite.Sequential(stack + [pool(2), Flatten(), Dense(4)])
     # a negative bias on half the filters: many windows of zeros after the ReLU
     b = model.layers[0].bias
     b.assign(np.where(np.arange(16) % 2 == 0, -3.0, 0.1).astype(np.float32))
@@ -44,9 +48,11 @@ def _count_relu_backward(monkeypatch):
     return calls
 
 
-@pytest.mark.parametrize("rank", [1, 2])
-def test_fused_relu_pool_gradients_equal_the_ordinary_tape(rank, monkeypatch):
-    model = _model(rank)
+@pytest.mark.parametrize("rank,second_conv", [(1, None), (2, None), (2, (3, "valid")),
+                                              (2, (3, "same")), (2, (1, "valid")),
+                                              (1, (2, "valid"))])
+def test_fused_relu_gradients_equal_the_ordinary_tape(rank, second_conv, monkeypatch):
+    model = _model(rank, second_conv=second_conv)
     x = np.random.default_rng(0).standard_normal((5,) + model.inputs[0].shape[1:]) \
         .astype(np.float32)
     want = _grads(model, x, Tape())
