@@ -298,9 +298,20 @@ static void L(direct_row)(const struct nl_geom *g, int64_t f, const int64_t *tof
                 L(direct_fwd_block)(kdim, toff, xp, g->sw * g->c, k + e0, f,
                                     bias ? bias + e0 : NULL, zr + o * f + e0);
         }
-        if (fe < f)
-            L(direct_pixels)(g, f, ximg, k, bias, oy, a, a + nblk * CONV_DIRECT_PB, fe, zr);
         ox = a + nblk * CONV_DIRECT_PB;
+        if (ox < b) {
+            /* the last interior pixels: one more block ending at b, which
+             * writes a few pixels again with the same values (same sums in
+             * the same order), instead of the plain loop */
+            const int64_t o = b - CONV_DIRECT_PB;
+            const T *xp = ximg + ((oy * g->sh - g->pt) * g->w + o * g->sw - g->pl) * g->c;
+            for (int64_t e0 = 0; e0 < fe; e0 += CONV_DIRECT_VB)
+                L(direct_fwd_block)(kdim, toff, xp, g->sw * g->c, k + e0, f,
+                                    bias ? bias + e0 : NULL, zr + o * f + e0);
+            ox = b;
+        }
+        if (fe < f)
+            L(direct_pixels)(g, f, ximg, k, bias, oy, a, ox, fe, zr);
     }
     L(direct_pixels)(g, f, ximg, k, bias, oy, ox, g->ow, 0, zr);
 }
