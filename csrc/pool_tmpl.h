@@ -556,7 +556,8 @@ int NL(maxpool2d_forward_idx)(int64_t n, int64_t h, int64_t w, int64_t c, int64_
     if (!x || !y || !idx)
         return NL_EINVAL;
     j.x = x; j.y = y; j.idx = idx; j.relu_grad = relu_grad != 0;
-    j.tasks = geom_tasks((double)(n * j.g.oh * j.g.ow * c) * (double)(kh * kw), n * j.g.oh);
+    j.tasks = geom_tasks(POOL_TOUCH_WORK * (double)(n * j.g.oh * j.g.ow * c) * (double)(kh * kw + 2),
+                         n * j.g.oh);
     nl_parallel_for(j.tasks, L(maxpool_fwd_idx_task), &j);
     return NL_OK;
 }
@@ -574,7 +575,8 @@ int NL(maxpool2d_backward_idx)(int64_t n, int64_t h, int64_t w, int64_t c, int64
     if (!dx || (n * j.g.oh * j.g.ow * c > 0 && (!dy || !idx)))
         return NL_EINVAL;
     j.dy = dy; j.dx = dx; j.cidx = idx;
-    j.tasks = geom_tasks((double)(n * h * w * c), n);
+    j.tasks = geom_tasks(POOL_TOUCH_WORK * ((double)(n * h * w * c) +
+                                            2 * (double)(n * j.g.oh * j.g.ow * c)), n);
     nl_parallel_for(j.tasks, L(maxpool_bwd_idx_task), &j);
     return NL_OK;
 }
