@@ -90,6 +90,17 @@ NL_CLONES static void L(relu_mask)(int64_t len, const T *__restrict x, T *__rest
     for (int64_t i = 0; i < len; i++) dx[i] = x[i] > 0 ? dx[i] : (T)0;
 }
 
+/* acc[e] += dz[r*f + e] for rows r0 <= r < r1 in order (a bias gradient's
+ * partial, in double, over rows the weight gradient has just read). */
+NL_CLONES static void L(bias_rows)(int64_t r0, int64_t r1, int64_t f, const T *dz,
+                                   double *__restrict acc)
+{
+    for (int64_t r = r0; r < r1; r++) {
+        const T *__restrict dr = dz + r * f;
+        for (int64_t e = 0; e < f; e++) acc[e] += dr[e];
+    }
+}
+
 /* ---- the shared job ------------------------------------------------------- */
 
 struct L(conv_job) {
@@ -102,6 +113,7 @@ struct L(conv_job) {
     const T *bp;                         /* its B, packed once */
     const void *cols;                    /* input gradient: its column ranges */
     const T *relu_x;                     /* input gradient: times [relu_x > 0] */
+    double *bpart;                       /* weight gradient: bias partials, nchunks x f */
     int act;
     T act_alpha;
     T *z, *y, *dx, *part;
@@ -141,6 +153,7 @@ static int L(conv_setup)(struct L(conv_job) *j, int64_t n, int64_t h, int64_t w,
     j->bp = NULL;
     j->cols = NULL;
     j->relu_x = NULL;
+    j->bpart = NULL;
     j->act = -1;
     j->act_alpha = 0;
     return NL_OK;
@@ -444,11 +457,13 @@ static void L(direct_wgrad_task)(void *arg, int t)
     }
     L(direct_offsets)(&j->g, j->kdim, toff);
     for (int64_t q = lo; q < hi; q++) {
+        const int64_t r0 = geom_share_start(outrows, (int)q, (int)j->nchunks);
+        const int64_t r1 = geom_share_start(outrows, (int)q + 1, (int)j->nchunks);
         T *dst = j->part + q * klen;
         for (int64_t e = 0; e < klen; e++) dst[e] = 0;
-        L(direct_wgrad_rows)(&j->g, j->f, toff, j->kdim, j->x, j->dz,
-                             geom_share_start(outrows, (int)q, (int)j->nchunks),
-                             geom_share_start(outrows, (int)q + 1, (int)j->nchunks), dst);
+        L(direct_wgrad_rows)(&j->g, j->f, toff, j->kdim, j->x, j->dz, r0, r1, dst);
+        if (j->bpart)
+            L(bias_rows)(r0 * j->g.ow, r1 * j->g.ow, j->f, j->dz, j->bpart + q * j->f);
     }
     free(toff);
 }
@@ -815,6 +830,8 @@ static void L(ind_wgrad_task)(void *arg, int t)
                 for (int64_t e0 = 0; e0 < f; e0 += nr)
                     fn(np, off, roff + k0, j->x, j->dz + r0 * f + e0, f, dst + k0 * f + e0, f,
                        r0 == plo);
+            if (j->bpart)       /* the run's dZ rows are still in cache */
+                L(bias_rows)(r0, r0 + np, f, j->dz, j->bpart + q * f);
         }
     }
     free(roff);
@@ -1007,6 +1024,8 @@ static int L(wgrad_chunk)(struct L(conv_job) *j, int64_t q, T *col)
                           j->dz + r0 * j->f + gi * j->fg, j->f, b == lo ? 0 : 1,
                           dst + gi * j->fg, j->f);
         }
+        if (j->bpart)
+            L(bias_rows)(r0, r0 + rows, j->f, j->dz, j->bpart + q * j->f);
     }
     return st;
 }
@@ -1060,8 +1079,10 @@ int NL(conv2d_backward_weight)(int64_t n, int64_t h, int64_t w, int64_t c, int64
     if (!dk || (j.rows > 0 && (!x || !dz)))
         return NL_EINVAL;
     klen = j.kdim * f;
-    if (dbias && (st = L(bias_grad)(j.rows, f, dz, dbias)) != NL_OK)
-        return st;
+    if (j.rows == 0 || L(is_pointwise)(&j)) {
+        if (dbias && (st = L(bias_grad)(j.rows, f, dz, dbias)) != NL_OK)
+            return st;
+    }
     if (j.rows == 0) {
         for (int64_t e = 0; e < klen; e++) dk[e] = 0;
         return NL_OK;
@@ -1080,28 +1101,45 @@ int NL(conv2d_backward_weight)(int64_t n, int64_t h, int64_t w, int64_t c, int64
     if (j.nchunks > CONV_PART_ELEMS / klen) j.nchunks = CONV_PART_ELEMS / klen;
     if (j.nchunks < 1) j.nchunks = 1;
     j.x = x; j.dz = dz;
-    if ((st = L(ind_backward_weight)(&j, dk)) != CONV_NOT_FAST)
-        return st;
-    st = NL_OK;
-    if (j.nchunks == 1) {
-        j.part = dk;
-    } else {
-        j.part = (T *)malloc((size_t)(j.nchunks * klen) * sizeof(T));
-        if (!j.part)
+    /* the bias gradient in the same tasks: per chunk a partial in double over
+     * the chunk's rows in order, then the partials in chunk order */
+    if (dbias) {
+        j.bpart = (double *)calloc((size_t)(j.nchunks * f), sizeof(double));
+        if (!j.bpart)
             return NL_ENOMEM;
     }
-    j.tasks = geom_tasks((double)j.rows * (double)j.kdim * (double)f, j.nchunks);
-    st = L(conv_run)(&j, L(is_direct)(&j) ? L(direct_wgrad_task) : L(bwd_weight_task));
-    if (j.nchunks > 1) {
-        if (st == NL_OK) {
-            for (int64_t e = 0; e < klen; e++) dk[e] = j.part[e];
-            for (int64_t q = 1; q < j.nchunks; q++) {
-                const T *pq = j.part + q * klen;
-                for (int64_t e = 0; e < klen; e++) dk[e] += pq[e];
+    if ((st = L(ind_backward_weight)(&j, dk)) == CONV_NOT_FAST) {
+        st = NL_OK;
+        if (j.nchunks == 1) {
+            j.part = dk;
+        } else {
+            j.part = (T *)malloc((size_t)(j.nchunks * klen) * sizeof(T));
+            if (!j.part) {
+                free(j.bpart);
+                return NL_ENOMEM;
             }
         }
-        free(j.part);
+        j.tasks = geom_tasks((double)j.rows * (double)j.kdim * (double)f, j.nchunks);
+        st = L(conv_run)(&j, L(is_direct)(&j) ? L(direct_wgrad_task) : L(bwd_weight_task));
+        if (j.nchunks > 1) {
+            if (st == NL_OK) {
+                for (int64_t e = 0; e < klen; e++) dk[e] = j.part[e];
+                for (int64_t q = 1; q < j.nchunks; q++) {
+                    const T *pq = j.part + q * klen;
+                    for (int64_t e = 0; e < klen; e++) dk[e] += pq[e];
+                }
+            }
+            free(j.part);
+        }
     }
+    if (dbias && st == NL_OK) {
+        for (int64_t e = 0; e < f; e++) {
+            double acc = j.bpart[e];
+            for (int64_t q = 1; q < j.nchunks; q++) acc += j.bpart[q * f + e];
+            dbias[e] = (T)acc;
+        }
+    }
+    free(j.bpart);
     return st;
 }
 
