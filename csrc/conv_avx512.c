@@ -17,6 +17,16 @@
 
 #define TARGET __attribute__((target("avx512f")))
 
+/* acc += b * broadcast(*p), the broadcast embedded in the FMA ({1to16}).
+ * Written as one instruction because the compilers hoist a broadcast used
+ * by several FMAs into a register of its own, and on cores that split a
+ * 512-bit operation in two (AMD Zen 4) that separate broadcast takes an FP
+ * slot from the FMAs: a tile row's NV FMAs each reload the scalar instead,
+ * from L1, through the load ports, which have room. Same rounding as
+ * _mm512_fmadd_ps(_mm512_set1_ps(*p), b, acc). */
+#define FMA_BCAST(acc, b, p) \
+    __asm__("vfmadd231ps %2%{1to16%}, %1, %0" : "+v"(acc) : "v"(b), "m"(*(p)))
+
 /* ---- indirect GEMM tile ---------------------------------------------------- */
 
 #define IND_KERNEL(NAME, MR, NV)                                                        \
@@ -40,10 +50,9 @@ TARGET static void NAME(int64_t ntap, int64_t kt, const float *const *a, const f
             for (int v = 0; v < NV; v++) bv[v] = _mm512_load_ps(b + 16 * v);            \
             _Pragma("GCC unroll 16")                                                    \
             for (int i = 0; i < MR; i++) {                                              \
-                const __m512 ai = _mm512_set1_ps(ap[i][q]);                             \
                 _Pragma("GCC unroll 4")                                                 \
                 for (int v = 0; v < NV; v++)                                            \
-                    acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);                  \
+                    FMA_BCAST(acc[i][v], bv[v], ap[i] + q);                             \
             }                                                                           \
         }                                                                               \
     }                                                                                   \
@@ -94,10 +103,9 @@ TARGET static void NAME(int64_t np, const int64_t *off, const int64_t *roff,    
         for (int v = 0; v < NV; v++) bv[v] = _mm512_loadu_ps(dz + 16 * v);               \
         _Pragma("GCC unroll 16")                                                         \
         for (int i = 0; i < MR; i++) {                                                   \
-            const __m512 ai = _mm512_set1_ps(xr[i][o]);                                  \
             _Pragma("GCC unroll 4")                                                      \
             for (int v = 0; v < NV; v++)                                                 \
-                acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);                       \
+                FMA_BCAST(acc[i][v], bv[v], xr[i] + o);                                  \
         }                                                                                \
     }                                                                                    \
     _Pragma("GCC unroll 16")                                                             \

@@ -83,6 +83,24 @@ NL_CLONES static void L(col2im)(const struct nl_geom *g, int64_t cg, int64_t c0,
     }
 }
 
+/* dx[i] = x[i] > 0 ? dx[i] : 0, the gradient through the ReLU that made x
+ * (as nl_activation_backward's ReLU, bit for bit). */
+NL_CLONES static void L(relu_mask)(int64_t len, const T *__restrict x, T *__restrict dx)
+{
+    for (int64_t i = 0; i < len; i++) dx[i] = x[i] > 0 ? dx[i] : (T)0;
+}
+
+/* acc[e] += dz[r*f + e] for rows r0 <= r < r1 in order (a bias gradient's
+ * partial, in double, over rows the weight gradient has just read). */
+NL_CLONES static void L(bias_rows)(int64_t r0, int64_t r1, int64_t f, const T *dz,
+                                   double *__restrict acc)
+{
+    for (int64_t r = r0; r < r1; r++) {
+        const T *__restrict dr = dz + r * f;
+        for (int64_t e = 0; e < f; e++) acc[e] += dr[e];
+    }
+}
+
 /* ---- the shared job ------------------------------------------------------- */
 
 struct L(conv_job) {
@@ -93,6 +111,9 @@ struct L(conv_job) {
     const T *x, *k, *bias, *dz;
     const struct nl_sconv_ukr *u;        /* AVX-512 float32 indirect path, else NULL */
     const T *bp;                         /* its B, packed once */
+    const void *cols;                    /* input gradient: its column ranges */
+    const T *relu_x;                     /* input gradient: times [relu_x > 0] */
+    double *bpart;                       /* weight gradient: bias partials, nchunks x f */
     int act;
     T act_alpha;
     T *z, *y, *dx, *part;
@@ -130,6 +151,9 @@ static int L(conv_setup)(struct L(conv_job) *j, int64_t n, int64_t h, int64_t w,
     j->z = j->y = j->dx = j->part = NULL;
     j->u = NULL;
     j->bp = NULL;
+    j->cols = NULL;
+    j->relu_x = NULL;
+    j->bpart = NULL;
     j->act = -1;
     j->act_alpha = 0;
     return NL_OK;
@@ -287,9 +311,20 @@ static void L(direct_row)(const struct nl_geom *g, int64_t f, const int64_t *tof
                 L(direct_fwd_block)(kdim, toff, xp, g->sw * g->c, k + e0, f,
                                     bias ? bias + e0 : NULL, zr + o * f + e0);
         }
-        if (fe < f)
-            L(direct_pixels)(g, f, ximg, k, bias, oy, a, a + nblk * CONV_DIRECT_PB, fe, zr);
         ox = a + nblk * CONV_DIRECT_PB;
+        if (ox < b) {
+            /* the last interior pixels: one more block ending at b, which
+             * writes a few pixels again with the same values (same sums in
+             * the same order), instead of the plain loop */
+            const int64_t o = b - CONV_DIRECT_PB;
+            const T *xp = ximg + ((oy * g->sh - g->pt) * g->w + o * g->sw - g->pl) * g->c;
+            for (int64_t e0 = 0; e0 < fe; e0 += CONV_DIRECT_VB)
+                L(direct_fwd_block)(kdim, toff, xp, g->sw * g->c, k + e0, f,
+                                    bias ? bias + e0 : NULL, zr + o * f + e0);
+            ox = b;
+        }
+        if (fe < f)
+            L(direct_pixels)(g, f, ximg, k, bias, oy, a, ox, fe, zr);
     }
     L(direct_pixels)(g, f, ximg, k, bias, oy, ox, g->ow, 0, zr);
 }
@@ -422,11 +457,13 @@ static void L(direct_wgrad_task)(void *arg, int t)
     }
     L(direct_offsets)(&j->g, j->kdim, toff);
     for (int64_t q = lo; q < hi; q++) {
+        const int64_t r0 = geom_share_start(outrows, (int)q, (int)j->nchunks);
+        const int64_t r1 = geom_share_start(outrows, (int)q + 1, (int)j->nchunks);
         T *dst = j->part + q * klen;
         for (int64_t e = 0; e < klen; e++) dst[e] = 0;
-        L(direct_wgrad_rows)(&j->g, j->f, toff, j->kdim, j->x, j->dz,
-                             geom_share_start(outrows, (int)q, (int)j->nchunks),
-                             geom_share_start(outrows, (int)q + 1, (int)j->nchunks), dst);
+        L(direct_wgrad_rows)(&j->g, j->f, toff, j->kdim, j->x, j->dz, r0, r1, dst);
+        if (j->bpart)
+            L(bias_rows)(r0 * j->g.ow, r1 * j->g.ow, j->f, j->dz, j->bpart + q * j->f);
     }
     free(toff);
 }
@@ -620,15 +657,41 @@ static int L(ind_forward)(struct L(conv_job) *j)
 
 /* Input gradient: col(dX) of one image's rows = dZ rows . K^T (A = the rows
  * of dZ as they lie, one tap of fg values), then col2im, images split over
- * the tasks as on the GEMM path. */
+ * the tasks as on the GEMM path. The kdim columns of col are cut into two
+ * ranges, each with its own tile and packed B: the 6 x 64 tile over whole
+ * slivers of 64 and the 12 x 32 one over a tail of at most 32 (kdim =
+ * 9 * 32 = 288 would otherwise run all in 12 x 32, whose two vectors a row
+ * need a broadcast for every two FMAs). Every element of col is one FMA
+ * chain over fg from zero whatever its tile, so the cut changes no result. */
+struct L(ind_cols) {
+    const struct nl_sconv_ukr *u;
+    int64_t c0, ncols;          /* columns c0 .. c0 + ncols of col */
+    const T *bp;                /* groups x slivers x fg x nr */
+};
+
+/* The ranges for kdim columns (the second empty when ncols == 0). */
+static void L(ind_bwd_cols)(int64_t kdim, struct L(ind_cols) *r)
+{
+    const int64_t whole = kdim / 64 * 64;
+    r[0].u = &nl_sconv_ukr_6x64;
+    r[0].c0 = 0;
+    r[0].ncols = whole;
+    r[1].u = kdim - whole <= 32 ? &nl_sconv_ukr_12x32 : &nl_sconv_ukr_6x64;
+    r[1].c0 = whole;
+    r[1].ncols = kdim - whole;
+    r[0].bp = r[1].bp = NULL;
+}
+
+/* Output rows per block of the input gradient (a multiple of 6 and 12). */
+#define CONV_IND_BWD_ROWS 120
+
 static void L(ind_bwd_input_task)(void *arg, int t)
 {
     struct L(conv_job) *j = (struct L(conv_job) *)arg;
     const struct nl_geom *g = &j->g;
-    const int mr = j->u->mr, nr = j->u->nr;
-    const L(ind_fn) fn = (L(ind_fn))j->u->ind;
+    const struct L(ind_cols) *ranges = (const struct L(ind_cols) *)j->cols;
     const int64_t p = g->oh * g->ow, img_len = g->h * g->w * g->c, kdim = j->kdim;
-    const int64_t nsl = (kdim + nr - 1) / nr, mb = p < j->mb ? p : j->mb;
+    const int64_t mb = p < CONV_IND_BWD_ROWS ? p : CONV_IND_BWD_ROWS;
     int64_t lo, hi;
     T *col = NULL;
     T tile[NL_CONV_UKR_MR_MAX * NL_CONV_UKR_NR_MAX];
@@ -649,51 +712,70 @@ static void L(ind_bwd_input_task)(void *arg, int t)
         for (int64_t b0 = 0; b0 < p; b0 += mb) {
             const int64_t r0 = img * p + b0, rows = p - b0 < mb ? p - b0 : mb;
             for (int64_t gi = 0; gi < j->groups; gi++) {
-                /* one sliver of B (fg x nr, in L1) over all the block's rows */
-                for (int64_t sl = 0; sl < nsl; sl++) {
-                    const int64_t cols = kdim - sl * nr < nr ? kdim - sl * nr : nr;
-                    const T *bs = j->bp + (gi * nsl + sl) * j->fg * nr;
-                    for (int64_t i0 = 0; i0 < rows; i0 += mr) {
-                        const int64_t valid = rows - i0 < mr ? rows - i0 : mr;
-                        const T *ap[NL_CONV_UKR_MR_MAX];
-                        for (int i = 0; i < mr; i++)
-                            ap[i] = j->dz + (r0 + i0 + (i < valid ? i : 0)) * j->f + gi * j->fg;
-                        T *dst = col + i0 * kdim + sl * nr;
-                        if (valid == mr && cols == nr) {
-                            fn(1, j->fg, ap, bs, dst, kdim, NULL, NULL, 1);
-                        } else {
-                            fn(1, j->fg, ap, bs, tile, nr, NULL, NULL, 1);
-                            for (int64_t i = 0; i < valid; i++)
-                                for (int64_t e = 0; e < cols; e++)
-                                    dst[i * kdim + e] = tile[i * nr + e];
+                for (int rg = 0; rg < 2; rg++) {
+                    const struct L(ind_cols) *cr = &ranges[rg];
+                    const int mr = cr->u->mr, nr = cr->u->nr;
+                    const L(ind_fn) fn = (L(ind_fn))cr->u->ind;
+                    const int64_t nsl = (cr->ncols + nr - 1) / nr;
+                    /* one sliver of B (fg x nr, in L1) over all the block's rows */
+                    for (int64_t sl = 0; sl < nsl; sl++) {
+                        const int64_t cols = cr->ncols - sl * nr < nr ? cr->ncols - sl * nr : nr;
+                        const T *bs = cr->bp + (gi * nsl + sl) * j->fg * nr;
+                        for (int64_t i0 = 0; i0 < rows; i0 += mr) {
+                            const int64_t valid = rows - i0 < mr ? rows - i0 : mr;
+                            const T *ap[NL_CONV_UKR_MR_MAX];
+                            T *dst = col + i0 * kdim + cr->c0 + sl * nr;
+                            for (int i = 0; i < mr; i++)
+                                ap[i] = j->dz + (r0 + i0 + (i < valid ? i : 0)) * j->f
+                                        + gi * j->fg;
+                            if (valid == mr && cols == nr) {
+                                fn(1, j->fg, ap, bs, dst, kdim, NULL, NULL, 1);
+                            } else {
+                                fn(1, j->fg, ap, bs, tile, nr, NULL, NULL, 1);
+                                for (int64_t i = 0; i < valid; i++)
+                                    for (int64_t e = 0; e < cols; e++)
+                                        dst[i * kdim + e] = tile[i * nr + e];
+                            }
                         }
                     }
                 }
                 L(col2im)(g, j->cg, gi * j->cg, col, r0, rows, j->dx);
             }
         }
+        if (j->relu_x)      /* the image's dx is still in cache */
+            L(relu_mask)(img_len, j->relu_x + img * img_len, dimg);
     }
     free(col);
 }
 
 static int L(ind_backward_input)(struct L(conv_job) *j)
 {
-    const struct nl_sconv_ukr *u = L(ukr_for)(j->kdim);
-    int64_t nsl;
+    struct L(ind_cols) ranges[2];
+    int64_t len[2];
     void *raw;
     T *bp;
     int st;
-    if (!u)
+    if (!L(ukr_for)(64))
         return CONV_NOT_FAST;
-    nsl = (j->kdim + u->nr - 1) / u->nr;
-    bp = L(alloc_aligned)(j->groups * nsl * j->fg * u->nr, &raw);
+    L(ind_bwd_cols)(j->kdim, ranges);
+    for (int rg = 0; rg < 2; rg++) {
+        const int nr = ranges[rg].u->nr;
+        len[rg] = j->groups * ((ranges[rg].ncols + nr - 1) / nr) * j->fg * nr;
+    }
+    bp = L(alloc_aligned)(len[0] + len[1], &raw);
     if (!bp)
         return NL_ENOMEM;
-    for (int64_t gi = 0; gi < j->groups; gi++)
-        L(ind_pack_b)(1, j->fg, j->kdim, j->k + gi * j->fg, j->f, u->nr,
-                      bp + gi * nsl * j->fg * u->nr);
-    j->u = u;
-    j->bp = bp;
+    ranges[0].bp = bp;
+    ranges[1].bp = bp + len[0];   /* len[0] is a multiple of 64 elements: still aligned */
+    for (int rg = 0; rg < 2; rg++) {
+        const struct L(ind_cols) *cr = &ranges[rg];
+        const int nr = cr->u->nr;
+        const int64_t nsl = (cr->ncols + nr - 1) / nr;
+        for (int64_t gi = 0; gi < j->groups && cr->ncols > 0; gi++)
+            L(ind_pack_b)(1, j->fg, cr->ncols, j->k + gi * j->fg + cr->c0 * j->f, j->f, nr,
+                          (T *)cr->bp + gi * nsl * j->fg * nr);
+    }
+    j->cols = ranges;
     j->tasks = geom_tasks((double)j->rows * (double)j->kdim * (double)j->f, j->g.n);
     st = L(conv_run)(j, L(ind_bwd_input_task));
     free(raw);
@@ -748,6 +830,8 @@ static void L(ind_wgrad_task)(void *arg, int t)
                 for (int64_t e0 = 0; e0 < f; e0 += nr)
                     fn(np, off, roff + k0, j->x, j->dz + r0 * f + e0, f, dst + k0 * f + e0, f,
                        r0 == plo);
+            if (j->bpart)       /* the run's dZ rows are still in cache */
+                L(bias_rows)(r0, r0 + np, f, j->dz, j->bpart + q * f);
         }
     }
     free(roff);
@@ -886,6 +970,8 @@ static void L(bwd_input_task)(void *arg, int t)
                     L(col2im)(g, j->cg, gi * j->cg, col, r0, rows, j->dx);
             }
         }
+        if (st == NL_OK && j->relu_x)
+            L(relu_mask)(img_len, j->relu_x + img * img_len, dimg);
     }
     free(col);
     j->status[t] = st;
@@ -894,7 +980,7 @@ static void L(bwd_input_task)(void *arg, int t)
 int NL(conv2d_backward_input)(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh,
                               int64_t kw, int64_t f, int64_t groups, int64_t sh, int64_t sw,
                               int64_t dh, int64_t dw, int64_t pt, int64_t pb, int64_t pl,
-                              int64_t pr, const T *dz, const T *k, T *dx)
+                              int64_t pr, const T *dz, const T *k, const T *relu_x, T *dx)
 {
     struct L(conv_job) j;
     int st = L(conv_setup)(&j, n, h, w, c, kh, kw, f, groups, sh, sw, dh, dw, pt, pb, pl, pr);
@@ -908,9 +994,11 @@ int NL(conv2d_backward_input)(int64_t n, int64_t h, int64_t w, int64_t c, int64_
         for (int64_t gi = 0; gi < groups && st == NL_OK; gi++)
             st = NL(gemm)(0, 1, j.rows, j.cg, j.fg, 1, dz + gi * j.fg, f, k + gi * j.fg, f,
                           0, dx + gi * j.cg, c);
+        if (st == NL_OK && relu_x)
+            L(relu_mask)(n * h * w * c, relu_x, dx);
         return st;
     }
-    j.dz = dz; j.k = k; j.dx = dx;
+    j.dz = dz; j.k = k; j.dx = dx; j.relu_x = relu_x;
     if (j.rows > 0 && (st = L(ind_backward_input)(&j)) != CONV_NOT_FAST)
         return st;
     st = NL_OK;
@@ -936,6 +1024,8 @@ static int L(wgrad_chunk)(struct L(conv_job) *j, int64_t q, T *col)
                           j->dz + r0 * j->f + gi * j->fg, j->f, b == lo ? 0 : 1,
                           dst + gi * j->fg, j->f);
         }
+        if (j->bpart)
+            L(bias_rows)(r0, r0 + rows, j->f, j->dz, j->bpart + q * j->f);
     }
     return st;
 }
@@ -989,8 +1079,10 @@ int NL(conv2d_backward_weight)(int64_t n, int64_t h, int64_t w, int64_t c, int64
     if (!dk || (j.rows > 0 && (!x || !dz)))
         return NL_EINVAL;
     klen = j.kdim * f;
-    if (dbias && (st = L(bias_grad)(j.rows, f, dz, dbias)) != NL_OK)
-        return st;
+    if (j.rows == 0 || L(is_pointwise)(&j)) {
+        if (dbias && (st = L(bias_grad)(j.rows, f, dz, dbias)) != NL_OK)
+            return st;
+    }
     if (j.rows == 0) {
         for (int64_t e = 0; e < klen; e++) dk[e] = 0;
         return NL_OK;
@@ -1009,28 +1101,45 @@ int NL(conv2d_backward_weight)(int64_t n, int64_t h, int64_t w, int64_t c, int64
     if (j.nchunks > CONV_PART_ELEMS / klen) j.nchunks = CONV_PART_ELEMS / klen;
     if (j.nchunks < 1) j.nchunks = 1;
     j.x = x; j.dz = dz;
-    if ((st = L(ind_backward_weight)(&j, dk)) != CONV_NOT_FAST)
-        return st;
-    st = NL_OK;
-    if (j.nchunks == 1) {
-        j.part = dk;
-    } else {
-        j.part = (T *)malloc((size_t)(j.nchunks * klen) * sizeof(T));
-        if (!j.part)
+    /* the bias gradient in the same tasks: per chunk a partial in double over
+     * the chunk's rows in order, then the partials in chunk order */
+    if (dbias) {
+        j.bpart = (double *)calloc((size_t)(j.nchunks * f), sizeof(double));
+        if (!j.bpart)
             return NL_ENOMEM;
     }
-    j.tasks = geom_tasks((double)j.rows * (double)j.kdim * (double)f, j.nchunks);
-    st = L(conv_run)(&j, L(is_direct)(&j) ? L(direct_wgrad_task) : L(bwd_weight_task));
-    if (j.nchunks > 1) {
-        if (st == NL_OK) {
-            for (int64_t e = 0; e < klen; e++) dk[e] = j.part[e];
-            for (int64_t q = 1; q < j.nchunks; q++) {
-                const T *pq = j.part + q * klen;
-                for (int64_t e = 0; e < klen; e++) dk[e] += pq[e];
+    if ((st = L(ind_backward_weight)(&j, dk)) == CONV_NOT_FAST) {
+        st = NL_OK;
+        if (j.nchunks == 1) {
+            j.part = dk;
+        } else {
+            j.part = (T *)malloc((size_t)(j.nchunks * klen) * sizeof(T));
+            if (!j.part) {
+                free(j.bpart);
+                return NL_ENOMEM;
             }
         }
-        free(j.part);
+        j.tasks = geom_tasks((double)j.rows * (double)j.kdim * (double)f, j.nchunks);
+        st = L(conv_run)(&j, L(is_direct)(&j) ? L(direct_wgrad_task) : L(bwd_weight_task));
+        if (j.nchunks > 1) {
+            if (st == NL_OK) {
+                for (int64_t e = 0; e < klen; e++) dk[e] = j.part[e];
+                for (int64_t q = 1; q < j.nchunks; q++) {
+                    const T *pq = j.part + q * klen;
+                    for (int64_t e = 0; e < klen; e++) dk[e] += pq[e];
+                }
+            }
+            free(j.part);
+        }
     }
+    if (dbias && st == NL_OK) {
+        for (int64_t e = 0; e < f; e++) {
+            double acc = j.bpart[e];
+            for (int64_t q = 1; q < j.nchunks; q++) acc += j.bpart[q * f + e];
+            dbias[e] = (T)acc;
+        }
+    }
+    free(j.bpart);
     return st;
 }
 

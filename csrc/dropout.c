@@ -6,7 +6,12 @@
 #include <math.h>
 #include <stdint.h>
 #include "nnlite.h"
+#include "gemm_internal.h"   /* the thread pool */
 #include "simd_clones.h"
+
+/* Multiply-adds' worth of work per element (the hash and the select), for
+ * nl_threads_for. */
+#define DROPOUT_WORK 8
 
 static inline int dropout_keep(uint64_t key, int64_t i, double rate)
 {

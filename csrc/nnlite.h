@@ -454,7 +454,9 @@ int nl_dlayernorm_backward(int64_t m, int64_t n, int rms, const double *x,
  *   backward_weight:  dk = d(sum z*dz)/dk, overwrites dk (kh, kw, c/groups, f);
  *                     dbias[j] = sum of dz over n, oy, ox (dbias may be NULL)
  * dz is the gradient of the pre-activation z (the caller applies
- * nl_sactivation_backward first). Implicit GEMM on blocks of output rows with
+ * nl_sactivation_backward first). backward_input's relu_x, when not NULL, is
+ * x = relu(...) of the layer before: dx is then multiplied by [relu_x > 0]
+ * (that ReLU's backward, bit for bit, while each image's dx is in cache). Implicit GEMM on blocks of output rows with
  * scratch owned by the call; 1x1 stride-1 unpadded convolution is one plain
  * GEMM. A transposed convolution (Conv2DTranspose, kernel (kh, kw, f_out,
  * c_in)) is backward_input with dz = its input and c = its output channels;
@@ -475,11 +477,13 @@ int nl_dconv2d_forward(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh, i
 int nl_sconv2d_backward_input(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh,
                               int64_t kw, int64_t f, int64_t groups, int64_t sh, int64_t sw,
                               int64_t dh, int64_t dw, int64_t pt, int64_t pb, int64_t pl,
-                              int64_t pr, const float *dz, const float *k, float *dx);
+                              int64_t pr, const float *dz, const float *k,
+                              const float *relu_x, float *dx);
 int nl_dconv2d_backward_input(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh,
                               int64_t kw, int64_t f, int64_t groups, int64_t sh, int64_t sw,
                               int64_t dh, int64_t dw, int64_t pt, int64_t pb, int64_t pl,
-                              int64_t pr, const double *dz, const double *k, double *dx);
+                              int64_t pr, const double *dz, const double *k,
+                              const double *relu_x, double *dx);
 int nl_sconv2d_backward_weight(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh,
                                int64_t kw, int64_t f, int64_t groups, int64_t sh, int64_t sw,
                                int64_t dh, int64_t dw, int64_t pt, int64_t pb, int64_t pl,
@@ -551,13 +555,18 @@ int nl_dmaxpool2d_backward(int64_t n, int64_t h, int64_t w, int64_t c, int64_t k
 /* Max pooling with disjoint windows (strides >= pool, pool area <= 255)
  * recording in idx (n, oh, ow, c) each window's chosen tap (ky * kw + kx of
  * its first largest element, -1 for none; in x's type); backward from idx and dy alone
- * gives the dx of nl_?maxpool2d_backward bit for bit. NL_EINVAL otherwise. */
+ * gives the dx of nl_?maxpool2d_backward bit for bit. With relu_grad != 0 idx
+ * is -1 also where the max is not > 0, so backward gives that dx times
+ * [x > 0] (the gradient through a ReLU that made x, in its own pass for free).
+ * NL_EINVAL otherwise. */
 int nl_smaxpool2d_forward_idx(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh,
                               int64_t kw, int64_t sh, int64_t sw, int64_t pt, int64_t pb,
-                              int64_t pl, int64_t pr, const float *x, float *y, float *idx);
+                              int64_t pl, int64_t pr, int relu_grad, const float *x,
+                              float *y, float *idx);
 int nl_dmaxpool2d_forward_idx(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh,
                               int64_t kw, int64_t sh, int64_t sw, int64_t pt, int64_t pb,
-                              int64_t pl, int64_t pr, const double *x, double *y, double *idx);
+                              int64_t pl, int64_t pr, int relu_grad, const double *x,
+                              double *y, double *idx);
 int nl_smaxpool2d_backward_idx(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh,
                                int64_t kw, int64_t sh, int64_t sw, int64_t pt, int64_t pb,
                                int64_t pl, int64_t pr, const float *idx, const float *dy,

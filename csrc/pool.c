@@ -17,5 +17,11 @@
 #define NL_NO_TRAP
 #endif
 
+/* The pooling passes with recorded taps move data rather than compute: each
+ * element they read or write counts as this many units of nl_threads_for's
+ * work (multiply-adds), so a pass over a few MB uses the threads; they split
+ * the elements without any sum, so the results never depend on the tasks. */
+#define POOL_TOUCH_WORK 4
+
 #define NL_TEMPLATE "pool_tmpl.h"
 #include "instantiate.h"

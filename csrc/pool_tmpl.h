@@ -413,6 +413,7 @@ struct L(pidx_job) {
     T *y, *dx;
     T *idx;           /* forward writes it */
     const T *cidx;    /* backward reads it */
+    int relu_grad;    /* forward: -1 where the max is not > 0 */
     int tasks;
 };
 
@@ -421,6 +422,7 @@ NL_CLONES NL_NO_TRAP static void L(maxpool_fwd_idx_task)(void *arg, int t)
     struct L(pidx_job) *j = (struct L(pidx_job) *)arg;
     const struct nl_geom *g = &j->g;
     const int64_t c = g->c, row_len = g->w * c;
+    const int rg = j->relu_grad;
     int64_t lo, hi;
     geom_share(g->n * g->oh, t, j->tasks, &lo, &hi);
     for (int64_t row = lo; row < hi; row++) {
@@ -450,7 +452,7 @@ NL_CLONES NL_NO_TRAP static void L(maxpool_fwd_idx_task)(void *arg, int t)
                     at = b == m ? (T)1 : at;
                     at = a == m ? (T)0 : at;
                     yo[e] = m;
-                    io[e] = at;
+                    io[e] = rg && !(m > 0) ? (T)-1 : at;
                 }
                 continue;
             }
@@ -464,6 +466,8 @@ NL_CLONES NL_NO_TRAP static void L(maxpool_fwd_idx_task)(void *arg, int t)
                     const T tap = (T)(ky * g->kw + kx);
                     for (int64_t e = 0; e < c; e++) io[e] = xp[e] == yo[e] ? tap : io[e];
                 }
+            if (rg)
+                for (int64_t e = 0; e < c; e++) io[e] = yo[e] > 0 ? io[e] : (T)-1;
         }
     }
 }
@@ -534,12 +538,14 @@ static int L(pidx_setup)(struct L(pidx_job) *j, int64_t n, int64_t h, int64_t w,
     j->y = j->dx = NULL;
     j->idx = NULL;
     j->cidx = NULL;
+    j->relu_grad = 0;
     return NL_OK;
 }
 
 int NL(maxpool2d_forward_idx)(int64_t n, int64_t h, int64_t w, int64_t c, int64_t kh,
                               int64_t kw, int64_t sh, int64_t sw, int64_t pt, int64_t pb,
-                              int64_t pl, int64_t pr, const T *x, T *y, T *idx)
+                              int64_t pl, int64_t pr, int relu_grad, const T *x, T *y,
+                              T *idx)
 {
     struct L(pidx_job) j;
     int st = L(pidx_setup)(&j, n, h, w, c, kh, kw, sh, sw, pt, pb, pl, pr);
@@ -549,8 +555,9 @@ int NL(maxpool2d_forward_idx)(int64_t n, int64_t h, int64_t w, int64_t c, int64_
         return NL_OK;
     if (!x || !y || !idx)
         return NL_EINVAL;
-    j.x = x; j.y = y; j.idx = idx;
-    j.tasks = geom_tasks((double)(n * j.g.oh * j.g.ow * c) * (double)(kh * kw), n * j.g.oh);
+    j.x = x; j.y = y; j.idx = idx; j.relu_grad = relu_grad != 0;
+    j.tasks = geom_tasks(POOL_TOUCH_WORK * (double)(n * j.g.oh * j.g.ow * c) * (double)(kh * kw + 2),
+                         n * j.g.oh);
     nl_parallel_for(j.tasks, L(maxpool_fwd_idx_task), &j);
     return NL_OK;
 }
@@ -568,7 +575,8 @@ int NL(maxpool2d_backward_idx)(int64_t n, int64_t h, int64_t w, int64_t c, int64
     if (!dx || (n * j.g.oh * j.g.ow * c > 0 && (!dy || !idx)))
         return NL_EINVAL;
     j.dy = dy; j.dx = dx; j.cidx = idx;
-    j.tasks = geom_tasks((double)(n * h * w * c), n);
+    j.tasks = geom_tasks(POOL_TOUCH_WORK * ((double)(n * h * w * c) +
+                                            2 * (double)(n * j.g.oh * j.g.ow * c)), n);
     nl_parallel_for(j.tasks, L(maxpool_bwd_idx_task), &j);
     return NL_OK;
 }

@@ -1373,7 +1373,7 @@ def _conv_bwd_args(kind, x_shape, kernel_shape, dz, dtype, strides, dilation, pa
         sh, sw, dh, dw_, pt, pb, pl, pr)
 
 
-def _conv_bwd_input(kind, x_shape, kernel, dz, strides, dilation, pads, groups):
+def _conv_bwd_input(kind, x_shape, kernel, dz, strides, dilation, pads, groups, relu_x=None):
     dtype = _nhwc("kernel", kernel)
     kernel = _in(kernel)
     if isinstance(dz, np.ndarray):
@@ -1382,10 +1382,18 @@ def _conv_bwd_input(kind, x_shape, kernel, dz, strides, dilation, pads, groups):
     if len(x_shape) != 4:
         raise ValueError("x_shape must have 4 dimensions. Received: x_shape=%s" % (x_shape,))
     args = _conv_bwd_args(kind, x_shape, kernel.shape, dz, dtype, strides, dilation, pads, groups)
+    mask = ()
+    if kind == "conv2d":        # depthwise has no relu_x
+        if relu_x is not None:
+            _nhwc("relu_x", relu_x, dtype)
+            _shape("relu_x", relu_x, x_shape)
+            relu_x = _in(relu_x)
+        mask = (_ptr(dtype, relu_x),)
     dx = np.empty(x_shape, dtype=dtype)
     if dx.size:
         _check(_fn(dtype, kind + "_backward_input")(*args, _ptr(dtype, dz), _ptr(dtype, kernel),
-                                                    _ptr(dtype, dx)), kind + "_backward_input")
+                                                    *mask, _ptr(dtype, dx)),
+               kind + "_backward_input")
     return dx
 
 
@@ -1423,10 +1431,12 @@ def conv2d_forward(x, kernel, bias=None, strides=1, dilation_rate=1, padding=(0,
 
 
 def conv2d_backward_input(x_shape, kernel, dz, strides=1, dilation_rate=1,
-                          padding=(0, 0, 0, 0), groups=1):
-    """dx of a 2-D convolution of an input of `x_shape`, from dz = dL/dz."""
+                          padding=(0, 0, 0, 0), groups=1, relu_x=None):
+    """dx of a 2-D convolution of an input of `x_shape`, from dz = dL/dz;
+    with `relu_x` (the input x, made by a ReLU) dx times [relu_x > 0], the
+    gradient through that ReLU as well."""
     return _conv_bwd_input("conv2d", x_shape, kernel, dz, strides, dilation_rate, padding,
-                           groups)
+                           groups, relu_x)
 
 
 def conv2d_backward_weight(x, kernel_shape, dz, strides=1, dilation_rate=1,
@@ -1625,10 +1635,12 @@ def max_pool_records(x_shape, pool_size, strides=None, padding=(0, 0, 0, 0)):
     return sh >= kh and sw >= kw and kh * kw <= 255
 
 
-def max_pool2d_forward_idx(x, pool_size, strides=None, padding=(0, 0, 0, 0)):
+def max_pool2d_forward_idx(x, pool_size, strides=None, padding=(0, 0, 0, 0), relu_grad=False):
     """max_pool2d_forward and, as an array like the output, each window's
     chosen tap (ky * kw + kx, -1 for none; for max_pool2d_backward_idx);
-    disjoint windows only."""
+    disjoint windows only. With `relu_grad`, -1 also where the max is not
+    > 0: the backward then gives dx times [x > 0], the gradient through the
+    ReLU that made x."""
     dtype = _nhwc("x", x)
     x = _in(x)
     geom, out_shape = _pool_geometry(x.shape, pool_size,
@@ -1636,7 +1648,8 @@ def max_pool2d_forward_idx(x, pool_size, strides=None, padding=(0, 0, 0, 0)):
     y = np.empty(out_shape, dtype=dtype)
     idx = np.empty(out_shape, dtype=dtype)
     if y.size:
-        _check(_fn(dtype, "maxpool2d_forward_idx")(*geom, _ptr(dtype, x), _ptr(dtype, y),
+        _check(_fn(dtype, "maxpool2d_forward_idx")(*geom, 1 if relu_grad else 0,
+                                                   _ptr(dtype, x), _ptr(dtype, y),
                                                    _ptr(dtype, idx)),
                "maxpool2d_forward_idx")
     return y, idx

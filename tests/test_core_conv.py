@@ -249,6 +249,28 @@ def test_conv2d_float32_wide_outputs_match_float64(case):
         np.testing.assert_allclose(got, want, rtol=2e-4, atol=5e-4)
 
 
+@pytest.mark.parametrize("case", FAST_CASES + [
+    (2, 5, 6, 8, 1, 1, 16, (1, 1), (1, 1), "valid", 1),        # 1x1: the plain GEMM
+    (2, 6, 5, 3, 3, 3, 8, (1, 1), (1, 1), "same", 1)],          # few channels, padding
+    ids=FAST_IDS + ["pointwise", "few_channels"])
+def test_conv2d_backward_input_relu_x_is_the_gradient_through_the_relu(case):
+    """relu_x = x (made by a ReLU): dx times [x > 0], bit for bit as
+    activation_backward after the plain input gradient, NaN and zeros included."""
+    rng = np.random.default_rng(11)
+    n, h, w, c, kh, kw, f, s, d, _, g = case
+    pads = _pads(case)
+    x = _rand(rng, n, h, w, c, dtype=np.float32)
+    x = np.where(x > 0, x, np.float32(0))
+    x.reshape(-1)[::5] = np.nan
+    k = _rand(rng, kh, kw, c // g, f, dtype=np.float32)
+    dz = _rand(rng, *ref_conv2d(x, k, s, d, pads, g).shape, dtype=np.float32)
+    plain = _core.conv2d_backward_input(x.shape, k, dz, s, d, pads, g)
+    want = _core.activation_backward("relu", x, x, plain)
+    got = _core.conv2d_backward_input(x.shape, k, dz, s, d, pads, g, relu_x=x)
+    np.testing.assert_array_equal(got, want)
+    assert np.array_equal(np.signbit(got), np.signbit(want))
+
+
 def test_conv2d_fused_relu_keeps_nan_and_negative_zero():
     x = np.zeros((1, 3, 3, 8), np.float32)
     k = np.zeros((1, 1, 8, 64), np.float32)

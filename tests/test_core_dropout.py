@@ -65,3 +65,19 @@ def test_bad_key_or_rate_is_rejected(key, rate, match):
 def test_integer_input_is_rejected():
     with pytest.raises(TypeError, match="float32 or float64"):
         _core.dropout_forward(np.ones(3, np.int32), 1, 0.5)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_large_forward_split_over_threads_matches_the_reference(threads):
+    """Arrays large enough to be split over the threads: the same mask as the
+    reference for every element, whatever the thread count."""
+    before = _core.get_num_threads()
+    n = 300_001
+    x = np.random.default_rng(1).normal(size=n).astype(np.float32)
+    mask = np.where(_reference_uniforms(7, n) >= 0.5, np.float32(2), np.float32(0))
+    try:
+        _core.set_num_threads(threads)
+        np.testing.assert_array_equal(_core.dropout_forward(x, 7, 0.5), x * mask)
+        np.testing.assert_array_equal(_core.dropout_backward(x, 7, 0.5), x * mask)
+    finally:
+        _core.set_num_threads(before)

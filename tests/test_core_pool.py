@@ -128,6 +128,49 @@ def test_pool_1d_is_height_one():
     np.testing.assert_array_equal(y, ref_max_pool(x, (1, 3), (1, 2), (0, 0, 0, 0)))
 
 
+DISJOINT = [c for c in CASES if c[5][0] >= c[4][0] and c[5][1] >= c[4][1]]
+DISJOINT_IDS = [i for c, i in zip(CASES, IDS) if c in DISJOINT]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", DISJOINT, ids=DISJOINT_IDS)
+def test_max_pool_idx_backward_equals_max_pool_backward(case, dtype):
+    rng = np.random.default_rng(8)
+    n, h, w, c, pool, s, _ = case
+    pads = _pads(case)
+    x = rng.standard_normal((n, h, w, c)).astype(dtype)
+    y, idx = _core.max_pool2d_forward_idx(x, pool, s, pads)
+    np.testing.assert_array_equal(y, _core.max_pool2d_forward(x, pool, s, pads))
+    dy = rng.standard_normal(y.shape).astype(dtype)
+    np.testing.assert_array_equal(_core.max_pool2d_backward_idx(x.shape, idx, dy, pool, s, pads),
+                                  _core.max_pool2d_backward(x, dy, pool, s, pads))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", DISJOINT, ids=DISJOINT_IDS)
+def test_max_pool_relu_grad_is_the_gradient_through_the_relu(case, dtype):
+    """relu_grad: pooling r = relu(z) hands back dx * [r > 0], bit for bit, with
+    windows of zeros only (their max is 0) and NaN in the mix."""
+    rng = np.random.default_rng(9)
+    n, h, w, c, pool, s, _ = case
+    pads = _pads(case)
+    z = rng.standard_normal((n, h, w, c)).astype(dtype)
+    z[:, : pool[0], : pool[1], 0] = -1.0        # a window of zeros after the ReLU
+    z.reshape(-1)[::7] = np.nan
+    r = np.where(z > 0, z, dtype(0))
+    r[np.isnan(z)] = np.nan
+    y, idx = _core.max_pool2d_forward_idx(r, pool, s, pads, relu_grad=True)
+    y0, idx0 = _core.max_pool2d_forward_idx(r, pool, s, pads)
+    np.testing.assert_array_equal(y, y0)
+    np.testing.assert_array_equal(idx, np.where(y0 > 0, idx0, dtype(-1)))
+    dy = rng.standard_normal(y.shape).astype(dtype)
+    dx = _core.max_pool2d_backward_idx(r.shape, idx, dy, pool, s, pads)
+    through = _core.activation_backward("relu", r, r, _core.max_pool2d_backward(r, dy, pool, s,
+                                                                                   pads))
+    np.testing.assert_array_equal(dx, through)
+    assert np.array_equal(np.signbit(dx), np.signbit(through))
+
+
 @pytest.mark.parametrize("kind", ["max", "avg"])
 def test_pool_bit_identical_for_one_and_two_threads(kind):
     rng = np.random.default_rng(5)

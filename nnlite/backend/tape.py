@@ -52,12 +52,18 @@ class Tape:
     Args:
         persistent: Keep the records after `gradient` (to call it again).
             Defaults to `False`.
+        variables_only: Promise that `gradient` is asked for variables only
+            (as `fit` does), never for a value computed on the tape. Ops may
+            then pass back, for such a value, a gradient that is right only
+            once it went through the op that made the value (see
+            `ReluGradient`). Defaults to `False`.
     """
 
-    def __init__(self, persistent=False, watch_accessed_variables=True):
+    def __init__(self, persistent=False, watch_accessed_variables=True, variables_only=False):
         self.records = []
         self.persistent = bool(persistent)
         self.watch_variables = bool(watch_accessed_variables)
+        self.variables_only = bool(variables_only)
         self._watched = set()
         self._produced = set()
 
@@ -106,6 +112,12 @@ class Tape:
         """
         if self.records is None:
             raise RuntimeError("A non-persistent Tape can compute gradients only once.")
+        if self.variables_only:
+            for s in _flat(sources):
+                if not getattr(s, "_is_variable", False):
+                    raise ValueError("This Tape(variables_only=True) gives gradients of "
+                                     "variables only. Received a source of type %s"
+                                     % type(s).__name__)
         targets = target if isinstance(target, (list, tuple)) else [target]
         seeds = output_gradients
         if seeds is not None and not isinstance(seeds, (list, tuple)):
@@ -133,6 +145,44 @@ class Tape:
         flat = sources if isinstance(sources, (list, tuple)) else [sources]
         out = [_source_grad(grads, s) for s in flat]
         return out if isinstance(sources, (list, tuple)) else out[0]
+
+
+def _flat(values):
+    if isinstance(values, (list, tuple)):
+        for v in values:
+            yield from _flat(v)
+    else:
+        yield values
+
+
+def only_variable_gradients():
+    """Whether every recording tape of this thread was made with
+    `variables_only=True` (and one at least is recording)."""
+    stack = _stack()
+    return bool(stack) and all(t.variables_only for t in stack)
+
+
+class ReluGradient:
+    """The link between an op whose output is `relu(z)` and an op reading
+    that output which can multiply its own input gradient by the ReLU's mask
+    `[relu(z) > 0]` in a pass it makes anyway (max pooling, a convolution's
+    input gradient). That op stores
+    the array it returned in `masked`; the ReLU's backward, given exactly
+    that array (no other gradient was added to it), skips its own mask. The
+    mask is idempotent, so a masked gradient summed with others is still
+    right after the ReLU's backward; only the gradient of the ReLU's output
+    itself differs, which is why ops do this only on `variables_only` tapes.
+    """
+    __slots__ = ("masked",)
+
+    def __init__(self):
+        self.masked = None
+
+    def take(self, dy):
+        """Whether `dy` is the masked array (and forget it)."""
+        hit = self.masked is not None and self.masked is dy
+        self.masked = None
+        return hit
 
 
 def _source_grad(grads, source):

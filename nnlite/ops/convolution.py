@@ -19,6 +19,7 @@ Keras's layouts: conv `(*window, in // groups, out)`, depthwise
 import numpy as np
 
 from nnlite import _core, config
+from nnlite.backend import tape as tape_module
 from nnlite.backend.tensor import apply, is_tensor, takes_needs
 from nnlite.ops import fused
 from nnlite.ops.core import convert_to_tensor
@@ -157,8 +158,12 @@ def _hw(t, rank):
 
 @takes_needs
 def _conv_op(x, kernel, bias, rank, depthwise, strides, dilation, padding, groups, activation,
-             alpha, needs=(True, True, True)):
-    """z = conv(x, kernel) + bias, y = f(z) on channels-last x (rank 1 or 2)."""
+             alpha, relu_gradient=None, input_relu=None, needs=(True, True, True)):
+    """z = conv(x, kernel) + bias, y = f(z) on channels-last x (rank 1 or 2);
+    with `relu_gradient` (a `tape.ReluGradient`, activation 'relu') the
+    backward skips the mask for a dy the reader of y already masked; with
+    `input_relu` (the link of the op whose ReLU made x) the input gradient
+    comes back masked by [x > 0]."""
     x4, k4 = _image(x, rank), _kernel4(kernel, rank)
     s, d = _hw(strides, rank), _hw(dilation, rank)
     pads = _pads4(x.shape[1:-1], kernel.shape[:rank], strides, dilation, padding, rank)
@@ -171,8 +176,10 @@ def _conv_op(x, kernel, bias, rank, depthwise, strides, dilation, padding, group
     out_shape = (x.shape[0],) + z.shape[2 if rank == 1 else 1:]
 
     def backward(dy):
+        masked = relu_gradient is not None and relu_gradient.take(dy)
         dy = np.ascontiguousarray(dy, dtype=z.dtype).reshape(z.shape)
-        dz = dy if activation is None else _core.activation_backward(activation, z, y, dy, alpha)
+        dz = dy if activation is None or masked else \
+            _core.activation_backward(activation, z, y, dy, alpha)
         dx = dk = db = None
         need_bias = bias is not None and needs[2]
         if needs[1] or need_bias:
@@ -187,8 +194,11 @@ def _conv_op(x, kernel, bias, rank, depthwise, strides, dilation, padding, group
             if depthwise:
                 dx = _core.depthwise_conv2d_backward_input(x4.shape, k4, dz, s, d, pads)
             else:
-                dx = _core.conv2d_backward_input(x4.shape, k4, dz, s, d, pads, groups)
+                dx = _core.conv2d_backward_input(x4.shape, k4, dz, s, d, pads, groups,
+                                                 relu_x=None if input_relu is None else x4)
             dx = dx.reshape(x.shape)
+            if input_relu is not None and not depthwise:
+                input_relu.masked = dx
         return dx, dk, db
 
     return y.reshape(out_shape), backward
@@ -213,9 +223,17 @@ def _run_conv(x, kernel, bias, strides, padding, dilation_rate, groups, activati
     _check_window(x.shape, kernel.shape[:rank], strides, dilation_rate, padding,
                   tuple(kernel.shape))
     fused_act, after = _split_activation(activation, alpha)
+    fuse = not depthwise and data_format != "channels_first" \
+        and tape_module.only_variable_gradients()
+    # relu(z) read by max pooling or a convolution in fit: the reader's
+    # backward applies the ReLU's mask in a pass it makes anyway
+    link = tape_module.ReluGradient() if fuse and fused_act == "relu" else None
+    input_relu = getattr(x, "_relu_gradient", None) if fuse else None
     y = apply("depthwise_conv" if depthwise else "conv", _conv_op, (x, kernel, bias), rank,
               depthwise, tuple(strides), tuple(dilation_rate), padding, groups, fused_act,
-              alpha)
+              alpha, relu_gradient=link, input_relu=input_relu)
+    if link is not None:
+        y._relu_gradient = link
     if data_format == "channels_first":
         y = to_channels_first(y, rank)
     if after is not None:

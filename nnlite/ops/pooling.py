@@ -11,6 +11,7 @@ of real elements only).
 import numpy as np
 
 from nnlite import _core, config
+from nnlite.backend.tape import only_variable_gradients
 from nnlite.backend.tensor import apply, is_tensor
 from nnlite.ops.core import cast, convert_to_tensor
 
@@ -91,9 +92,11 @@ def pooling_output_shape(input_shape, pool_size, strides, padding, data_format):
 
 
 # -- the op ---------------------------------------------------------------------------
-def _pool(x, kind, pool, strides, padding, channels_first):
+def _pool(x, kind, pool, strides, padding, channels_first, relu_gradient=None):
     """Pooling of x (batch, *spatial, channels) or (batch, channels, *spatial),
-    spatial of rank 1 or 2, in the C core; backward to x alone."""
+    spatial of rank 1 or 2, in the C core; backward to x alone. With
+    `relu_gradient` (x = relu(z) of the op holding that `tape.ReluGradient`)
+    a max pooling with disjoint windows hands back dx times [x > 0]."""
     rank = x.ndim - 2
     xl = np.moveaxis(x, 1, -1) if channels_first else x     # channels last
     spatial = xl.shape[1:-1]
@@ -106,7 +109,8 @@ def _pool(x, kind, pool, strides, padding, channels_first):
         pads += _core.conv_padding(n, k, s, 1, padding)[:2]
     idx = None           # disjoint max windows: the chosen taps, so backward skips x
     if kind == "max" and _core.max_pool_records(x4.shape, pool2, strides2, pads):
-        y4, idx = _core.max_pool2d_forward_idx(x4, pool2, strides2, pads)
+        y4, idx = _core.max_pool2d_forward_idx(x4, pool2, strides2, pads,
+                                               relu_grad=relu_gradient is not None)
         x_shape = x4.shape
         x4 = None
     elif kind == "max":
@@ -130,6 +134,8 @@ def _pool(x, kind, pool, strides, padding, channels_first):
         dx = dx4.reshape(xl.shape)
         if channels_first:
             dx = np.ascontiguousarray(np.moveaxis(dx, -1, 1))
+        if idx is not None and relu_gradient is not None:
+            relu_gradient.masked = dx
         return (dx,)
     return y, backward
 
@@ -155,7 +161,10 @@ def _pool_op(kind, inputs, pool_size, strides, padding, data_format):
     strides = pool if strides is None else standardize_tuple(strides, rank, "strides")
     padding = standardize_padding(padding)
     data_format = standardize_data_format(data_format)
-    y = apply(name, _pool, (x,), kind, pool, strides, padding, data_format == "channels_first")
+    link = getattr(x, "_relu_gradient", None) if kind == "max" and back is None \
+        and data_format == "channels_last" and only_variable_gradients() else None
+    y = apply(name, _pool, (x,), kind, pool, strides, padding, data_format == "channels_first",
+              relu_gradient=link)
     return y if back is None else cast(y, back)
 
 

@@ -375,7 +375,8 @@ class Trainer:
         tape = None
         with step:
             if dist is None or len(x):      # a global batch smaller than the ranks leaves some empty
-                with Tape() as tape:
+                # gradients of the variables alone: ops may fuse backward passes
+                with Tape(variables_only=True) as tape:
                     y_pred = self(data_utils.model_inputs(x), training=True)
                     self._resolve_for(y, y_pred)
                     loss, reported, parts = self._losses_and_report(y, y_pred, sample_weight)
