@@ -359,10 +359,10 @@ NL_CLONES static void L(fwd_rows)(struct L(rnn) *c, int64_t s, int64_t tt, int64
         T *__restrict pg = c->p + row * N;
         const T *__restrict zr = c->z + b * N;
         T *__restrict h = c->h + b * U;
-        T *__restrict yrow = c->y + (b * c->t + s) * U;
+        T *__restrict yrow = c->y ? c->y + (b * c->t + s) * U : NULL;
         if (nxt) {
             L(prefetch)(pg + nxt * N, N, 1);
-            L(prefetch)(yrow + U, U, 1);
+            if (yrow) L(prefetch)(yrow + U, U, 1);
             if (c->hs) L(prefetch)(c->hs + (row + nxt) * U, U, 1);
             if (c->cs) L(prefetch)(c->cs + (row + nxt) * U, U, 1);
             if (c->aux) L(prefetch)(c->aux + (row + nxt) * U, U, 1);
@@ -404,7 +404,7 @@ NL_CLONES static void L(fwd_rows)(struct L(rnn) *c, int64_t s, int64_t tt, int64
             L(act_vec)(c->act, U, pre, hh);
             for (int64_t j = 0; j < U; j++) h[j] = zg[j] * h[j] + ((T)1 - zg[j]) * hh[j];
         }
-        L(copy)(yrow, h, U);
+        if (yrow) L(copy)(yrow, h, U);
     }
 }
 
@@ -451,7 +451,7 @@ NL_CLONES static void L(gru_h_task)(void *arg, int task)
         T *__restrict pg = c->p + row * N;
         const T *__restrict zr = c->z + b * N;
         T *__restrict h = c->h + b * U;
-        T *__restrict yrow = c->y + (b * c->t + c->s) * U;
+        T *__restrict yrow = c->y ? c->y + (b * c->t + c->s) * U : NULL;
         const T *zg = pg;
         T *hh = pg + 2 * U;
         if (c->hs) memcpy(c->hs + row * U, h, (size_t)U * sizeof(T));
@@ -463,7 +463,7 @@ NL_CLONES static void L(gru_h_task)(void *arg, int task)
         for (int64_t j = 0; j < U; j++) hh[j] = hh[j] + zr[2 * U + j];
         L(act_vec)(c->act, U, hh, hh);
         for (int64_t j = 0; j < U; j++) h[j] = zg[j] * h[j] + ((T)1 - zg[j]) * hh[j];
-        memcpy(yrow, h, (size_t)U * sizeof(T));
+        if (yrow) memcpy(yrow, h, (size_t)U * sizeof(T));
     }
 }
 
@@ -559,7 +559,10 @@ int NL(rnn_forward)(int cell, int act, int ract, int flags, int64_t b, int64_t t
         return st;
     if (b == 0)
         return NL_OK;
-    if (!x || !r || !y || !hn || (cell == NL_RNN_LSTM && !cn) || (!projected && f > 0 && !w))
+    /* y NULL: outputs not written (hn is the last one), only without a mask,
+     * whose masked steps repeat the previous output */
+    if (!x || !r || (!y && mask) || !hn || (cell == NL_RNN_LSTM && !cn) ||
+        (!projected && f > 0 && !w))
         return NL_EINVAL;
     if (keep && (!hs || (cell == NL_RNN_LSTM && (!cs || !aux)) || (gru_ra && !aux)))
         return NL_EINVAL;

@@ -1940,7 +1940,7 @@ def _u8_ptr(arr):
 def rnn_forward(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, mask=None,
                 recurrent_mask=None, keep=True, activation="tanh",
                 recurrent_activation="sigmoid", go_backwards=False, reset_after=True,
-                zero_output_for_mask=False, projected=False):
+                zero_output_for_mask=False, projected=False, sequences=True):
     """A whole recurrent layer over a sequence in one C call (Keras 3 semantics).
 
     cell is "simple", "lstm" (gates i, f, c, o) or "gru" (gates z, r, h).
@@ -1949,9 +1949,10 @@ def rnn_forward(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, 
     c0 for lstm only). mask (B, T) bool by original time; recurrent_mask (B, U)
     or per gate (G, B, U). With projected=True, x is already x @ kernel
     (B, T, G*U) and kernel is None. y is in processing order (reversed with
-    go_backwards). keep=False skips what backward needs.
+    go_backwards). keep=False skips what backward needs. sequences=False (no
+    mask allowed) skips y: the last output is hn.
 
-    Returns (y (B, T, U), hn (B, U), cn (B, U) or None, saved or None).
+    Returns (y (B, T, U) or None, hn (B, U), cn (B, U) or None, saved or None).
     """
     args, dtype, (x, kernel, rk, mask, rmask) = _rnn_setup(
         cell, x, kernel, recurrent_kernel, mask, recurrent_mask, activation,
@@ -1965,8 +1966,11 @@ def rnn_forward(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, 
     if c0 is not None and not lstm:
         raise ValueError("c0 is only used by the lstm cell. Received: cell=%r" % (cell,))
     c0 = _rnn_array("c0", c0, dtype, (b, u))
+    if not sequences and mask is not None:
+        raise ValueError("sequences=False needs mask=None: a masked step repeats the "
+                         "previous output, so the last output is not hn")
     new = _reuse.empty
-    y = new((b, t, u), dtype)
+    y = new((b, t, u), dtype) if sequences else None
     hn = np.empty((b, u), dtype=dtype)
     cn = np.empty((b, u), dtype=dtype) if lstm else None
     saved = None
