@@ -476,16 +476,16 @@ static void L(seq_forward_task)(void *arg, int task)
     const T *b1 = gru_ra && c->bias ? c->bias + N : NULL;
     int64_t qlo, qhi;
     L(seq_blocks)(c, task, &qlo, &qhi);
+    /* block by block, each through all steps: a block's rows of the per-time
+     * arrays (T rows each, contiguous) stream through L2 and the TLB, where
+     * a step over all blocks would touch B rows T apart, a page each */
     for (int64_t q = qlo; q < qhi; q++) {
         const int64_t b0 = q * mr, rows = B - b0 < mr ? B - b0 : mr;
         L(seq_pack)(c, c->ap + q * c->psa, rows, U, c->h + b0 * U, U,
                     c->rmask ? c->rmask + b0 * U : NULL);
-    }
-    for (int64_t s = 0; s < T_; s++) {
-        const int64_t tt = (c->flags & NL_RNN_GO_BACKWARDS) ? T_ - 1 - s : s;
-        const int64_t nxt = L(next_row)(c, s);
-        for (int64_t q = qlo; q < qhi; q++) {
-            const int64_t b0 = q * mr, rows = B - b0 < mr ? B - b0 : mr;
+        for (int64_t s = 0; s < T_; s++) {
+            const int64_t tt = (c->flags & NL_RNN_GO_BACKWARDS) ? T_ - 1 - s : s;
+            const int64_t nxt = L(next_row)(c, s);
             T *z = c->z + b0 * N;
             if (c->fuse) {   /* this step's rows of P = x W + b, as the GEMM would */
                 const T *xr = c->x + (b0 * T_ + tt) * F;
@@ -809,10 +809,11 @@ static void L(seq_backward_task)(void *arg, int task)
     const int64_t U = c->u, N = c->n, F = c->f, mr = c->kd->mr, B = c->b, TN = c->t * N;
     int64_t qlo, qhi;
     L(seq_blocks)(c, task, &qlo, &qhi);
-    for (int64_t s = c->t - 1; s >= 0; s--) {
-        const int64_t tt = (c->flags & NL_RNN_GO_BACKWARDS) ? c->t - 1 - s : s;
-        const int64_t prv = s == 0 ? 0 : -L(next_row)(c, s - 1);
-        for (int64_t q = qlo; q < qhi; q++) {
+    /* block by block, each through all steps (see L(seq_forward_task)) */
+    for (int64_t q = qlo; q < qhi; q++) {
+        for (int64_t s = c->t - 1; s >= 0; s--) {
+            const int64_t tt = (c->flags & NL_RNN_GO_BACKWARDS) ? c->t - 1 - s : s;
+            const int64_t prv = s == 0 ? 0 : -L(next_row)(c, s - 1);
             const int64_t b0 = q * mr, rows = B - b0 < mr ? B - b0 : mr;
             T *a = c->ap + q * c->psa, *qq = c->q + b0 * U;
             L(bwd_rows)(c, s, tt, b0, b0 + rows);
