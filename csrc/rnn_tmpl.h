@@ -972,10 +972,10 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
         }
     }
     if (st == NL_OK && dbias) {
-        if (gru_ra) {
-            NL(bias_backward)(BT, 2 * u, c.d, N, dbias);
-            NL(bias_backward)(BT, u, c.dxh, u, dbias + 2 * u);
+        if (gru_ra) {   /* the input bias's z and r columns are the recurrent's */
             NL(bias_backward)(BT, N, c.d, N, dbias + N);
+            memcpy(dbias, dbias + N, (size_t)(2 * u) * sizeof(T));
+            NL(bias_backward)(BT, u, c.dxh, u, dbias + 2 * u);
         } else {
             NL(bias_backward)(BT, N, c.d, N, dbias);
         }

@@ -189,6 +189,48 @@ def test_rnn_forward_without_keep_equals_with_keep(cell, reset_after):
         np.testing.assert_array_equal(c1, c2)
 
 
+@pytest.mark.parametrize("cell,reset_after", [("simple", True), ("lstm", True), ("gru", True),
+                                              ("gru", False)])
+def test_rnn_forward_without_sequences_keeps_the_same_states(cell, reset_after):
+    x, kernel, rec, kw = make_case(cell, reset_after, "go_backwards", np.float32)
+    y1, h1, c1, saved1 = _core.rnn_forward(cell, x, kernel, rec, **kw)
+    y2, h2, c2, saved2 = _core.rnn_forward(cell, x, kernel, rec, sequences=False, **kw)
+    assert y2 is None
+    np.testing.assert_array_equal(h1, h2)
+    np.testing.assert_array_equal(y1[:, -1], h2)
+    if cell == "lstm":
+        np.testing.assert_array_equal(c1, c2)
+    for a, c in zip(saved1, saved2):
+        if a is not None:
+            np.testing.assert_array_equal(a, c)
+
+
+def test_rnn_forward_without_sequences_refuses_a_mask():
+    x, kernel, rec, kw = make_case("lstm", True, "mask", np.float32)
+    with pytest.raises(ValueError, match="sequences=False needs mask=None"):
+        _core.rnn_forward("lstm", x, kernel, rec, sequences=False, **kw)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_rnn_sequence_last_output_gradient_equals_sliced_sequence(cell):
+    from nnlite.backend.tape import Tape
+    from nnlite.backend.variable import Variable
+    from nnlite.ops.recurrent import rnn_sequence
+    x, kernel, rec, kw = make_case(cell, True, "initial_state", np.float32)
+    wy = np.random.default_rng(3).normal(size=(x.shape[0], rec.shape[0])).astype(np.float32)
+    results = []
+    for full in (True, False):
+        k, r = Variable(kernel), Variable(rec)
+        with Tape() as tape:
+            out = rnn_sequence(cell, x, k, r, kw["bias"], kw["h0"], kw["c0"],
+                               return_sequences=full)
+            last = out[0][:, -1] if full else out[0]
+            loss = (last * wy).sum() + (out[1] * wy).sum() * 0.5
+        results.append([np.asarray(last)] + tape.gradient(loss, [k, r]))
+    for a, c in zip(*results):
+        np.testing.assert_array_equal(a, c)
+
+
 def test_rnn_fully_masked_row_keeps_initial_state_and_outputs_zeros():
     x, kernel, rec, kw = make_case("lstm", True, "mask", np.float64)
     y, hn, cn, _ = _core.rnn_forward("lstm", x, kernel, rec, **kw)
