@@ -146,7 +146,10 @@ def _in(arr):
     and integers through typed pointers, so an array misaligned for its dtype
     (e.g. `np.frombuffer(buf, np.float32, offset=1)`) would be undefined
     behaviour there."""
-    if arr is None or (arr.flags.c_contiguous and arr.flags.aligned):
+    if arr is None:
+        return arr
+    flags = arr.flags
+    if flags.c_contiguous and flags.aligned:
         return arr
     return np.array(arr, order="C")    # a new array: aligned
 
@@ -223,9 +226,10 @@ def _ptr(dtype, arr):
     rather than handed to C."""
     if arr is None:
         return ffi.NULL
-    if not arr.flags.aligned:
+    flags = arr.flags
+    if not flags.aligned:
         raise ValueError("internal error: an unaligned array reached the C core call")
-    if arr.flags.c_contiguous:
+    if flags.c_contiguous:
         return ffi.from_buffer(_ARRAY_TYPES[dtype], arr)   # the fast path
     return ffi.cast(_POINTER_TYPES[dtype], arr.ctypes.data)  # row-strided views
 
@@ -539,20 +543,25 @@ def sparse_crossentropy(labels, y_pred, from_logits=False, epsilon=1e-7, scale=1
 # --------------------------------------------------------------------------
 # optimizer updates (in place)
 
+def _in_place(name, arr):
+    """Refuses an array C updates in place unless C-contiguous, writable and aligned."""
+    flags = arr.flags
+    if not (flags.c_contiguous and flags.writeable and flags.aligned):
+        _contiguous(name, arr)
+        _writable(name, arr)
+        _out(name, arr)
+
+
 def _update_args(w, g, *state):
     dtype = _float_dtype("variable", w)
     _same_dtype(dtype, gradient=g)
-    _contiguous("variable", w)
-    _writable("variable", w)
-    _out("variable", w)
+    _in_place("variable", w)
     if g.shape != w.shape:
         raise ValueError("gradient shape %s does not match variable shape %s" % (g.shape, w.shape))
     for s in state:
         if s is not None:
             _same_dtype(dtype, state=s)
-            _contiguous("optimizer state", s)
-            _writable("optimizer state", s)
-            _out("optimizer state", s)
+            _in_place("optimizer state", s)
             if s.shape != w.shape:
                 raise ValueError("optimizer state shape %s does not match variable shape %s"
                                  % (s.shape, w.shape))

@@ -418,7 +418,8 @@ class Layer:
             # as Keras, a layer built by an eager call remembers that call's
             # shapes, batch size included (the summary of a subclassed model)
             self._build_call_shape = _shapes_of(inputs, keep_batch=True)
-        self._maybe_build(_shapes_of(inputs))
+        if not self.built:
+            self._maybe_build(_shapes_of(inputs))
         outer = getattr(_call_context, "training", None)
         training = kwargs.pop("training", None)
         if training is None:
@@ -663,9 +664,17 @@ def _flatten(x):
     return [x]
 
 
+_KerasTensor = None
+
+
 def _has_keras_tensor(x):
-    from nnlite.layers.input_layer import KerasTensor
-    if isinstance(x, KerasTensor):
+    global _KerasTensor
+    if type(x) is Tensor:   # the eager call's usual argument
+        return False
+    if _KerasTensor is None:
+        from nnlite.layers.input_layer import KerasTensor
+        _KerasTensor = KerasTensor
+    if isinstance(x, _KerasTensor):
         return True
     if isinstance(x, (list, tuple)):
         return any(_has_keras_tensor(v) for v in x)
