@@ -554,13 +554,15 @@ def _in_place(name, arr):
 
 def _update_args(w, g, *state):
     dtype = _float_dtype("variable", w)
-    _same_dtype(dtype, gradient=g)
+    if type(g) is not np.ndarray or g.dtype != dtype:
+        _same_dtype(dtype, gradient=g)
     _in_place("variable", w)
     if g.shape != w.shape:
         raise ValueError("gradient shape %s does not match variable shape %s" % (g.shape, w.shape))
     for s in state:
         if s is not None:
-            _same_dtype(dtype, state=s)
+            if type(s) is not np.ndarray or s.dtype != dtype:
+                _same_dtype(dtype, state=s)
             _in_place("optimizer state", s)
             if s.shape != w.shape:
                 raise ValueError("optimizer state shape %s does not match variable shape %s"
@@ -1869,7 +1871,8 @@ def _rnn_array(name, arr, dtype, shape):
     """Checks dtype and shape; returns a C-contiguous array (a copy if needed)."""
     if arr is None:
         return None
-    _same_dtype(dtype, **{name: arr})
+    if type(arr) is not np.ndarray or arr.dtype != dtype:
+        _same_dtype(dtype, **{name: arr})
     _shape(name, arr, shape)
     return _in(arr)
 
@@ -1963,9 +1966,39 @@ def rnn_forward(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, 
 
     Returns (y (B, T, U) or None, hn (B, U), cn (B, U) or None, saved or None).
     """
-    args, dtype, (x, kernel, rk, mask, rmask) = _rnn_setup(
+    return _rnn_forward(cell, x, kernel, recurrent_kernel, bias, h0, c0, mask, recurrent_mask,
+                        keep, activation, recurrent_activation, go_backwards, reset_after,
+                        zero_output_for_mask, projected, sequences)[:4]
+
+
+def rnn_forward_with_backward(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None,
+                              mask=None, recurrent_mask=None, activation="tanh",
+                              recurrent_activation="sigmoid", go_backwards=False,
+                              reset_after=True, zero_output_for_mask=False, projected=False,
+                              sequences=True):
+    """`rnn_forward(..., keep=True)` for training: returns (y, hn, cn, backward)
+    with `backward(dy, dhn, dcn, has_bias, has_h0, has_c0, need_dx, need_kernels)`
+    giving what `rnn_backward` gives for this call. The backward checks only its
+    own arguments: x, the weights, the masks and the saved arrays were checked
+    (or made) by this forward."""
+    y, hn, cn, saved, setup = _rnn_forward(
+        cell, x, kernel, recurrent_kernel, bias, h0, c0, mask, recurrent_mask, True,
+        activation, recurrent_activation, go_backwards, reset_after, zero_output_for_mask,
+        projected, sequences)
+
+    def backward(dy, dhn, dcn, has_bias, has_h0, has_c0, need_dx, need_kernels):
+        return _rnn_backward_run(cell, setup, saved, dy, dhn, dcn, has_bias, has_h0, has_c0,
+                                 need_dx, need_kernels, reset_after, projected)
+    return y, hn, cn, backward
+
+
+def _rnn_forward(cell, x, kernel, recurrent_kernel, bias, h0, c0, mask, recurrent_mask, keep,
+                 activation, recurrent_activation, go_backwards, reset_after,
+                 zero_output_for_mask, projected, sequences):
+    setup = _rnn_setup(
         cell, x, kernel, recurrent_kernel, mask, recurrent_mask, activation,
         recurrent_activation, go_backwards, reset_after, zero_output_for_mask, projected)
+    args, dtype, (x, kernel, rk, mask, rmask) = setup
     b, t, u = args[4], args[5], args[7]
     n = rk.shape[1]
     lstm = cell == "lstm"
@@ -1993,7 +2026,7 @@ def rnn_forward(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, 
     _check(_fn(dtype, "rnn_forward")(*args, p(x), p(kernel), p(rk), p(bias), p(h0), p(c0),
                                      _u8_ptr(mask), p(rmask), p(y), p(hn), p(cn), p(gates),
                                      p(hs), p(cs), p(aux)), "rnn_forward")
-    return y, hn, cn, saved
+    return y, hn, cn, saved, setup
 
 
 def rnn_backward(cell, x, kernel, recurrent_kernel, saved, dy=None, dhn=None, dcn=None,
@@ -2012,7 +2045,7 @@ def rnn_backward(cell, x, kernel, recurrent_kernel, saved, dy=None, dhn=None, dc
     args, dtype, (x, kernel, rk, mask, rmask) = _rnn_setup(
         cell, x, kernel, recurrent_kernel, mask, recurrent_mask, activation,
         recurrent_activation, go_backwards, reset_after, zero_output_for_mask, projected)
-    b, t, f, u = args[4], args[5], args[6], args[7]
+    b, t, u = args[4], args[5], args[7]
     n = rk.shape[1]
     lstm = cell == "lstm"
     gru_ra = cell == "gru" and reset_after
@@ -2030,7 +2063,20 @@ def rnn_backward(cell, x, kernel, recurrent_kernel, saved, dy=None, dhn=None, dc
             _float_dtype(name, arr)
             arr = _rnn_array(name, arr, dtype, shape)
         checked.append(arr if needed else None)
-    gates, hs, cs, aux = checked
+    return _rnn_backward_run(cell, (args, dtype, (x, kernel, rk, mask, rmask)), tuple(checked),
+                             dy, dhn, dcn, has_bias, has_h0, has_c0, need_dx, need_kernels,
+                             reset_after, projected)
+
+
+def _rnn_backward_run(cell, setup, saved, dy, dhn, dcn, has_bias, has_h0, has_c0, need_dx,
+                      need_kernels, reset_after, projected):
+    """rnn_backward after its checks of everything but dy, dhn and dcn: `setup`
+    is `_rnn_setup`'s result, `saved` the checked saved arrays."""
+    args, dtype, (x, kernel, rk, mask, rmask) = setup
+    b, t, f, u = args[4], args[5], args[6], args[7]
+    n = rk.shape[1]
+    lstm = cell == "lstm"
+    gates, hs, cs, aux = saved
     dy = _rnn_array("dy", dy, dtype, (b, t, u))
     dhn = _rnn_array("dhn", dhn, dtype, (b, u))
     if dcn is not None and not lstm:

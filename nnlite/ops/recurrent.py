@@ -22,8 +22,13 @@ def _rnn_op(x, kernel, recurrent_kernel, bias, h0, c0, cell, mask, recurrent_mas
                 go_backwards=go_backwards, reset_after=reset_after,
                 zero_output_for_mask=zero_output_for_mask, projected=projected)
     keep = any(needs)
-    y, hn, cn, saved = _core.rnn_forward(cell, x, kernel, recurrent_kernel, bias, h0, c0,
-                                         mask=mask, recurrent_mask=recurrent_mask, keep=keep,
+    if keep:
+        y, hn, cn, run_backward = _core.rnn_forward_with_backward(
+            cell, x, kernel, recurrent_kernel, bias, h0, c0, mask=mask,
+            recurrent_mask=recurrent_mask, sequences=sequences, **opts)
+    else:
+        y, hn, cn, _ = _core.rnn_forward(cell, x, kernel, recurrent_kernel, bias, h0, c0,
+                                         mask=mask, recurrent_mask=recurrent_mask, keep=False,
                                          sequences=sequences, **opts)
     if not sequences:   # no mask: the last output is the last state, as its own array
         y = hn.copy()
@@ -34,11 +39,8 @@ def _rnn_op(x, kernel, recurrent_kernel, bias, h0, c0, cell, mask, recurrent_mas
     def backward(dy, dhn, dcn=None):
         if not sequences:   # the last output's gradient joins the last state's
             dy, dhn = None, dy if dhn is None else (dhn if dy is None else dhn + dy)
-        grads = _core.rnn_backward(cell, x, kernel, recurrent_kernel, saved, dy, dhn, dcn,
-                                   mask=mask, recurrent_mask=recurrent_mask,
-                                   has_bias=bias is not None, has_h0=h0 is not None,
-                                   has_c0=c0 is not None, need_dx=needs[0],
-                                   need_kernels=needs[1] or needs[2], **opts)
+        grads = run_backward(dy, dhn, dcn, bias is not None, h0 is not None, c0 is not None,
+                             needs[0], needs[1] or needs[2])
         return tuple(g if need else None for g, need in zip(grads, needs))
 
     return outs, backward
