@@ -32,6 +32,13 @@
  * whether splitting rows over threads pays. */
 #define RNN_ROW_WORK 24.0
 
+/* The backward sums the weight gradients per group of row blocks (each
+ * group's dZ still in L2), at most this many groups, whose partial sums take
+ * at most RNN_PART_MAX elements; then adds the groups up in order. The group
+ * count depends only on the sizes, never on the thread count. */
+#define RNN_GROUPS 16
+#define RNN_PART_MAX ((int64_t)1 << 22)
+
 /* The gate loops must be inlined into the NL_CLONES passes that call them, so
  * each clone vectorizes them for its own ISA (an out-of-line helper would be
  * built for the baseline only, where the selects of vmath.h stay scalar). */

@@ -126,6 +126,12 @@ struct L(rnn) {
     T *bw, *ax;                 /* W or W^T packed; forward: x rows per block */
     int64_t psw, psx;
     T *dx;
+    /* backward, weight gradients summed per group of blocks (c->ng > 0): group
+     * g's partial dW, dR, db at c->part + g * c->psg (c->pw, pr, pb, pbx
+     * offsets in it, -1: not computed); per task status */
+    int64_t ng, psg, pw, pr, pb, pbx;
+    T *part;
+    int gst[NL_MAX_TASKS];
 };
 
 static inline int L(row_on)(const struct L(rnn) *c, int64_t b, int64_t tt)
@@ -803,12 +809,63 @@ static void L(add_q_task)(void *arg, int task)
 
 /* The whole backward recurrence of this task's row blocks: each step the
  * elementwise pass writes dZ, whose rows are packed as A for dZ R^T. */
+/* Group g's partial weight gradients from its rows of dZ (blocks [q0, q1):
+ * rows q0*mr*T ... of every per-time array, contiguous), while they are in
+ * L2: dW_g = X_g^T dZ_g, dR_g = H'_g^T dZ_g, db_g = column sums of dZ_g
+ * (gru reset_after: the h columns of dW and the input h bias from dxh). */
+static int L(group_grads)(struct L(rnn) *c, int64_t g, int64_t q0, int64_t q1)
+{
+    const int64_t U = c->u, N = c->n, F = c->f, mr = c->kd->mr, T_ = c->t;
+    const int64_t b1 = q1 * mr < c->b ? q1 * mr : c->b, r0 = q0 * mr * T_;
+    const int64_t k = (b1 - q0 * mr) * T_;
+    const int gru_ra = c->dxh != NULL;
+    const T *d = c->d + r0 * N, *dxh = gru_ra ? c->dxh + r0 * U : NULL;
+    T *part = c->part + g * c->psg;
+    int st = NL_OK;
+    if (c->pw >= 0) {
+        const T *x = c->x + r0 * F;
+        if (gru_ra) {
+            st = NL(gemm)(1, 0, F, 2 * U, k, 1, x, F, d, N, 0, part + c->pw, N);
+            if (st == NL_OK)
+                st = NL(gemm)(1, 0, F, U, k, 1, x, F, dxh, U, 0, part + c->pw + 2 * U, N);
+        } else {
+            st = NL(gemm)(1, 0, F, N, k, 1, x, F, d, N, 0, part + c->pw, N);
+        }
+    }
+    if (st == NL_OK && c->pr >= 0)
+        st = NL(gemm)(1, 0, U, N, k, 1, c->hs + r0 * U, U, d, N, 0, part + c->pr, N);
+    if (st == NL_OK && c->pb >= 0) {
+        NL(bias_backward)(k, N, d, N, part + c->pb);
+        if (gru_ra) NL(bias_backward)(k, U, dxh, U, part + c->pbx);
+    }
+    return st;
+}
+
+/* out[0:n] = the sum over groups of the partials at offset off, in group order
+ * (the same for any thread count). */
+static void L(sum_groups)(const struct L(rnn) *c, int64_t off, int64_t n, T *out)
+{
+    memcpy(out, c->part + off, (size_t)n * sizeof(T));
+    for (int64_t g = 1; g < c->ng; g++) {
+        const T *p = c->part + g * c->psg + off;
+        for (int64_t i = 0; i < n; i++) out[i] += p[i];
+    }
+}
+
 static void L(seq_backward_task)(void *arg, int task)
 {
     struct L(rnn) *c = (struct L(rnn) *)arg;
     const int64_t U = c->u, N = c->n, F = c->f, mr = c->kd->mr, B = c->b, TN = c->t * N;
-    int64_t qlo, qhi;
-    L(seq_blocks)(c, task, &qlo, &qhi);
+    int64_t qlo, qhi, glo = 0, gq0;
+    if (c->ng > 0) {   /* whole groups per task, each group's blocks in turn */
+        glo = c->ng * task / c->tasks;
+        qlo = c->nblk * glo / c->ng;
+        qhi = c->nblk * (c->ng * (task + 1) / c->tasks) / c->ng;
+    } else {
+        L(seq_blocks)(c, task, &qlo, &qhi);
+    }
+    c->gst[task] = NL_OK;
+    gq0 = qlo;
     /* block by block, each through all steps (see L(seq_forward_task)) */
     for (int64_t q = qlo; q < qhi; q++) {
         for (int64_t s = c->t - 1; s >= 0; s--) {
@@ -831,6 +888,12 @@ static void L(seq_backward_task)(void *arg, int task)
                     for (int64_t i = 0; i < rows; i++)
                         L(prefetch)(dxr + i * c->t * F + prv * F, F, 1);
             }
+        }
+        if (c->ng > 0 && q + 1 == c->nblk * (glo + 1) / c->ng) {   /* the group's last block */
+            if (c->gst[task] == NL_OK)
+                c->gst[task] = L(group_grads)(c, glo, gq0, q + 1);
+            glo++;
+            gq0 = q + 1;
         }
     }
 }
@@ -913,14 +976,50 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
 
     c.fuse = seq && dx && !projected && f > 0 && !gru_ra;   /* dx inside the loop */
     c.dx = dx;
+    c.pw = c.pr = c.pb = c.pbx = -1;
     if (seq) {
         st = L(seq_setup)(&c, 1);
+        if (st == NL_OK && rmask == NULL) {
+            /* the weight gradients per group of blocks, while each group's dZ
+             * is in L2, then summed in group order: RNN_GROUPS groups (fewer
+             * for few blocks or large weights; under 2, after the loop) */
+            int64_t per = 0;
+            if (dw && !projected && f > 0) { c.pw = per; per += f * N; }
+            if (dr) { c.pr = per; per += u * N; }
+            if (dbias) { c.pb = per; per += N; if (gru_ra) { c.pbx = per; per += u; } }
+            c.ng = per == 0 ? 0 : (c.nblk < RNN_GROUPS ? c.nblk : RNN_GROUPS);
+            if (per > 0 && c.ng > RNN_PART_MAX / per) c.ng = RNN_PART_MAX / per;
+            if (c.ng < 2) {
+                c.ng = 0;
+                c.pw = c.pr = c.pb = c.pbx = -1;
+            } else {
+                c.psg = L(seq_round)(per);
+                c.part = (T *)malloc((size_t)(c.ng * c.psg) * sizeof(T));
+                if (c.part == NULL) st = NL_ENOMEM;
+            }
+        }
         if (st == NL_OK) {
             c.tasks = L(seq_tasks)(&c);
+            if (c.ng > 0 && c.tasks > c.ng) c.tasks = (int)c.ng;
             L(run)(&c, L(seq_backward_task));
+            for (int i = 0; i < c.tasks; i++)
+                if (c.gst[i] != NL_OK) st = c.gst[i];
         }
         nl_aligned_free(c.bp);
     }
+    if (st == NL_OK && c.ng > 0) {
+        if (c.pw >= 0) L(sum_groups)(&c, c.pw, f * N, dw);
+        if (c.pr >= 0) L(sum_groups)(&c, c.pr, u * N, dr);
+        if (c.pb >= 0) {
+            T *db1 = gru_ra ? dbias + N : dbias;
+            L(sum_groups)(&c, c.pb, N, db1);
+            if (gru_ra) {   /* input bias: z and r columns as the recurrent's, h from dxh */
+                memcpy(dbias, db1, (size_t)(2 * u) * sizeof(T));
+                L(sum_groups)(&c, c.pbx, u, dbias + 2 * u);
+            }
+        }
+    }
+    free(c.part);
     for (int64_t s = t - 1; s >= 0 && st == NL_OK && !seq; s--) {
         const T *ds;
         c.s = s;
@@ -962,7 +1061,7 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
             }
         }
     }
-    if (st == NL_OK && dw && !projected && f > 0) {
+    if (st == NL_OK && dw && !projected && f > 0 && c.pw < 0) {
         if (gru_ra) {
             st = NL(gemm)(1, 0, f, 2 * u, BT, 1, x, f, c.d, N, 0, dw, N);
             if (st == NL_OK)
@@ -971,7 +1070,7 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
             st = NL(gemm)(1, 0, f, N, BT, 1, x, f, c.d, N, 0, dw, N);
         }
     }
-    if (st == NL_OK && dbias) {
+    if (st == NL_OK && dbias && c.pb < 0) {
         if (gru_ra) {   /* the input bias's z and r columns are the recurrent's */
             NL(bias_backward)(BT, N, c.d, N, dbias + N);
             memcpy(dbias, dbias + N, (size_t)(2 * u) * sizeof(T));
@@ -980,7 +1079,7 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
             NL(bias_backward)(BT, N, c.d, N, dbias);
         }
     }
-    if (st == NL_OK && dr) {
+    if (st == NL_OK && dr && c.pr < 0) {
         const int need_hm = rmask != NULL || gru_rf;
         if (need_hm) {
             hm = (T *)malloc((size_t)(BT * u) * sizeof(T));

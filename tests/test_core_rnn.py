@@ -425,6 +425,41 @@ def test_rnn_non_contiguous_inputs_are_accepted():
     np.testing.assert_array_equal(y1, y2)
 
 
+@pytest.mark.parametrize("cell,reset_after", [("simple", True), ("lstm", True), ("gru", True)])
+@pytest.mark.parametrize("variant", ["plain", "mask_go_backwards"])
+def test_rnn_backward_weight_gradients_of_many_rows_equal_the_sum_over_rows(cell, reset_after,
+                                                                          variant):
+    # 41 rows: 6 blocks of the micro-kernel's rows, so the weight gradients are
+    # summed per group of blocks; one row at a time takes the single-GEMM path
+    rng = np.random.default_rng(11)
+    b, t, f, u = 41, 7, 5, 6
+    n = GATES[cell] * u
+    x = rng.normal(size=(b, t, f))
+    k = rng.normal(scale=0.4, size=(f, n))
+    r = rng.normal(scale=0.4, size=(u, n))
+    bias = rng.normal(scale=0.3, size=(2, n) if cell == "gru" and reset_after else (n,))
+    dy = rng.normal(size=(b, t, u))
+    kw = dict(reset_after=reset_after)
+    if variant != "plain":
+        kw.update(mask=rng.random((b, t)) > 0.3, go_backwards=True)
+    results = []
+    for dtype in (np.float32, np.float64):
+        cast = [a.astype(dtype) for a in (x, k, r, bias, dy)]
+        _, _, _, saved = _core.rnn_forward(cell, *cast[:3], cast[3], **kw)
+        results.append(_core.rnn_backward(cell, *cast[:3], saved, dy=cast[4], has_h0=False,
+                                          **kw)[1:4])
+    per_row = [0, 0, 0]
+    for i in range(b):
+        row_kw = dict(kw, mask=kw["mask"][i:i + 1]) if "mask" in kw else kw
+        _, _, _, saved = _core.rnn_forward(cell, x[i:i + 1], k, r, bias, **row_kw)
+        grads = _core.rnn_backward(cell, x[i:i + 1], k, r, saved, dy=dy[i:i + 1],
+                                   has_h0=False, **row_kw)[1:4]
+        per_row = [p + g for p, g in zip(per_row, grads)]
+    for g32, g64, ref in zip(results[0], results[1], per_row):
+        np.testing.assert_allclose(g64, ref, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(g32, ref, rtol=1e-4, atol=1e-4)
+
+
 # ---- threads ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("cell,reset_after", [("lstm", True), ("gru", True), ("gru", False)])
