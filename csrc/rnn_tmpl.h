@@ -18,9 +18,11 @@
  *
  * Backward: each step in reverse processing order, an elementwise pass writes
  * the pre-activation gradients dZ of the step into a B*T x N buffer and one
- * GEMM dZ R^T carries dh to the previous step. After the loop the weight
- * gradients are one GEMM each over all steps: dW = X^T dZ, dR = H'^T dZ,
- * db = column sums, dx = dZ W^T. For gru with reset_after the recurrent part
+ * GEMM dZ R^T carries dh to the previous step. The weight gradients are one
+ * GEMM each over all steps: dW = X^T dZ, dR = H'^T dZ, db = column sums,
+ * dx = dZ W^T; in the sequence loop (below) dW, dR and db are summed per
+ * group of row blocks as soon as the group's steps are done, then over the
+ * groups in order. For gru with reset_after the recurrent part
  * of the h gate differs from the input part (d(hz_h) = d(hh_pre) * r), so dZ
  * holds the recurrent version and a B*T x U buffer the input h part.
  *
