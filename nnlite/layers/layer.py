@@ -405,7 +405,7 @@ class Layer:
         """
         if not args and "inputs" not in kwargs:
             raise TypeError("%s.__call__() missing the inputs" % type(self).__name__)
-        if _has_keras_tensor(args) or _has_keras_tensor(kwargs):
+        if _symbolic_args(args, kwargs):
             from nnlite.models.node import symbolic_call
             return symbolic_call(self, args, kwargs)
         if args:
@@ -439,7 +439,7 @@ class Layer:
         else:
             kwargs.pop("mask", None)
         _call_context.training = training
-        self._call_losses = []
+        self.__dict__["_call_losses"] = []   # a plain list: nothing for __setattr__ to track
         try:
             outputs = self.call(inputs, *rest, **kwargs)
         except (ValueError, TypeError) as e:
@@ -665,6 +665,18 @@ def _flatten(x):
 
 
 _KerasTensor = None
+_PLAIN = (Tensor, bool, type(None))   # argument types that are never symbolic
+
+
+def _symbolic_args(args, kwargs):
+    """Whether a call's arguments hold a KerasTensor (a functional-API call)."""
+    for a in args:
+        if type(a) not in _PLAIN and _has_keras_tensor(a):
+            return True
+    for a in kwargs.values():
+        if type(a) not in _PLAIN and _has_keras_tensor(a):
+            return True
+    return False
 
 
 def _has_keras_tensor(x):
