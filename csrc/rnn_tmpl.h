@@ -123,6 +123,7 @@ struct L(rnn) {
     T *bp;                      /* R (forward) or R^T (backward) as the kernel's B slivers */
     int64_t psa, psb;           /* elements per A block / per B sliver */
     int64_t nblk;               /* blocks of mr batch rows */
+    int zadded;                 /* forward: h' R already added into P (not in z) */
     int fuse;                   /* the input projection (forward) or dx (backward)
                                  * runs inside the loop, on W's slivers bw */
     T *bw, *ax;                 /* W or W^T packed; forward: x rows per block */
@@ -274,11 +275,12 @@ static void L(seq_pack)(const struct L(rnn) *c, T *__restrict dst, int64_t rows,
 }
 
 /* out[0:rows, 0:cols] (ld ldo) = the A block a times the B slivers bp (ps
- * apart), depth k; then + bias (per column) when given, as the GEMM's
- * epilogue adds it. */
+ * apart), depth k, or out + that product with acc (the kernel's beta = 1:
+ * the sum out + p rounded once, as a separate add would give it); then
+ * + bias (per column) when given, as the GEMM's epilogue adds it. */
 static void L(seq_product)(const struct L(rnn) *c, const T *a, int64_t rows, int64_t k,
                            int64_t cols, const T *bp, int64_t ps, const T *bias, T *out,
-                           int64_t ldo)
+                           int64_t ldo, int acc)
 {
     const L(rnn_kern) *kd = c->kd;
     const int64_t nr = kd->nr;
@@ -286,11 +288,17 @@ static void L(seq_product)(const struct L(rnn) *c, const T *a, int64_t rows, int
     for (int64_t j0 = 0; j0 < cols; j0 += nr, bp += ps) {
         const int64_t w = cols - j0 < nr ? cols - j0 : nr;
         if (rows == kd->mr && w == nr) {
-            kd->ukr(k, 1, a, bp, 0, out + j0, ldo);
+            kd->ukr(k, 1, a, bp, acc ? 1 : 0, out + j0, ldo);
         } else {
             kd->ukr(k, 1, a, bp, 0, tile, nr);
-            for (int64_t i = 0; i < rows; i++)
-                memcpy(out + i * ldo + j0, tile + i * nr, (size_t)w * sizeof(T));
+            for (int64_t i = 0; i < rows; i++) {
+                T *o = out + i * ldo + j0;
+                const T *tr = tile + i * nr;
+                if (acc)
+                    for (int64_t j = 0; j < w; j++) o[j] = o[j] + tr[j];
+                else
+                    memcpy(o, tr, (size_t)w * sizeof(T));
+            }
         }
     }
     if (bias)
@@ -387,14 +395,14 @@ NL_CLONES static void L(fwd_rows)(struct L(rnn) *c, int64_t s, int64_t tt, int64
             continue;
         }
         if (c->cell == NL_RNN_SIMPLE) {
-            for (int64_t j = 0; j < U; j++) pg[j] = pg[j] + zr[j];
+            if (!c->zadded) for (int64_t j = 0; j < U; j++) pg[j] = pg[j] + zr[j];
             L(act_vec)(c->act, U, pg, pg);
             L(copy)(h, pg, U);
         } else if (c->cell == NL_RNN_LSTM) {
             T *__restrict cc = c->c + b * U;
             T *__restrict ac = c->aux ? c->aux + row * U : c->tmp + b * U;
             const T *ig = pg, *fg = pg + U, *gg = pg + 2 * U, *og = pg + 3 * U;
-            for (int64_t j = 0; j < N; j++) pg[j] = pg[j] + zr[j];
+            if (!c->zadded) for (int64_t j = 0; j < N; j++) pg[j] = pg[j] + zr[j];
             L(act_vec)(c->ract, 2 * U, pg, pg);
             L(act_vec)(c->act, U, pg + 2 * U, pg + 2 * U);
             L(act_vec)(c->ract, U, pg + 3 * U, pg + 3 * U);
@@ -504,9 +512,13 @@ static void L(seq_forward_task)(void *arg, int task)
                     for (int64_t i = 0; i < rows; i++)
                         L(prefetch)(xr + i * T_ * F + nxt * F, F, 0);
                 L(seq_product)(c, ax, rows, F, N, c->bw, c->psw, c->bias,
-                               c->p + (b0 * T_ + tt) * N, T_ * N);
+                               c->p + (b0 * T_ + tt) * N, T_ * N, 0);
             }
-            L(seq_product)(c, c->ap + q * c->psa, rows, U, N, c->bp, c->psb, b1, z, N);
+            if (c->zadded)   /* P + h' R straight into P's rows */
+                L(seq_product)(c, c->ap + q * c->psa, rows, U, N, c->bp, c->psb, NULL,
+                               c->p + (b0 * T_ + tt) * N, T_ * N, 1);
+            else
+                L(seq_product)(c, c->ap + q * c->psa, rows, U, N, c->bp, c->psb, b1, z, N, 0);
             L(fwd_rows)(c, s, tt, b0, b0 + rows);
             L(seq_pack)(c, c->ap + q * c->psa, rows, U, c->h + b0 * U, U,
                         c->rmask ? c->rmask + b0 * U : NULL);
@@ -620,6 +632,7 @@ int NL(rnn_forward)(int cell, int act, int ract, int flags, int64_t b, int64_t t
     }
 
     if (st == NL_OK && seq) {
+        c.zadded = cell != NL_RNN_GRU;   /* gru adds the recurrent bias to z first */
         st = L(seq_setup)(&c, 0);
         if (st == NL_OK) {
             c.tasks = L(seq_tasks)(&c);
@@ -878,7 +891,7 @@ static void L(seq_backward_task)(void *arg, int task)
             T *a = c->ap + q * c->psa, *qq = c->q + b0 * U;
             L(bwd_rows)(c, s, tt, b0, b0 + rows);
             L(seq_pack)(c, a, rows, N, c->d + b0 * TN + tt * N, TN, NULL);
-            L(seq_product)(c, a, rows, N, U, c->bp, c->psb, NULL, qq, U);
+            L(seq_product)(c, a, rows, N, U, c->bp, c->psb, NULL, qq, U, 0);
             if (c->rmask) {
                 const T *m = c->rmask + b0 * U;
                 for (int64_t i = 0; i < rows * U; i++) qq[i] *= m[i];
@@ -886,7 +899,7 @@ static void L(seq_backward_task)(void *arg, int task)
             L(add_q_rows)(c, tt, b0, b0 + rows);
             if (c->fuse) {   /* this step's rows of dx = dZ W^T, as the GEMM would */
                 T *dxr = c->dx + (b0 * c->t + tt) * F;
-                L(seq_product)(c, a, rows, N, F, c->bw, c->psw, NULL, dxr, c->t * F);
+                L(seq_product)(c, a, rows, N, F, c->bw, c->psw, NULL, dxr, c->t * F, 0);
                 if (prv)
                     for (int64_t i = 0; i < rows; i++)
                         L(prefetch)(dxr + i * c->t * F + prv * F, F, 1);
