@@ -7,6 +7,12 @@
  * reference micro-kernel. The SIMD micro-kernels live in gemm_avx2.c and
  * gemm_avx512.c; cpu.c picks one per type at run time.
  */
+/* The packing loops copy a sliver's rows (NR elements) one at a time: GCC
+ * would turn each into a memmove call (and each pad into a memset), which for
+ * runs this short costs more than the copy. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-tree-loop-distribute-patterns")
+#endif
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

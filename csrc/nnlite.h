@@ -624,7 +624,8 @@ int nl_dembedding_backward(int64_t n, int64_t v, int64_t d, const int64_t *idx,
  * is in processing order. NL_RNN_PROJECTED: x is already x W (b, t, N), w and
  * f unused (pass f = 0), the bias is still added.
  * act, ract: NL_ACT_LINEAR, RELU, SIGMOID, TANH or HARD_SIGMOID.
- * forward: writes y, hn (b, u) and, for lstm, cn (b, u); h0, c0 NULL = zeros.
+ * forward: writes y, hn (b, u) and, for lstm, cn (b, u); h0, c0 NULL = zeros;
+ *   y may be NULL when mask is (no outputs kept: the last one is hn).
  *   gates (b, t, N) non-NULL keeps what backward needs: the gate activations
  *   there, hs (b, t, u) the h before each step; lstm: cs (b, t, u) the c
  *   before each step and aux (b, t, u) act(c) after it; gru reset_after: aux

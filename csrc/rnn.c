@@ -8,8 +8,11 @@
  * inline a function into one whose optimization options differ, and a call
  * per element is slower than the scalar loop. Only the exception flags
  * change, never a result. */
+/* The same pragma keeps GCC from turning the short row copies of the gate
+ * passes (U elements, a few cache lines) into memmove calls, which cost more
+ * than the copy (12 % of a GRU step). */
 #if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("no-trapping-math")
+#pragma GCC optimize("no-trapping-math", "no-tree-loop-distribute-patterns")
 #endif
 #include <math.h>
 #include <stdint.h>
@@ -28,6 +31,13 @@
  * multiply-adds an element (exp, division, the state update), for deciding
  * whether splitting rows over threads pays. */
 #define RNN_ROW_WORK 24.0
+
+/* The backward sums the weight gradients per group of row blocks (each
+ * group's dZ still in L2), at most this many groups, whose partial sums take
+ * at most RNN_PART_MAX elements; then adds the groups up in order. The group
+ * count depends only on the sizes, never on the thread count. */
+#define RNN_GROUPS 16
+#define RNN_PART_MAX ((int64_t)1 << 22)
 
 /* The gate loops must be inlined into the NL_CLONES passes that call them, so
  * each clone vectorizes them for its own ISA (an out-of-line helper would be

@@ -18,9 +18,11 @@
  *
  * Backward: each step in reverse processing order, an elementwise pass writes
  * the pre-activation gradients dZ of the step into a B*T x N buffer and one
- * GEMM dZ R^T carries dh to the previous step. After the loop the weight
- * gradients are one GEMM each over all steps: dW = X^T dZ, dR = H'^T dZ,
- * db = column sums, dx = dZ W^T. For gru with reset_after the recurrent part
+ * GEMM dZ R^T carries dh to the previous step. The weight gradients are one
+ * GEMM each over all steps: dW = X^T dZ, dR = H'^T dZ, db = column sums,
+ * dx = dZ W^T; in the sequence loop (below) dW, dR and db are summed per
+ * group of row blocks as soon as the group's steps are done, then over the
+ * groups in order. For gru with reset_after the recurrent part
  * of the h gate differs from the input part (d(hz_h) = d(hh_pre) * r), so dZ
  * holds the recurrent version and a B*T x U buffer the input h part.
  *
@@ -121,11 +123,18 @@ struct L(rnn) {
     T *bp;                      /* R (forward) or R^T (backward) as the kernel's B slivers */
     int64_t psa, psb;           /* elements per A block / per B sliver */
     int64_t nblk;               /* blocks of mr batch rows */
+    int zadded;                 /* forward: h' R already added into P (not in z) */
     int fuse;                   /* the input projection (forward) or dx (backward)
                                  * runs inside the loop, on W's slivers bw */
     T *bw, *ax;                 /* W or W^T packed; forward: x rows per block */
     int64_t psw, psx;
     T *dx;
+    /* backward, weight gradients summed per group of blocks (c->ng > 0): group
+     * g's partial dW, dR, db at c->part + g * c->psg (c->pw, pr, pb, pbx
+     * offsets in it, -1: not computed); per task status */
+    int64_t ng, psg, pw, pr, pb, pbx;
+    T *part;
+    int gst[NL_MAX_TASKS];
 };
 
 static inline int L(row_on)(const struct L(rnn) *c, int64_t b, int64_t tt)
@@ -266,11 +275,12 @@ static void L(seq_pack)(const struct L(rnn) *c, T *__restrict dst, int64_t rows,
 }
 
 /* out[0:rows, 0:cols] (ld ldo) = the A block a times the B slivers bp (ps
- * apart), depth k; then + bias (per column) when given, as the GEMM's
- * epilogue adds it. */
+ * apart), depth k, or out + that product with acc (the kernel's beta = 1:
+ * the sum out + p rounded once, as a separate add would give it); then
+ * + bias (per column) when given, as the GEMM's epilogue adds it. */
 static void L(seq_product)(const struct L(rnn) *c, const T *a, int64_t rows, int64_t k,
                            int64_t cols, const T *bp, int64_t ps, const T *bias, T *out,
-                           int64_t ldo)
+                           int64_t ldo, int acc)
 {
     const L(rnn_kern) *kd = c->kd;
     const int64_t nr = kd->nr;
@@ -278,11 +288,17 @@ static void L(seq_product)(const struct L(rnn) *c, const T *a, int64_t rows, int
     for (int64_t j0 = 0; j0 < cols; j0 += nr, bp += ps) {
         const int64_t w = cols - j0 < nr ? cols - j0 : nr;
         if (rows == kd->mr && w == nr) {
-            kd->ukr(k, 1, a, bp, 0, out + j0, ldo);
+            kd->ukr(k, 1, a, bp, acc ? 1 : 0, out + j0, ldo);
         } else {
             kd->ukr(k, 1, a, bp, 0, tile, nr);
-            for (int64_t i = 0; i < rows; i++)
-                memcpy(out + i * ldo + j0, tile + i * nr, (size_t)w * sizeof(T));
+            for (int64_t i = 0; i < rows; i++) {
+                T *o = out + i * ldo + j0;
+                const T *tr = tile + i * nr;
+                if (acc)
+                    for (int64_t j = 0; j < w; j++) o[j] = o[j] + tr[j];
+                else
+                    memcpy(o, tr, (size_t)w * sizeof(T));
+            }
         }
     }
     if (bias)
@@ -308,7 +324,8 @@ static int L(seq_tasks)(const struct L(rnn) *c)
 /* ---- forward ------------------------------------------------------------------ */
 
 /* Asks for the n elements at p to be brought into L2: a row of the next step
- * (B rows T apart, so the hardware prefetcher does not see the stream). */
+ * (the next row of each of the block's streams; still measurably faster than
+ * leaving them to the hardware prefetcher, for the backward above all). */
 static inline void L(prefetch)(const T *p, int64_t n, int write)
 {
 #if defined(__GNUC__)
@@ -359,10 +376,10 @@ NL_CLONES static void L(fwd_rows)(struct L(rnn) *c, int64_t s, int64_t tt, int64
         T *__restrict pg = c->p + row * N;
         const T *__restrict zr = c->z + b * N;
         T *__restrict h = c->h + b * U;
-        T *__restrict yrow = c->y + (b * c->t + s) * U;
+        T *__restrict yrow = c->y ? c->y + (b * c->t + s) * U : NULL;
         if (nxt) {
             L(prefetch)(pg + nxt * N, N, 1);
-            L(prefetch)(yrow + U, U, 1);
+            if (yrow) L(prefetch)(yrow + U, U, 1);
             if (c->hs) L(prefetch)(c->hs + (row + nxt) * U, U, 1);
             if (c->cs) L(prefetch)(c->cs + (row + nxt) * U, U, 1);
             if (c->aux) L(prefetch)(c->aux + (row + nxt) * U, U, 1);
@@ -378,14 +395,14 @@ NL_CLONES static void L(fwd_rows)(struct L(rnn) *c, int64_t s, int64_t tt, int64
             continue;
         }
         if (c->cell == NL_RNN_SIMPLE) {
-            for (int64_t j = 0; j < U; j++) pg[j] = pg[j] + zr[j];
+            if (!c->zadded) for (int64_t j = 0; j < U; j++) pg[j] = pg[j] + zr[j];
             L(act_vec)(c->act, U, pg, pg);
             L(copy)(h, pg, U);
         } else if (c->cell == NL_RNN_LSTM) {
             T *__restrict cc = c->c + b * U;
             T *__restrict ac = c->aux ? c->aux + row * U : c->tmp + b * U;
             const T *ig = pg, *fg = pg + U, *gg = pg + 2 * U, *og = pg + 3 * U;
-            for (int64_t j = 0; j < N; j++) pg[j] = pg[j] + zr[j];
+            if (!c->zadded) for (int64_t j = 0; j < N; j++) pg[j] = pg[j] + zr[j];
             L(act_vec)(c->ract, 2 * U, pg, pg);
             L(act_vec)(c->act, U, pg + 2 * U, pg + 2 * U);
             L(act_vec)(c->ract, U, pg + 3 * U, pg + 3 * U);
@@ -404,7 +421,7 @@ NL_CLONES static void L(fwd_rows)(struct L(rnn) *c, int64_t s, int64_t tt, int64
             L(act_vec)(c->act, U, pre, hh);
             for (int64_t j = 0; j < U; j++) h[j] = zg[j] * h[j] + ((T)1 - zg[j]) * hh[j];
         }
-        L(copy)(yrow, h, U);
+        if (yrow) L(copy)(yrow, h, U);
     }
 }
 
@@ -451,7 +468,7 @@ NL_CLONES static void L(gru_h_task)(void *arg, int task)
         T *__restrict pg = c->p + row * N;
         const T *__restrict zr = c->z + b * N;
         T *__restrict h = c->h + b * U;
-        T *__restrict yrow = c->y + (b * c->t + c->s) * U;
+        T *__restrict yrow = c->y ? c->y + (b * c->t + c->s) * U : NULL;
         const T *zg = pg;
         T *hh = pg + 2 * U;
         if (c->hs) memcpy(c->hs + row * U, h, (size_t)U * sizeof(T));
@@ -463,7 +480,7 @@ NL_CLONES static void L(gru_h_task)(void *arg, int task)
         for (int64_t j = 0; j < U; j++) hh[j] = hh[j] + zr[2 * U + j];
         L(act_vec)(c->act, U, hh, hh);
         for (int64_t j = 0; j < U; j++) h[j] = zg[j] * h[j] + ((T)1 - zg[j]) * hh[j];
-        memcpy(yrow, h, (size_t)U * sizeof(T));
+        if (yrow) memcpy(yrow, h, (size_t)U * sizeof(T));
     }
 }
 
@@ -476,16 +493,16 @@ static void L(seq_forward_task)(void *arg, int task)
     const T *b1 = gru_ra && c->bias ? c->bias + N : NULL;
     int64_t qlo, qhi;
     L(seq_blocks)(c, task, &qlo, &qhi);
+    /* block by block, each through all steps: a block's rows of the per-time
+     * arrays (T rows each, contiguous) stream through L2 and the TLB, where
+     * a step over all blocks would touch B rows T apart, a page each */
     for (int64_t q = qlo; q < qhi; q++) {
         const int64_t b0 = q * mr, rows = B - b0 < mr ? B - b0 : mr;
         L(seq_pack)(c, c->ap + q * c->psa, rows, U, c->h + b0 * U, U,
                     c->rmask ? c->rmask + b0 * U : NULL);
-    }
-    for (int64_t s = 0; s < T_; s++) {
-        const int64_t tt = (c->flags & NL_RNN_GO_BACKWARDS) ? T_ - 1 - s : s;
-        const int64_t nxt = L(next_row)(c, s);
-        for (int64_t q = qlo; q < qhi; q++) {
-            const int64_t b0 = q * mr, rows = B - b0 < mr ? B - b0 : mr;
+        for (int64_t s = 0; s < T_; s++) {
+            const int64_t tt = (c->flags & NL_RNN_GO_BACKWARDS) ? T_ - 1 - s : s;
+            const int64_t nxt = L(next_row)(c, s);
             T *z = c->z + b0 * N;
             if (c->fuse) {   /* this step's rows of P = x W + b, as the GEMM would */
                 const T *xr = c->x + (b0 * T_ + tt) * F;
@@ -495,9 +512,13 @@ static void L(seq_forward_task)(void *arg, int task)
                     for (int64_t i = 0; i < rows; i++)
                         L(prefetch)(xr + i * T_ * F + nxt * F, F, 0);
                 L(seq_product)(c, ax, rows, F, N, c->bw, c->psw, c->bias,
-                               c->p + (b0 * T_ + tt) * N, T_ * N);
+                               c->p + (b0 * T_ + tt) * N, T_ * N, 0);
             }
-            L(seq_product)(c, c->ap + q * c->psa, rows, U, N, c->bp, c->psb, b1, z, N);
+            if (c->zadded)   /* P + h' R straight into P's rows */
+                L(seq_product)(c, c->ap + q * c->psa, rows, U, N, c->bp, c->psb, NULL,
+                               c->p + (b0 * T_ + tt) * N, T_ * N, 1);
+            else
+                L(seq_product)(c, c->ap + q * c->psa, rows, U, N, c->bp, c->psb, b1, z, N, 0);
             L(fwd_rows)(c, s, tt, b0, b0 + rows);
             L(seq_pack)(c, c->ap + q * c->psa, rows, U, c->h + b0 * U, U,
                         c->rmask ? c->rmask + b0 * U : NULL);
@@ -559,7 +580,10 @@ int NL(rnn_forward)(int cell, int act, int ract, int flags, int64_t b, int64_t t
         return st;
     if (b == 0)
         return NL_OK;
-    if (!x || !r || !y || !hn || (cell == NL_RNN_LSTM && !cn) || (!projected && f > 0 && !w))
+    /* y NULL: outputs not written (hn is the last one), only without a mask,
+     * whose masked steps repeat the previous output */
+    if (!x || !r || (!y && mask) || !hn || (cell == NL_RNN_LSTM && !cn) ||
+        (!projected && f > 0 && !w))
         return NL_EINVAL;
     if (keep && (!hs || (cell == NL_RNN_LSTM && (!cs || !aux)) || (gru_ra && !aux)))
         return NL_EINVAL;
@@ -608,6 +632,7 @@ int NL(rnn_forward)(int cell, int act, int ract, int flags, int64_t b, int64_t t
     }
 
     if (st == NL_OK && seq) {
+        c.zadded = cell != NL_RNN_GRU;   /* gru adds the recurrent bias to z first */
         st = L(seq_setup)(&c, 0);
         if (st == NL_OK) {
             c.tasks = L(seq_tasks)(&c);
@@ -800,21 +825,73 @@ static void L(add_q_task)(void *arg, int task)
 
 /* The whole backward recurrence of this task's row blocks: each step the
  * elementwise pass writes dZ, whose rows are packed as A for dZ R^T. */
+/* Group g's partial weight gradients from its rows of dZ (blocks [q0, q1):
+ * rows q0*mr*T ... of every per-time array, contiguous), while they are in
+ * L2: dW_g = X_g^T dZ_g, dR_g = H'_g^T dZ_g, db_g = column sums of dZ_g
+ * (gru reset_after: the h columns of dW and the input h bias from dxh). */
+static int L(group_grads)(struct L(rnn) *c, int64_t g, int64_t q0, int64_t q1)
+{
+    const int64_t U = c->u, N = c->n, F = c->f, mr = c->kd->mr, T_ = c->t;
+    const int64_t b1 = q1 * mr < c->b ? q1 * mr : c->b, r0 = q0 * mr * T_;
+    const int64_t k = (b1 - q0 * mr) * T_;
+    const int gru_ra = c->dxh != NULL;
+    const T *d = c->d + r0 * N, *dxh = gru_ra ? c->dxh + r0 * U : NULL;
+    T *part = c->part + g * c->psg;
+    int st = NL_OK;
+    if (c->pw >= 0) {
+        const T *x = c->x + r0 * F;
+        if (gru_ra) {
+            st = NL(gemm)(1, 0, F, 2 * U, k, 1, x, F, d, N, 0, part + c->pw, N);
+            if (st == NL_OK)
+                st = NL(gemm)(1, 0, F, U, k, 1, x, F, dxh, U, 0, part + c->pw + 2 * U, N);
+        } else {
+            st = NL(gemm)(1, 0, F, N, k, 1, x, F, d, N, 0, part + c->pw, N);
+        }
+    }
+    if (st == NL_OK && c->pr >= 0)
+        st = NL(gemm)(1, 0, U, N, k, 1, c->hs + r0 * U, U, d, N, 0, part + c->pr, N);
+    if (st == NL_OK && c->pb >= 0) {
+        NL(bias_backward)(k, N, d, N, part + c->pb);
+        if (gru_ra) NL(bias_backward)(k, U, dxh, U, part + c->pbx);
+    }
+    return st;
+}
+
+/* out[0:n] = the sum over groups of the partials at offset off, in group order
+ * (the same for any thread count). */
+static void L(sum_groups)(const struct L(rnn) *c, int64_t off, int64_t n, T *out)
+{
+    memcpy(out, c->part + off, (size_t)n * sizeof(T));
+    for (int64_t g = 1; g < c->ng; g++) {
+        const T *p = c->part + g * c->psg + off;
+        for (int64_t i = 0; i < n; i++) out[i] += p[i];
+    }
+}
+
 static void L(seq_backward_task)(void *arg, int task)
 {
     struct L(rnn) *c = (struct L(rnn) *)arg;
     const int64_t U = c->u, N = c->n, F = c->f, mr = c->kd->mr, B = c->b, TN = c->t * N;
-    int64_t qlo, qhi;
-    L(seq_blocks)(c, task, &qlo, &qhi);
-    for (int64_t s = c->t - 1; s >= 0; s--) {
-        const int64_t tt = (c->flags & NL_RNN_GO_BACKWARDS) ? c->t - 1 - s : s;
-        const int64_t prv = s == 0 ? 0 : -L(next_row)(c, s - 1);
-        for (int64_t q = qlo; q < qhi; q++) {
+    int64_t qlo, qhi, glo = 0, gq0;
+    if (c->ng > 0) {   /* whole groups per task, each group's blocks in turn */
+        glo = c->ng * task / c->tasks;
+        qlo = c->nblk * glo / c->ng;
+        qhi = c->nblk * (c->ng * (task + 1) / c->tasks) / c->ng;
+    } else {
+        L(seq_blocks)(c, task, &qlo, &qhi);
+    }
+    c->gst[task] = NL_OK;
+    gq0 = qlo;
+    /* block by block, each through all steps (see L(seq_forward_task)) */
+    for (int64_t q = qlo; q < qhi; q++) {
+        for (int64_t s = c->t - 1; s >= 0; s--) {
+            const int64_t tt = (c->flags & NL_RNN_GO_BACKWARDS) ? c->t - 1 - s : s;
+            const int64_t prv = s == 0 ? 0 : -L(next_row)(c, s - 1);
             const int64_t b0 = q * mr, rows = B - b0 < mr ? B - b0 : mr;
             T *a = c->ap + q * c->psa, *qq = c->q + b0 * U;
             L(bwd_rows)(c, s, tt, b0, b0 + rows);
             L(seq_pack)(c, a, rows, N, c->d + b0 * TN + tt * N, TN, NULL);
-            L(seq_product)(c, a, rows, N, U, c->bp, c->psb, NULL, qq, U);
+            L(seq_product)(c, a, rows, N, U, c->bp, c->psb, NULL, qq, U, 0);
             if (c->rmask) {
                 const T *m = c->rmask + b0 * U;
                 for (int64_t i = 0; i < rows * U; i++) qq[i] *= m[i];
@@ -822,11 +899,17 @@ static void L(seq_backward_task)(void *arg, int task)
             L(add_q_rows)(c, tt, b0, b0 + rows);
             if (c->fuse) {   /* this step's rows of dx = dZ W^T, as the GEMM would */
                 T *dxr = c->dx + (b0 * c->t + tt) * F;
-                L(seq_product)(c, a, rows, N, F, c->bw, c->psw, NULL, dxr, c->t * F);
+                L(seq_product)(c, a, rows, N, F, c->bw, c->psw, NULL, dxr, c->t * F, 0);
                 if (prv)
                     for (int64_t i = 0; i < rows; i++)
                         L(prefetch)(dxr + i * c->t * F + prv * F, F, 1);
             }
+        }
+        if (c->ng > 0 && q + 1 == c->nblk * (glo + 1) / c->ng) {   /* the group's last block */
+            if (c->gst[task] == NL_OK)
+                c->gst[task] = L(group_grads)(c, glo, gq0, q + 1);
+            glo++;
+            gq0 = q + 1;
         }
     }
 }
@@ -909,14 +992,50 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
 
     c.fuse = seq && dx && !projected && f > 0 && !gru_ra;   /* dx inside the loop */
     c.dx = dx;
+    c.pw = c.pr = c.pb = c.pbx = -1;
     if (seq) {
         st = L(seq_setup)(&c, 1);
+        if (st == NL_OK && rmask == NULL) {
+            /* the weight gradients per group of blocks, while each group's dZ
+             * is in L2, then summed in group order: RNN_GROUPS groups (fewer
+             * for few blocks or large weights; under 2, after the loop) */
+            int64_t per = 0;
+            if (dw && !projected && f > 0) { c.pw = per; per += f * N; }
+            if (dr) { c.pr = per; per += u * N; }
+            if (dbias) { c.pb = per; per += N; if (gru_ra) { c.pbx = per; per += u; } }
+            c.ng = per == 0 ? 0 : (c.nblk < RNN_GROUPS ? c.nblk : RNN_GROUPS);
+            if (per > 0 && c.ng > RNN_PART_MAX / per) c.ng = RNN_PART_MAX / per;
+            if (c.ng < 2) {
+                c.ng = 0;
+                c.pw = c.pr = c.pb = c.pbx = -1;
+            } else {
+                c.psg = L(seq_round)(per);
+                c.part = (T *)malloc((size_t)(c.ng * c.psg) * sizeof(T));
+                if (c.part == NULL) st = NL_ENOMEM;
+            }
+        }
         if (st == NL_OK) {
             c.tasks = L(seq_tasks)(&c);
+            if (c.ng > 0 && c.tasks > c.ng) c.tasks = (int)c.ng;
             L(run)(&c, L(seq_backward_task));
+            for (int i = 0; i < c.tasks; i++)
+                if (c.gst[i] != NL_OK) st = c.gst[i];
         }
         nl_aligned_free(c.bp);
     }
+    if (st == NL_OK && c.ng > 0) {
+        if (c.pw >= 0) L(sum_groups)(&c, c.pw, f * N, dw);
+        if (c.pr >= 0) L(sum_groups)(&c, c.pr, u * N, dr);
+        if (c.pb >= 0) {
+            T *db1 = gru_ra ? dbias + N : dbias;
+            L(sum_groups)(&c, c.pb, N, db1);
+            if (gru_ra) {   /* input bias: z and r columns as the recurrent's, h from dxh */
+                memcpy(dbias, db1, (size_t)(2 * u) * sizeof(T));
+                L(sum_groups)(&c, c.pbx, u, dbias + 2 * u);
+            }
+        }
+    }
+    free(c.part);
     for (int64_t s = t - 1; s >= 0 && st == NL_OK && !seq; s--) {
         const T *ds;
         c.s = s;
@@ -958,7 +1077,7 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
             }
         }
     }
-    if (st == NL_OK && dw && !projected && f > 0) {
+    if (st == NL_OK && dw && !projected && f > 0 && c.pw < 0) {
         if (gru_ra) {
             st = NL(gemm)(1, 0, f, 2 * u, BT, 1, x, f, c.d, N, 0, dw, N);
             if (st == NL_OK)
@@ -967,16 +1086,16 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
             st = NL(gemm)(1, 0, f, N, BT, 1, x, f, c.d, N, 0, dw, N);
         }
     }
-    if (st == NL_OK && dbias) {
-        if (gru_ra) {
-            NL(bias_backward)(BT, 2 * u, c.d, N, dbias);
-            NL(bias_backward)(BT, u, c.dxh, u, dbias + 2 * u);
+    if (st == NL_OK && dbias && c.pb < 0) {
+        if (gru_ra) {   /* the input bias's z and r columns are the recurrent's */
             NL(bias_backward)(BT, N, c.d, N, dbias + N);
+            memcpy(dbias, dbias + N, (size_t)(2 * u) * sizeof(T));
+            NL(bias_backward)(BT, u, c.dxh, u, dbias + 2 * u);
         } else {
             NL(bias_backward)(BT, N, c.d, N, dbias);
         }
     }
-    if (st == NL_OK && dr) {
+    if (st == NL_OK && dr && c.pr < 0) {
         const int need_hm = rmask != NULL || gru_rf;
         if (need_hm) {
             hm = (T *)malloc((size_t)(BT * u) * sizeof(T));

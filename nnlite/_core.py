@@ -147,7 +147,10 @@ def _in(arr):
     and integers through typed pointers, so an array misaligned for its dtype
     (e.g. `np.frombuffer(buf, np.float32, offset=1)`) would be undefined
     behaviour there."""
-    if arr is None or (arr.flags.c_contiguous and arr.flags.aligned):
+    if arr is None:
+        return arr
+    flags = arr.flags
+    if flags.c_contiguous and flags.aligned:
         return arr
     return np.array(arr, order="C")    # a new array: aligned
 
@@ -224,9 +227,10 @@ def _ptr(dtype, arr):
     rather than handed to C."""
     if arr is None:
         return ffi.NULL
-    if not arr.flags.aligned:
+    flags = arr.flags
+    if not flags.aligned:
         raise ValueError("internal error: an unaligned array reached the C core call")
-    if arr.flags.c_contiguous:
+    if flags.c_contiguous:
         return ffi.from_buffer(_ARRAY_TYPES[dtype], arr)   # the fast path
     return ffi.cast(_POINTER_TYPES[dtype], arr.ctypes.data)  # row-strided views
 
@@ -540,20 +544,27 @@ def sparse_crossentropy(labels, y_pred, from_logits=False, epsilon=1e-7, scale=1
 # --------------------------------------------------------------------------
 # optimizer updates (in place)
 
+def _in_place(name, arr):
+    """Refuses an array C updates in place unless C-contiguous, writable and aligned."""
+    flags = arr.flags
+    if not (flags.c_contiguous and flags.writeable and flags.aligned):
+        _contiguous(name, arr)
+        _writable(name, arr)
+        _out(name, arr)
+
+
 def _update_args(w, g, *state):
     dtype = _float_dtype("variable", w)
-    _same_dtype(dtype, gradient=g)
-    _contiguous("variable", w)
-    _writable("variable", w)
-    _out("variable", w)
+    if type(g) is not np.ndarray or g.dtype != dtype:
+        _same_dtype(dtype, gradient=g)
+    _in_place("variable", w)
     if g.shape != w.shape:
         raise ValueError("gradient shape %s does not match variable shape %s" % (g.shape, w.shape))
     for s in state:
         if s is not None:
-            _same_dtype(dtype, state=s)
-            _contiguous("optimizer state", s)
-            _writable("optimizer state", s)
-            _out("optimizer state", s)
+            if type(s) is not np.ndarray or s.dtype != dtype:
+                _same_dtype(dtype, state=s)
+            _in_place("optimizer state", s)
             if s.shape != w.shape:
                 raise ValueError("optimizer state shape %s does not match variable shape %s"
                                  % (s.shape, w.shape))
@@ -1878,7 +1889,8 @@ def _rnn_array(name, arr, dtype, shape):
     """Checks dtype and shape; returns a C-contiguous array (a copy if needed)."""
     if arr is None:
         return None
-    _same_dtype(dtype, **{name: arr})
+    if type(arr) is not np.ndarray or arr.dtype != dtype:
+        _same_dtype(dtype, **{name: arr})
     _shape(name, arr, shape)
     return _in(arr)
 
@@ -1958,7 +1970,7 @@ def _u8_ptr(arr):
 def rnn_forward(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, mask=None,
                 recurrent_mask=None, keep=True, activation="tanh",
                 recurrent_activation="sigmoid", go_backwards=False, reset_after=True,
-                zero_output_for_mask=False, projected=False):
+                zero_output_for_mask=False, projected=False, sequences=True):
     """A whole recurrent layer over a sequence in one C call (Keras 3 semantics).
 
     cell is "simple", "lstm" (gates i, f, c, o) or "gru" (gates z, r, h).
@@ -1967,13 +1979,44 @@ def rnn_forward(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, 
     c0 for lstm only). mask (B, T) bool by original time; recurrent_mask (B, U)
     or per gate (G, B, U). With projected=True, x is already x @ kernel
     (B, T, G*U) and kernel is None. y is in processing order (reversed with
-    go_backwards). keep=False skips what backward needs.
+    go_backwards). keep=False skips what backward needs. sequences=False (no
+    mask allowed) skips y: the last output is hn.
 
-    Returns (y (B, T, U), hn (B, U), cn (B, U) or None, saved or None).
+    Returns (y (B, T, U) or None, hn (B, U), cn (B, U) or None, saved or None).
     """
-    args, dtype, (x, kernel, rk, mask, rmask) = _rnn_setup(
+    return _rnn_forward(cell, x, kernel, recurrent_kernel, bias, h0, c0, mask, recurrent_mask,
+                        keep, activation, recurrent_activation, go_backwards, reset_after,
+                        zero_output_for_mask, projected, sequences)[:4]
+
+
+def rnn_forward_with_backward(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None,
+                              mask=None, recurrent_mask=None, activation="tanh",
+                              recurrent_activation="sigmoid", go_backwards=False,
+                              reset_after=True, zero_output_for_mask=False, projected=False,
+                              sequences=True):
+    """`rnn_forward(..., keep=True)` for training: returns (y, hn, cn, backward)
+    with `backward(dy, dhn, dcn, has_bias, has_h0, has_c0, need_dx, need_kernels)`
+    giving what `rnn_backward` gives for this call. The backward checks only its
+    own arguments: x, the weights, the masks and the saved arrays were checked
+    (or made) by this forward."""
+    y, hn, cn, saved, setup = _rnn_forward(
+        cell, x, kernel, recurrent_kernel, bias, h0, c0, mask, recurrent_mask, True,
+        activation, recurrent_activation, go_backwards, reset_after, zero_output_for_mask,
+        projected, sequences)
+
+    def backward(dy, dhn, dcn, has_bias, has_h0, has_c0, need_dx, need_kernels):
+        return _rnn_backward_run(cell, setup, saved, dy, dhn, dcn, has_bias, has_h0, has_c0,
+                                 need_dx, need_kernels, reset_after, projected)
+    return y, hn, cn, backward
+
+
+def _rnn_forward(cell, x, kernel, recurrent_kernel, bias, h0, c0, mask, recurrent_mask, keep,
+                 activation, recurrent_activation, go_backwards, reset_after,
+                 zero_output_for_mask, projected, sequences):
+    setup = _rnn_setup(
         cell, x, kernel, recurrent_kernel, mask, recurrent_mask, activation,
         recurrent_activation, go_backwards, reset_after, zero_output_for_mask, projected)
+    args, dtype, (x, kernel, rk, mask, rmask) = setup
     b, t, u = args[4], args[5], args[7]
     n = rk.shape[1]
     lstm = cell == "lstm"
@@ -1983,8 +2026,11 @@ def rnn_forward(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, 
     if c0 is not None and not lstm:
         raise ValueError("c0 is only used by the lstm cell. Received: cell=%r" % (cell,))
     c0 = _rnn_array("c0", c0, dtype, (b, u))
+    if not sequences and mask is not None:
+        raise ValueError("sequences=False needs mask=None: a masked step repeats the "
+                         "previous output, so the last output is not hn")
     new = _reuse.empty
-    y = new((b, t, u), dtype)
+    y = new((b, t, u), dtype) if sequences else None
     hn = np.empty((b, u), dtype=dtype)
     cn = np.empty((b, u), dtype=dtype) if lstm else None
     saved = None
@@ -1998,7 +2044,7 @@ def rnn_forward(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, 
     _check(_fn(dtype, "rnn_forward")(*args, p(x), p(kernel), p(rk), p(bias), p(h0), p(c0),
                                      _u8_ptr(mask), p(rmask), p(y), p(hn), p(cn), p(gates),
                                      p(hs), p(cs), p(aux)), "rnn_forward")
-    return y, hn, cn, saved
+    return y, hn, cn, saved, setup
 
 
 def rnn_backward(cell, x, kernel, recurrent_kernel, saved, dy=None, dhn=None, dcn=None,
@@ -2017,7 +2063,7 @@ def rnn_backward(cell, x, kernel, recurrent_kernel, saved, dy=None, dhn=None, dc
     args, dtype, (x, kernel, rk, mask, rmask) = _rnn_setup(
         cell, x, kernel, recurrent_kernel, mask, recurrent_mask, activation,
         recurrent_activation, go_backwards, reset_after, zero_output_for_mask, projected)
-    b, t, f, u = args[4], args[5], args[6], args[7]
+    b, t, u = args[4], args[5], args[7]
     n = rk.shape[1]
     lstm = cell == "lstm"
     gru_ra = cell == "gru" and reset_after
@@ -2035,7 +2081,20 @@ def rnn_backward(cell, x, kernel, recurrent_kernel, saved, dy=None, dhn=None, dc
             _float_dtype(name, arr)
             arr = _rnn_array(name, arr, dtype, shape)
         checked.append(arr if needed else None)
-    gates, hs, cs, aux = checked
+    return _rnn_backward_run(cell, (args, dtype, (x, kernel, rk, mask, rmask)), tuple(checked),
+                             dy, dhn, dcn, has_bias, has_h0, has_c0, need_dx, need_kernels,
+                             reset_after, projected)
+
+
+def _rnn_backward_run(cell, setup, saved, dy, dhn, dcn, has_bias, has_h0, has_c0, need_dx,
+                      need_kernels, reset_after, projected):
+    """rnn_backward after its checks of everything but dy, dhn and dcn: `setup`
+    is `_rnn_setup`'s result, `saved` the checked saved arrays."""
+    args, dtype, (x, kernel, rk, mask, rmask) = setup
+    b, t, f, u = args[4], args[5], args[6], args[7]
+    n = rk.shape[1]
+    lstm = cell == "lstm"
+    gates, hs, cs, aux = saved
     dy = _rnn_array("dy", dy, dtype, (b, t, u))
     dhn = _rnn_array("dhn", dhn, dtype, (b, u))
     if dcn is not None and not lstm:

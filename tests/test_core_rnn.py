@@ -189,6 +189,48 @@ def test_rnn_forward_without_keep_equals_with_keep(cell, reset_after):
         np.testing.assert_array_equal(c1, c2)
 
 
+@pytest.mark.parametrize("cell,reset_after", [("simple", True), ("lstm", True), ("gru", True),
+                                              ("gru", False)])
+def test_rnn_forward_without_sequences_keeps_the_same_states(cell, reset_after):
+    x, kernel, rec, kw = make_case(cell, reset_after, "go_backwards", np.float32)
+    y1, h1, c1, saved1 = _core.rnn_forward(cell, x, kernel, rec, **kw)
+    y2, h2, c2, saved2 = _core.rnn_forward(cell, x, kernel, rec, sequences=False, **kw)
+    assert y2 is None
+    np.testing.assert_array_equal(h1, h2)
+    np.testing.assert_array_equal(y1[:, -1], h2)
+    if cell == "lstm":
+        np.testing.assert_array_equal(c1, c2)
+    for a, c in zip(saved1, saved2):
+        if a is not None:
+            np.testing.assert_array_equal(a, c)
+
+
+def test_rnn_forward_without_sequences_refuses_a_mask():
+    x, kernel, rec, kw = make_case("lstm", True, "mask", np.float32)
+    with pytest.raises(ValueError, match="sequences=False needs mask=None"):
+        _core.rnn_forward("lstm", x, kernel, rec, sequences=False, **kw)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_rnn_sequence_last_output_gradient_equals_sliced_sequence(cell):
+    from nnlite.backend.tape import Tape
+    from nnlite.backend.variable import Variable
+    from nnlite.ops.recurrent import rnn_sequence
+    x, kernel, rec, kw = make_case(cell, True, "initial_state", np.float32)
+    wy = np.random.default_rng(3).normal(size=(x.shape[0], rec.shape[0])).astype(np.float32)
+    results = []
+    for full in (True, False):
+        k, r = Variable(kernel), Variable(rec)
+        with Tape() as tape:
+            out = rnn_sequence(cell, x, k, r, kw["bias"], kw["h0"], kw["c0"],
+                               return_sequences=full)
+            last = out[0][:, -1] if full else out[0]
+            loss = (last * wy).sum() + (out[1] * wy).sum() * 0.5
+        results.append([np.asarray(last)] + tape.gradient(loss, [k, r]))
+    for a, c in zip(*results):
+        np.testing.assert_array_equal(a, c)
+
+
 def test_rnn_fully_masked_row_keeps_initial_state_and_outputs_zeros():
     x, kernel, rec, kw = make_case("lstm", True, "mask", np.float64)
     y, hn, cn, _ = _core.rnn_forward("lstm", x, kernel, rec, **kw)
@@ -381,6 +423,41 @@ def test_rnn_non_contiguous_inputs_are_accepted():
     y1 = _core.rnn_forward("lstm", x, k, r, b)[0]
     y2 = _core.rnn_forward("lstm", xf, np.asfortranarray(k), r, b)[0]
     np.testing.assert_array_equal(y1, y2)
+
+
+@pytest.mark.parametrize("cell,reset_after", [("simple", True), ("lstm", True), ("gru", True)])
+@pytest.mark.parametrize("variant", ["plain", "mask_go_backwards"])
+def test_rnn_backward_weight_gradients_of_many_rows_equal_the_sum_over_rows(cell, reset_after,
+                                                                          variant):
+    # 41 rows: 6 blocks of the micro-kernel's rows, so the weight gradients are
+    # summed per group of blocks; one row at a time takes the single-GEMM path
+    rng = np.random.default_rng(11)
+    b, t, f, u = 41, 7, 5, 6
+    n = GATES[cell] * u
+    x = rng.normal(size=(b, t, f))
+    k = rng.normal(scale=0.4, size=(f, n))
+    r = rng.normal(scale=0.4, size=(u, n))
+    bias = rng.normal(scale=0.3, size=(2, n) if cell == "gru" and reset_after else (n,))
+    dy = rng.normal(size=(b, t, u))
+    kw = dict(reset_after=reset_after)
+    if variant != "plain":
+        kw.update(mask=rng.random((b, t)) > 0.3, go_backwards=True)
+    results = []
+    for dtype in (np.float32, np.float64):
+        cast = [a.astype(dtype) for a in (x, k, r, bias, dy)]
+        _, _, _, saved = _core.rnn_forward(cell, *cast[:3], cast[3], **kw)
+        results.append(_core.rnn_backward(cell, *cast[:3], saved, dy=cast[4], has_h0=False,
+                                          **kw)[1:4])
+    per_row = [0, 0, 0]
+    for i in range(b):
+        row_kw = dict(kw, mask=kw["mask"][i:i + 1]) if "mask" in kw else kw
+        _, _, _, saved = _core.rnn_forward(cell, x[i:i + 1], k, r, bias, **row_kw)
+        grads = _core.rnn_backward(cell, x[i:i + 1], k, r, saved, dy=dy[i:i + 1],
+                                   has_h0=False, **row_kw)[1:4]
+        per_row = [p + g for p, g in zip(per_row, grads)]
+    for g32, g64, ref in zip(results[0], results[1], per_row):
+        np.testing.assert_allclose(g64, ref, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(g32, ref, rtol=1e-4, atol=1e-4)
 
 
 # ---- threads ----------------------------------------------------------------------

@@ -409,7 +409,7 @@ class Layer:
         """
         if not args and "inputs" not in kwargs:
             raise TypeError("%s.__call__() missing the inputs" % type(self).__name__)
-        if _has_keras_tensor(args) or _has_keras_tensor(kwargs):
+        if _symbolic_args(args, kwargs):
             from nnlite.models.node import symbolic_call
             return symbolic_call(self, args, kwargs)
         if args:
@@ -422,7 +422,8 @@ class Layer:
             # as Keras, a layer built by an eager call remembers that call's
             # shapes, batch size included (the summary of a subclassed model)
             self._build_call_shape = _shapes_of(inputs, keep_batch=True)
-        self._maybe_build(_shapes_of(inputs))
+        if not self.built:
+            self._maybe_build(_shapes_of(inputs))
         outer = getattr(_call_context, "training", None)
         training = kwargs.pop("training", None)
         if training is None:
@@ -442,7 +443,7 @@ class Layer:
         else:
             kwargs.pop("mask", None)
         _call_context.training = training
-        self._call_losses = []
+        self.__dict__["_call_losses"] = []   # a plain list: nothing for __setattr__ to track
         try:
             outputs = self.call(inputs, *rest, **kwargs)
         except (ValueError, TypeError) as e:
@@ -667,9 +668,29 @@ def _flatten(x):
     return [x]
 
 
+_KerasTensor = None
+_PLAIN = (Tensor, bool, type(None))   # argument types that are never symbolic
+
+
+def _symbolic_args(args, kwargs):
+    """Whether a call's arguments hold a KerasTensor (a functional-API call)."""
+    for a in args:
+        if type(a) not in _PLAIN and _has_keras_tensor(a):
+            return True
+    for a in kwargs.values():
+        if type(a) not in _PLAIN and _has_keras_tensor(a):
+            return True
+    return False
+
+
 def _has_keras_tensor(x):
-    from nnlite.layers.input_layer import KerasTensor
-    if isinstance(x, KerasTensor):
+    global _KerasTensor
+    if type(x) is Tensor:   # the eager call's usual argument
+        return False
+    if _KerasTensor is None:
+        from nnlite.layers.input_layer import KerasTensor
+        _KerasTensor = KerasTensor
+    if isinstance(x, _KerasTensor):
         return True
     if isinstance(x, (list, tuple)):
         return any(_has_keras_tensor(v) for v in x)

@@ -17,24 +17,30 @@ ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "hard_sigmoid")
 @takes_needs
 def _rnn_op(x, kernel, recurrent_kernel, bias, h0, c0, cell, mask, recurrent_mask,
             activation, recurrent_activation, go_backwards, reset_after, zero_output_for_mask,
-            projected, needs=(True,) * 6):
+            projected, sequences, needs=(True,) * 6):
     opts = dict(activation=activation, recurrent_activation=recurrent_activation,
                 go_backwards=go_backwards, reset_after=reset_after,
                 zero_output_for_mask=zero_output_for_mask, projected=projected)
     keep = any(needs)
-    y, hn, cn, saved = _core.rnn_forward(cell, x, kernel, recurrent_kernel, bias, h0, c0,
-                                         mask=mask, recurrent_mask=recurrent_mask, keep=keep,
-                                         **opts)
+    if keep:
+        y, hn, cn, run_backward = _core.rnn_forward_with_backward(
+            cell, x, kernel, recurrent_kernel, bias, h0, c0, mask=mask,
+            recurrent_mask=recurrent_mask, sequences=sequences, **opts)
+    else:
+        y, hn, cn, _ = _core.rnn_forward(cell, x, kernel, recurrent_kernel, bias, h0, c0,
+                                         mask=mask, recurrent_mask=recurrent_mask, keep=False,
+                                         sequences=sequences, **opts)
+    if not sequences:   # no mask: the last output is the last state, as its own array
+        y = hn.copy()
     outs = (y, hn) if cell != "lstm" else (y, hn, cn)
     if not keep:
         return outs, None
 
     def backward(dy, dhn, dcn=None):
-        grads = _core.rnn_backward(cell, x, kernel, recurrent_kernel, saved, dy, dhn, dcn,
-                                   mask=mask, recurrent_mask=recurrent_mask,
-                                   has_bias=bias is not None, has_h0=h0 is not None,
-                                   has_c0=c0 is not None, need_dx=needs[0],
-                                   need_kernels=needs[1] or needs[2], **opts)
+        if not sequences:   # the last output's gradient joins the last state's
+            dy, dhn = None, dy if dhn is None else (dhn if dy is None else dhn + dy)
+        grads = run_backward(dy, dhn, dcn, bias is not None, h0 is not None, c0 is not None,
+                             needs[0], needs[1] or needs[2])
         return tuple(g if need else None for g, need in zip(grads, needs))
 
     return outs, backward
@@ -43,10 +49,12 @@ def _rnn_op(x, kernel, recurrent_kernel, bias, h0, c0, cell, mask, recurrent_mas
 def rnn_sequence(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, mask=None,
                  recurrent_mask=None, activation="tanh", recurrent_activation="sigmoid",
                  go_backwards=False, reset_after=True, zero_output_for_mask=False,
-                 projected=False):
+                 projected=False, return_sequences=True):
     """`(outputs, h)` (SimpleRNN, GRU) or `(outputs, h, c)` (LSTM) of a whole
     sequence `x` (batch, time, features), outputs (batch, time, units) in
     processing order (Keras's `return_sequences`), h and c the last states.
+    With `return_sequences=False`, `outputs` is only the last output (batch,
+    units), and the sequence of outputs is never stored.
 
     Weights in Keras's layouts and gate orders (LSTM i f c o, GRU z r h; GRU
     bias (2, 3u) with `reset_after`). `mask` (batch, time) of booleans: a
@@ -70,7 +78,13 @@ def rnn_sequence(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None,
         mask = np.asarray(mask)
         if mask.dtype != np.bool_:
             mask = mask.astype(bool)
-    return apply("rnn_" + cell, _rnn_op, (x, kernel, recurrent_kernel, bias, h0, c0), cell,
-                 mask, recurrent_mask, activation, recurrent_activation, bool(go_backwards),
-                 bool(reset_after), bool(zero_output_for_mask), bool(projected),
-                 none_grads=True)
+    # with a mask the last output may differ from the last state (a masked
+    # step repeats the previous output): then the outputs are kept and sliced
+    sequences = bool(return_sequences) or mask is not None
+    result = apply("rnn_" + cell, _rnn_op, (x, kernel, recurrent_kernel, bias, h0, c0), cell,
+                   mask, recurrent_mask, activation, recurrent_activation, bool(go_backwards),
+                   bool(reset_after), bool(zero_output_for_mask), bool(projected), sequences,
+                   none_grads=True)
+    if sequences and not return_sequences:
+        return (result[0][:, -1],) + tuple(result[1:])
+    return result

@@ -307,7 +307,7 @@ class Optimizer:
             if g is None:
                 missing.append(v.path)
                 continue
-            g = np.require(np.asarray(g, dtype=v.value.dtype), requirements="C")
+            g = _c_array(g, v.value.dtype)
             if g.shape != v.shape:
                 raise ValueError("Gradient of shape %s for variable %r of shape %s"
                                  % (g.shape, v.name, v.shape))
@@ -326,8 +326,7 @@ class Optimizer:
                     _core.weight_decay(v.value, self.weight_decay, lr)
         self._prepare_step()
         for (i, _, v), g in zip(pairs, clipped):
-            g = np.require(g, requirements="C")
-            self.update_step(i, g, v, lr)
+            self.update_step(i, _c_array(g, g.dtype), v, lr)
         for _, _, v in pairs:
             constraint = getattr(v, "constraint", None)
             if constraint is not None:
@@ -441,6 +440,13 @@ class Optimizer:
             config["learning_rate"] = deserialize_keras_object(config["learning_rate"],
                                                                custom_objects=custom_objects)
         return cls(**config)
+
+
+def _c_array(g, dtype):
+    """`g` as a C-contiguous ndarray of `dtype` (itself when it already is)."""
+    if type(g) is np.ndarray and g.dtype == dtype and g.flags.c_contiguous:
+        return g
+    return np.require(np.asarray(g, dtype=dtype), requirements="C")
 
 
 def _l2_norm(g):

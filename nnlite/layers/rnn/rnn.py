@@ -221,11 +221,9 @@ class RNN(Layer):
                               go_backwards=self.go_backwards,
                               reset_after=spec.get("reset_after", True),
                               zero_output_for_mask=self.zero_output_for_mask,
-                              projected=kernel is None)
-        seq, states = result[0], list(result[1:])
-        if self.return_sequences:
-            return seq, states
-        return seq[:, -1], states
+                              projected=kernel is None,
+                              return_sequences=self.return_sequences)
+        return result[0], list(result[1:])
 
     def _stepwise(self, x, initial_state, mask, training):
         """One cell call per step on the tape: any cell, Keras's semantics
