@@ -191,11 +191,11 @@ class DataParallel:
         return total.tolist()
 
     def training_step(self, local_rows, global_rows):
-        """A `with` block around one training step's forward and backward
-        passes, this rank holding `local_rows` of the global batch's
-        `global_rows`: inside it BatchNormalization normalizes with the
-        global batch's statistics (as Keras's DataParallel on JAX, where the
-        batch is one sharded array), summed over the ranks."""
+        """A `with` block around one training step's forward pass, this rank
+        holding `local_rows` of the global batch's `global_rows`: inside it
+        BatchNormalization normalizes with the global batch's statistics (as
+        Keras's DataParallel on JAX, where the batch is one sharded array),
+        summed over the ranks; its backward pass keeps the same reducer."""
         return distribution_lib.stepping(StepReducer(self._comm, self._in_place, self._sum,
                                                      local_rows, global_rows))
 

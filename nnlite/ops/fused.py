@@ -153,15 +153,14 @@ def _batch_norm_global(x, gamma, beta, axis, moving_mean, moving_var, epsilon, m
     mean = total / n
     (squares,) = reducer.sum(np.sum(np.square(x - mean.reshape(shape)), axis=axes))
     var = squares / n
-    dtype = x.dtype.type
     mean_t, var_t = mean.astype(x.dtype), var.astype(x.dtype)
-    y, mean_t, invstd = _core.batchnorm_forward(x, axis, gamma, beta, mean_t, var_t, epsilon,
-                                                momentum, training=False)
+    y, _, invstd = _core.batchnorm_forward(x, axis, gamma, beta, mean_t, var_t, epsilon,
+                                           momentum, training=False)
     if moving_mean is not None and moving_var is not None:
         # as the kernel's training pass does: moving * momentum + batch * (1 - momentum)
-        mom, rest = dtype(momentum), dtype(1.0 - momentum)
-        moving_mean[...] = moving_mean * mom + mean.astype(x.dtype) * rest
-        moving_var[...] = moving_var * mom + var.astype(x.dtype) * rest
+        mom, rest = x.dtype.type(momentum), x.dtype.type(1.0 - momentum)
+        moving_mean[...] = moving_mean * mom + mean_t * rest
+        moving_var[...] = moving_var * mom + var_t * rest
 
     def backward(dy):
         dy = _contig(dy).astype(x.dtype, copy=False)

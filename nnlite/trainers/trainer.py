@@ -373,21 +373,21 @@ class Trainer:
             # BatchNormalization inside: the global batch's statistics
             step = dist.training_step(len(x), rows)
         tape = None
-        with step:
-            if dist is None or len(x):      # a global batch smaller than the ranks leaves some empty
-                # gradients of the variables alone: ops may fuse backward passes
-                with Tape(variables_only=True) as tape:
-                    y_pred = self(data_utils.model_inputs(x), training=True)
-                    self._resolve_for(y, y_pred)
-                    loss, reported, parts = self._losses_and_report(y, y_pred, sample_weight)
-                # metrics first: a metric that refuses the batch leaves the weights as they were
-                self._update_metrics((reported, parts), y, y_pred, sample_weight, len(x))
-            if self._train_variables is None:
-                self._train_variables = self.trainable_weights
-                self.optimizer.build_for(self._train_variables)
-            variables = self._train_variables
-            grads = tape.gradient(loss, variables) if tape is not None and variables \
-                else [None] * len(variables)
+        if dist is None or len(x):      # a global batch smaller than the ranks leaves some empty
+            # gradients of the variables alone: ops may fuse backward passes;
+            # BatchNormalization's backward keeps the reducer its forward saw
+            with step, Tape(variables_only=True) as tape:
+                y_pred = self(data_utils.model_inputs(x), training=True)
+                self._resolve_for(y, y_pred)
+                loss, reported, parts = self._losses_and_report(y, y_pred, sample_weight)
+            # metrics first: a metric that refuses the batch leaves the weights as they were
+            self._update_metrics((reported, parts), y, y_pred, sample_weight, len(x))
+        if self._train_variables is None:
+            self._train_variables = self.trainable_weights
+            self.optimizer.build_for(self._train_variables)
+        variables = self._train_variables
+        grads = tape.gradient(loss, variables) if tape is not None and variables \
+            else [None] * len(variables)
         if dist is not None:
             # the global batch's gradients, weighted by shard size, summed over
             # the ranks with the metrics' state
