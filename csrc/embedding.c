@@ -56,5 +56,35 @@ static int embedding_tasks(int64_t n, int64_t d, int64_t units)
     return t;
 }
 
+int nl_unique_ids(int64_t n, int64_t v, const int64_t *idx, int64_t *slot, int64_t *uniq,
+                  int64_t *first, int64_t *inv, int64_t *count)
+{
+    if (n < 0 || v < 0 || !count || (n && (!idx || !slot || !uniq || !first || !inv)))
+        return NL_EINVAL;
+    *count = 0;
+    if (n == 0)
+        return NL_OK;
+    if (embedding_check(n, v, idx) != NL_OK)
+        return NL_ERANGE;
+    memset(slot, 0, (size_t)v * sizeof *slot);
+    for (int64_t i = 0; i < n; i++)
+        slot[idx[i]] = 1;
+    int64_t k = 0;
+    for (int64_t r = 0; r < v; r++)
+        if (slot[r]) {
+            uniq[k] = r;
+            first[k] = -1;
+            slot[r] = k++;
+        }
+    for (int64_t i = 0; i < n; i++) {
+        const int64_t j = slot[idx[i]];
+        inv[i] = j;
+        if (first[j] < 0)
+            first[j] = i;
+    }
+    *count = k;
+    return NL_OK;
+}
+
 #define NL_TEMPLATE "embedding_tmpl.h"
 #include "instantiate.h"

@@ -604,6 +604,15 @@ int nl_sembedding_backward(int64_t n, int64_t v, int64_t d, const int64_t *idx,
                            const float *dy, int64_t lddy, float *dtable, int64_t ldt);
 int nl_dembedding_backward(int64_t n, int64_t v, int64_t d, const int64_t *idx,
                            const double *dy, int64_t lddy, double *dtable, int64_t ldt);
+/* The distinct ids among n ids in [0, v): writes *count = k, uniq[0..k) the
+ * distinct ids ascending, first[j] the position of uniq[j]'s first
+ * occurrence and inv[i] the j with uniq[j] == idx[i] (uniq, first: room for
+ * min(n, v) each; inv: n). slot is scratch of v elements. Lets an op run a
+ * row-wise computation once per distinct id (an embedding feeding a layer's
+ * input projection). NL_ERANGE for an id outside [0, v) (nothing written but
+ * slot), NL_EINVAL for a negative size or a missing array. */
+int nl_unique_ids(int64_t n, int64_t v, const int64_t *idx, int64_t *slot, int64_t *uniq,
+                  int64_t *first, int64_t *inv, int64_t *count);
 
 /* ---- recurrent layers (rnn.c) -----------------------------------------------
  * SimpleRNN, LSTM and GRU over a whole sequence in one call each way, as
@@ -622,7 +631,10 @@ int nl_dembedding_backward(int64_t n, int64_t v, int64_t d, const int64_t *idx,
  * outputs the previous output (zeros before the first; always zeros with
  * NL_RNN_ZERO_OUTPUT_FOR_MASK). NL_RNN_GO_BACKWARDS runs t-1 ... 0; y (b, t, u)
  * is in processing order. NL_RNN_PROJECTED: x is already x W (b, t, N), w and
- * f unused (pass f = 0), the bias is still added.
+ * f unused (pass f = 0), the bias is still added. xrow (forward, projected
+ * only; NULL: none): x holds nx rows of N and position (b, t) reads row
+ * xrow[b*t_ + t] of it (b*t_ ids, each checked to lie in [0, nx): NL_ERANGE)
+ * - one projection per distinct input row, as for embedded tokens.
  * act, ract: NL_ACT_LINEAR, RELU, SIGMOID, TANH or HARD_SIGMOID.
  * forward: writes y, hn (b, u) and, for lstm, cn (b, u); h0, c0 NULL = zeros;
  *   y may be NULL when mask is (no outputs kept: the last one is hn).
@@ -648,15 +660,16 @@ enum nl_rnn_cell { NL_RNN_SIMPLE = 0, NL_RNN_LSTM, NL_RNN_GRU };
 #define NL_RNN_GATE_MASKS 16
 int64_t nl_rnn_backward_work(int cell, int flags, int64_t b, int64_t t, int64_t u);
 int nl_srnn_forward(int cell, int act, int ract, int flags, int64_t b, int64_t t, int64_t f,
-                    int64_t u, const float *x, const float *w, const float *r,
-                    const float *bias, const float *h0, const float *c0, const uint8_t *mask,
-                    const float *rmask, float *y, float *hn, float *cn, float *gates,
-                    float *hs, float *cs, float *aux);
+                    int64_t u, const float *x, int64_t nx, const int64_t *xrow,
+                    const float *w, const float *r, const float *bias, const float *h0,
+                    const float *c0, const uint8_t *mask, const float *rmask, float *y,
+                    float *hn, float *cn, float *gates, float *hs, float *cs, float *aux);
 int nl_drnn_forward(int cell, int act, int ract, int flags, int64_t b, int64_t t, int64_t f,
-                    int64_t u, const double *x, const double *w, const double *r,
-                    const double *bias, const double *h0, const double *c0,
-                    const uint8_t *mask, const double *rmask, double *y, double *hn,
-                    double *cn, double *gates, double *hs, double *cs, double *aux);
+                    int64_t u, const double *x, int64_t nx, const int64_t *xrow,
+                    const double *w, const double *r, const double *bias, const double *h0,
+                    const double *c0, const uint8_t *mask, const double *rmask, double *y,
+                    double *hn, double *cn, double *gates, double *hs, double *cs,
+                    double *aux);
 int nl_srnn_backward(int cell, int act, int ract, int flags, int64_t b, int64_t t, int64_t f,
                      int64_t u, const float *x, const float *w, const float *r,
                      const uint8_t *mask, const float *rmask, const float *gates,

@@ -104,6 +104,8 @@ struct L(rnn) {
     int cell, act, ract, flags, tasks;
     int64_t b, t, f, u, g, n;
     const T *x, *w, *r, *bias, *rmask;
+    const int64_t *xrow;        /* projected: position i reads x's row xrow[i] (NULL: i) */
+    int inloop;                 /* forward, projected: P's rows filled step by step */
     const uint8_t *mask;
     /* forward */
     T *y, *h, *c;               /* y (B,T,U); running states h, c (B,U): hn, cn */
@@ -484,6 +486,19 @@ NL_CLONES static void L(gru_h_task)(void *arg, int task)
     }
 }
 
+/* P's row for position i (b*T + t) from the projected input: x's row i, or
+ * row xrow[i], plus the (input) bias. */
+static inline void L(projected_row)(const struct L(rnn) *c, int64_t i)
+{
+    const int64_t N = c->n;
+    const T *__restrict xi = c->x + (c->xrow ? c->xrow[i] : i) * N;
+    T *__restrict pi = c->p + i * N;
+    if (c->bias)
+        for (int64_t j = 0; j < N; j++) pi[j] = xi[j] + c->bias[j];
+    else
+        for (int64_t j = 0; j < N; j++) pi[j] = xi[j];
+}
+
 /* The whole forward recurrence of this task's row blocks (see above). */
 static void L(seq_forward_task)(void *arg, int task)
 {
@@ -504,6 +519,14 @@ static void L(seq_forward_task)(void *arg, int task)
             const int64_t tt = (c->flags & NL_RNN_GO_BACKWARDS) ? T_ - 1 - s : s;
             const int64_t nxt = L(next_row)(c, s);
             T *z = c->z + b0 * N;
+            if (c->inloop) {   /* this step's rows of P from the projected input */
+                for (int64_t i = 0; i < rows; i++) {
+                    const int64_t at = (b0 + i) * T_ + tt;
+                    L(projected_row)(c, at);
+                    if (nxt)
+                        L(prefetch)(c->x + (c->xrow ? c->xrow[at + nxt] : at + nxt) * N, N, 0);
+                }
+            }
             if (c->fuse) {   /* this step's rows of P = x W + b, as the GEMM would */
                 const T *xr = c->x + (b0 * T_ + tt) * F;
                 T *ax = c->ax + q * c->psx;
@@ -561,9 +584,9 @@ static int L(tasks_for)(int64_t b, int64_t n)
 }
 
 int NL(rnn_forward)(int cell, int act, int ract, int flags, int64_t b, int64_t t, int64_t f,
-                    int64_t u, const T *x, const T *w, const T *r, const T *bias, const T *h0,
-                    const T *c0, const uint8_t *mask, const T *rmask, T *y, T *hn, T *cn,
-                    T *gates, T *hs, T *cs, T *aux)
+                    int64_t u, const T *x, int64_t nx, const int64_t *xrow, const T *w,
+                    const T *r, const T *bias, const T *h0, const T *c0, const uint8_t *mask,
+                    const T *rmask, T *y, T *hn, T *cn, T *gates, T *hs, T *cs, T *aux)
 {
     struct L(rnn) c;
     int64_t g, N, BT;
@@ -589,10 +612,19 @@ int NL(rnn_forward)(int cell, int act, int ract, int flags, int64_t b, int64_t t
         return NL_EINVAL;
     N = g * u;
     BT = b * t;
+    if (xrow) {   /* gathered rows: projected only, each row inside x */
+        int bad = 0;
+        if (!projected || nx < 0)
+            return NL_EINVAL;
+        for (int64_t i = 0; i < BT; i++)
+            bad |= (uint64_t)xrow[i] >= (uint64_t)nx;
+        if (bad)
+            return NL_ERANGE;
+    }
     memset(&c, 0, sizeof c);
     c.cell = cell; c.act = act; c.ract = ract; c.flags = flags;
     c.b = b; c.t = t; c.f = f; c.u = u; c.g = g; c.n = N;
-    c.x = x; c.w = w; c.r = r; c.bias = bias; c.rmask = rmask; c.mask = mask;
+    c.x = x; c.xrow = xrow; c.w = w; c.r = r; c.bias = bias; c.rmask = rmask; c.mask = mask;
     c.y = y; c.h = hn; c.c = cell == NL_RNN_LSTM ? cn : NULL;
     c.hs = keep ? hs : NULL;
     c.cs = keep && cell == NL_RNN_LSTM ? cs : NULL;
@@ -610,17 +642,14 @@ int NL(rnn_forward)(int cell, int act, int ract, int flags, int64_t b, int64_t t
     c.p = keep ? gates : c.tmp + b * u;
     c.fuse = seq && !projected && f > 0;   /* P step by step inside the sequence loop */
 
-    /* the input projection of every step, with the (input) bias */
-    if (projected) {
-        for (int64_t i = 0; i < BT; i++) {
-            const T *xi = x + i * N;
-            T *pi = c.p + i * N;
-            if (bias)
-                for (int64_t j = 0; j < N; j++) pi[j] = xi[j] + bias[j];
-            else
-                memcpy(pi, xi, (size_t)N * sizeof(T));
-        }
-    } else if (!c.fuse) {
+    /* the input projection of every step, with the (input) bias: in the
+     * sequence loop each block's rows just before the step reads them, else
+     * all here */
+    c.inloop = seq && projected;
+    if (projected && !c.inloop) {
+        for (int64_t i = 0; i < BT; i++)
+            L(projected_row)(&c, i);
+    } else if (!projected && !c.fuse) {
         st = NL(gemm_bias_act)(0, 0, BT, N, f, 1, x, f > 0 ? f : 1, w, N, 0, c.p, N, bias, -1,
                                0, NULL, 0);
     }

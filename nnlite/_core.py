@@ -1742,21 +1742,32 @@ class _Reuse:
             nbytes *= d
         if nbytes < self.MIN_BYTES:
             return np.empty(shape, dtype)
+        # sizes that differ a little from batch to batch (rows per distinct
+        # token) share a buffer: capacities step by an eighth of an octave
+        step = 1 << (nbytes.bit_length() - 4)
+        cap = -(-nbytes // step) * step
         with self._lock:
             bufs, idle = self._bufs, None
             for i in range(len(bufs)):
                 if self._refs(bufs, i) <= self._idle:
-                    if bufs[i].nbytes == nbytes:
-                        return bufs[i].view(dtype).reshape(shape)
+                    if bufs[i].nbytes == cap:
+                        return bufs[i][:nbytes].view(dtype).reshape(shape)
                     if idle is None:
                         idle = i
             if len(bufs) >= self.SLOTS:
                 if idle is None:
                     return np.empty(shape, dtype)
                 del bufs[idle]
-            buf = np.empty(nbytes, np.uint8)
+            buf = np.empty(cap, np.uint8)
             bufs.append(buf)
-            return buf.view(dtype).reshape(shape)
+            return buf[:nbytes].view(dtype).reshape(shape)
+
+
+def reusable_empty(shape, dtype):
+    """An uninitialized array of `shape` and `dtype` from the cache of large
+    arrays that kernels write every batch (see `_Reuse`): for a caller's
+    output buffer of that kind."""
+    return _reuse.empty(tuple(shape), np.dtype(dtype))
 
 
 _reuse = _Reuse()
@@ -1863,6 +1874,32 @@ def embedding_backward(indices, dy, vocab):
     _check(status, "embedding_backward")
     return dtable
 
+
+def unique_ids(indices, vocab):
+    """The distinct ids of `indices` (any shape, each in `[0, vocab)`):
+    returns `(uniq, first, inv)`, `uniq` the distinct ids ascending, `first`
+    the flat position of each one's first occurrence, `inv` (the shape of
+    `indices`) with `uniq[inv] == indices`. All int64."""
+    idx = embedding_indices(indices)
+    vocab = int(vocab)
+    if vocab < 0:
+        raise ValueError("vocab must be non-negative. Received: vocab=%d" % vocab)
+    n = idx.size
+    room = min(n, vocab)
+    slot = _reuse.empty((vocab,), _I64_T)
+    uniq = np.empty(room, _I64_T)
+    first = np.empty(room, _I64_T)
+    inv = np.empty(idx.shape, _I64_T)
+    count = ffi.new("int64_t *")
+    i64 = lambda a: ffi.from_buffer("int64_t[]", a)  # noqa: E731
+    status = lib.nl_unique_ids(n, vocab, i64(idx), i64(slot), i64(uniq), i64(first),
+                               i64(inv), count)
+    if status == lib.NL_ERANGE:
+        raise _embedding_range_error(idx, vocab, "unique_ids")
+    _check(status, "unique_ids")
+    k = count[0]
+    return uniq[:k], first[:k], inv
+
 # recurrent layers (whole sequences, one C call each way; see csrc/rnn_tmpl.h)
 
 RNN_CELLS = {"simple": lib.NL_RNN_SIMPLE, "lstm": lib.NL_RNN_LSTM, "gru": lib.NL_RNN_GRU}
@@ -1896,15 +1933,25 @@ def _rnn_array(name, arr, dtype, shape):
 
 
 def _rnn_setup(cell, x, kernel, recurrent_kernel, mask, recurrent_mask, activation,
-               recurrent_activation, go_backwards, reset_after, zero_output_for_mask, projected):
+               recurrent_activation, go_backwards, reset_after, zero_output_for_mask, projected,
+               rows=None):
     """The checks forward and backward share. Returns (args, arrays): the C call's
-    leading integer arguments and the checked x, kernel, recurrent kernel and masks."""
+    leading integer arguments and the checked x, kernel, recurrent kernel, masks
+    and rows."""
     cell_id, g = _rnn_cell(cell)
     act = _rnn_act("activation", activation)
     ract = _rnn_act("recurrent_activation", recurrent_activation)
     dtype = _float_dtype("x", x)
-    _ndim("x", x, 3)
-    b, t, f = (int(d) for d in x.shape)
+    if rows is None:
+        _ndim("x", x, 3)
+        b, t, f = (int(d) for d in x.shape)
+    else:   # x holds distinct projections, rows says which one each position reads
+        if not projected:
+            raise ValueError("rows is only used with projected=True")
+        _ndim("x", x, 2)
+        rows = embedding_indices(rows)
+        _ndim("rows", rows, 2)
+        (b, t), f = (int(d) for d in rows.shape), int(x.shape[1])
     if t == 0:
         raise ValueError("x must hold at least one time step. Received: x.shape=%s" % (x.shape,))
     rk = recurrent_kernel
@@ -1921,8 +1968,9 @@ def _rnn_setup(cell, x, kernel, recurrent_kernel, mask, recurrent_mask, activati
         if kernel is not None:
             raise ValueError("kernel must be None with projected=True (x is the projection)")
         if f != n:
-            raise ValueError("With projected=True, x must have shape (batch, time, %d) for %s "
-                             "with %d units. Received: x.shape=%s" % (n, cell, u, x.shape))
+            raise ValueError("With projected=True, x must have shape (%s, %d) for %s with %d "
+                             "units. Received: x.shape=%s"
+                             % ("batch, time" if rows is None else "rows", n, cell, u, x.shape))
         f = 0
     else:
         if kernel is None:
@@ -1955,8 +2003,7 @@ def _rnn_setup(cell, x, kernel, recurrent_kernel, mask, recurrent_mask, activati
     if projected:
         flags |= lib.NL_RNN_PROJECTED
     args = (cell_id, act, ract, flags, b, t, f, u)
-    return args, dtype, (_in(x), kernel, _in(rk), mask,
-                         recurrent_mask)
+    return args, dtype, (_in(x), kernel, _in(rk), mask, recurrent_mask, rows)
 
 
 def _rnn_bias_shape(cell, n, reset_after):
@@ -1970,7 +2017,7 @@ def _u8_ptr(arr):
 def rnn_forward(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, mask=None,
                 recurrent_mask=None, keep=True, activation="tanh",
                 recurrent_activation="sigmoid", go_backwards=False, reset_after=True,
-                zero_output_for_mask=False, projected=False, sequences=True):
+                zero_output_for_mask=False, projected=False, sequences=True, rows=None):
     """A whole recurrent layer over a sequence in one C call (Keras 3 semantics).
 
     cell is "simple", "lstm" (gates i, f, c, o) or "gru" (gates z, r, h).
@@ -1980,20 +2027,22 @@ def rnn_forward(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None, 
     or per gate (G, B, U). With projected=True, x is already x @ kernel
     (B, T, G*U) and kernel is None. y is in processing order (reversed with
     go_backwards). keep=False skips what backward needs. sequences=False (no
-    mask allowed) skips y: the last output is hn.
+    mask allowed) skips y: the last output is hn. rows (B, T) of ints, with
+    projected=True only: x is (R, G*U), distinct projections, and position
+    (b, t) reads x[rows[b, t]] (each checked to lie in [0, R)).
 
     Returns (y (B, T, U) or None, hn (B, U), cn (B, U) or None, saved or None).
     """
     return _rnn_forward(cell, x, kernel, recurrent_kernel, bias, h0, c0, mask, recurrent_mask,
                         keep, activation, recurrent_activation, go_backwards, reset_after,
-                        zero_output_for_mask, projected, sequences)[:4]
+                        zero_output_for_mask, projected, sequences, rows)[:4]
 
 
 def rnn_forward_with_backward(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None,
                               mask=None, recurrent_mask=None, activation="tanh",
                               recurrent_activation="sigmoid", go_backwards=False,
                               reset_after=True, zero_output_for_mask=False, projected=False,
-                              sequences=True):
+                              sequences=True, rows=None):
     """`rnn_forward(..., keep=True)` for training: returns (y, hn, cn, backward)
     with `backward(dy, dhn, dcn, has_bias, has_h0, has_c0, need_dx, need_kernels)`
     giving what `rnn_backward` gives for this call. The backward checks only its
@@ -2002,7 +2051,7 @@ def rnn_forward_with_backward(cell, x, kernel, recurrent_kernel, bias=None, h0=N
     y, hn, cn, saved, setup = _rnn_forward(
         cell, x, kernel, recurrent_kernel, bias, h0, c0, mask, recurrent_mask, True,
         activation, recurrent_activation, go_backwards, reset_after, zero_output_for_mask,
-        projected, sequences)
+        projected, sequences, rows)
 
     def backward(dy, dhn, dcn, has_bias, has_h0, has_c0, need_dx, need_kernels):
         return _rnn_backward_run(cell, setup, saved, dy, dhn, dcn, has_bias, has_h0, has_c0,
@@ -2012,11 +2061,11 @@ def rnn_forward_with_backward(cell, x, kernel, recurrent_kernel, bias=None, h0=N
 
 def _rnn_forward(cell, x, kernel, recurrent_kernel, bias, h0, c0, mask, recurrent_mask, keep,
                  activation, recurrent_activation, go_backwards, reset_after,
-                 zero_output_for_mask, projected, sequences):
+                 zero_output_for_mask, projected, sequences, rows=None):
     setup = _rnn_setup(
         cell, x, kernel, recurrent_kernel, mask, recurrent_mask, activation,
-        recurrent_activation, go_backwards, reset_after, zero_output_for_mask, projected)
-    args, dtype, (x, kernel, rk, mask, rmask) = setup
+        recurrent_activation, go_backwards, reset_after, zero_output_for_mask, projected, rows)
+    args, dtype, (x, kernel, rk, mask, rmask, rows) = setup
     b, t, u = args[4], args[5], args[7]
     n = rk.shape[1]
     lstm = cell == "lstm"
@@ -2041,9 +2090,15 @@ def _rnn_forward(cell, x, kernel, recurrent_kernel, bias, h0, c0, mask, recurren
                  new((b, t, u), dtype) if lstm or gru_ra else None)
     p = lambda a: _ptr(dtype, a)  # noqa: E731
     gates, hs, cs, aux = saved if keep else (None,) * 4
-    _check(_fn(dtype, "rnn_forward")(*args, p(x), p(kernel), p(rk), p(bias), p(h0), p(c0),
-                                     _u8_ptr(mask), p(rmask), p(y), p(hn), p(cn), p(gates),
-                                     p(hs), p(cs), p(aux)), "rnn_forward")
+    status = _fn(dtype, "rnn_forward")(
+        *args, p(x), x.shape[0], ffi.NULL if rows is None else ffi.from_buffer("int64_t[]", rows),
+        p(kernel), p(rk), p(bias), p(h0), p(c0), _u8_ptr(mask), p(rmask), p(y), p(hn), p(cn),
+        p(gates), p(hs), p(cs), p(aux))
+    if status == lib.NL_ERANGE:
+        bad = int(rows.min() if rows.min() < 0 else rows.max())
+        raise ValueError("rnn_forward: rows holds %d, outside [0, %d): each must pick a row "
+                         "of x" % (bad, x.shape[0]))
+    _check(status, "rnn_forward")
     return y, hn, cn, saved, setup
 
 
@@ -2060,7 +2115,7 @@ def rnn_backward(cell, x, kernel, recurrent_kernel, saved, dy=None, dhn=None, dc
     when not need_dx, dkernel and drecurrent_kernel None when not need_kernels
     (not computed).
     """
-    args, dtype, (x, kernel, rk, mask, rmask) = _rnn_setup(
+    args, dtype, (x, kernel, rk, mask, rmask, _) = _rnn_setup(
         cell, x, kernel, recurrent_kernel, mask, recurrent_mask, activation,
         recurrent_activation, go_backwards, reset_after, zero_output_for_mask, projected)
     b, t, u = args[4], args[5], args[7]
@@ -2081,7 +2136,8 @@ def rnn_backward(cell, x, kernel, recurrent_kernel, saved, dy=None, dhn=None, dc
             _float_dtype(name, arr)
             arr = _rnn_array(name, arr, dtype, shape)
         checked.append(arr if needed else None)
-    return _rnn_backward_run(cell, (args, dtype, (x, kernel, rk, mask, rmask)), tuple(checked),
+    return _rnn_backward_run(cell, (args, dtype, (x, kernel, rk, mask, rmask, None)),
+                             tuple(checked),
                              dy, dhn, dcn, has_bias, has_h0, has_c0, need_dx, need_kernels,
                              reset_after, projected)
 
@@ -2090,7 +2146,7 @@ def _rnn_backward_run(cell, setup, saved, dy, dhn, dcn, has_bias, has_h0, has_c0
                       need_kernels, reset_after, projected):
     """rnn_backward after its checks of everything but dy, dhn and dcn: `setup`
     is `_rnn_setup`'s result, `saved` the checked saved arrays."""
-    args, dtype, (x, kernel, rk, mask, rmask) = setup
+    args, dtype, (x, kernel, rk, mask, rmask, rows) = setup
     b, t, f, u = args[4], args[5], args[6], args[7]
     n = rk.shape[1]
     lstm = cell == "lstm"

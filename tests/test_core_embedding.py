@@ -200,3 +200,31 @@ def test_backward_is_bit_identical_for_any_thread_count():
     expected = np.zeros((50, 128), dtype=np.float32)
     np.add.at(expected, idx, dy)
     np.testing.assert_array_equal(grads[0], expected)
+
+
+# -- distinct ids (nl_unique_ids) ----------------------------------------------
+def test_unique_ids_match_numpy_unique():
+    idx = np.random.default_rng(3).integers(0, 9, (4, 6))
+    uniq, first, inv = _core.unique_ids(idx, 9)
+    want, want_first, want_inv = np.unique(idx, return_index=True, return_inverse=True)
+    np.testing.assert_array_equal(uniq, want)
+    np.testing.assert_array_equal(first, want_first)
+    np.testing.assert_array_equal(inv, want_inv.reshape(idx.shape))
+    assert inv.shape == idx.shape and inv.dtype == np.int64
+
+
+def test_unique_ids_of_no_ids_are_empty():
+    uniq, first, inv = _core.unique_ids(np.zeros((2, 0), dtype=np.int32), 5)
+    assert uniq.shape == first.shape == (0,) and inv.shape == (2, 0)
+
+
+@pytest.mark.parametrize("bad", [5, -1])
+def test_unique_ids_out_of_range_id_raises_value_error_naming_it(bad):
+    with pytest.raises(ValueError, match=r"unique_ids: indices\[1\] = %d is not in \[0, 5\)"
+                       % bad):
+        _core.unique_ids(np.array([0, bad, 2]), 5)
+
+
+def test_unique_ids_negative_vocab_raises_value_error():
+    with pytest.raises(ValueError, match="vocab"):
+        _core.unique_ids(np.array([0]), -1)

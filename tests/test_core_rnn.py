@@ -487,3 +487,66 @@ def test_rnn_bit_identical_for_one_and_two_threads(cell, reset_after):
         _core.set_num_threads(before)
     for a, c in zip(*results):
         np.testing.assert_array_equal(a, c)
+
+
+# ---- projections read through rows (one per distinct input row) ------------------
+
+ROW_VARIANTS = ["plain", "mask_go_backwards", "recurrent_mask_per_gate", "no_bias"]
+
+
+@pytest.mark.parametrize("variant", ROW_VARIANTS)
+@pytest.mark.parametrize("cell,reset_after", CELLS)
+def test_rnn_forward_reading_rows_equals_the_gathered_projection(cell, reset_after, variant):
+    _, _, rec, kw = make_case(cell, reset_after, variant, np.float32)
+    kw["projected"] = True
+    b, t, u = 3, 5, rec.shape[0]
+    rng = np.random.default_rng(5)
+    distinct = rng.normal(size=(4, GATES[cell] * u)).astype(np.float32)
+    rows = rng.integers(0, 4, (b, t))
+    y1, h1, c1, saved1 = _core.rnn_forward(cell, distinct, None, rec, rows=rows, **kw)
+    y2, h2, c2, saved2 = _core.rnn_forward(cell, distinct[rows], None, rec, **kw)
+    np.testing.assert_array_equal(y1, y2)
+    np.testing.assert_array_equal(h1, h2)
+    for a1, a2 in zip(saved1, saved2):
+        if a1 is not None:
+            np.testing.assert_array_equal(a1, a2)
+    y_ref = ref_rnn(cell, distinct[rows], None, rec, **kw)[0]
+    np.testing.assert_allclose(y1, y_ref, rtol=1e-5, atol=1e-6)
+
+
+def test_rnn_forward_rows_out_of_range_raises_before_writing():
+    rec = np.zeros((2, 8))
+    with pytest.raises(ValueError, match=r"rows holds 3, outside \[0, 3\)"):
+        _core.rnn_forward("lstm", np.zeros((3, 8)), None, rec, rows=np.array([[0, 3]]),
+                          projected=True)
+    with pytest.raises(ValueError, match=r"rows holds -1"):
+        _core.rnn_forward("lstm", np.zeros((3, 8)), None, rec, rows=np.array([[-1, 0]]),
+                          projected=True)
+
+
+def test_rnn_forward_rows_need_projected():
+    with pytest.raises(ValueError, match="rows is only used with projected=True"):
+        _core.rnn_forward("lstm", np.zeros((3, 2)), np.zeros((2, 8)), np.zeros((2, 8)),
+                          rows=np.zeros((1, 2), dtype=np.int64))
+
+
+def test_rnn_forward_rows_must_be_2d():
+    with pytest.raises(ValueError, match="rows"):
+        _core.rnn_forward("lstm", np.zeros((3, 8)), None, np.zeros((2, 8)),
+                          rows=np.zeros(4, dtype=np.int64), projected=True)
+
+
+def test_c_rnn_forward_returns_erange_for_a_row_outside_x():
+    from nnlite._nnlite import ffi, lib
+    rows = np.array([0, 2], dtype=np.int64)
+    x, rec = np.zeros((2, 4), np.float32), np.zeros((1, 4), np.float32)
+    hn = np.full((1, 1), 7.0, np.float32)
+    cn = np.full((1, 1), 7.0, np.float32)
+    f = lambda a: ffi.from_buffer("float[]", a)  # noqa: E731
+    null = ffi.NULL
+    status = lib.nl_srnn_forward(lib.NL_RNN_LSTM, lib.NL_ACT_TANH, lib.NL_ACT_SIGMOID,
+                                 lib.NL_RNN_PROJECTED, 1, 2, 0, 1, f(x), 2,
+                                 ffi.from_buffer("int64_t[]", rows), null, f(rec), null, null,
+                                 null, null, null, null, f(hn), f(cn), null, null, null, null)
+    assert status == lib.NL_ERANGE
+    assert hn[0, 0] == 7.0 and cn[0, 0] == 7.0

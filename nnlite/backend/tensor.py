@@ -116,13 +116,15 @@ class Tensor(TensorOperators):
         shape: A tuple of ints.
         dtype: The NumPy dtype (compares equal to names: `t.dtype == "float32"`).
     """
-    __slots__ = ("_value", "_keras_logits", "_keras_mask", "_relu_gradient", "__weakref__")
+    __slots__ = ("_value", "_keras_logits", "_keras_mask", "_relu_gradient", "_lookup",
+                 "__weakref__")
 
     def __init__(self, value):
         self._value = value if isinstance(value, np.ndarray) else np.asarray(value)
         self._keras_logits = None
         self._keras_mask = None
         self._relu_gradient = None      # a tape.ReluGradient when an op made relu(z)
+        self._lookup = None             # (table, ids) when embedding_lookup made it
 
     @property
     def value(self):

@@ -5,13 +5,20 @@ backward (`nl_*embedding_forward` / `_backward` in csrc/embedding.c).
 `ops.take(x, indices, axis=0)` on float32/float64 tensors. It is
 differentiable in the table (the ids are data): the backward scatter-adds the
 output gradient into a zero table, repeated ids summing in index order.
+
+`lookup_source(x)` tells a reader of the output which table and ids made it,
+where only variables' gradients can be asked for (in `fit`) or none is
+recorded: then a reader computing a row-wise function of `x` (a recurrent
+layer's input projection) may run it once per distinct id and send its
+gradient to the table itself (`ops.recurrent`).
 """
 import numpy as np
 
 from nnlite import _core
+from nnlite.backend import tape as tape_module
 from nnlite.backend.tensor import Tensor, apply, unwrap
 
-__all__ = ["embedding_lookup"]
+__all__ = ["embedding_lookup", "lookup_source"]
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -70,4 +77,23 @@ def embedding_lookup(table, indices):
         raise ValueError("embedding_lookup: table must have at least 1 dimension. Received: "
                          "shape=%s" % (value.shape,))
     idx = _core.embedding_indices(unwrap(indices))
-    return apply("embedding_lookup", _lookup, (table,), idx)
+    out = apply("embedding_lookup", _lookup, (table,), idx)
+    if value.ndim == 2 and _row_fusion_allowed():
+        out._lookup = (table, idx)
+    return out
+
+
+def _row_fusion_allowed():
+    # nothing records, or no gradient of an intermediate tensor can be asked
+    return tape_module.active_tape() is None or tape_module.only_variable_gradients()
+
+
+def lookup_source(x):
+    """`(table, ids)` when the tensor `x` is `embedding_lookup(table, ids)` of a
+    2-D table and a reader may take the gradient of a function of `x` straight
+    to `table` (no tape records, or every one gives variables' gradients
+    only); else None. `ids` is the int64 array the lookup checked."""
+    source = getattr(x, "_lookup", None) if type(x) is Tensor else None
+    if source is None or not _row_fusion_allowed():
+        return None
+    return source

@@ -257,3 +257,26 @@ def test_a_config_with_time_major_true_is_refused_not_dropped():
     config["time_major"] = True
     with pytest.raises(NotImplementedError, match="time_major=True"):
         LSTM.from_config(config)
+
+
+@pytest.mark.parametrize("cls", [LSTM, GRU, SimpleRNN])
+def test_fit_and_predict_of_embedding_then_rnn_project_each_distinct_token_once(cls,
+                                                                               monkeypatch):
+    """Embedding -> RNN in fit and predict runs the input projection per distinct
+    token (the Keras fixtures check the numbers); a GradientTape of the user's
+    keeps the ordinary path, where the lookup's output has its own gradient."""
+    from nnlite import _core
+    from nnlite.layers import Embedding
+    calls = []
+    unique_ids = _core.unique_ids
+    monkeypatch.setattr(_core, "unique_ids", lambda *a: calls.append(1) or unique_ids(*a))
+    ids = np.random.default_rng(0).integers(0, 6, (8, 7))
+    model = Sequential([Input((7,), dtype="int32"), Embedding(6, 3), cls(4), Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(ids, np.zeros((8, 1)), batch_size=4, epochs=1, verbose=0, shuffle=False)
+    assert len(calls) == 2
+    model.predict(ids, batch_size=8, verbose=0)
+    assert len(calls) == 3
+    with nnlite.backend.tape.Tape() as tape:
+        model(ids)
+    assert len(calls) == 3
