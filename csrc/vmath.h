@@ -36,7 +36,6 @@ static inline float nl_vexpf(float x)
     float xc = x > 89.0f ? 89.0f : x;         /* NaN fails both tests and stays */
     xc = xc < -104.0f ? -104.0f : xc;
     float kf = (xc * log2e + round) - round;  /* nearest integer to x / ln2 */
-    kf = xc == xc ? kf : 0.0f;                /* keep the int conversion defined */
     float r = (xc - kf * ln2_hi) - kf * ln2_lo;
     float p = 1.0f / 5040.0f;
     p = p * r + 1.0f / 720.0f;
@@ -46,7 +45,10 @@ static inline float nl_vexpf(float x)
     p = p * r + 0.5f;
     p = p * r + 1.0f;
     p = p * r + 1.0f;
-    int32_t k = (int32_t)kf;                  /* -150 ... 129 */
+    /* -150 ... 129; NaN (whose result is x, below) converts as 0, so the
+     * conversion stays defined; the select sits here, not on r, or GCC
+     * evaluates the polynomial for both of its sides */
+    int32_t k = (int32_t)(kf == kf ? kf : 0.0f);
     int32_t k1 = k >> 1, k2 = k - k1;          /* each within -75 ... 65 */
     float y = (p * nl_pow2if(k1)) * nl_pow2if(k2);
     return x == x ? y : x;
