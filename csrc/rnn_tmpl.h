@@ -1005,9 +1005,11 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
     scratch = work ? work : (T *)malloc(elems * sizeof(T));
     if (!scratch)
         return NL_ENOMEM;
-    c.d = scratch;
-    c.dxh = gru_ra ? c.d + BT * N : NULL;
-    c.dh = c.d + BT * N + (gru_ra ? BT * u : 0);
+    /* projected: dZ is dx (its input part but gru reset_after's h gate,
+     * written in at the end), so it goes straight there */
+    c.d = projected && dx ? dx : scratch;
+    c.dxh = gru_ra ? scratch + BT * N : NULL;
+    c.dh = scratch + BT * N + (gru_ra ? BT * u : 0);
     c.dc = c.dh + b * u;
     c.carry = c.dc + b * u;
     c.q = c.carry + b * u;
@@ -1089,14 +1091,8 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
 
     /* the weight gradients, one GEMM each over all steps; dZ's input part is
      * D, except gru reset_after's h gate whose input part is dxh */
-    if (st == NL_OK && dx) {
-        if (projected) {
-            for (int64_t i = 0; i < BT; i++) {
-                T *o = dx + i * N;
-                memcpy(o, c.d + i * N, (size_t)N * sizeof(T));
-                if (gru_ra) memcpy(o + 2 * u, c.dxh + i * u, (size_t)u * sizeof(T));
-            }
-        } else if (f > 0 && !c.fuse) {
+    if (st == NL_OK && dx && !projected) {
+        if (f > 0 && !c.fuse) {
             if (gru_ra) {
                 st = NL(gemm)(0, 1, BT, f, 2 * u, 1, c.d, N, w, N, 0, dx, f);
                 if (st == NL_OK)
@@ -1147,6 +1143,9 @@ int NL(rnn_backward)(int cell, int act, int ract, int flags, int64_t b, int64_t 
         }
         free(hm);
     }
+    if (st == NL_OK && dx && projected && gru_ra)   /* dZ's uses are over */
+        for (int64_t i = 0; i < BT; i++)
+            memcpy(dx + i * N + 2 * u, c.dxh + i * u, (size_t)u * sizeof(T));
     if (!work) free(scratch);
     return st;
 }
