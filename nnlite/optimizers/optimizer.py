@@ -1,5 +1,6 @@
 """Optimizer base class: learning rate (or schedule), iterations, state slots per
 variable, gradient clipping, decoupled weight decay and variable constraints."""
+import math
 import re
 import warnings
 
@@ -10,6 +11,8 @@ from nnlite.backend.naming import auto_name
 from nnlite.backend.variable import Variable, unbudgeted
 from nnlite.optimizers.schedules.learning_rate_schedule import LearningRateSchedule
 from nnlite.utils.legacy import warn_deprecated
+
+_C_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 class Optimizer:
@@ -263,7 +266,11 @@ class Optimizer:
         """Clipped copies of the gradients (the caller's arrays are not changed)."""
         if self.clipnorm:
             c = self.clipnorm
-            return [g * g.dtype.type(c / max(_l2_norm(g), c)) for g in grads]
+            out = []
+            for g in grads:
+                scale = g.dtype.type(c / max(_l2_norm(g), c))
+                out.append(g if scale == 1 else g * scale)     # g * 1 is g
+            return out
         if self.global_clipnorm:
             c = self.global_clipnorm
             norm = float(np.sqrt(sum(_l2_norm(g) ** 2 for g in grads)))
@@ -450,7 +457,10 @@ def _c_array(g, dtype):
 
 
 def _l2_norm(g):
-    """The L2 norm of an array, summed in float64."""
+    """The L2 norm of an array, its squares summed in float64 in index order
+    (as the compiled executor sums them)."""
+    if g.dtype in _C_FLOATS:
+        return math.sqrt(_core.abs_square_sums(g)[1])
     flat = g.reshape(-1).astype(np.float64, copy=False)
     return float(np.sqrt(np.dot(flat, flat)))
 
