@@ -153,20 +153,17 @@ def rnn_sequence(cell, x, kernel, recurrent_kernel, bias=None, h0=None, c0=None,
     # with a mask the last output may differ from the last state (a masked
     # step repeats the previous output): then the outputs are kept and sliced
     sequences = bool(return_sequences) or mask is not None
+    flags = (bool(go_backwards), bool(reset_after), bool(zero_output_for_mask))
     source = _embedded_source(x, kernel, projected)
-    if source is not None:
+    if source is not None:     # x = table[ids]: the gradient goes to the table
         result = apply("embedded_rnn_" + cell, _embedded_rnn_op,
                        (source[0], kernel, recurrent_kernel, bias, h0, c0), unwrap(x), source[1],
-                       cell, mask, recurrent_mask, activation, recurrent_activation,
-                       bool(go_backwards), bool(reset_after), bool(zero_output_for_mask),
+                       cell, mask, recurrent_mask, activation, recurrent_activation, *flags,
                        sequences, none_grads=True)
-        if sequences and not return_sequences:
-            return (result[0][:, -1],) + tuple(result[1:])
-        return result
-    result = apply("rnn_" + cell, _rnn_op, (x, kernel, recurrent_kernel, bias, h0, c0), cell,
-                   mask, recurrent_mask, activation, recurrent_activation, bool(go_backwards),
-                   bool(reset_after), bool(zero_output_for_mask), bool(projected), sequences,
-                   none_grads=True)
+    else:
+        result = apply("rnn_" + cell, _rnn_op, (x, kernel, recurrent_kernel, bias, h0, c0),
+                       cell, mask, recurrent_mask, activation, recurrent_activation, *flags,
+                       bool(projected), sequences, none_grads=True)
     if sequences and not return_sequences:
         return (result[0][:, -1],) + tuple(result[1:])
     return result
