@@ -1885,6 +1885,14 @@ def unique_ids(indices, vocab):
     if vocab < 0:
         raise ValueError("vocab must be non-negative. Received: vocab=%d" % vocab)
     n = idx.size
+    if vocab > 64 * n + 4096:
+        # a vocabulary far larger than the batch: sorting the ids beats a
+        # table of vocab slots (the same three results)
+        if n and (idx.min() < 0 or idx.max() >= vocab):
+            raise _embedding_range_error(idx, vocab, "unique_ids")
+        uniq, first, inv = np.unique(idx.reshape(-1), return_index=True, return_inverse=True)
+        return (uniq.astype(_I64_T, copy=False), first.astype(_I64_T, copy=False),
+                inv.reshape(idx.shape).astype(_I64_T, copy=False))
     room = min(n, vocab)
     slot = _reuse.empty((vocab,), _I64_T)
     uniq = np.empty(room, _I64_T)
@@ -2146,7 +2154,7 @@ def _rnn_backward_run(cell, setup, saved, dy, dhn, dcn, has_bias, has_h0, has_c0
                       need_kernels, reset_after, projected):
     """rnn_backward after its checks of everything but dy, dhn and dcn: `setup`
     is `_rnn_setup`'s result, `saved` the checked saved arrays."""
-    args, dtype, (x, kernel, rk, mask, rmask, rows) = setup
+    args, dtype, (x, kernel, rk, mask, rmask, _) = setup
     b, t, f, u = args[4], args[5], args[6], args[7]
     n = rk.shape[1]
     lstm = cell == "lstm"

@@ -228,3 +228,14 @@ def test_unique_ids_out_of_range_id_raises_value_error_naming_it(bad):
 def test_unique_ids_negative_vocab_raises_value_error():
     with pytest.raises(ValueError, match="vocab"):
         _core.unique_ids(np.array([0]), -1)
+
+
+def test_unique_ids_of_a_vocabulary_far_larger_than_the_ids_sort_them_alike():
+    idx = np.array([[70000, 3, 70000], [5, 3, 99999]])
+    uniq, first, inv = _core.unique_ids(idx, 100000)
+    np.testing.assert_array_equal(uniq, [3, 5, 70000, 99999])
+    np.testing.assert_array_equal(first, [1, 3, 0, 5])
+    np.testing.assert_array_equal(uniq[inv], idx)
+    assert uniq.dtype == first.dtype == inv.dtype == np.int64
+    with pytest.raises(ValueError, match=r"indices\[1,2\] = 100000 is not in \[0, 100000\)"):
+        _core.unique_ids(np.array([[0, 1, 2], [0, 1, 100000]]), 100000)
