@@ -280,3 +280,32 @@ def test_fit_and_predict_of_embedding_then_rnn_project_each_distinct_token_once(
     with nnlite.backend.tape.Tape() as tape:
         model(ids)
     assert len(calls) == 3
+
+
+def test_embedding_read_by_several_layers_gets_every_gradient_with_the_projection_per_token():
+    """A masked Embedding read by a Bidirectional LSTM, a GRU and a pooling layer:
+    the gradients of fit's tape (two layers take the table's gradient directly)
+    equal those of an ordinary tape, where the lookup's output collects all three
+    (whose recurrent ops are checked against finite differences in tests/ops)."""
+    from nnlite.backend.tape import Tape
+    from nnlite.layers import Bidirectional, Concatenate, Embedding, GlobalAveragePooling1D
+    nnlite.utils.set_random_seed(3)
+    inp = Input((7,), dtype="int32")
+    e = Embedding(20, 5, mask_zero=True)(inp)
+    merged = Concatenate()([Bidirectional(LSTM(4))(e), GRU(3)(e), GlobalAveragePooling1D()(e)])
+    model = Model(inp, Dense(1)(merged))
+    ids = np.random.default_rng(0).integers(0, 20, (6, 7))
+    ids[0, 4:] = 0
+
+    def grads(variables_only):
+        with Tape(variables_only=variables_only) as tape:
+            loss = ops.sum(model(ids, training=True) ** 2)
+        names = [r.name for r in tape.records if "rnn" in r.name]
+        return tape.gradient(loss, model.trainable_weights), names
+
+    plain, plain_ops = grads(False)
+    fused, fused_ops = grads(True)
+    assert plain_ops == ["rnn_lstm", "rnn_lstm", "rnn_gru"]
+    assert fused_ops == ["embedded_rnn_lstm", "embedded_rnn_lstm", "embedded_rnn_gru"]
+    for p, f in zip(plain, fused):
+        np.testing.assert_allclose(f, p, rtol=2e-5, atol=1e-7)
