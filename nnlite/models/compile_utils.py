@@ -1,5 +1,7 @@
 """What `compile()` resolves once shapes are known: the loss (as the C core
 computes it) and the metrics, as Keras's `trainers/compile_utils.py` does."""
+import math
+
 import numpy as np
 
 from nnlite import losses as losses_module
@@ -131,7 +133,7 @@ def masked_weights(sample_weight, mask, reduction):
 def loss_and_grad(spec, y, out, y_pred_shape, sample_weight, want_grad, fused):
     """(scalar loss, gradient w.r.t. `out` or None) for one batch; `out` is the
     model's output, or its logits when `fused`."""
-    n_values = int(np.prod(y_pred_shape[:-1]))
+    n_values = math.prod(int(d) for d in y_pred_shape[:-1])
     if spec.reduction == "sum":
         scale = 1.0
     elif spec.reduction == "mean_with_sample_weight" and sample_weight is not None:
